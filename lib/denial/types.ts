@@ -1,0 +1,189 @@
+/**
+ * The denial contract: what `explain --json` prints for each access problem, what the pipeline
+ * stores as the latest explanation of an incident, and what alerts and reports read.
+ * Field names are a public contract; add fields, never rename them.
+ */
+
+export const REASON_LAYERS = [
+  'identity',
+  'scp',
+  'rcp',
+  'permissions-boundary',
+  'session',
+  'resource',
+  'vpc-endpoint',
+  'model-access',
+  'unknown',
+] as const;
+export type ReasonLayer = (typeof REASON_LAYERS)[number];
+
+export const MANAGED_BY = ['iam', 'sso', 'service-linked', 'root', 'federated', 'aws-service', 'unknown'] as const;
+export type ManagedBy = (typeof MANAGED_BY)[number];
+
+export interface Principal {
+  /** `userIdentity.type` as recorded (AssumedRole, IAMUser, Root, FederatedUser, AWSService, AWSAccount, IdentityCenterUser, ...). */
+  type: string;
+  /** The caller's ARN as recorded (an STS assumed-role ARN for roles), or null when the record has none. */
+  arn: string | null;
+  accountId: string | null;
+  roleName?: string;
+  /** The IAM role ARN with its path, from `sessionContext.sessionIssuer.arn`. */
+  roleArn?: string;
+  sessionName?: string;
+  userName?: string;
+  managedBy: ManagedBy;
+  /** For SSO roles: the permission set name parsed from `AWSReservedSSO_<name>_<suffix>`. */
+  permissionSetName?: string;
+  /** For AWSService callers and service-invoked calls: the service (`invokedBy`). */
+  invokedBy?: string;
+  /** Web identity or SAML provider for federated sessions. */
+  identityProvider?: string;
+  /** Masked access key ID (first 4 and last 4 characters), never the full key. */
+  accessKeyId?: string;
+}
+
+export interface Reason {
+  layer: ReasonLayer;
+  explicit: boolean;
+  /** The denying policy's ARN when the message carries it. */
+  policyArn?: string;
+  /** The policy type as the message words it ("service control policy", "role trust policy", ...). */
+  policyType?: string;
+  /** Access Troubleshooter authorization ID, when present. */
+  authorizationId?: string;
+  /** True for "Encoded authorization failure message" denials. */
+  encoded?: boolean;
+  /** True when CloudTrail cut the message (it ends with "..."): the clause may be incomplete. */
+  truncated?: boolean;
+  /** One plain sentence. */
+  summary: string;
+}
+
+export const PROFILE_KINDS = ['system', 'application'] as const;
+export type InferenceProfileKind = (typeof PROFILE_KINDS)[number];
+
+export interface InferenceProfileInfo {
+  /** System profile ID, e.g. `us.anthropic.claude-sonnet-4-5-20250929-v1:0`. */
+  id?: string;
+  /** Profile ARN in the call region (always set for application profiles). */
+  arn?: string;
+  kind: InferenceProfileKind;
+  /** Geography prefix for system profiles ("us", "eu", "apac", "global", "jp", "au", ...); "application" otherwise. */
+  scope: string;
+  /** Every region the profile can route to from the call region ("unspecified" is not a region; global lists known commercial regions). */
+  destinationRegions: string[];
+  /** Where `destinationRegions` came from: the dated table in the repo, or `bedrock:GetInferenceProfile`. */
+  destinationsSource: 'table' | 'api' | 'unknown';
+  /** Date of the table used, when `destinationsSource` is "table". */
+  destinationsAsOf?: string;
+}
+
+export const BEDROCK_RESOURCE_TYPES = [
+  'foundation-model',
+  'inference-profile',
+  'application-inference-profile',
+  'provisioned-model',
+  'custom-model',
+  'custom-model-deployment',
+  'imported-model',
+  'prompt-router',
+  'default-prompt-router',
+  'marketplace-model-endpoint',
+  'unknown',
+] as const;
+export type BedrockResourceType = (typeof BEDROCK_RESOURCE_TYPES)[number];
+
+export interface ModelInfo {
+  /** The modelId as the caller sent it. */
+  modelId: string;
+  /** Model provider (anthropic, amazon, meta, ...) or "unknown". */
+  provider: string;
+  family?: string;
+  version?: string;
+  /** The underlying foundation model ID, e.g. `anthropic.claude-sonnet-4-5-20250929-v1:0`. */
+  foundationModelId?: string;
+  /** What kind of Bedrock resource `modelId` names. */
+  resourceType: BedrockResourceType;
+  inferenceProfile?: InferenceProfileInfo;
+}
+
+export const TARGET_KINDS = [
+  'identity-policy',
+  'sso-permission-set',
+  'service-linked-role',
+  'scp',
+  'rcp',
+  'permissions-boundary',
+  'session-policy',
+  'resource-policy',
+  'vpc-endpoint-policy',
+  'model-access',
+  'none',
+] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+export const VALIDATION_VERDICTS = ['simulated-allow', 'simulated-deny', 'not-validated'] as const;
+export type ValidationVerdict = (typeof VALIDATION_VERDICTS)[number];
+
+/** An IAM policy statement as it appears in a document (values may be string or string[]). */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Condition?: Record<string, Record<string, string | string[] | boolean | number | Array<string | boolean | number>>>;
+}
+
+export interface PolicyDocument {
+  Version?: string;
+  Id?: string;
+  Statement: PolicyStatement[];
+}
+
+export interface Proposal {
+  target: {
+    kind: TargetKind;
+    /** Role, user, permission set, or the organization/key/endpoint owner that must act. */
+    name?: string;
+    /** The existing policy that changes; absent when a new policy is added. */
+    policyName?: string;
+    policyArn?: string;
+  };
+  statements: PolicyStatement[];
+  policyAfter?: PolicyDocument;
+  diff?: string;
+  terraform?: string;
+  cli?: string;
+  validated: ValidationVerdict;
+  notes: string[];
+}
+
+/** One decoded access denial: the incident object of the `explain` contract. */
+export interface Denial {
+  eventId: string;
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  /** The account the record belongs to (`recipientAccountId`, else the principal's). */
+  accountId: string | null;
+  principal: Principal;
+  action: string;
+  callRegion: string;
+  deniedRegion: string;
+  resource: string | null;
+  reason: Reason;
+  model?: ModelInfo;
+  fingerprint: string;
+  proposal?: Proposal;
+  /** Raw error code and message as recorded (the message may be truncated by CloudTrail). */
+  errorCode: string;
+  errorMessage: string | null;
+  /** True when the call was authenticated with an Amazon Bedrock API key (bearer token). */
+  bearerToken?: boolean;
+  sourceIPAddress?: string;
+  userAgent?: string;
+}

@@ -1,0 +1,47 @@
+import type { PolicyDocument, Principal } from '../denial/types';
+
+/** One identity policy of a principal, as found in a snapshot or read live from IAM. */
+export interface NamedPolicy {
+  kind: 'inline' | 'managed';
+  name: string;
+  /** Managed policies only. */
+  arn?: string;
+  /** Managed policies only: the default version that is in force. */
+  versionId?: string;
+  /** Set for policies a user inherits from a group: the group name. */
+  viaGroup?: string;
+  document: PolicyDocument;
+}
+
+/** The policies in force for a principal's IAM role or user. */
+export interface PrincipalPolicies {
+  /** The IAM role or user ARN (with path). */
+  arn: string;
+  kind: 'role' | 'user';
+  name: string;
+  path: string;
+  identityPolicies: NamedPolicy[];
+  permissionsBoundary?: NamedPolicy;
+  source: 'snapshot' | 'iam';
+}
+
+/** Where current policies come from: a snapshot file, or IAM read live (cached, cross-account through a read role). */
+export interface PolicySource {
+  /** Null when the principal has no IAM role or user to read (root, AWS service, unknown), or it is not found. */
+  getPrincipalPolicies(principal: Principal): Promise<PrincipalPolicies | null>;
+}
+
+export interface SimulationRequest {
+  policySourceArn: string;
+  extraPolicies: PolicyDocument[];
+  action: string;
+  resource: string | null;
+  context: Record<string, string | string[]>;
+}
+
+export type SimulationDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
+
+/** `iam:SimulatePrincipalPolicy`, used to confirm the offline verdict. */
+export interface PolicySimulator {
+  simulate(request: SimulationRequest): Promise<SimulationDecision>;
+}
