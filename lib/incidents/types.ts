@@ -69,6 +69,17 @@ export type RecordOutcome =
   | { kind: 'counted'; incident: Incident; created: boolean }
   | { kind: 'duplicate'; incident: Incident | null };
 
+/** Default cap on each distinct-values set of an incident (accounts, regions, sessions). */
+export const MAX_DISTINCT_VALUES = 50;
+
+/** Occurrences of one fingerprint on one UTC day, from the day rollups. */
+export interface DailyCount {
+  fingerprint: string;
+  /** UTC day, `yyyy-mm-dd`. */
+  day: string;
+  count: number;
+}
+
 export interface ListFilter {
   status?: IncidentStatus;
   limit?: number;
@@ -88,8 +99,13 @@ export interface IncidentStore {
   recordOccurrence(denial: Denial, now: Date): Promise<RecordOutcome>;
   get(fingerprint: string): Promise<Incident | null>;
   list(filter?: ListFilter): Promise<Incident[]>;
-  /** Incidents whose lastSeen falls in [from, to), without a Scan. */
+  /**
+   * Incidents seen in [from, to), without a Scan: those with an occurrence on a UTC day overlapping the
+   * range (from the day rollups) whose [firstSeen, lastSeen] overlaps it. Most recently seen first.
+   */
   listSeenBetween(from: Date, to: Date): Promise<Incident[]>;
+  /** Occurrence counts per fingerprint and UTC day, for every day overlapping [from, to); oldest day first. */
+  dailyCounts(from: Date, to: Date): Promise<DailyCount[]>;
   /** Most recent occurrences first. */
   occurrences(fingerprint: string, limit?: number): Promise<Occurrence[]>;
   /**

@@ -1,0 +1,80 @@
+import type { Denial, Proposal } from '../lib/denial/types';
+import { printable, type Style } from './style';
+
+const LABEL_WIDTH = 8;
+
+function row(style: Style, label: string, value: string): string {
+  return `  ${style.dim(label.padEnd(LABEL_WIDTH))}${value}`;
+}
+
+function who(denial: Denial): string {
+  const p = denial.principal;
+  const name = p.roleName ?? p.userName ?? p.arn ?? p.invokedBy ?? 'unknown principal';
+  const kind = p.roleName ? 'role' : p.userName ? 'user' : p.type;
+  const parts = [`${kind} ${name}`, `(${p.managedBy}${p.permissionSetName ? `, permission set ${p.permissionSetName}` : ''})`];
+  if (p.sessionName) parts.push(`session ${p.sessionName}`);
+  if (p.accountId) parts.push(`account ${p.accountId}`);
+  return printable(parts.join(' '));
+}
+
+function where(denial: Denial): string {
+  if (denial.deniedRegion === denial.callRegion) return `${denial.callRegion}`;
+  return `called in ${denial.callRegion}, denied in ${denial.deniedRegion}`;
+}
+
+function model(denial: Denial): string | null {
+  const m = denial.model;
+  if (!m) return null;
+  const base = m.foundationModelId && m.foundationModelId !== m.modelId ? `${m.modelId} (model ${m.foundationModelId})` : m.modelId;
+  const profile = m.inferenceProfile;
+  if (!profile) return printable(base);
+  const source = profile.destinationsSource === 'table' && profile.destinationsAsOf ? `, table of ${profile.destinationsAsOf}` : profile.destinationsSource === 'api' ? ', live' : '';
+  return printable(`${base} via ${profile.kind} ${profile.scope} profile → ${profile.destinationRegions.join(', ') || 'unknown regions'}${source}`);
+}
+
+function colourDiff(diff: string, style: Style): string {
+  return diff
+    .split('\n')
+    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? style.green(line) : line.startsWith('-') && !line.startsWith('---') ? style.red(line) : line.startsWith('@@') ? style.cyan(line) : line))
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+function proposalLines(proposal: Proposal, style: Style): string[] {
+  const verdict = proposal.validated === 'simulated-allow' ? style.green(proposal.validated) : proposal.validated === 'simulated-deny' ? style.red(proposal.validated) : style.yellow(proposal.validated);
+  const target = [proposal.target.kind, proposal.target.name, proposal.target.policyName ? `policy ${proposal.target.policyName}` : undefined, proposal.target.policyArn]
+    .filter(Boolean)
+    .join(' ');
+  const lines = [row(style, 'fix', `${printable(target)}  ${verdict}`)];
+  for (const note of proposal.notes) lines.push(`    • ${printable(note)}`);
+  if (proposal.diff) lines.push(style.dim('    diff:'), colourDiff(printable(proposal.diff), style));
+  else if (proposal.statements.length > 0) lines.push(style.dim('    statements:'), indent(JSON.stringify(proposal.statements, null, 2)));
+  if (proposal.terraform) lines.push(style.dim('    terraform:'), indent(printable(proposal.terraform)));
+  if (proposal.cli) lines.push(style.dim('    apply with:'), indent(printable(proposal.cli)));
+  return lines;
+}
+
+/** The readable explanation of one denial, for a terminal. */
+export function renderDenial(denial: Denial, style: Style): string {
+  const layer = `${denial.reason.layer}${denial.reason.explicit ? ', explicit deny' : ''}`;
+  const lines = [
+    `${style.red('✖')} ${style.bold(printable(denial.action))} denied ${style.dim(`(${printable(denial.errorCode)}, ${denial.eventTime}, event ${printable(denial.eventId)})`)}`,
+    row(style, 'who', who(denial)),
+    row(style, 'what', printable(denial.resource ?? '(no resource named)')),
+    row(style, 'where', where(denial)),
+  ];
+  const m = model(denial);
+  if (m) lines.push(row(style, 'model', m));
+  lines.push(row(style, 'why', `${style.yellow(`[${layer}]`)} ${printable(denial.reason.summary)}`));
+  if (denial.reason.policyArn) lines.push(row(style, 'policy', printable(denial.reason.policyArn)));
+  if (denial.proposal) lines.push(...proposalLines(denial.proposal, style));
+  lines.push(row(style, 'id', style.dim(`fingerprint ${denial.fingerprint}`)));
+  return lines.join('\n') + '\n';
+}

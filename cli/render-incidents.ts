@@ -1,0 +1,52 @@
+import type { Incident } from '../lib/incidents/types';
+import { printable, type Style } from './style';
+
+function principalName(incident: Incident): string {
+  const p = incident.principal;
+  return p.roleName ?? p.userName ?? p.arn ?? p.invokedBy ?? p.type;
+}
+
+function clip(value: string, width: number): string {
+  return value.length <= width ? value.padEnd(width) : value.slice(0, width - 1) + '…';
+}
+
+/** A fixed-width table of incidents, newest first, sized for an 120-column terminal. */
+export function renderIncidentTable(incidents: Incident[], style: Style): string {
+  if (incidents.length === 0) return 'No incidents.\n';
+  const sorted = [...incidents].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
+  const header = ['FINGERPRINT     ', 'STATUS      ', 'COUNT', 'LAST SEEN           ', 'DENIED IN     ', 'LAYER       ', 'ACTION                          ', 'PRINCIPAL'].join(' ');
+  const lines = [style.bold(header)];
+  for (const i of sorted) {
+    lines.push(
+      [
+        clip(i.fingerprint, 16),
+        clip(i.status, 12),
+        String(i.count).padStart(5),
+        clip(i.lastSeen.replace(/\.\d{3}Z$/, 'Z'), 20),
+        clip(i.deniedRegion, 14),
+        clip(i.reason.layer, 12),
+        clip(printable(i.action), 32),
+        printable(principalName(i)),
+      ].join(' '),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Everything the on-call needs about one incident, for `incidents show`. */
+export function renderIncidentDetail(incident: Incident, style: Style): string {
+  const p = incident.principal;
+  const lines = [
+    `${style.bold('Incident')} ${incident.fingerprint}  ${style.yellow(incident.status)}${incident.suppressedUntil ? ` until ${incident.suppressedUntil}` : ''}`,
+    `  action     ${printable(incident.action)}`,
+    `  principal  ${printable(principalName(incident))} (${p.managedBy}${p.roleArn ? `, ${printable(p.roleArn)}` : ''})`,
+    `  resource   ${printable(incident.resource ?? '(none named)')}`,
+    `  regions    called in ${incident.callRegion}, denied in ${incident.deniedRegion}; seen in ${incident.regions.join(', ')}`,
+    `  accounts   ${incident.accounts.join(', ')}`,
+    `  count      ${incident.count} since ${incident.firstSeen}, last ${incident.lastSeen}`,
+    `  why        [${incident.reason.layer}${incident.reason.explicit ? ', explicit' : ''}] ${printable(incident.reason.summary)}`,
+    `  alerts     ${incident.alert.alertsSent} sent${incident.alert.lastAlertAt ? `, last ${incident.alert.lastAlertAt}` : ''}${incident.alert.pending ? ', one pending' : ''}${incident.alert.deferred ? `, ${incident.alert.deferred} deferred` : ''}`,
+  ];
+  if (incident.sessions.length > 0) lines.push(`  sessions   ${printable(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
+  return lines.join('\n') + '\n';
+}

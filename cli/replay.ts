@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { processRecord, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { UsageError } from '../lib/errors';
+import type { CliIo } from './io';
+import { useColor } from './io';
+import { readAllInputs } from './inputs';
+import type { InputItem } from '../lib/cloudtrail/input';
+import { openRuntime } from './runtime';
+import { buildAnalyzeDeps } from './sources';
+import { makeStyle, printable, type Style } from './style';
+import { renderIncidentTable } from './render-incidents';
+import { packageRoot } from './package-root';
+
+export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
+                             [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online] [--json]
+
+Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
+By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
+(default .access-auditor/), alerts appended as SNS PublishCommand inputs to --alerts-file
+(default <data-dir>/alerts.jsonl). With --table and --topic-arn, against real AWS.
+Replaying the same records again counts nothing twice.`;
+
+/** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
+export const EMBEDDED_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
+
+export interface ReplayOptions {
+  paths: string[];
+  policyFiles: string[];
+  dataDir?: string;
+  alertsFile?: string;
+  table?: string;
+  topicArn?: string;
+  alertWindowMinutes: number;
+  online: boolean;
+  json: boolean;
+  /** Print the incident table at the end (what `npm start` shows). */
+  showIncidentTable?: boolean;
+}
+
+export function parseReplayArgs(argv: string[]): ReplayOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      policies: { type: 'string', multiple: true },
+      'data-dir': { type: 'string' },
+      'alerts-file': { type: 'string' },
+      table: { type: 'string' },
+      'topic-arn': { type: 'string' },
+      'alert-window': { type: 'string' },
+      online: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  const window = values['alert-window'] ?? '60';
+  if (!/^\d+$/.test(window) || Number(window) < 1) throw new UsageError(`--alert-window must be a whole number of minutes, got "${window}"`);
+  return {
+    paths: positionals,
+    policyFiles: values.policies ?? [],
+    dataDir: values['data-dir'],
+    alertsFile: values['alerts-file'],
+    table: values.table,
+    topicArn: values['topic-arn'],
+    alertWindowMinutes: Number(window),
+    online: Boolean(values.online),
+    json: Boolean(values.json),
+  };
+}
+
+function describeOutcome(outcome: PipelineOutcome, style: Style): string {
+  switch (outcome.kind) {
+    case 'counted': {
+      const d = outcome.denial;
+      const who = d.principal.roleName ?? d.principal.userName ?? d.principal.arn ?? d.principal.type;
+      const state = outcome.created ? style.red('new     ') : style.yellow('repeat  ');
+      const alert = outcome.alert === 'none' ? '' : `  alert ${outcome.alert}`;
+      return `${state}${outcome.fingerprint}  ${printable(d.action)} by ${printable(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
+    }
+    case 'duplicate':
+      return `${style.dim('seen    ')}${outcome.fingerprint}  event ${printable(outcome.eventId)} already counted${outcome.alert === 'resent' ? '  alert resent' : ''}`;
+    case 'skipped':
+      return `${style.dim('skipped ')}event ${printable(outcome.eventId ?? '?')}: ${printable(outcome.reason)}`;
+    case 'invalid':
+      return `${style.red('invalid ')}event ${printable(outcome.eventId ?? '?')}: ${printable(outcome.message)}`;
+  }
+}
+
+function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
+  if (outcome.kind === 'counted') {
+    const { denial: _denial, ...rest } = outcome;
+    return rest;
+  }
+  return { ...outcome };
+}
+
+/** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */
+export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
+  const style = makeStyle(useColor(io));
+  const items = source ?? (await readAllInputs(options.paths, io));
+  const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, io });
+  const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
+  const counts = new Map<PipelineMetric, number>();
+  let failed = false;
+  try {
+    io.stderr.write(style.dim(`access-auditor replay → ${runtime.description}\n`));
+    let total = 0;
+    for await (const item of items) {
+      total++;
+      if ('error' in item) {
+        failed = true;
+        io.stdout.write(options.json ? JSON.stringify({ error: item.error, input: item.index }) + '\n' : `${style.red('error   ')}input ${item.index}: ${printable(item.error)}\n`);
+        continue;
+      }
+      const outcome = await processRecord(item.record, {
+        ...analyze,
+        store: runtime.store,
+        notifier: runtime.notifier,
+        topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,
+        alertPolicy: { windowMinutes: options.alertWindowMinutes },
+        clock: () => io.now(),
+        count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+      });
+      if (outcome.kind === 'invalid') failed = true;
+      io.stdout.write(options.json ? JSON.stringify({ input: item.index, ...jsonOutcome(outcome) }) + '\n' : describeOutcome(outcome, style) + '\n');
+    }
+    const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
+    io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
+    if (options.showIncidentTable) {
+      const incidents = await runtime.store.list();
+      io.stdout.write('\n' + renderIncidentTable(incidents, style));
+    }
+  } finally {
+    await runtime.close();
+  }
+  return failed ? 1 : 0;
+}
+
+export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
+  return runReplay(parseReplayArgs(argv), io);
+}
+
+/** `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default. */
+export async function startCommand(argv: string[], io: CliIo): Promise<number> {
+  const examples = join(packageRoot(), 'examples');
+  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
+  return runReplay({ ...options, showIncidentTable: true }, io);
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { BedrockProfileResolver } from '../lib/bedrock/bedrock-profile-resolver';
+import { IamPolicySimulator } from '../lib/policy/iam-simulator';
+import { IamPolicySource } from '../lib/policy/iam-policy-source';
+import { SnapshotPolicySource } from '../lib/policy/snapshot';
+import { UsageError } from '../lib/errors';
+import type { AnalyzeDeps } from '../lib/pipeline/analyze';
+import type { CliIo } from './io';
+
+export interface SourceOptions {
+  policyFiles: string[];
+  online: boolean;
+  region?: string;
+  io: CliIo;
+}
+
+/** Reads `--policies` snapshot files; a file that is not JSON is a usage error naming it. */
+export function loadSnapshots(paths: string[], cwd: string): unknown[] {
+  return paths.map((p) => {
+    const full = resolve(cwd, p);
+    let text: string;
+    try {
+      text = readFileSync(full, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read policy snapshot ${p}`);
+    }
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw new UsageError(`policy snapshot ${p} is not JSON: ${(err as Error).message}`);
+    }
+  });
+}
+
+/**
+ * The analysis enrichers for the CLI: a snapshot when `--policies` is given, live IAM and Bedrock
+ * reads when `--online` (the snapshot then wins for the principals it holds: it is what the user asked to check).
+ */
+export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
+  const snapshot = options.policyFiles.length > 0 ? SnapshotPolicySource.fromSnapshots(loadSnapshots(options.policyFiles, options.io.cwd)) : null;
+  if (!options.online) return { policySource: snapshot };
+  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const iam = new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
+  const bedrockClients = new Map<string, BedrockClient>();
+  const live = new IamPolicySource({ client: iam });
+  return {
+    policySource: snapshot
+      ? { getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p) }
+      : live,
+    profileResolver: new BedrockProfileResolver({
+      clientForRegion: (r: string) => {
+        let client = bedrockClients.get(r);
+        if (!client) bedrockClients.set(r, (client = new BedrockClient({ region: r })));
+        return client;
+      },
+    }),
+    simulator: new IamPolicySimulator({ client: iam }),
+  };
+}

@@ -1,0 +1,28 @@
+/** Minimal ANSI styling that degrades to plain text when colour is off. */
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+const wrap = (on: boolean, open: number, close: number) => (s: string) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+
+export function makeStyle(color: boolean): Style {
+  return {
+    bold: wrap(color, 1, 22),
+    dim: wrap(color, 2, 22),
+    red: wrap(color, 31, 39),
+    green: wrap(color, 32, 39),
+    yellow: wrap(color, 33, 39),
+    cyan: wrap(color, 36, 39),
+  };
+}
+
+/** Removes control characters so a hostile value cannot move the cursor or recolour the terminal. */
+export function printable(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}

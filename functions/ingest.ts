@@ -1,0 +1,13 @@
+import { loadIngestConfig } from '../lib/config';
+import { createIngestHandler, createPowertools } from '../lib/lambda/ingest';
+import { buildPipelineDeps, defaultClients } from '../lib/lambda/ingest-dependencies';
+
+// Read once per container: a missing or invalid variable fails the cold start with its name in the message.
+const config = loadIngestConfig(process.env);
+const { logger, metrics } = createPowertools(process.env.POWERTOOLS_SERVICE_NAME, process.env.POWERTOOLS_METRICS_NAMESPACE);
+
+export const handler = createIngestHandler({
+  pipeline: buildPipelineDeps(config, defaultClients(process.env.AWS_REGION)),
+  logger,
+  metrics,
+});

@@ -1,0 +1,2 @@
+// Placeholder replaced by the report wiring.
+export const handler = async (): Promise<void> => undefined;

@@ -1,0 +1,153 @@
+/**
+ * Escaping for alert text. Almost every value in an alert can be chosen by whoever triggers the
+ * denial (session names, user names, resource names, model IDs, user agents, error messages), so
+ * nothing reaches a chat channel or an email without passing through one of these functions.
+ *
+ * Chat forms (Slack via Amazon Q Developer in chat applications, `client-markdown`):
+ * - `&`, `<`, `>` become `&amp;`, `&lt;`, `&gt;`: Slack's control sequences (`<!channel>`, `<@U123>`,
+ *   `<#C123>`, `<http://x|y>`) all need a raw `<`, and Teams' `<at>` mentions too.
+ * - `@channel`, `@here`, `@everyone` get a zero-width space after the `@`.
+ * - Slack mrkdwn has no backslash escape, so an untrusted value goes inside an inline code span, where
+ *   formatting, emoji shortcodes and auto-links do not apply; backticks inside it become `ˋ` (U+02CB)
+ *   so the span cannot be closed early. Free text keeps plain words readable and wraps only the
+ *   tokens that could format, link or mention (see {@link chatText}).
+ * - Values are made single-line, so a value can never start a line and become a `>` quote.
+ *
+ * Everywhere (chat, email, subject, attributes, terminal): control characters (C0, C1, DEL), bidi
+ * overrides and zero-width characters are removed, lone surrogates become U+FFFD, and access key IDs
+ * (AKIA/ASIA/ABIA/ACCA + 16 characters) and Amazon Bedrock API keys are masked.
+ */
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+// Bidi embeddings/overrides/isolates, zero-width characters and the BOM: invisible, used to spoof text.
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+const ACCESS_KEY_ID = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})(?![A-Z0-9])/g;
+const BEDROCK_LONG_TERM_KEY = /(?<![A-Za-z0-9])ABSK[A-Za-z0-9+/=]{16,}/g;
+const BEDROCK_SHORT_TERM_KEY = /bedrock-api-key-[A-Za-z0-9+/=%_-]{16,}/g;
+const MENTION = /@(channel|here|everyone)/gi;
+
+const ZERO_WIDTH_SPACE = '\u200B';
+const BACKTICK_STAND_IN = '\u02CB';
+export const ELLIPSIS = '\u2026';
+
+/** Replaces lone UTF-16 surrogates, which are not valid UTF-8 and would break the SNS message. */
+export function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/**
+ * Removes control and invisible characters. Single-line (default): every line break and tab becomes
+ * a space and runs of spaces collapse. Multi-line: line breaks are normalised to `\n`, tabs to two spaces.
+ */
+export function stripControl(value: string, options: { multiline?: boolean } = {}): string {
+  const clean = wellFormed(value);
+  if (options.multiline) {
+    return clean.replace(LINE_BREAK, '\n').replace(/\t/g, '  ').replace(CONTROL, '').replace(INVISIBLE, '');
+  }
+  return clean
+    .replace(LINE_BREAK, ' ')
+    .replace(/\t/g, ' ')
+    .replace(CONTROL, '')
+    .replace(INVISIBLE, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** Masks access key IDs (keeps the 4-character prefix and the last 4) and Bedrock API keys wherever they appear. */
+export function maskSecrets(value: string): string {
+  return value
+    .replace(ACCESS_KEY_ID, (_m, prefix: string, last: string) => `${prefix}${ELLIPSIS}${last}`)
+    .replace(BEDROCK_LONG_TERM_KEY, `ABSK${ELLIPSIS}(masked)`)
+    .replace(BEDROCK_SHORT_TERM_KEY, `bedrock-api-key-${ELLIPSIS}(masked)`);
+}
+
+/** Cuts to at most `max` UTF-16 units including the marker, never splitting a surrogate pair. */
+export function truncate(value: string, max: number, marker: string = ELLIPSIS): string {
+  if (value.length <= max) return value;
+  if (max <= marker.length) return marker.slice(0, Math.max(0, max));
+  let cut = value.slice(0, max - marker.length);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + marker;
+}
+
+/** Cleans one untrusted value for plain text (email, terminal): single line, no control characters, secrets masked. */
+export function plainLine(value: string, max = Number.POSITIVE_INFINITY): string {
+  return truncate(maskSecrets(stripControl(value)), max);
+}
+
+/** Cleans untrusted multi-line text for plain text (email): control characters removed, secrets masked. */
+export function plainBlock(value: string): string {
+  return maskSecrets(stripControl(value, { multiline: true }));
+}
+
+/** Escapes the three characters Slack reserves for control sequences. */
+export function escapeSlack(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Breaks `@channel`, `@here` and `@everyone` so they cannot notify a whole channel. */
+export function breakMentions(value: string): string {
+  return value.replace(MENTION, `@${ZERO_WIDTH_SPACE}$1`);
+}
+
+function neutraliseForChat(value: string): string {
+  return breakMentions(escapeSlack(value.replace(/`/g, BACKTICK_STAND_IN)));
+}
+
+/**
+ * Renders an untrusted value as a chat inline code span: single line, secrets masked, cut to `max`
+ * characters, backticks replaced, `& < >` escaped, mass mentions broken. An empty value renders as `-`.
+ */
+export function chatCode(value: string, max = 200): string {
+  const clean = truncate(maskSecrets(stripControl(value)), max);
+  return `\`${clean === '' ? '-' : neutraliseForChat(clean)}\``;
+}
+
+/** Renders untrusted multi-line text (a policy or diff) as a chat code block; the caller bounds its size. */
+export function chatCodeBlock(value: string): string {
+  const clean = maskSecrets(stripControl(value, { multiline: true }));
+  return `\`\`\`\n${neutraliseForChat(clean)}\n\`\`\``;
+}
+
+// A token could format (* _ ~ `), quote a channel (#), mention (@), build a link ([ ] | :// www. or a
+// domain-like word that Slack auto-links) or become an emoji (:word:).
+const RISKY_TOKEN = /[*_~`#|[\]@]|:\/\/|^www\.|:[^\s:]+:|[A-Za-z0-9-]\.[A-Za-z]{2,}(?:[/:?#]|$)/;
+
+/**
+ * Renders untrusted free text (a reason sentence, a note) for chat: plain words stay plain, any word
+ * that could format, link, mention or become an emoji is wrapped in a code span.
+ */
+export function chatText(value: string, max = 500): string {
+  const clean = truncate(maskSecrets(stripControl(value)), max);
+  return clean
+    .split(' ')
+    .map((token) => (RISKY_TOKEN.test(token) ? `\`${neutraliseForChat(token)}\`` : breakMentions(escapeSlack(token))))
+    .join(' ');
+}
+
+/**
+ * Chat metadata (summary, related resources, additional context) may be shown outside markdown:
+ * escape and mask, but do not add code spans.
+ */
+export function chatPlain(value: string, max = 256): string {
+  const clean = truncate(maskSecrets(stripControl(value)), max);
+  return neutraliseForChat(clean);
+}
+
+/** Printable ASCII only: accents are dropped (é → e), anything else becomes `?`. For the email subject. */
+export function asciiText(value: string): string {
+  return maskSecrets(stripControl(value))
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7E]/gu, '?');
+}
+
+/** An SNS message attribute value: non-empty (SNS rejects empty values), single line, bounded. */
+export function attributeValue(value: string | null | undefined, max = 256): string {
+  const clean = value == null ? '' : truncate(maskSecrets(stripControl(value)), max);
+  return clean === '' ? 'unknown' : clean;
+}

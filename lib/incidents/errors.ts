@@ -1,0 +1,39 @@
+/**
+ * Errors of the incident store. They mean "something is broken or busy": the pipeline lets them
+ * propagate so that the Lambda invocation fails and its retries (then the on-failure destination) keep the event.
+ */
+
+/** A DynamoDB call failed (throttling, network, missing table, validation...); `cause` holds the SDK error. */
+export class StoreError extends Error {
+  override readonly name: string = 'StoreError';
+  /** The store operation and DynamoDB call that failed, e.g. `recordOccurrence/UpdateItem`. */
+  readonly operation: string;
+
+  constructor(message: string, options: { operation: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.operation = options.operation;
+  }
+}
+
+/**
+ * Another delivery of the same eventID holds the counting lease right now. Retrying later is correct:
+ * by then the other delivery has marked the event counted (the retry returns `duplicate`) or its lease
+ * has expired (the retry takes over).
+ */
+export class EventInFlightError extends StoreError {
+  override readonly name = 'EventInFlightError';
+  readonly eventId: string;
+  /** When the current holder's lease ends (ISO time). */
+  readonly leaseUntil: string;
+
+  constructor(eventId: string, leaseUntil: Date, reason = 'another delivery is counting it') {
+    super(`event ${eventId} is in flight: ${reason} (lease until ${leaseUntil.toISOString()})`, { operation: 'recordOccurrence' });
+    this.eventId = eventId;
+    this.leaseUntil = leaseUntil.toISOString();
+  }
+}
+
+/** The denial cannot be stored as given (no eventID, fingerprint or parseable eventTime); retrying cannot help. */
+export class InvalidOccurrenceError extends Error {
+  override readonly name = 'InvalidOccurrenceError';
+}

@@ -1,0 +1,96 @@
+import type { Denial, Principal, Proposal, Reason } from '../denial/types';
+import { fromItem, type Item } from './attribute-values';
+import { ALERT_TRIGGERS, INCIDENT_STATUSES } from './types';
+import type { AlertState, AlertTrigger, Incident, IncidentStatus, Occurrence, PendingAlert } from './types';
+
+/** Turns stored items back into the contract types. Items are written only by this module's store. */
+
+const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const asNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const asRecord = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').sort() : []);
+
+function isStatus(v: unknown): v is IncidentStatus {
+  return typeof v === 'string' && (INCIDENT_STATUSES as readonly string[]).includes(v);
+}
+function isTrigger(v: unknown): v is AlertTrigger {
+  return typeof v === 'string' && (ALERT_TRIGGERS as readonly string[]).includes(v);
+}
+
+function parseJson<T>(v: unknown): T | undefined {
+  return typeof v === 'string' ? (JSON.parse(v) as T) : undefined;
+}
+
+function alertFrom(v: unknown): AlertState {
+  const a = asRecord(v) ?? {};
+  const state: AlertState = { alertsSent: asNumber(a.alertsSent) ?? 0 };
+  const pending = asRecord(a.pending);
+  if (pending && isTrigger(pending.trigger)) {
+    const p: PendingAlert = {
+      trigger: pending.trigger,
+      eventId: asString(pending.eventId) ?? '',
+      claimedAt: asString(pending.claimedAt) ?? '',
+    };
+    state.pending = p;
+  }
+  if (isTrigger(a.deferred)) state.deferred = a.deferred;
+  const lastAlertAt = asString(a.lastAlertAt);
+  if (lastAlertAt !== undefined) state.lastAlertAt = lastAlertAt;
+  const lastAlertCount = asNumber(a.lastAlertCount);
+  if (lastAlertCount !== undefined) state.lastAlertCount = lastAlertCount;
+  return state;
+}
+
+/** The incident stored in an incident item (`SK = INCIDENT`). */
+export function incidentFromItem(item: Item): Incident {
+  const o = fromItem(item);
+  const proposal = parseJson<Proposal>(o.proposal);
+  const latestStored = parseJson<Denial>(o.latest);
+  if (latestStored === undefined) throw new TypeError(`incident item ${String(o.PK)} has no latest denial`);
+  // The proposal is stored once, in its own attribute; `latest` carries it again for readers.
+  const latest: Denial = proposal === undefined ? latestStored : { ...latestStored, proposal };
+  const incident: Incident = {
+    fingerprint: asString(o.fingerprint) ?? '',
+    status: isStatus(o.status) ? o.status : 'open',
+    count: asNumber(o.count) ?? 0,
+    firstSeen: asString(o.firstSeen) ?? '',
+    lastSeen: asString(o.lastSeen) ?? '',
+    accounts: asStrings(o.accounts),
+    regions: asStrings(o.regions),
+    sessions: asStrings(o.sessions),
+    principal: (asRecord(o.principal) ?? latest.principal) as unknown as Principal,
+    action: asString(o.action) ?? latest.action,
+    reason: (asRecord(o.reason) ?? latest.reason) as unknown as Reason,
+    eventSource: asString(o.eventSource) ?? latest.eventSource,
+    callRegion: asString(o.callRegion) ?? latest.callRegion,
+    deniedRegion: asString(o.deniedRegion) ?? latest.deniedRegion,
+    resource: asString(o.resource) ?? null,
+    latest,
+    alert: alertFrom(o.alert),
+  };
+  if (proposal !== undefined) incident.proposal = proposal;
+  const statusChangedAt = asString(o.statusChangedAt);
+  if (statusChangedAt !== undefined) incident.statusChangedAt = statusChangedAt;
+  const suppressedUntil = asString(o.suppressedUntil);
+  if (suppressedUntil !== undefined) incident.suppressedUntil = suppressedUntil;
+  return incident;
+}
+
+/** The occurrence stored in an occurrence item (`SK = OCC#...`). */
+export function occurrenceFromItem(item: Item): Occurrence {
+  const o = fromItem(item);
+  const occurrence: Occurrence = {
+    fingerprint: asString(o.fingerprint) ?? '',
+    eventId: asString(o.eventId) ?? '',
+    eventTime: asString(o.eventTime) ?? '',
+    accountId: asString(o.accountId) ?? null,
+    callRegion: asString(o.callRegion) ?? '',
+    deniedRegion: asString(o.deniedRegion) ?? '',
+    principalArn: asString(o.principalArn) ?? null,
+    expiresAt: asNumber(o.expiresAt) ?? 0,
+  };
+  const sessionName = asString(o.sessionName);
+  if (sessionName !== undefined) occurrence.sessionName = sessionName;
+  return occurrence;
+}

@@ -1,0 +1,58 @@
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { SnsNotifier } from '../alerts/sns-notifier';
+import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
+import type { IngestConfig } from '../config';
+import { DynamoIncidentStore } from '../incidents/dynamodb-store';
+import { IamPolicySimulator } from '../policy/iam-simulator';
+import { IamPolicySource } from '../policy/iam-policy-source';
+import { assumeRoleClientFactory } from '../policy/assume-role';
+import type { PipelineDeps } from '../pipeline/process';
+
+/** SDK clients, created once per container; tests pass their own. */
+export interface AwsClients {
+  dynamodb: DynamoDBClient;
+  sns: SNSClient;
+  iam: IAMClient;
+  sts: STSClient;
+  bedrock: (region: string) => BedrockClient;
+}
+
+export function defaultClients(region: string | undefined): AwsClients {
+  const bedrock = new Map<string, BedrockClient>();
+  return {
+    dynamodb: new DynamoDBClient({ region }),
+    sns: new SNSClient({ region }),
+    // IAM throttles hard and its quotas cannot be raised: adaptive retry backs off client-side.
+    iam: new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' }),
+    sts: new STSClient({ region }),
+    bedrock: (r) => {
+      let client = bedrock.get(r);
+      if (!client) bedrock.set(r, (client = new BedrockClient({ region: r })));
+      return client;
+    },
+  };
+}
+
+/** Wires the pipeline's ports to AWS for the Lambda. */
+export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date()): Omit<PipelineDeps, 'count'> {
+  const policySource = new IamPolicySource({
+    client: clients.iam,
+    cacheTtlSeconds: config.policyCacheTtlSeconds,
+    clientForAccount: assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region }),
+    clock,
+  });
+  return {
+    store: new DynamoIncidentStore({ client: clients.dynamodb, tableName: config.tableName, occurrenceTtlDays: config.occurrenceTtlDays }),
+    notifier: new SnsNotifier({ client: clients.sns, topicArn: config.topicArn }),
+    topicArn: config.topicArn,
+    alertPolicy: { windowMinutes: config.alertWindowMinutes },
+    clock,
+    policySource,
+    profileResolver: new BedrockProfileResolver({ clientForRegion: clients.bedrock, clock }),
+    simulator: config.simulate ? new IamPolicySimulator({ client: clients.iam }) : null,
+  };
+}

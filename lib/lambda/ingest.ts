@@ -1,0 +1,74 @@
+import middy from '@middy/core';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../pipeline/process';
+import { parseCloudTrailEvent } from './event';
+
+export type CloudTrailEvent = EventBridgeEvent<string, unknown>;
+
+/** Everything the ingest handler needs, built once per container (or by a test). */
+export interface IngestDependencies {
+  pipeline: Omit<PipelineDeps, 'count'>;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export interface IngestResult {
+  outcome: PipelineOutcome['kind'];
+  fingerprint?: string;
+  alert?: string;
+}
+
+/**
+ * The EventBridge → Lambda adapter. It validates the envelope, runs the one pipeline, and lets store and
+ * SNS errors propagate so that Lambda's retries and the on-failure destination keep the event. A record
+ * that cannot be decoded is logged, counted in `BadRecords` and acknowledged: retrying it cannot help.
+ */
+export function createIngestHandler(deps: IngestDependencies) {
+  const { logger, metrics } = deps;
+  const count = (metric: PipelineMetric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value);
+
+  const ingest = async (event: unknown, _context: Context): Promise<IngestResult> => {
+    const parsed = parseCloudTrailEvent(event);
+    if (parsed.kind === 'invalid') {
+      logger.warn('Bad event: not an EventBridge CloudTrail event', { reason: parsed.reason });
+      count('BadRecords');
+      return { outcome: 'invalid' };
+    }
+    logger.appendKeys({ eventId: parsed.eventId ?? 'unknown', eventName: parsed.eventName ?? 'unknown' });
+    try {
+      const outcome = await processRecord(parsed.record, { ...deps.pipeline, count });
+      switch (outcome.kind) {
+        case 'counted':
+          logger.info('Denial recorded', { fingerprint: outcome.fingerprint, count: outcome.count, created: outcome.created, alert: outcome.alert, action: outcome.denial.action, layer: outcome.denial.reason.layer });
+          return { outcome: outcome.kind, fingerprint: outcome.fingerprint, alert: outcome.alert };
+        case 'duplicate':
+          logger.info('Event already counted', { fingerprint: outcome.fingerprint, alert: outcome.alert });
+          return { outcome: outcome.kind, fingerprint: outcome.fingerprint, alert: outcome.alert };
+        case 'skipped':
+          logger.debug('Not an access problem', { reason: outcome.reason });
+          return { outcome: outcome.kind };
+        case 'invalid':
+          logger.warn('Bad record', { reason: outcome.message });
+          return { outcome: outcome.kind };
+      }
+    } catch (err) {
+      count('Failures');
+      logger.error('Processing failed; the invocation fails so that the event is retried', err as Error);
+      throw err;
+    } finally {
+      logger.removeKeys(['eventId', 'eventName']);
+    }
+  };
+
+  return middy(ingest)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+export function createPowertools(serviceName = 'access-auditor', namespace = 'AccessAuditor'): { logger: Logger; metrics: Metrics } {
+  return { logger: new Logger({ serviceName }), metrics: new Metrics({ serviceName, namespace }) };
+}

@@ -1,0 +1,74 @@
+import type { Denial, Proposal } from '../denial/types';
+import { explainRecord } from '../cloudtrail/explain';
+import { withResolvedProfile } from '../bedrock/resolve';
+import type { ProfileResolver } from '../bedrock/ports';
+import type { PolicySimulator, PolicySource, PrincipalPolicies } from '../policy/ports';
+import { proposeFix } from '../policy/propose';
+import { reconcileSimulation, simulationRequestFor } from '../policy/simulation';
+import { describeError } from '../errors';
+
+/** The optional enrichers: each one is skipped when absent, and a failure of one is a note, never a lost denial. */
+export interface AnalyzeDeps {
+  policySource?: PolicySource | null;
+  profileResolver?: ProfileResolver | null;
+  simulator?: PolicySimulator | null;
+}
+
+export type AnalyzeOutcome =
+  | { kind: 'denial'; denial: Denial }
+  | { kind: 'skipped'; eventId: string | null; reason: string }
+  | { kind: 'error'; eventId: string | null; message: string };
+
+/**
+ * decode → (resolve the inference profile) → (read current policies) → propose → (simulate):
+ * the analysis both `explain` and the pipeline run. Only the decode step can reject a record;
+ * IAM, Bedrock or simulator failures (throttling, the auditor's own AccessDenied) end up in the
+ * proposal's notes with `validated: "not-validated"`, so the incident is still stored and alerted.
+ */
+export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Promise<AnalyzeOutcome> {
+  const decoded = explainRecord(record);
+  if (decoded.kind !== 'denial') return decoded;
+  let denial = decoded.denial;
+  const notes: string[] = [];
+
+  const profile = denial.model?.inferenceProfile;
+  if (deps.profileResolver && profile) {
+    const idOrArn = profile.arn ?? profile.id;
+    if (idOrArn) {
+      try {
+        const resolved = await deps.profileResolver.resolve(idOrArn, denial.callRegion);
+        if (resolved) denial = withResolvedProfile(denial, resolved);
+      } catch (err) {
+        notes.push(`The inference profile could not be read live (${describeError(err)}); destination regions come from the built-in table.`);
+      }
+    }
+  }
+
+  let policies: PrincipalPolicies | null = null;
+  let policiesUnreadable = false;
+  if (deps.policySource) {
+    try {
+      policies = await deps.policySource.getPrincipalPolicies(denial.principal);
+    } catch (err) {
+      policiesUnreadable = true;
+      notes.push(`Current policies could not be read (${describeError(err)}); the proposal is not checked against them.`);
+    }
+  }
+
+  let proposal: Proposal = proposeFix(denial, policies);
+  if (policiesUnreadable) proposal = { ...proposal, validated: 'not-validated' };
+
+  if (deps.simulator && policies && !policiesUnreadable) {
+    const request = simulationRequestFor(denial, proposal, policies);
+    if (request) {
+      try {
+        proposal = reconcileSimulation(proposal, await deps.simulator.simulate(request));
+      } catch (err) {
+        notes.push(`iam:SimulatePrincipalPolicy could not confirm the proposal (${describeError(err)}); the offline verdict stands.`);
+      }
+    }
+  }
+
+  if (notes.length > 0) proposal = { ...proposal, notes: [...proposal.notes, ...notes] };
+  return { kind: 'denial', denial: { ...denial, proposal } };
+}
