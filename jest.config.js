@@ -1,8 +1,12 @@
-/** Type-checking is `npm run typecheck`; tests transpile only, which keeps them fast. */
+/**
+ * Tests transpile only (type-checking is `npm run typecheck`), which keeps them fast.
+ * @middy/core ships only as ES modules: Jest's CommonJS loader cannot require it, so it is transpiled too.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }] },
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   testTimeout: 30000,
 };

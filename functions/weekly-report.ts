@@ -1,2 +1,20 @@
-// Placeholder replaced by the report wiring.
-export const handler = async (): Promise<void> => undefined;
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SnsNotifier } from '../lib/alerts/sns-notifier';
+import { loadReportConfig } from '../lib/config';
+import { DynamoIncidentStore } from '../lib/incidents/dynamodb-store';
+import { createReportPowertools, createWeeklyReportHandler } from '../lib/lambda/weekly-report';
+
+// Read once per container: a missing or invalid variable fails the cold start with its name in the message.
+const config = loadReportConfig(process.env);
+const { logger, metrics } = createReportPowertools(process.env.POWERTOOLS_SERVICE_NAME, process.env.POWERTOOLS_METRICS_NAMESPACE);
+const region = process.env.AWS_REGION;
+
+export const handler = createWeeklyReportHandler({
+  store: new DynamoIncidentStore({ client: new DynamoDBClient({ region }), tableName: config.tableName }),
+  notifier: new SnsNotifier({ client: new SNSClient({ region }), topicArn: config.topicArn }),
+  topicArn: config.topicArn,
+  days: config.reportDays,
+  logger,
+  metrics,
+});

@@ -9,17 +9,30 @@
  *   most one alert per fingerprint per window goes out; a refused trigger is deferred
  *   ({@link triggerToDefer}) and sent by the first occurrence after the window (trigger `deferred`).
  */
-import type { AlertTrigger, Incident, IncidentStatus } from '../incidents/types';
+import type { AlertTrigger, Incident, IncidentStatus, PendingAlert } from '../incidents/types';
 import { AlertPolicyConfigError } from './errors';
 
 export interface AlertPolicyConfig {
   /** At most one alert per fingerprint per window. */
   windowMinutes: number;
-  /** Re-alert when the count reaches base^1, base^2, ... (10, 100, 1000 with the default). */
-  thresholdBase: number;
+  /** Re-alert when the count reaches base^1, base^2, ... (10, 100, 1000 with the default 10). */
+  thresholdBase?: number;
+  /**
+   * A redelivery of the claiming event younger than this may race the claimer's own publish: it must
+   * retry later instead of re-sending (see {@link pendingDecisionFor}). Keep it below Lambda's first
+   * async retry delay (about one minute).
+   */
+  pendingLeaseSeconds?: number;
+  /** A claim older than this was abandoned (its event went to the dead-letter queue): any occurrence may send it. */
+  stalePendingMinutes?: number;
 }
 
-export const DEFAULT_ALERT_POLICY: Readonly<AlertPolicyConfig> = Object.freeze({ windowMinutes: 60, thresholdBase: 10 });
+export const DEFAULT_ALERT_POLICY: Readonly<Required<AlertPolicyConfig>> = Object.freeze({
+  windowMinutes: 60,
+  thresholdBase: 10,
+  pendingLeaseSeconds: 20,
+  stalePendingMinutes: 30,
+});
 
 const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
@@ -27,10 +40,12 @@ const MAX_WINDOW_MINUTES = 7 * 24 * 60;
  * Builds a validated configuration from partial settings (read once at start).
  * @throws AlertPolicyConfigError naming the bad setting.
  */
-export function alertPolicyConfig(overrides: Partial<AlertPolicyConfig> = {}): AlertPolicyConfig {
-  const config: AlertPolicyConfig = {
+export function alertPolicyConfig(overrides: Partial<AlertPolicyConfig> = {}): Required<AlertPolicyConfig> {
+  const config: Required<AlertPolicyConfig> = {
     windowMinutes: overrides.windowMinutes ?? DEFAULT_ALERT_POLICY.windowMinutes,
     thresholdBase: overrides.thresholdBase ?? DEFAULT_ALERT_POLICY.thresholdBase,
+    pendingLeaseSeconds: overrides.pendingLeaseSeconds ?? DEFAULT_ALERT_POLICY.pendingLeaseSeconds,
+    stalePendingMinutes: overrides.stalePendingMinutes ?? DEFAULT_ALERT_POLICY.stalePendingMinutes,
   };
   if (!Number.isFinite(config.windowMinutes) || config.windowMinutes < 0 || config.windowMinutes > MAX_WINDOW_MINUTES) {
     throw new AlertPolicyConfigError(
@@ -40,6 +55,14 @@ export function alertPolicyConfig(overrides: Partial<AlertPolicyConfig> = {}): A
   if (!Number.isInteger(config.thresholdBase) || config.thresholdBase < 2) {
     throw new AlertPolicyConfigError(`alert thresholdBase must be an integer >= 2, got ${String(overrides.thresholdBase)}`);
   }
+  if (!Number.isFinite(config.pendingLeaseSeconds) || config.pendingLeaseSeconds < 0) {
+    throw new AlertPolicyConfigError(`alert pendingLeaseSeconds must be a number >= 0, got ${String(overrides.pendingLeaseSeconds)}`);
+  }
+  if (!Number.isFinite(config.stalePendingMinutes) || config.stalePendingMinutes * 60 <= config.pendingLeaseSeconds) {
+    throw new AlertPolicyConfigError(
+      `alert stalePendingMinutes must be a number longer than pendingLeaseSeconds, got ${String(overrides.stalePendingMinutes)}`,
+    );
+  }
   return config;
 }
 
@@ -48,13 +71,17 @@ export function windowStart(now: Date, config: AlertPolicyConfig = DEFAULT_ALERT
   return new Date(now.getTime() - config.windowMinutes * 60_000);
 }
 
-/** True when no alert was sent yet, or the last one is at least one window old. */
+/**
+ * True when no alert was sent yet, or the last one is older than the window start: the same strict
+ * comparison `claimAlert` makes (`lastAlertAt < windowStart`), so a `deferred` trigger is only
+ * proposed when the claim can succeed.
+ */
 export function windowPassed(lastAlertAt: string | undefined, now: Date, config: AlertPolicyConfig = DEFAULT_ALERT_POLICY): boolean {
   if (lastAlertAt === undefined) return true;
   const last = Date.parse(lastAlertAt);
   // An unreadable timestamp must not silence the incident forever.
   if (Number.isNaN(last)) return true;
-  return last <= windowStart(now, config).getTime();
+  return last < windowStart(now, config).getTime();
 }
 
 /** True when `count` is base^k for some k >= 1 (10, 100, 1000, ... by default). */
@@ -79,24 +106,28 @@ export function isSilenced(incident: Pick<Incident, 'status' | 'suppressedUntil'
 export const REOPENABLE_STATUSES = ['resolved', 'acknowledged', 'suppressed'] as const;
 export type ReopenableStatus = (typeof REOPENABLE_STATUSES)[number];
 
-/** The status change an occurrence implies; the pipeline applies it with `setStatus(fp, to, now, { from })`. */
-export type StatusTransition = { kind: 'none' } | { kind: 'reopen'; from: ReopenableStatus; to: 'open' };
+/** A status change an occurrence implies; the pipeline applies it with `setStatus(fp, to, now, { from })`. */
+export interface StatusTransition {
+  from: ReopenableStatus;
+  to: 'open';
+}
 
 /**
  * Which status change this occurrence implies: a resolved or acknowledged incident comes back, and so
  * does a suppressed one whose suppression has ended. Applying it conditionally makes exactly one
  * concurrent occurrence the winner; only the winner passes `reopened: true` to {@link triggerFor}.
+ * Null when the occurrence changes no status.
  */
-export function statusTransitionFor(incident: Pick<Incident, 'status' | 'suppressedUntil'>, now: Date): StatusTransition {
+export function statusTransitionFor(incident: Pick<Incident, 'status' | 'suppressedUntil'>, now: Date): StatusTransition | null {
   const status: IncidentStatus = incident.status;
   switch (status) {
     case 'resolved':
     case 'acknowledged':
-      return { kind: 'reopen', from: status, to: 'open' };
+      return { from: status, to: 'open' };
     case 'suppressed':
-      return isSilenced(incident, now) ? { kind: 'none' } : { kind: 'reopen', from: 'suppressed', to: 'open' };
+      return isSilenced(incident, now) ? null : { from: 'suppressed', to: 'open' };
     case 'open':
-      return { kind: 'none' };
+      return null;
   }
 }
 
@@ -121,28 +152,60 @@ export function triggerFor(input: TriggerInput, config: AlertPolicyConfig = DEFA
   if (isSilenced(incident, now)) return null;
   if (input.created) return 'opened';
   if (input.reopened) return 'reopened';
-  if (isThresholdCount(incident.count, config.thresholdBase)) return 'threshold';
+  if (isThresholdCount(incident.count, config.thresholdBase ?? DEFAULT_ALERT_POLICY.thresholdBase)) return 'threshold';
   if (incident.alert.deferred !== undefined && windowPassed(incident.alert.lastAlertAt, now, config)) return 'deferred';
   return null;
 }
 
-/** Higher wins when two triggers compete for the single deferred slot. */
-export const TRIGGER_RANK: Readonly<Record<AlertTrigger, number>> = { opened: 3, reopened: 2, threshold: 1, deferred: 0 };
-
 /**
  * What to store with `deferAlert` after `claimAlert` refused `trigger`, or null when nothing needs
- * writing: a `deferred` trigger is already stored, and a weaker trigger must not replace a stronger one.
+ * writing: a `deferred` trigger means one is stored already, and the first held-back trigger is kept
+ * (as the store does), since the deferred alert shows the incident's state at sending time anyway.
  */
 export function triggerToDefer(trigger: AlertTrigger, alreadyDeferred: AlertTrigger | undefined): AlertTrigger | null {
-  if (trigger === 'deferred') return null;
-  if (alreadyDeferred !== undefined && TRIGGER_RANK[alreadyDeferred] >= TRIGGER_RANK[trigger]) return null;
+  if (trigger === 'deferred' || alreadyDeferred !== undefined) return null;
   return trigger;
 }
 
+/** What a delivery does about an alert already claimed (`alert.pending`). */
+export type PendingDecision =
+  /** Nothing pending, or a recent claim by another event: proceed normally (a new claim would be refused and deferred). */
+  | { kind: 'none' }
+  /** Re-claim with exactly this claim (`claimAlert` accepts its eventId again), publish, then `completeAlert`. */
+  | { kind: 'resend'; claim: PendingAlert }
+  /** The claimer may still be publishing: fail this delivery so that it is retried later, rather than risk a duplicate alert. */
+  | { kind: 'wait'; claim: PendingAlert };
+
 /**
- * On a redelivered (duplicate) event: the trigger to send again when this same event claimed an alert
- * whose publish failed; null otherwise. `claimAlert` accepts the same eventId again, so the retry
- * re-claims and re-publishes exactly that alert.
+ * Decides what to do about a pending alert, so that a claimed alert is sent once and never lost:
+ * - a redelivery of the claiming event (a Lambda retry after a failed publish) re-sends it, unless the
+ *   claim is younger than `pendingLeaseSeconds`, when the claimer may still be publishing: then `wait`;
+ * - an occurrence of another event takes over a claim older than `stalePendingMinutes` (its event was
+ *   abandoned), using the claim's eventId, which `claimAlert` and `completeAlert` accept;
+ * - anything else: `none`. An unreadable `claimedAt` counts as old, so bad data cannot block alerts.
+ */
+export function pendingDecisionFor(
+  incident: Pick<Incident, 'alert'> | null,
+  eventId: string,
+  now: Date,
+  config: AlertPolicyConfig = DEFAULT_ALERT_POLICY,
+): PendingDecision {
+  const claim = incident?.alert.pending;
+  if (claim === undefined) return { kind: 'none' };
+  const claimedAt = Date.parse(claim.claimedAt);
+  const age = Number.isNaN(claimedAt) ? Number.POSITIVE_INFINITY : now.getTime() - claimedAt;
+  if (claim.eventId === eventId) {
+    const lease = (config.pendingLeaseSeconds ?? DEFAULT_ALERT_POLICY.pendingLeaseSeconds) * 1000;
+    return age < lease ? { kind: 'wait', claim } : { kind: 'resend', claim };
+  }
+  const stale = (config.stalePendingMinutes ?? DEFAULT_ALERT_POLICY.stalePendingMinutes) * 60_000;
+  return age >= stale ? { kind: 'resend', claim } : { kind: 'none' };
+}
+
+/**
+ * The lease-free primitive: the trigger to send again when this same event claimed an alert that is
+ * still pending; null otherwise. Prefer {@link pendingDecisionFor}, which also avoids racing a publish
+ * in flight and recovers abandoned claims.
  */
 export function retryTriggerFor(incident: Pick<Incident, 'alert'> | null, eventId: string): AlertTrigger | null {
   const pending = incident?.alert.pending;

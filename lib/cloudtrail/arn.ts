@@ -7,20 +7,35 @@ export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b'
 export type Partition = (typeof PARTITIONS)[number];
 
 export interface ParsedArn {
-  partition: string;
-  service: string;
-  region: string;
-  account: string;
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
   /** Everything after the fifth colon, e.g. `foundation-model/anthropic.claude-...` or `function:name`. */
-  resource: string;
+  readonly resource: string;
 }
 
 /** Longest ARN we bother to split: real ARNs are at most ~2 KB. */
 const MAX_ARN_LENGTH = 2048;
 
+/**
+ * The last few ARNs split: decoding one record asks about the same principal and resource ARNs
+ * several times. Results are read-only, so sharing them is safe.
+ */
+const recent: Array<{ text: string; arn: ParsedArn | null }> = [];
+const RECENT_SIZE = 4;
+
 /** Splits an ARN; null when the text is not an ARN. */
 export function parseArn(text: string | null | undefined): ParsedArn | null {
   if (typeof text !== 'string' || text.length > MAX_ARN_LENGTH || !text.startsWith('arn:')) return null;
+  for (const r of recent) if (r.text === text) return r.arn;
+  const arn = splitArn(text);
+  if (recent.length >= RECENT_SIZE) recent.shift();
+  recent.push({ text, arn });
+  return arn;
+}
+
+function splitArn(text: string): ParsedArn | null {
   const parts: string[] = [];
   let start = 4;
   for (let i = 0; i < 4; i++) {

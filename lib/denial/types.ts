@@ -40,6 +40,10 @@ export interface Principal {
   identityProvider?: string;
   /** Masked access key ID (first 4 and last 4 characters), never the full key. */
   accessKeyId?: string;
+  /** IAM Identity Center user ID (`userIdentity.onBehalfOf.userId`) for Identity Center users and trusted identity propagation. */
+  identityCenterUserId?: string;
+  /** The principal named by the error message (`User: <arn>`) when it differs from `arn`. */
+  messageArn?: string;
 }
 
 export interface Reason {
@@ -55,9 +59,29 @@ export interface Reason {
   encoded?: boolean;
   /** True when CloudTrail cut the message (it ends with "..."): the clause may be incomplete. */
   truncated?: boolean;
+  /** For `layer: "model-access"`: which Bedrock model-access problem it is. */
+  modelAccessIssue?: ModelAccessIssue;
+  /** For `... transitively through a <type>` explicit denies: that second policy type as worded. */
+  transitiveVia?: string;
   /** One plain sentence. */
   summary: string;
 }
+
+export const MODEL_ACCESS_ISSUES = [
+  /** ValidationException: the model is only served through an inference profile. */
+  'on-demand-unsupported',
+  /** ResourceNotFoundException "Access denied. This Model is marked by provider as Legacy ...". */
+  'legacy',
+  /** The model version reached its end of life. */
+  'end-of-life',
+  /** The first call needs AWS Marketplace permissions to subscribe to a third-party model. */
+  'marketplace',
+  /** Anthropic's one-time use-case form has not been submitted for the account. */
+  'use-case-form',
+  /** "You don't have access to the model with the specified model ID." (model access not enabled). */
+  'not-enabled',
+] as const;
+export type ModelAccessIssue = (typeof MODEL_ACCESS_ISSUES)[number];
 
 export const PROFILE_KINDS = ['system', 'application'] as const;
 export type InferenceProfileKind = (typeof PROFILE_KINDS)[number];
@@ -105,6 +129,11 @@ export interface ModelInfo {
   /** What kind of Bedrock resource `modelId` names. */
   resourceType: BedrockResourceType;
   inferenceProfile?: InferenceProfileInfo;
+  /**
+   * For on-demand ValidationExceptions: the system inference profile ID to call instead, for the call
+   * region's geography (e.g. `us.anthropic.claude-3-5-sonnet-20241022-v2:0` from us-east-1).
+   */
+  suggestedProfileId?: string;
 }
 
 export const TARGET_KINDS = [
@@ -186,4 +215,6 @@ export interface Denial {
   bearerToken?: boolean;
   sourceIPAddress?: string;
   userAgent?: string;
+  /** Other actions the message says are needed too (e.g. both AWS Marketplace actions for model access). */
+  relatedActions?: string[];
 }

@@ -49,6 +49,7 @@ import type {
   ListFilter,
   Occurrence,
   PendingAlert,
+  RecordOptions,
   RecordOutcome,
 } from './types';
 
@@ -85,8 +86,7 @@ const TABLE_WAIT_DEADLINE_MS = 5 * 60 * 1000;
 const CONDITION_FAILED = Symbol('condition-failed');
 type ConditionFailed = typeof CONDITION_FAILED;
 
-const MARKER_STATES = ['pending', 'counted'] as const;
-type MarkerState = (typeof MARKER_STATES)[number];
+type MarkerState = 'pending' | 'counted';
 
 interface EventMarker {
   state: MarkerState;
@@ -95,6 +95,10 @@ interface EventMarker {
   owner: string;
   leaseUntil: number;
 }
+
+/** The incident item as last read: absent (undefined), or not read yet on the optimistic first attempt. */
+const NOT_READ = Symbol('not-read');
+type Snapshot = Item | undefined | typeof NOT_READ;
 
 type EventClaim = { kind: 'owner'; token: string } | { kind: 'duplicate'; marker: EventMarker };
 
@@ -134,7 +138,8 @@ function stringSetOf(item: Item | undefined, attribute: string): string[] {
  */
 export class DynamoIncidentStore implements IncidentStore {
   private readonly client: DynamoDBClient;
-  private readonly tableName: string;
+  /** The DynamoDB table this store reads and writes. */
+  readonly tableName: string;
   private readonly occurrenceTtlDays: number;
   private readonly leaseMs: number;
   private readonly maxDistinct: number;
@@ -230,7 +235,7 @@ export class DynamoIncidentStore implements IncidentStore {
   // ---------------------------------------------------------------- recording
 
   /** Counts the occurrence exactly once per eventID (see the class documentation for the protocol). */
-  async recordOccurrence(denial: Denial, now: Date): Promise<RecordOutcome> {
+  async recordOccurrence(denial: Denial, now: Date, options: RecordOptions = {}): Promise<RecordOutcome> {
     if (!denial.eventId) throw new InvalidOccurrenceError('denial has no eventId');
     if (!denial.fingerprint) throw new InvalidOccurrenceError(`denial ${denial.eventId} has no fingerprint`);
     const eventTime = normalizeIsoTime(denial.eventTime);
@@ -239,7 +244,7 @@ export class DynamoIncidentStore implements IncidentStore {
     const latest = fitDenial(denial);
     const proposal = denial.proposal === undefined ? undefined : fitProposal(denial.proposal);
 
-    const claim = await this.claimEvent(denial.eventId, denial.fingerprint, eventTime, now);
+    const claim = await this.claimEvent(denial.eventId, denial.fingerprint, eventTime, now, options.owner ?? this.randomToken());
     if (claim.kind === 'duplicate') {
       const { fingerprint, eventTime: markerTime } = claim.marker;
       await this.cleanupPending(fingerprint, utcDay(markerTime), denial.eventId);
@@ -260,9 +265,8 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   /** Steps 1–2 of the protocol: become the owner of the eventID, or learn that it is counted or in flight. */
-  private async claimEvent(eventId: string, fingerprint: string, eventTime: string, now: Date): Promise<EventClaim> {
+  private async claimEvent(eventId: string, fingerprint: string, eventTime: string, now: Date, token: string): Promise<EventClaim> {
     const op = 'recordOccurrence';
-    const token = this.randomToken();
     const key = { PK: { S: eventPk(eventId) }, SK: { S: EVENT_SK } };
     const leaseUntil = now.getTime() + this.leaseMs;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
@@ -290,7 +294,8 @@ export class DynamoIncidentStore implements IncidentStore {
       const marker = await this.readMarker(eventId);
       if (marker === null) continue; // Removed by hand between our two calls: claim it again.
       if (marker.state === 'counted') return { kind: 'duplicate', marker };
-      // Our own put, retried by the SDK after a lost response.
+      // Our own claim: the SDK retried a put whose response was lost, or this is a retry of a delivery
+      // (same owner token) that died while counting. Every later step is idempotent, so carry on.
       if (marker.owner === token) return { kind: 'owner', token };
       if (marker.leaseUntil > now.getTime()) throw new EventInFlightError(eventId, new Date(marker.leaseUntil));
 
@@ -348,9 +353,11 @@ export class DynamoIncidentStore implements IncidentStore {
 
   /**
    * Step 3 for the incident item. The count is an atomic ADD; first/last seen are min/max even for
-   * out-of-order events: a consistent read decides which of them this event moves, and the update is
-   * conditional on that decision still holding (lastSeen <= t, firstSeen >= t). Both only move one way, so
-   * a failed condition is retried on a fresh read, and a clause dropped once is never needed again.
+   * out-of-order events, and the distinct sets stay capped, through conditions that state what the update
+   * assumes. The first attempt assumes the common case (the event is the newest, the sets have room) without
+   * reading; when a condition fails, a consistent read decides which of first/last seen this event moves and
+   * which values still fit, and the update is retried conditional on that. First/last seen only move one
+   * way, so a clause found stale is never needed again and the retries end.
    */
   private async applyToIncident(
     denial: Denial,
@@ -362,9 +369,9 @@ export class DynamoIncidentStore implements IncidentStore {
     const op = 'recordOccurrence';
     const fp = denial.fingerprint;
     const eid = denial.eventId;
+    let snapshot: Snapshot = NOT_READ;
     for (let attempt = 0; attempt < MAX_INCIDENT_UPDATE_ATTEMPTS; attempt++) {
-      const snapshot = await this.getIncidentItem(fp, op);
-      if (snapshot && stringSetOf(snapshot, 'pendingEvents').includes(eid)) {
+      if (snapshot !== NOT_READ && snapshot && stringSetOf(snapshot, 'pendingEvents').includes(eid)) {
         // Counted by a previous owner that died before marking the event: do not count again.
         return { incident: incidentFromItem(snapshot), created: snapshot.createdBy?.S === eid };
       }
@@ -374,6 +381,7 @@ export class DynamoIncidentStore implements IncidentStore {
         const item = output.Attributes ?? {};
         return { incident: incidentFromItem(item), created: item.createdBy?.S === eid };
       }
+      snapshot = await this.getIncidentItem(fp, op);
     }
     throw new StoreError(`incident ${fp}: gave up after ${MAX_INCIDENT_UPDATE_ATTEMPTS} contended updates`, {
       operation: `${op}/UpdateItem`,
@@ -386,9 +394,10 @@ export class DynamoIncidentStore implements IncidentStore {
     latest: Denial,
     proposal: Denial['proposal'],
     now: Date,
-    snapshot: Item | undefined,
+    snapshot: Snapshot,
   ): UpdateItemCommandInput {
     const fp = denial.fingerprint;
+    const known = snapshot !== NOT_READ;
     const e = new ExpressionContext();
     const sets: string[] = [];
     const adds: string[] = [];
@@ -414,32 +423,50 @@ export class DynamoIncidentStore implements IncidentStore {
     setOnce('createdAt', now.toISOString());
     sets.push(`${e.path('updatedAt')} = ${e.value(now.toISOString())}`);
 
-    const lastSeen = snapshot?.lastSeen?.S;
-    const firstSeen = snapshot?.firstSeen?.S;
+    const lastSeen = known ? snapshot?.lastSeen?.S : undefined;
+    const firstSeen = known ? snapshot?.firstSeen?.S : undefined;
+    // Names are aliased where used: DynamoDB rejects an expression that declares an unused one.
     if (lastSeen === undefined || lastSeen <= t) {
+      const lastSeenPath = e.path('lastSeen');
       // This event is the newest seen: it sets lastSeen and becomes the latest explanation.
-      sets.push(`${e.path('lastSeen')} = ${e.value(t)}`);
+      sets.push(`${lastSeenPath} = ${e.value(t)}`);
       sets.push(`${e.path('GSI1SK')} = ${e.value(statusGsiSk(t, fp))}`);
       sets.push(`${e.path('latest')} = ${e.value(JSON.stringify(latest))}`);
       if (proposal === undefined) removes.push(e.path('proposal'));
       else sets.push(`${e.path('proposal')} = ${e.value(JSON.stringify(proposal))}`);
-      conditions.push(`(attribute_not_exists(${e.path('lastSeen')}) OR ${e.path('lastSeen')} <= ${e.value(t)})`);
+      conditions.push(`(attribute_not_exists(${lastSeenPath}) OR ${lastSeenPath} <= ${e.value(t)})`);
     }
-    if (firstSeen === undefined || firstSeen >= t) {
-      sets.push(`${e.path('firstSeen')} = ${e.value(t)}`);
-      conditions.push(`(attribute_not_exists(${e.path('firstSeen')}) OR ${e.path('firstSeen')} >= ${e.value(t)})`);
+    const firstSeenPath = (): string => e.path('firstSeen');
+    if (!known) {
+      // Assumed: not older than the first occurrence (else the condition fails and a read decides).
+      sets.push(`${firstSeenPath()} = if_not_exists(${firstSeenPath()}, ${e.value(t)})`);
+      conditions.push(`(attribute_not_exists(${firstSeenPath()}) OR ${firstSeenPath()} <= ${e.value(t)})`);
+    } else if (firstSeen === undefined || firstSeen >= t) {
+      sets.push(`${firstSeenPath()} = ${e.value(t)}`);
+      conditions.push(`(attribute_not_exists(${firstSeenPath()}) OR ${firstSeenPath()} >= ${e.value(t)})`);
     }
 
     adds.push(`${e.path('count')} ${e.value(1)}`);
     adds.push(`${e.path('pendingEvents')} ${e.raw(stringSet([denial.eventId]))}`);
-    const regions = [denial.callRegion, denial.deniedRegion];
-    for (const [attribute, values] of [
+    for (const [attribute, candidates] of [
       ['accounts', [denial.accountId]],
-      ['regions', regions],
+      ['regions', [denial.callRegion, denial.deniedRegion]],
       ['sessions', [denial.principal.sessionName]],
     ] as const) {
-      const fresh = this.newDistinctValues(stringSetOf(snapshot, attribute), values);
-      if (fresh.length > 0) adds.push(`${e.path(attribute)} ${e.raw(stringSet(fresh))}`);
+      if (known) {
+        const fresh = this.newDistinctValues(snapshot ? stringSetOf(snapshot, attribute) : [], candidates);
+        if (fresh.length > 0) adds.push(`${e.path(attribute)} ${e.raw(stringSet(fresh))}`);
+        continue;
+      }
+      const values = this.newDistinctValues([], candidates);
+      if (values.length === 0) continue;
+      const path = e.path(attribute);
+      adds.push(`${path} ${e.raw(stringSet(values))}`);
+      // Assumed: each value is already there or the set has room.
+      const max = e.value(this.maxDistinct);
+      for (const value of values) {
+        conditions.push(`(attribute_not_exists(${path}) OR contains(${path}, ${e.value(value)}) OR size(${path}) < ${max})`);
+      }
     }
     const pending = e.path('pendingEvents');
     conditions.unshift(`(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${e.value(denial.eventId)}))`);
@@ -457,9 +484,10 @@ export class DynamoIncidentStore implements IncidentStore {
   }
 
   /**
-   * Values to ADD to a distinct set: new ones only, while the set has room. The room is judged on the
-   * snapshot, so concurrent first-time values can overshoot the cap by the number of concurrent writers:
-   * an accepted approximation that keeps the update a single atomic ADD.
+   * Values to ADD to a distinct set: new ones only, while the set has room. On the retry path the room is
+   * judged on the snapshot, so concurrent first-time values can overshoot the cap by the number of
+   * concurrent writers (and two new regions in one event by one): an accepted approximation that keeps
+   * the update a single atomic ADD.
    */
   private newDistinctValues(current: readonly string[], candidates: ReadonlyArray<string | null | undefined>): string[] {
     const have = new Set(current);

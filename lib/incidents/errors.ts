@@ -1,16 +1,18 @@
+import { AuditorError } from '../errors';
+
 /**
  * Errors of the incident store. They mean "something is broken or busy": the pipeline lets them
  * propagate so that the Lambda invocation fails and its retries (then the on-failure destination) keep the event.
  */
 
 /** A DynamoDB call failed (throttling, network, missing table, validation...); `cause` holds the SDK error. */
-export class StoreError extends Error {
-  override readonly name: string = 'StoreError';
+export class StoreError extends AuditorError {
   /** The store operation and DynamoDB call that failed, e.g. `recordOccurrence/UpdateItem`. */
   readonly operation: string;
 
   constructor(message: string, options: { operation: string; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StoreError';
     this.operation = options.operation;
   }
 }
@@ -21,19 +23,19 @@ export class StoreError extends Error {
  * has expired (the retry takes over).
  */
 export class EventInFlightError extends StoreError {
-  override readonly name = 'EventInFlightError';
   readonly eventId: string;
   /** When the current holder's lease ends (ISO time). */
   readonly leaseUntil: string;
 
   constructor(eventId: string, leaseUntil: Date, reason = 'another delivery is counting it') {
     super(`event ${eventId} is in flight: ${reason} (lease until ${leaseUntil.toISOString()})`, { operation: 'recordOccurrence' });
+    this.name = 'EventInFlightError';
     this.eventId = eventId;
     this.leaseUntil = leaseUntil.toISOString();
   }
 }
 
 /** The denial cannot be stored as given (no eventID, fingerprint or parseable eventTime); retrying cannot help. */
-export class InvalidOccurrenceError extends Error {
-  override readonly name = 'InvalidOccurrenceError';
+export class InvalidOccurrenceError extends AuditorError {
+  override name = 'InvalidOccurrenceError';
 }

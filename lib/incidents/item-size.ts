@@ -63,8 +63,15 @@ export function fitProposal(proposal: Proposal, maxBytes = MAX_PROPOSAL_BYTES): 
   if (byteLength(fitted) <= maxBytes) return fitted;
 
   const all = fitted.statements;
-  let kept = all.length;
-  while (kept > 0 && byteLength({ ...fitted, statements: all.slice(0, kept) }) > maxBytes - 512) kept--;
+  const fits = (n: number): boolean => byteLength({ ...fitted, statements: all.slice(0, n) }) <= maxBytes - 512;
+  // Largest prefix that fits: the size grows with the prefix length, so bisect.
+  let [lo, hi] = [0, all.length];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  const kept = lo;
   const baseNotes = fitted.notes.slice(0, -1);
   return {
     ...fitted,

@@ -80,6 +80,16 @@ export interface DailyCount {
   count: number;
 }
 
+/** Options of {@link IncidentStore.recordOccurrence}. */
+export interface RecordOptions {
+  /**
+   * Identifies this delivery across its own retries, e.g. the Lambda `awsRequestId` (Lambda retries an
+   * asynchronous invocation with the same request ID). A retry of a delivery that died while counting
+   * then resumes its claim at once instead of waiting for the claim's lease to expire.
+   */
+  owner?: string;
+}
+
 export interface ListFilter {
   status?: IncidentStatus;
   limit?: number;
@@ -96,7 +106,7 @@ export interface IncidentStore {
    * Counts the occurrence once per eventId, ever: a redelivered or replayed event returns `duplicate`.
    * Updates the incident's counters, last/first seen, distinct sets and latest explanation.
    */
-  recordOccurrence(denial: Denial, now: Date): Promise<RecordOutcome>;
+  recordOccurrence(denial: Denial, now: Date, options?: RecordOptions): Promise<RecordOutcome>;
   get(fingerprint: string): Promise<Incident | null>;
   list(filter?: ListFilter): Promise<Incident[]>;
   /**

@@ -1,8 +1,10 @@
 import type { Denial } from '../denial/types';
-import type { Incident, IncidentStore, PendingAlert } from '../incidents/types';
+import type { AlertTrigger, Incident, IncidentStore, PendingAlert, RecordOutcome } from '../incidents/types';
+import { InvalidOccurrenceError } from '../incidents/errors';
 import type { Notifier } from '../alerts/types';
 import { renderAlert } from '../alerts/render';
-import { statusTransitionFor, triggerFor, windowStart, type AlertPolicyConfig } from '../alerts/policy';
+import { isSilenced, pendingDecisionFor, statusTransitionFor, triggerFor, triggerToDefer, windowStart, type AlertPolicyConfig } from '../alerts/policy';
+import { AuditorError } from '../errors';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 
 /** Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line. */
@@ -49,16 +51,26 @@ export async function processRecord(record: unknown, deps: PipelineDeps): Promis
   const denial = analysed.denial;
   count('DenialsProcessed');
   const now = deps.clock();
-  const recorded = await deps.store.recordOccurrence(denial, now);
+  let recorded: RecordOutcome;
+  try {
+    recorded = await deps.store.recordOccurrence(denial, now);
+  } catch (err) {
+    // Retrying a denial the store can never accept would only fill the dead-letter queue.
+    if (!(err instanceof InvalidOccurrenceError)) throw err;
+    count('BadRecords');
+    return { kind: 'invalid', eventId: denial.eventId || null, message: err.message };
+  }
 
   if (recorded.kind === 'duplicate') {
     count('Duplicates');
-    const alert = recorded.incident ? await resendPendingAlert(recorded.incident, denial.eventId, now, deps) : 'none';
+    const alert = recorded.incident ? await alertForRedelivery(recorded.incident, denial.eventId, now, deps) : 'none';
     return { kind: 'duplicate', eventId: denial.eventId, fingerprint: denial.fingerprint, alert };
   }
 
   let incident = recorded.incident;
   if (recorded.created) count('IncidentsOpened');
+  // A claim left by an occurrence whose retries ran out is sent first, by whoever comes next.
+  const resent = await resendPending(incident, denial.eventId, now, deps);
   let reopened = false;
   const transition = statusTransitionFor(incident, now);
   if (transition) {
@@ -66,31 +78,50 @@ export async function processRecord(record: unknown, deps: PipelineDeps): Promis
     if (reopened) incident = { ...incident, status: transition.to, suppressedUntil: undefined };
   }
 
-  const trigger = triggerFor({ incident, created: recorded.created, reopened, now });
-  let alert: AlertOutcome = 'none';
-  if (trigger) {
-    const claim: PendingAlert = { trigger, eventId: denial.eventId, claimedAt: now.toISOString() };
-    if (await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy))) {
-      await publish(incident, claim, now, deps);
-      alert = 'sent';
-    } else {
-      await deps.store.deferAlert(incident.fingerprint, trigger);
-      count('AlertsDeferred');
-      alert = 'deferred';
-    }
-  }
+  const trigger = triggerFor({ incident, created: recorded.created, reopened, now }, deps.alertPolicy);
+  const alert = trigger ? await claimAndPublish(incident, trigger, denial.eventId, now, deps) : resent;
   return { kind: 'counted', eventId: denial.eventId, fingerprint: incident.fingerprint, created: recorded.created, count: incident.count, alert, denial };
 }
 
+/** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */
+export class AlertInFlightError extends AuditorError {
+  override name = 'AlertInFlightError';
+}
+
 /**
- * Only a retry (or a dead-letter redrive) of the occurrence that claimed an alert re-sends it: the
- * claim names that eventId, so an alert whose publish failed is sent once its event comes back.
+ * A redelivered event (Lambda retry, dead-letter redrive, replay) re-sends the alert it claimed but did
+ * not publish. One more case is recovered here: an incident that was counted but never alerted (the
+ * first delivery failed between counting and claiming), so even the `opened` alert is never lost.
  */
-async function resendPendingAlert(incident: Incident, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
-  const pending = incident.alert.pending;
-  if (!pending || pending.eventId !== eventId) return 'none';
-  await publish(incident, pending, now, deps);
+async function alertForRedelivery(incident: Incident, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
+  const resent = await resendPending(incident, eventId, now, deps);
+  if (resent !== 'none' || incident.alert.pending) return resent;
+  const neverAlerted = incident.alert.alertsSent === 0 && !incident.alert.lastAlertAt && !incident.alert.deferred;
+  if (!neverAlerted || isSilenced(incident, now)) return 'none';
+  return claimAndPublish(incident, 'opened', eventId, now, deps);
+}
+
+async function resendPending(incident: Incident, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
+  const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
+  if (decision.kind === 'none') return 'none';
+  if (decision.kind === 'wait') throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
+  const claim: PendingAlert = { ...decision.claim, claimedAt: now.toISOString() };
+  if (!(await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy)))) return 'none';
+  await publish(incident, claim, now, deps);
   return 'resent';
+}
+
+/** Claims the alert (at most one per window, none while one is pending) and sends it, or defers it. */
+async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
+  const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
+  if (await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy))) {
+    await publish(incident, claim, now, deps);
+    return 'sent';
+  }
+  const toDefer = triggerToDefer(trigger, incident.alert.deferred);
+  if (toDefer) await deps.store.deferAlert(incident.fingerprint, toDefer);
+  deps.count?.('AlertsDeferred');
+  return 'deferred';
 }
 
 async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: PipelineDeps): Promise<void> {

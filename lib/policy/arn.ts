@@ -32,7 +32,14 @@ export function arnMatches(pattern: string, value: string): boolean {
   if (pattern === '*') return true;
   const p = parseArn(pattern);
   const v = parseArn(value);
-  if (!p || !v) return wildcardMatch(pattern, value);
+  if (!v || !pattern.startsWith('arn:')) return wildcardMatch(pattern, value);
+  if (!p) {
+    // A short pattern (`arn:aws:s3:*`): segments still match one by one; the last one covers the rest.
+    const ps = pattern.split(':');
+    const vs = value.split(':');
+    const last = ps.length - 1;
+    return ps.every((seg, i) => (i < last ? wildcardMatch(seg, vs[i] ?? '') : wildcardMatch(seg, vs.slice(i).join(':'))));
+  }
   return (
     wildcardMatch(p.partition, v.partition) &&
     wildcardMatch(p.service, v.service) &&

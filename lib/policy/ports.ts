@@ -22,6 +22,11 @@ export interface PrincipalPolicies {
   path: string;
   identityPolicies: NamedPolicy[];
   permissionsBoundary?: NamedPolicy;
+  /**
+   * Attached policies whose documents could not be read (an AWS-managed policy missing from a
+   * snapshot taken without the AWSManagedPolicy filter): the offline verdict ignores them.
+   */
+  unresolvedPolicies?: Array<{ name: string; arn: string }>;
   source: 'snapshot' | 'iam';
 }
 

@@ -1,0 +1,188 @@
+/**
+ * Decodes one CloudTrail record into a {@link Denial}, or says why it is not one. Pure and total:
+ * no input makes it throw.
+ */
+import { hash } from 'node:crypto';
+import type { Denial, ModelInfo, Reason } from '../denial/types';
+import { fingerprintOf } from '../denial/fingerprint';
+import { buildModelInfo, withSuggestedProfile } from '../bedrock/model-info';
+import { marketplaceActionsIn, modelIdInOnDemandMessage } from '../bedrock/model-access';
+import { actionForEvent, servicePrefixOf } from './action';
+import { parseArn, partitionOfArn, partitionOfRegion } from './arn';
+import { classifyAccessProblem } from './classify';
+import { cap, isObject, obj, own, str } from './fields';
+import { parseDenialMessage } from './message';
+import { decodePrincipal } from './principal';
+import { regionOfResource, resourceFromRecord } from './resource';
+import { summarise } from './summary';
+
+/** The result of explaining one record: a denial, a record that is not one, or a record that cannot be read. */
+export type ExplainOutcome =
+  | { kind: 'denial'; denial: Denial }
+  | { kind: 'skipped'; eventId: string | null; reason: string }
+  | { kind: 'error'; eventId: string | null; message: string };
+
+/** Raw messages are kept up to this length (CloudTrail itself keeps about 1 KB). */
+export const MAX_STORED_MESSAGE_LENGTH = 4096;
+const MAX_USER_AGENT_LENGTH = 512;
+
+function eventIdOf(record: unknown): string | null {
+  return str(record, 'eventID', 256) ?? null;
+}
+
+/** Accepts an EventBridge event in place of its `detail` record. */
+function unwrap(record: Record<string, unknown>): Record<string, unknown> {
+  if (own(record, 'eventName') === undefined && own(record, 'eventSource') === undefined) {
+    const detail = obj(record, 'detail');
+    if (detail) return detail;
+  }
+  return record;
+}
+
+/**
+ * A deterministic stand-in for a missing eventID, so that replaying the same record counts it once.
+ * Built from the fields that make an event distinct.
+ */
+function syntheticEventId(record: Record<string, unknown>, principalArn: string | null, message: string | undefined): string {
+  const parts = [str(record, 'eventTime', 64), str(record, 'eventSource', 256), str(record, 'eventName', 256), principalArn, str(record, 'requestID', 256), str(record, 'sourceIPAddress', 256), message?.slice(0, 1024)];
+  return `no-event-id-${hash('sha256', parts.map((p) => p ?? '').join('\n'), 'hex').slice(0, 24)}`;
+}
+
+function bearerTokenOf(record: Record<string, unknown>): boolean | undefined {
+  const fromAdditional = own(obj(record, 'additionalEventData'), 'callWithBearerToken');
+  if (typeof fromAdditional === 'boolean') return fromAdditional;
+  const fromParams = own(obj(record, 'requestParameters'), 'callWithBearerToken');
+  return typeof fromParams === 'boolean' ? fromParams : undefined;
+}
+
+/** The Bedrock model a record is about: the modelId sent, else what the message or denied ARN names. */
+function bedrockModelId(record: Record<string, unknown>, message: string | undefined, resource: string | null): string | null {
+  const params = obj(record, 'requestParameters');
+  const sent = str(params, 'modelId', 2048) ?? str(params, 'modelIdentifier', 2048);
+  if (sent) return sent;
+  const fromMessage = message ? modelIdInOnDemandMessage(message) : null;
+  if (fromMessage) return fromMessage;
+  const arn = parseArn(resource);
+  if (arn?.service === 'bedrock' && /^(?:foundation-model|inference-profile|application-inference-profile|provisioned-model|imported-model|custom-model-deployment)\//.test(arn.resource)) {
+    return resource;
+  }
+  return null;
+}
+
+function explainObject(input: Record<string, unknown>): ExplainOutcome {
+  const record = unwrap(input);
+  const eventId = eventIdOf(record);
+  const errorCode = str(record, 'errorCode', 256);
+  const rawMessage = own(record, 'errorMessage');
+  const errorMessage = typeof rawMessage === 'string' && rawMessage.length > 0 ? rawMessage : undefined;
+  const problem = classifyAccessProblem(errorCode, errorMessage);
+  if (!problem) {
+    const reason = errorCode
+      ? `errorCode ${cap(errorCode, 80)} is not an access problem`
+      : errorMessage
+        ? 'the record has an errorMessage but no errorCode, and the message is not an access problem'
+        : 'the call did not fail (no errorCode)';
+    return { kind: 'skipped', eventId, reason };
+  }
+
+  const eventSource = str(record, 'eventSource', 256) ?? '';
+  const eventName = str(record, 'eventName', 256) ?? '';
+  const callRegion = str(record, 'awsRegion', 64) ?? 'unknown';
+  const parsed = parseDenialMessage(errorMessage);
+  const principal = decodePrincipal(own(record, 'userIdentity'), parsed.principal);
+  const accountId = str(record, 'recipientAccountId', 64) ?? principal.accountId ?? null;
+  const partition = partitionOfArn(principal.arn) ?? partitionOfArn(parsed.resource) ?? partitionOfRegion(callRegion);
+  const prefix = servicePrefixOf(eventSource);
+
+  // Model-access wording only means a Bedrock model problem on Bedrock's own events.
+  const bedrockOrUnknown = prefix === null || prefix === 'bedrock' || prefix === 'bedrock-mantle';
+  const issue = problem.kind === 'model-access' && bedrockOrUnknown ? problem.issue : undefined;
+  const relatedActions = issue === 'marketplace' && errorMessage ? marketplaceActionsIn(errorMessage) : [];
+  const marketplaceAction = relatedActions.includes('aws-marketplace:Subscribe') ? 'aws-marketplace:Subscribe' : relatedActions[0];
+  const action = parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? 'unknown';
+
+  let resource: string | null;
+  if (parsed.resource === '*') {
+    resource = null;
+  } else if (parsed.resource && parseArn(parsed.resource)) {
+    resource = parsed.resource;
+  } else {
+    const ctx = { partition, region: callRegion, accountId: principal.accountId ?? accountId };
+    resource = resourceFromRecord(record, prefix, ctx) ?? parsed.resource ?? null;
+  }
+  const deniedRegion = regionOfResource(resource, callRegion);
+
+  let model: ModelInfo | undefined;
+  if (prefix === 'bedrock') {
+    const modelId = bedrockModelId(record, errorMessage, resource);
+    if (modelId) {
+      model = buildModelInfo(modelId, { callRegion, accountId: principal.accountId ?? accountId, partition });
+      if (issue === 'on-demand-unsupported') model = withSuggestedProfile(model, callRegion);
+    }
+  }
+
+  const reason: Omit<Reason, 'summary'> = issue
+    ? { layer: 'model-access', explicit: parsed.explicit, modelAccessIssue: issue }
+    : { layer: parsed.layer, explicit: parsed.explicit };
+  if (!issue) {
+    if (parsed.policyType) reason.policyType = parsed.policyType;
+    if (parsed.policyArn) reason.policyArn = parsed.policyArn;
+    if (parsed.transitiveVia) reason.transitiveVia = parsed.transitiveVia;
+  }
+  if (parsed.authorizationId) reason.authorizationId = parsed.authorizationId;
+  if (parsed.encoded) reason.encoded = true;
+  if (parsed.truncated) reason.truncated = true;
+
+  const summary = summarise({ principal, action, resource, callRegion, deniedRegion, eventSource, message: parsed, reason, model }, relatedActions);
+  const denial: Denial = {
+    eventId: eventId ?? syntheticEventId(record, principal.arn, errorMessage),
+    eventTime: str(record, 'eventTime', 64) ?? '',
+    eventSource,
+    eventName,
+    accountId,
+    principal,
+    action,
+    callRegion,
+    deniedRegion,
+    resource,
+    reason: { ...reason, summary },
+    fingerprint: '',
+    errorCode: errorCode ?? '',
+    errorMessage: errorMessage ? cap(errorMessage, MAX_STORED_MESSAGE_LENGTH) : null,
+  };
+  if (model) denial.model = model;
+  denial.fingerprint = fingerprintOf(denial);
+  if (relatedActions.length > 0) denial.relatedActions = relatedActions;
+  const bearer = bearerTokenOf(record);
+  if (bearer !== undefined) denial.bearerToken = bearer;
+  const ip = str(record, 'sourceIPAddress', 256);
+  if (ip) denial.sourceIPAddress = ip;
+  const ua = own(record, 'userAgent');
+  if (typeof ua === 'string' && ua.length > 0) denial.userAgent = cap(ua, MAX_USER_AGENT_LENGTH);
+  return { kind: 'denial', denial };
+}
+
+/**
+ * Explains one CloudTrail record (or an EventBridge event carrying one). Records that are not access
+ * problems are `skipped` with the reason; non-objects are `error`s. Never throws.
+ */
+export function explainRecord(record: unknown): ExplainOutcome {
+  if (!isObject(record)) {
+    const what = record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`;
+    return { kind: 'error', eventId: null, message: `expected a CloudTrail record (a JSON object), got ${what}` };
+  }
+  try {
+    return explainObject(record);
+  } catch (e) {
+    // Defensive only: the decoder is written not to throw. Report rather than crash a batch.
+    return { kind: 'error', eventId: safeEventId(record), message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+function safeEventId(record: unknown): string | null {
+  try {
+    return eventIdOf(record);
+  } catch {
+    return null;
+  }
+}

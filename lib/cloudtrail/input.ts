@@ -1,0 +1,213 @@
+/**
+ * Reads CloudTrail records from text, detecting the container by itself: one record, a CloudTrail
+ * log file `{"Records": [...]}`, an EventBridge event whose `detail` is the record, `aws cloudtrail
+ * lookup-events` output (`{"Events": [{"CloudTrailEvent": "<json>"}]}`), a JSON array of records, and
+ * JSON Lines of any of these, including pretty-printed documents spanning lines.
+ *
+ * Every input record gets exactly one item, in order, numbered from 0 across the whole text; what
+ * cannot be read becomes an `{error}` item naming the line and the problem, and reading continues.
+ */
+import { isObject, own, str } from './fields';
+
+export type InputItem = { index: number; record: Record<string, unknown> } | { index: number; error: string };
+
+const MAX_ERROR_DETAIL = 160;
+/** Scanning for the end of a multi-line document that turns out broken is bounded by this many extra characters overall. */
+const MULTILINE_SCAN_BUDGET_FLOOR = 1 << 20;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a JSON array';
+  if (typeof value === 'string') return 'a JSON string';
+  return `a JSON ${typeof value}`;
+}
+
+function looksLikeRecord(value: Record<string, unknown>): boolean {
+  return typeof own(value, 'eventName') === 'string' || typeof own(value, 'eventSource') === 'string';
+}
+
+/** Classifies one object: a record, an EventBridge event, a log file, lookup-events output, or nothing known. */
+function itemsFromObject(value: Record<string, unknown>, next: () => number, where: string, out: InputItem[]): void {
+  if (looksLikeRecord(value)) {
+    out.push({ index: next(), record: value });
+    return;
+  }
+  const records = own(value, 'Records');
+  if (Array.isArray(records)) {
+    records.forEach((r, i) => {
+      if (isObject(r) && looksLikeRecord(r)) out.push({ index: next(), record: r });
+      else out.push({ index: next(), error: `${where}: Records[${i}] is ${isObject(r) ? 'an object without eventName or eventSource' : describe(r)}, not a CloudTrail record` });
+    });
+    return;
+  }
+  const detail = own(value, 'detail');
+  if (isObject(detail) && (own(value, 'detail-type') !== undefined || own(value, 'source') !== undefined)) {
+    const detailType = own(value, 'detail-type');
+    if (typeof detailType === 'string' && !/via CloudTrail$/i.test(detailType)) {
+      out.push({ index: next(), error: `${where}: EventBridge event of detail-type "${detailType.slice(0, 80)}" does not carry a CloudTrail record` });
+    } else if (!looksLikeRecord(detail)) {
+      out.push({ index: next(), error: `${where}: EventBridge event whose detail has no eventName or eventSource` });
+    } else {
+      out.push({ index: next(), record: detail });
+    }
+    return;
+  }
+  const events = own(value, 'Events');
+  if (Array.isArray(events)) {
+    events.forEach((e, i) => {
+      const embedded = str(e, 'CloudTrailEvent');
+      if (embedded !== undefined) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(embedded);
+        } catch (err) {
+          out.push({ index: next(), error: `${where}: Events[${i}].CloudTrailEvent is not valid JSON (${errorDetail(err)})` });
+          return;
+        }
+        if (isObject(parsed) && looksLikeRecord(parsed)) out.push({ index: next(), record: parsed });
+        else out.push({ index: next(), error: `${where}: Events[${i}].CloudTrailEvent is not a CloudTrail record` });
+      } else if (isObject(e) && looksLikeRecord(e)) {
+        out.push({ index: next(), record: e });
+      } else {
+        out.push({ index: next(), error: `${where}: Events[${i}] has no CloudTrailEvent` });
+      }
+    });
+    return;
+  }
+  out.push({ index: next(), error: `${where}: JSON object is not a CloudTrail record (no eventName or eventSource), a log file {"Records": [...]}, or an EventBridge event` });
+}
+
+/**
+ * Items from an already-parsed JSON value (the Lambda's event, or one document of a file).
+ * @param startIndex index of the first item
+ * @param where how to name the value's origin in error messages ("line 3", "event")
+ */
+export function readInputsFromValue(value: unknown, startIndex = 0, where = 'input'): InputItem[] {
+  const out: InputItem[] = [];
+  let index = startIndex;
+  const next = (): number => index++;
+  try {
+    if (isObject(value)) {
+      itemsFromObject(value, next, where, out);
+    } else if (Array.isArray(value) && value.length > 0 && value.every(isObject)) {
+      value.forEach((v, i) => itemsFromObject(v as Record<string, unknown>, next, `${where}, element ${i}`, out));
+    } else {
+      out.push({ index: next(), error: `${where}: ${describe(value)}${Array.isArray(value) && value.length > 0 ? ' whose elements are not all objects' : ''} is not a CloudTrail record` });
+    }
+  } catch (e) {
+    out.push({ index: next(), error: `${where}: could not read the value (${errorDetail(e)})` });
+  }
+  return out;
+}
+
+function errorDetail(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.length > MAX_ERROR_DETAIL ? `${m.slice(0, MAX_ERROR_DETAIL)}…` : m;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
+}
+
+/**
+ * The end (exclusive) of the JSON object or array starting at `start`, tracking strings and escapes;
+ * -1 when it does not close. Gives up at a raw line break inside a string (never valid JSON), and after
+ * `limit` characters. `scanned` is how far it read.
+ */
+function findDocumentEnd(text: string, start: number, limit: number): { end: number; scanned: number } {
+  let depth = 0;
+  let inString = false;
+  const stop = Math.min(text.length, start + limit);
+  for (let i = start; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+      else if (c === 10) return { end: -1, scanned: i - start };
+    } else if (c === 34) {
+      inString = true;
+    } else if (c === 123 || c === 91) {
+      depth++;
+    } else if (c === 125 || c === 93) {
+      depth--;
+      if (depth === 0) return { end: i + 1, scanned: i + 1 - start };
+      if (depth < 0) return { end: -1, scanned: i - start };
+    }
+  }
+  return { end: -1, scanned: stop - start };
+}
+
+/**
+ * Reads every record in a text. Never throws; linear in the text's size.
+ */
+export function readInputs(text: string): InputItem[] {
+  const out: InputItem[] = [];
+  try {
+    readInto(typeof text === 'string' ? text : String(text), out);
+  } catch (e) {
+    out.push({ index: out.length === 0 ? 0 : out[out.length - 1]!.index + 1, error: `could not read the input (${errorDetail(e)})` });
+  }
+  return out;
+}
+
+function readInto(text: string, out: InputItem[]): void {
+  let pos = 0;
+  let line = 1;
+  let index = 0;
+  let budget = Math.max(MULTILINE_SCAN_BUDGET_FLOOR, text.length);
+  const push = (items: InputItem[]): void => {
+    for (const it of items) out.push(it);
+    index += items.length;
+  };
+  const countLines = (from: number, to: number): void => {
+    for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) line++;
+  };
+
+  while (pos < text.length) {
+    const start = pos;
+    while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+    countLines(start, pos);
+    if (pos >= text.length) break;
+
+    let lineEnd = text.indexOf('\n', pos);
+    if (lineEnd < 0) lineEnd = text.length;
+    const lineText = text.slice(pos, lineEnd);
+    let value: unknown;
+    let parseError: unknown;
+    try {
+      value = JSON.parse(lineText);
+    } catch (e) {
+      parseError = e;
+    }
+    if (parseError === undefined) {
+      push(readInputsFromValue(value, index, `line ${line}`));
+      pos = lineEnd;
+      continue;
+    }
+
+    // A pretty-printed document: its first line is not valid JSON alone, but the balanced text from it is.
+    const first = text.charCodeAt(pos);
+    if ((first === 123 || first === 91) && budget > 0) {
+      const { end, scanned } = findDocumentEnd(text, pos, budget);
+      if (end > lineEnd) {
+        let doc: unknown;
+        let ok = true;
+        try {
+          doc = JSON.parse(text.slice(pos, end));
+        } catch {
+          ok = false;
+        }
+        if (ok) {
+          push(readInputsFromValue(doc, index, `document at line ${line}`));
+          countLines(pos, end);
+          pos = end;
+          continue;
+        }
+      }
+      budget -= scanned;
+    }
+    const snippet = lineText.length > 40 ? `${lineText.slice(0, 40)}…` : lineText;
+    push([{ index, error: `line ${line}: invalid JSON (${errorDetail(parseError)}) in ${JSON.stringify(snippet)}` }]);
+    pos = lineEnd;
+  }
+}

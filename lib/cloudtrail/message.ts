@@ -1,0 +1,401 @@
+/**
+ * The one grammar of AWS access-denied messages (see docs: IAM "Troubleshoot access denied error
+ * messages", the S3 403 guide, and the Access Troubleshooter authorization-ID page).
+ *
+ *   [You are not authorized to perform this operation. ]
+ *   User: <principal> is not authorized to perform[:] <action>
+ *     [on resource: <arn> | "<s3 arn>" | * | role <name> | access key <id>]
+ *     [because no <type> allows the <action> action
+ *      | with an explicit deny [in a|an|the <type>[: <policy-arn>][ transitively through a <type>]]]
+ *   [. Go to https://...#/authorization-details/<id> for complete details, or call the
+ *      GetRequestAuthorizationDetails API with the following authorization id: <id>]
+ *   [Encoded authorization failure message: <blob>]
+ *
+ * plus the other shapes services use (generic `Access Denied`, `Principal [..] is not allowed to
+ * execute [..]`, `Access to the resource .. is denied.`, ...).
+ *
+ * The parser is written with `indexOf` and bounded, anchored regular expressions only, over at most
+ * {@link MAX_PARSED_MESSAGE_LENGTH} characters, so its cost is linear in the input whatever it holds.
+ * CloudTrail cuts messages at about 1 KB and marks the cut with `...`: a clause that runs into the cut
+ * is never trusted.
+ */
+import type { ReasonLayer } from '../denial/types';
+
+/** Messages are parsed up to this length; CloudTrail keeps about 1 KB, so nothing real is lost. */
+export const MAX_PARSED_MESSAGE_LENGTH = 8192;
+
+export const MESSAGE_SHAPES = [
+  /** `User: <p> is not authorized to perform: <a> ...` */
+  'standard',
+  /** Only an encoded authorization failure message. */
+  'encoded',
+  /** `Access Denied` and other messages that name nothing. */
+  'generic',
+  /** `User: <p> is not authorized to access this resource`. */
+  'not-authorized-to-access',
+  /** `Principal [<p>] is not allowed to execute [<a>] on the resource`. */
+  'principal-not-allowed',
+  /** `Access to the resource <r> is denied.` / `Not authorized to access resource <r>`. */
+  'resource-denied',
+  /** `You are not authorized to perform this operation.` alone, `No access to any requested resource`. */
+  'bare',
+  /** A message that matches no known grammar. */
+  'unrecognized',
+  /** No message at all. */
+  'empty',
+] as const;
+export type MessageShape = (typeof MESSAGE_SHAPES)[number];
+
+/** What a denial message says, field by field. Absent fields were not in the message (or were cut off). */
+export interface ParsedMessage {
+  shape: MessageShape;
+  /** The principal as written after `User:` (an ARN, or words such as `anonymous`). */
+  principal?: string;
+  /** The action, with its service prefix lower-cased (`SNS:Publish` → `sns:Publish`). */
+  action?: string;
+  /** The resource ARN (S3 quotes removed) or `*`. */
+  resource?: string;
+  /** A resource named in words: `role <name>`, `access key <id>`, `the specified resource`, `this resource`. */
+  resourceText?: string;
+  layer: ReasonLayer;
+  explicit: boolean;
+  /** The policy type as worded ("service control policy", "sessions policy", ...). */
+  policyType?: string;
+  policyArn?: string;
+  /** For `... transitively through a <type>`: that second type. */
+  transitiveVia?: string;
+  authorizationId?: string;
+  encoded: boolean;
+  /** The encoded blob, when complete (a cut blob cannot be decoded). */
+  encodedMessage?: string;
+  /** True when the message was cut (ends with `...`) or longer than the parsed maximum. */
+  truncated: boolean;
+  /** A because-clause (or trailing words) that matches no known grammar, kept for the summary. */
+  reasonText?: string;
+}
+
+const NOT_AUTHORIZED_TO_PERFORM = ' is not authorized to perform';
+const ENCODED_MARKER = 'encoded authorization failure message:';
+const YOU_ARE_NOT_AUTHORIZED = 'you are not authorized to perform this operation';
+const MAX_POLICY_TYPE_LENGTH = 100;
+const ACTION_RE = /^([A-Za-z0-9][A-Za-z0-9.-]{0,63}):([A-Za-z0-9*?][A-Za-z0-9*?_-]{0,127})$/;
+const SDK_PREFIX_RE = /^An error occurred \([^()]{0,100}\) when calling the [A-Za-z0-9]{0,100} operation(?: \(reached max retries: \d{1,3}\))?: /;
+const EXCEPTION_PREFIX_RE = /^[A-Za-z][A-Za-z.]{0,79}(?:Exception|Error|AccessDenied): /;
+
+/** Lower-cases the service prefix of an action; null when the text is not `service:Action`. */
+export function normaliseAction(text: string): string | null {
+  const m = ACTION_RE.exec(text);
+  if (!m) return null;
+  return `${(m[1] as string).toLowerCase()}:${m[2] as string}`;
+}
+
+/** Maps the policy-type words of a message to a reason layer. */
+export function layerForPolicyType(words: string): ReasonLayer {
+  const w = words.toLowerCase();
+  if (w.includes('service control')) return 'scp';
+  if (w.includes('resource control')) return 'rcp';
+  if (w.includes('permissions boundary') || w.includes('permission boundary')) return 'permissions-boundary';
+  if (w.includes('vpc endpoint')) return 'vpc-endpoint';
+  if (w.includes('identity-based') || w.includes('identity based')) return 'identity';
+  if (w.includes('session')) return 'session';
+  if (w.includes('resource-based') || w.includes('resource based')) return 'resource';
+  if (w.includes('trust policy')) return 'resource';
+  return 'unknown';
+}
+
+/** A token read up to the next space; `complete` is false when it ran into the end of a cut message. */
+interface Token {
+  text: string;
+  end: number;
+  complete: boolean;
+}
+
+function readToken(s: string, from: number, truncated: boolean): Token {
+  let end = s.indexOf(' ', from);
+  const atEnd = end < 0;
+  if (atEnd) end = s.length;
+  return { text: s.slice(from, end), end, complete: !(atEnd && truncated) };
+}
+
+function skipSpaces(s: string, from: number): number {
+  let i = from;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13)) i++;
+  return i;
+}
+
+function stripTrailingDots(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === ' ')) end--;
+  return s.slice(0, end);
+}
+
+/**
+ * Lower-cases without changing the length, so that indexes found in the lower-cased text apply to the
+ * original (full Unicode lower-casing can lengthen strings, e.g. `İ`).
+ */
+function lowerSameLength(s: string): string {
+  const l = s.toLowerCase();
+  return l.length === s.length ? l : s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** Policy-type words end with the noun: anything else is a cut or unknown clause. */
+function looksLikePolicyType(words: string): boolean {
+  return /(?:polic(?:y|ies)|boundar(?:y|ies))$/i.test(words) && !words.includes(',');
+}
+
+/** Reads the id that follows a marker: lowercase letters and digits (uppercase accepted, as in AWS examples). */
+function readId(s: string, from: number, truncated: boolean): string | undefined {
+  let i = skipSpaces(s, from);
+  const start = i;
+  while (i < s.length && i - start < 256) {
+    const c = s.charCodeAt(i);
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    if (!alnum) break;
+    i++;
+  }
+  if (i === start) return undefined;
+  if (i === s.length && truncated) return undefined;
+  return s.slice(start, i);
+}
+
+function emptyResult(shape: MessageShape, truncated: boolean): ParsedMessage {
+  return { shape, layer: 'unknown', explicit: false, encoded: false, truncated };
+}
+
+/** Parses the because-clause of an implicit deny (`because no <type> allows ...`) and S3 guardrails. */
+function parseBecause(core: string, lower: string, at: number, out: ParsedMessage): void {
+  const clauseStart = at;
+  if (lower.startsWith('no ', at) || lower.startsWith('the ', at)) {
+    const typeStart = at + (lower.startsWith('no ', at) ? 3 : 4);
+    const allow = lower.indexOf(' allow', typeStart);
+    if (allow > typeStart && allow - typeStart <= MAX_POLICY_TYPE_LENGTH) {
+      const words = core.slice(typeStart, allow).trim();
+      const layer = looksLikePolicyType(words) ? layerForPolicyType(words) : 'unknown';
+      if (layer !== 'unknown') {
+        out.layer = layer;
+        out.explicit = false;
+        out.policyType = words;
+        return;
+      }
+    }
+  }
+  if (lower.startsWith('public acls are prevented by the blockpublicacls', at)) {
+    setGuardrail(out, 'S3 Block Public Access (BlockPublicAcls)');
+    return;
+  }
+  if (lower.startsWith('public policies are prevented by the blockpublicpolicy', at)) {
+    setGuardrail(out, 'S3 Block Public Access (BlockPublicPolicy)');
+    return;
+  }
+  if (lower.startsWith('this bucket has blocked upload requests that specify server side encryption with customer provided keys', at)) {
+    setGuardrail(out, 'S3 bucket setting that blocks SSE-C uploads');
+    return;
+  }
+  out.reasonText = `because ${core.slice(clauseStart)}`;
+}
+
+function setGuardrail(out: ParsedMessage, words: string): void {
+  out.layer = 'resource';
+  out.explicit = true;
+  out.policyType = words;
+}
+
+/** Parses `with an explicit deny [in a|an|the <type>[: <arn>][ transitively through a <type>]]`. */
+function parseExplicit(core: string, lower: string, at: number, truncated: boolean, out: ParsedMessage): void {
+  out.explicit = true;
+  let i = skipSpaces(core, at);
+  let article = '';
+  for (const a of ['in an ', 'in a ', 'in the ']) {
+    if (lower.startsWith(a, i)) {
+      article = a;
+      break;
+    }
+  }
+  if (!article) return;
+  i += article.length;
+  const limit = Math.min(core.length, i + MAX_POLICY_TYPE_LENGTH);
+  const window = lower.slice(i, limit);
+  const colon = window.indexOf(': ');
+  const transitive = window.indexOf(' transitively through ');
+  const ends = [colon, transitive, window.indexOf('. '), window.indexOf(', ')].filter((n) => n >= 0);
+  const typeEnd = ends.length > 0 ? i + Math.min(...ends) : core.length;
+  if (typeEnd === core.length && (truncated || core.length - i > MAX_POLICY_TYPE_LENGTH)) return;
+  const words = stripTrailingDots(core.slice(i, typeEnd).trim());
+  out.policyType = words;
+  out.layer = looksLikePolicyType(words) ? layerForPolicyType(words) : 'unknown';
+  let j = typeEnd;
+  if (colon >= 0 && j === i + colon) {
+    const tok = readToken(core, skipSpaces(core, j + 2), truncated);
+    const arn = tok.text.replace(/\.$/, '');
+    if (tok.complete && arn.startsWith('arn:')) out.policyArn = arn;
+    j = tok.end;
+  }
+  const rest = lower.indexOf(' transitively through ', j);
+  if (rest >= 0 && rest - j <= 2) {
+    const viaStart = rest + ' transitively through '.length;
+    const viaArticle = lower.startsWith('an ', viaStart) ? 3 : lower.startsWith('a ', viaStart) ? 2 : lower.startsWith('the ', viaStart) ? 4 : 0;
+    const viaFrom = viaStart + viaArticle;
+    const viaColon = lower.indexOf(':', viaFrom);
+    const viaEnd = viaColon >= 0 && viaColon - viaFrom <= MAX_POLICY_TYPE_LENGTH ? viaColon : Math.min(core.length, viaFrom + MAX_POLICY_TYPE_LENGTH);
+    if (!(viaEnd === core.length && truncated)) {
+      const via = stripTrailingDots(core.slice(viaFrom, viaEnd).trim());
+      if (via) out.transitiveVia = via;
+    }
+    if (viaColon >= 0 && viaColon === viaEnd && out.policyArn === undefined) {
+      const tok = readToken(core, skipSpaces(core, viaColon + 1), truncated);
+      const arn = tok.text.replace(/\.$/, '');
+      if (tok.complete && arn.startsWith('arn:')) out.policyArn = arn;
+    }
+  }
+}
+
+/** Parses `... is not authorized to perform[:] <action> [on resource: ...] [because ... | with an explicit deny ...]`. */
+function parseStandard(core: string, lower: string, idx: number, truncated: boolean, out: ParsedMessage): void {
+  out.shape = 'standard';
+  const principalStart = core.lastIndexOf(' ', idx - 1) + 1;
+  const principal = core.slice(principalStart, idx);
+  if (principal && principal.toLowerCase() !== 'user:') out.principal = principal;
+
+  let i = idx + NOT_AUTHORIZED_TO_PERFORM.length;
+  if (core[i] === ':') i++;
+  i = skipSpaces(core, i);
+  if (lower.startsWith('this operation', i)) return;
+
+  const action = readToken(core, i, truncated);
+  const normalised = action.complete ? normaliseAction(stripTrailingDots(action.text)) : null;
+  if (normalised) out.action = normalised;
+  i = skipSpaces(core, action.end);
+
+  if (lower.startsWith('on resource:', i) || lower.startsWith('on resource ', i)) {
+    i = skipSpaces(core, i + 'on resource'.length + (core[i + 'on resource'.length] === ':' ? 1 : 0));
+    if (core[i] === '"') {
+      const close = core.indexOf('"', i + 1);
+      if (close < 0) return; // the quoted resource was cut
+      out.resource = core.slice(i + 1, close);
+      i = skipSpaces(core, close + 1);
+    } else if (lower.startsWith('role ', i) || lower.startsWith('access key ', i)) {
+      const label = lower.startsWith('role ', i) ? 'role ' : 'access key ';
+      const tok = readToken(core, i + label.length, truncated);
+      if (!tok.complete) return;
+      out.resourceText = `${label}${stripTrailingDots(tok.text)}`;
+      i = skipSpaces(core, tok.end);
+    } else {
+      const tok = readToken(core, i, truncated);
+      if (!tok.complete) return;
+      const r = tok.end === core.length ? stripTrailingDots(tok.text) : tok.text;
+      if (r) out.resource = r;
+      i = skipSpaces(core, tok.end);
+    }
+  } else if (lower.startsWith('on the specified resource', i)) {
+    out.resourceText = 'the specified resource';
+    i = skipSpaces(core, i + 'on the specified resource'.length);
+  } else if (lower.startsWith('on this resource', i)) {
+    out.resourceText = 'this resource';
+    i = skipSpaces(core, i + 'on this resource'.length);
+  }
+
+  if (lower.startsWith('because ', i)) {
+    parseBecause(core, lower, i + 'because '.length, out);
+  } else if (lower.startsWith('with an explicit deny', i)) {
+    parseExplicit(core, lower, i + 'with an explicit deny'.length, truncated, out);
+  } else if (i < core.length) {
+    const rest = stripTrailingDots(core.slice(i).trim());
+    if (rest) out.reasonText = rest;
+  }
+}
+
+/**
+ * Parses an access-denied message. Never throws; cost is linear in the (capped) input.
+ * @param message the raw `errorMessage` (CloudTrail) or SDK error text
+ */
+export function parseDenialMessage(message: string | null | undefined): ParsedMessage {
+  if (typeof message !== 'string' || message.trim().length === 0) return emptyResult('empty', false);
+  const overlong = message.length > MAX_PARSED_MESSAGE_LENGTH;
+  let text = (overlong ? message.slice(0, MAX_PARSED_MESSAGE_LENGTH) : message).trim();
+  let truncated = overlong;
+  if (text.endsWith('...') || text.endsWith('…')) {
+    truncated = true;
+    text = text.replace(/(?:\.\.\.|…)$/, '').trimEnd();
+  }
+  text = text.replace(SDK_PREFIX_RE, '').replace(EXCEPTION_PREFIX_RE, '');
+  let lower = lowerSameLength(text);
+  const out = emptyResult('unrecognized', truncated);
+
+  const encodedAt = lower.indexOf(ENCODED_MARKER);
+  if (encodedAt >= 0) {
+    out.encoded = true;
+    const tok = readToken(text, skipSpaces(text, encodedAt + ENCODED_MARKER.length), truncated);
+    if (tok.complete && tok.text) out.encodedMessage = tok.text;
+    text = text.slice(0, encodedAt);
+    lower = lower.slice(0, encodedAt);
+  }
+
+  const idAt = lower.indexOf('authorization id:');
+  const urlAt = lower.indexOf('#/authorization-details/');
+  const authorizationId =
+    (idAt >= 0 ? readId(text, idAt + 'authorization id:'.length, truncated) : undefined) ??
+    (urlAt >= 0 ? readId(text, urlAt + '#/authorization-details/'.length, truncated && lower.indexOf(' ', urlAt) < 0) : undefined);
+  if (authorizationId) out.authorizationId = authorizationId;
+  let suffixAt = lower.indexOf('go to https://');
+  if (suffixAt < 0) suffixAt = lower.indexOf('go to http');
+  if (suffixAt < 0 && idAt >= 0) suffixAt = lower.lastIndexOf('call the getrequestauthorizationdetails', idAt);
+  if (suffixAt >= 0) {
+    text = text.slice(0, suffixAt);
+    lower = lower.slice(0, suffixAt);
+  }
+
+  let core = stripTrailingDots(text.trim());
+  let coreLower = lowerSameLength(core);
+  let bare = false;
+  if (coreLower.startsWith(YOU_ARE_NOT_AUTHORIZED)) {
+    bare = true;
+    const after = skipSpaces(core, YOU_ARE_NOT_AUTHORIZED.length + (core[YOU_ARE_NOT_AUTHORIZED.length] === '.' ? 1 : 0));
+    core = core.slice(after);
+    coreLower = coreLower.slice(after);
+  }
+  // Once the Access Troubleshooter or encoded suffix is removed, the clause before it is complete.
+  const clauseTruncated = truncated && suffixAt < 0 && encodedAt < 0;
+
+  const idx = coreLower.indexOf(NOT_AUTHORIZED_TO_PERFORM);
+  if (idx > 0) {
+    parseStandard(core, coreLower, idx, clauseTruncated, out);
+    return out;
+  }
+  const principalNotAllowed = /^Principal \[([^\]]{1,2048})\] is not allowed to execute \[([^\]]{1,256})\]/.exec(core);
+  if (principalNotAllowed) {
+    out.shape = 'principal-not-allowed';
+    out.principal = principalNotAllowed[1] as string;
+    const action = normaliseAction(principalNotAllowed[2] as string);
+    if (action) out.action = action;
+    return out;
+  }
+  const toAccess = coreLower.indexOf(' is not authorized to access');
+  if (toAccess > 0) {
+    out.shape = 'not-authorized-to-access';
+    const start = core.lastIndexOf(' ', toAccess - 1) + 1;
+    const principal = core.slice(start, toAccess);
+    if (principal && principal.toLowerCase() !== 'user:') out.principal = principal;
+    return out;
+  }
+  const accessTo = /^Access to the resource (\S{1,2048}) is denied/i.exec(core) ?? /^Not authorized to access resource (\S{1,2048})/i.exec(core);
+  if (accessTo) {
+    out.shape = 'resource-denied';
+    const r = stripTrailingDots(accessTo[1] as string);
+    if (!(clauseTruncated && accessTo.index + accessTo[0].length === core.length)) out.resource = r;
+    return out;
+  }
+  if (coreLower.startsWith('access denied')) {
+    out.shape = 'generic';
+    return out;
+  }
+  if (out.encoded) {
+    out.shape = 'encoded';
+    return out;
+  }
+  if (bare || coreLower.startsWith('no access to any requested resource') || coreLower.startsWith('an unknown error occurred')) {
+    out.shape = 'bare';
+    return out;
+  }
+  out.reasonText = core.slice(0, 512);
+  return out;
+}

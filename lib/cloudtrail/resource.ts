@@ -1,0 +1,157 @@
+/**
+ * The denied resource when the message does not name it: from `resources[]`, else from
+ * `requestParameters` (S3 bucket/key, Bedrock modelId, role ARNs, Lambda functions, ...).
+ * ARNs are built in the caller's partition; only well-known parameter names are read.
+ */
+import { modelArnFor } from '../bedrock/model-id';
+import { parseArn } from './arn';
+import { isObject, obj, own, str } from './fields';
+
+export interface ResourceContext {
+  partition: string;
+  region: string;
+  accountId: string | null;
+}
+
+const MAX_PARAM_LENGTH = 2048;
+/** Request parameters scanned for a generic `...Arn` value: bounded, since requestParameters can be large. */
+const MAX_SCANNED_PARAMS = 64;
+
+function isArn(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_PARAM_LENGTH && parseArn(v) !== null;
+}
+
+/** The first ARN in CloudTrail's `resources[]` (`[{ARN, accountId, type}]`). */
+function fromResourcesArray(resources: unknown): string | null {
+  if (!Array.isArray(resources)) return null;
+  const n = Math.min(resources.length, MAX_SCANNED_PARAMS);
+  for (let i = 0; i < n; i++) {
+    const arn = own(resources[i], 'ARN') ?? own(resources[i], 'arn');
+    if (isArn(arn)) return arn;
+  }
+  return null;
+}
+
+function s3Arn(params: unknown, partition: string): string | null {
+  const bucket = str(params, 'bucketName', 255) ?? str(params, 'Bucket', 255);
+  if (!bucket) return null;
+  const key = str(params, 'key', 1024) ?? str(params, 'Key', 1024);
+  return key ? `arn:${partition}:s3:::${bucket}/${key}` : `arn:${partition}:s3:::${bucket}`;
+}
+
+function nameOrArn(value: string | undefined, build: (name: string) => string | null): string | null {
+  if (!value) return null;
+  if (value.startsWith('arn:')) return isArn(value) ? value : null;
+  return build(value);
+}
+
+/** Per-service readers of requestParameters, keyed by IAM service prefix. */
+function fromRequestParameters(prefix: string, params: unknown, ctx: ResourceContext): string | null {
+  const { partition: p, region: r, accountId: a } = ctx;
+  switch (prefix) {
+    case 's3':
+      return s3Arn(params, p);
+    case 'bedrock': {
+      const modelId = str(params, 'modelId', MAX_PARAM_LENGTH) ?? str(params, 'modelIdentifier', MAX_PARAM_LENGTH);
+      if (modelId) return modelArnFor(modelId, r, a, p);
+      const kb = str(params, 'knowledgeBaseId', 64);
+      if (kb && a) return `arn:${p}:bedrock:${r}:${a}:knowledge-base/${kb}`;
+      const agent = str(params, 'agentId', 64);
+      const alias = str(params, 'agentAliasId', 64);
+      if (agent && alias && a) return `arn:${p}:bedrock:${r}:${a}:agent-alias/${agent}/${alias}`;
+      return null;
+    }
+    case 'sts':
+      return isArn(own(params, 'roleArn')) ? (own(params, 'roleArn') as string) : null;
+    case 'iam': {
+      const policyArn = own(params, 'policyArn');
+      if (isArn(policyArn)) return policyArn;
+      if (!a) return null;
+      const role = str(params, 'roleName', 128);
+      if (role) return `arn:${p}:iam::${a}:role/${role}`;
+      const user = str(params, 'userName', 128);
+      if (user) return `arn:${p}:iam::${a}:user/${user}`;
+      const group = str(params, 'groupName', 128);
+      return group ? `arn:${p}:iam::${a}:group/${group}` : null;
+    }
+    case 'lambda':
+      return nameOrArn(str(params, 'functionName', 256), (n) => (a ? `arn:${p}:lambda:${r}:${a}:function:${n}` : null));
+    case 'dynamodb':
+      return nameOrArn(str(params, 'tableName', 1024), (n) => (a ? `arn:${p}:dynamodb:${r}:${a}:table/${n}` : null));
+    case 'sqs': {
+      const url = str(params, 'queueUrl', MAX_PARAM_LENGTH);
+      const m = url ? /\/(\d{12})\/([A-Za-z0-9_.-]{1,80})$/.exec(url) : null;
+      return m ? `arn:${p}:sqs:${r}:${m[1] as string}:${m[2] as string}` : null;
+    }
+    case 'sns':
+      return [own(params, 'topicArn'), own(params, 'targetArn'), own(params, 'TopicArn')].find(isArn) ?? null;
+    case 'kms': {
+      const key = str(params, 'keyId', MAX_PARAM_LENGTH);
+      return nameOrArn(key, (k) => {
+        if (!a) return null;
+        if (k.startsWith('alias/')) return `arn:${p}:kms:${r}:${a}:${k}`;
+        return /^[0-9a-f-]{36}$|^mrk-[0-9a-f]{32}$/.test(k) ? `arn:${p}:kms:${r}:${a}:key/${k}` : null;
+      });
+    }
+    case 'secretsmanager':
+      return isArn(own(params, 'secretId')) ? (own(params, 'secretId') as string) : null;
+    case 'ssm': {
+      const name = str(params, 'name', MAX_PARAM_LENGTH);
+      return nameOrArn(name, (n) => (a ? `arn:${p}:ssm:${r}:${a}:parameter/${n.replace(/^\//, '')}` : null));
+    }
+    case 'logs': {
+      const group = str(params, 'logGroupName', 512);
+      return group && a ? `arn:${p}:logs:${r}:${a}:log-group:${group}` : null;
+    }
+    case 'ecr': {
+      const repo = str(params, 'repositoryName', 256);
+      return repo && a ? `arn:${p}:ecr:${r}:${a}:repository/${repo}` : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Any top-level request parameter whose name ends in `Arn`/`ARN` and holds an ARN. */
+function genericArnParameter(params: unknown): string | null {
+  if (!isObject(params)) return null;
+  let seen = 0;
+  for (const key in params) {
+    if (!Object.prototype.hasOwnProperty.call(params, key)) continue;
+    if (++seen > MAX_SCANNED_PARAMS) break;
+    if (/(?:Arn|ARN)$/.test(key) && isArn(params[key])) return params[key] as string;
+  }
+  return null;
+}
+
+/**
+ * The denied resource derived from the record: `resources[]`, then service-specific request
+ * parameters, then any `...Arn` parameter; null when nothing names one.
+ */
+export function resourceFromRecord(record: unknown, servicePrefix: string | null, ctx: ResourceContext): string | null {
+  const params = obj(record, 'requestParameters');
+  if (servicePrefix) {
+    const specific = fromRequestParameters(servicePrefix, params, ctx);
+    // Bedrock's resources[] lists related resources (e.g. a guardrail), not the model that was denied.
+    if (specific && servicePrefix === 'bedrock') return specific;
+    const fromArray = fromResourcesArray(own(record, 'resources'));
+    if (fromArray) return fromArray;
+    if (specific) return specific;
+  } else {
+    const fromArray = fromResourcesArray(own(record, 'resources'));
+    if (fromArray) return fromArray;
+  }
+  return genericArnParameter(params);
+}
+
+/**
+ * The region of a denied resource: the ARN's region when it has one; `"unspecified"` for a region-less
+ * Bedrock foundation-model ARN (global cross-Region inference); otherwise the call region.
+ */
+export function regionOfResource(resource: string | null, callRegion: string): string {
+  const arn = parseArn(resource);
+  if (!arn) return callRegion;
+  if (arn.region) return arn.region;
+  if (arn.service === 'bedrock' && arn.resource.startsWith('foundation-model/')) return 'unspecified';
+  return callRegion;
+}

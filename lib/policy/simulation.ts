@@ -1,0 +1,103 @@
+import type { Denial, PolicyDocument, Proposal } from '../denial/types';
+import { planGrant } from './grant-plan';
+import type { PrincipalPolicies, SimulationDecision, SimulationRequest } from './ports';
+import { buildProposeContext, type ProposeOptions } from './propose-context';
+
+/** The policy to add to the principal's current ones when simulating: the changed document, or the statements. */
+function extraPolicies(proposal: Proposal): PolicyDocument[] {
+  if (proposal.policyAfter) return [proposal.policyAfter];
+  if (proposal.statements.length > 0) return [{ Version: '2012-10-17', Statement: proposal.statements }];
+  return [];
+}
+
+/**
+ * Every request the offline validation checked, as `iam:SimulatePrincipalPolicy` inputs (the
+ * proposed document passed as an extra policy). Empty when the proposal changes no identity policy
+ * or the principal has no IAM role or user to simulate.
+ */
+export function simulationRequestsFor(
+  denial: Denial,
+  proposal: Proposal,
+  policies: PrincipalPolicies | null,
+  options: ProposeOptions = {},
+): SimulationRequest[] {
+  if (!policies) return [];
+  if (!['identity-policy', 'sso-permission-set', 'permissions-boundary'].includes(proposal.target.kind)) return [];
+  if (proposal.statements.length === 0) return [];
+  const ctx = buildProposeContext(denial, options);
+  const plan = planGrant(denial, ctx);
+  const extra = extraPolicies(proposal);
+  return plan.checks.map((check) => ({
+    policySourceArn: policies.arn,
+    extraPolicies: extra,
+    action: check.request.action,
+    resource: check.request.resource,
+    context: check.request.context,
+  }));
+}
+
+/**
+ * The one request that best stands for the denied call: the check on the resource the message
+ * named, else the first check. Null when there is nothing to simulate.
+ */
+export function simulationRequestFor(
+  denial: Denial,
+  proposal: Proposal,
+  policies: PrincipalPolicies | null,
+  options: ProposeOptions = {},
+): SimulationRequest | null {
+  const all = simulationRequestsFor(denial, proposal, policies, options);
+  const action = denial.action.toLowerCase();
+  return (
+    all.find((r) => r.resource === denial.resource && r.action.toLowerCase() === action) ??
+    all.find((r) => r.action.toLowerCase() === action) ??
+    all[0] ??
+    null
+  );
+}
+
+/** The worst of several decisions: one explicit deny outweighs everything, one implicit deny any allow. */
+export function combineDecisions(decisions: SimulationDecision[]): SimulationDecision {
+  if (decisions.includes('explicitDeny')) return 'explicitDeny';
+  if (decisions.includes('implicitDeny') || decisions.length === 0) return 'implicitDeny';
+  return 'allowed';
+}
+
+/**
+ * Folds the IAM policy simulator's decision into a proposal. Agreement keeps the verdict (and says
+ * it was confirmed); disagreement is written into the notes, never hidden, and the verdict becomes
+ * "simulated-deny" unless both say allowed (the simulator sees SCPs and the live policies; the offline
+ * evaluator sees the exact request context).
+ */
+export function reconcileSimulation(proposal: Proposal, decision: SimulationDecision): Proposal {
+  const offline = proposal.validated;
+  const simAllows = decision === 'allowed';
+  if (offline === 'simulated-allow' && simAllows) {
+    return { ...proposal, notes: [...proposal.notes, 'iam:SimulatePrincipalPolicy confirms: with the change the call is allowed.'] };
+  }
+  if (offline === 'simulated-deny' && !simAllows) {
+    return { ...proposal, notes: [...proposal.notes, `iam:SimulatePrincipalPolicy agrees that the call stays denied (${decision}).`] };
+  }
+  if (offline === 'not-validated') {
+    return {
+      ...proposal,
+      validated: simAllows ? 'simulated-allow' : 'simulated-deny',
+      notes: [
+        ...proposal.notes,
+        simAllows
+          ? 'iam:SimulatePrincipalPolicy says the call is allowed with the change (the offline evaluator could not check it).'
+          : `iam:SimulatePrincipalPolicy says the call is still denied with the change (${decision}).`,
+      ],
+    };
+  }
+  return {
+    ...proposal,
+    validated: 'simulated-deny',
+    notes: [
+      ...proposal.notes,
+      offline === 'simulated-allow'
+        ? `Disagreement: the offline evaluator allows the call after the change, but iam:SimulatePrincipalPolicy answers ${decision} (an SCP, or a policy changed since the snapshot, may deny it); treat the fix as unproven.`
+        : 'Disagreement: iam:SimulatePrincipalPolicy allows the call after the change, but the offline evaluator does not (see the notes above); check the request context before relying on it.',
+    ],
+  };
+}

@@ -1,0 +1,52 @@
+import type { ProposalSummary, RenderLimits, WeekOverWeek } from './types';
+
+/** Whole numbers with thousands separators, independent of the machine's locale. */
+export function formatCount(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
+
+/**
+ * One character per value, scaled to the largest. A zero is `·` so that a quiet day never looks like a
+ * small one; any non-zero value gets at least the lowest block.
+ */
+export function sparkline(values: readonly number[]): string {
+  const max = Math.max(0, ...values);
+  return values
+    .map((v) => {
+      if (v <= 0 || max === 0) return '·';
+      const level = Math.min(BLOCKS.length - 1, Math.max(0, Math.ceil((v / max) * BLOCKS.length) - 1));
+      return BLOCKS[level] ?? '·';
+    })
+    .join('');
+}
+
+/** "up 26 (+260%) from 10 the period before", "down 3 (-30%) ...", "same as the period before (10)". */
+export function describeChange(wow: WeekOverWeek): string {
+  if (wow.change === 0) return `same as the period before (${formatCount(wow.previousDenials)})`;
+  const percent = wow.changePercent === null ? '' : ` (${wow.changePercent > 0 ? '+' : ''}${wow.changePercent}%)`;
+  return `${wow.change > 0 ? 'up' : 'down'} ${formatCount(Math.abs(wow.change))}${percent} from ${formatCount(wow.previousDenials)} the period before`;
+}
+
+/** Row limits per medium: an email can hold more than a chat message, a wiki page more than both. */
+export const TEXT_LIMITS: Readonly<RenderLimits> = Object.freeze({ top: 10, rows: 8, open: 20 });
+export const CHAT_LIMITS: Readonly<RenderLimits> = Object.freeze({ top: 5, rows: 3, open: 5 });
+export const PAGE_LIMITS: Readonly<RenderLimits> = Object.freeze({ top: 25, rows: 15, open: 200 });
+
+/** True when the summary is of a proposal that changes something and that the simulator confirmed. */
+export function summaryReady(proposal: ProposalSummary | null): boolean {
+  return proposal !== null && proposal.kind !== 'none' && proposal.validated === 'simulated-allow';
+}
+
+/** The proposal in a few words: "fix ready (scp)", "fix proposed, not validated (identity-policy)", "no fix proposed". */
+export function fixWords(proposal: ProposalSummary | null): string {
+  if (!proposal || proposal.kind === 'none') return 'no fix proposed';
+  if (summaryReady(proposal)) return `fix ready (${proposal.kind})`;
+  return proposal.validated === 'simulated-deny' ? `fix proposed, simulator still denies (${proposal.kind})` : `fix proposed, not validated (${proposal.kind})`;
+}

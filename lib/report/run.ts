@@ -1,0 +1,58 @@
+import type { Notifier } from '../alerts/types';
+import type { IncidentStore } from '../incidents/types';
+import { buildWeeklyReport } from './aggregate';
+import { reportAlertMessage } from './message';
+import { previousPeriod, reportPeriod } from './period';
+import type { WeeklyReport } from './types';
+
+export interface CollectReportDeps {
+  store: IncidentStore;
+  /** The run time; the period is the `days` whole UTC days before its day. */
+  now: Date;
+  days: number;
+}
+
+export interface RunReportDeps extends CollectReportDeps {
+  notifier: Notifier;
+  /** Set on the message; the SNS notifier uses its own topic regardless. */
+  topicArn?: string;
+}
+
+/**
+ * Reads what the report needs and builds it, without publishing (the CLI's `report` command): incidents
+ * seen in the period, day rollups for the period and the one before, and every open or acknowledged
+ * incident. Store errors propagate.
+ */
+export async function collectWeeklyReport(deps: CollectReportDeps): Promise<WeeklyReport> {
+  const { store } = deps;
+  const period = reportPeriod(deps.now, deps.days);
+  const before = previousPeriod(period);
+  const [incidents, daily, previousDaily, open, acknowledged] = await Promise.all([
+    store.listSeenBetween(period.from, period.to),
+    store.dailyCounts(period.from, period.to),
+    store.dailyCounts(before.from, before.to),
+    store.list({ status: 'open' }),
+    store.list({ status: 'acknowledged' }),
+  ]);
+  return buildWeeklyReport({
+    incidents,
+    daily,
+    open: [...open, ...acknowledged],
+    from: period.from,
+    to: period.to,
+    previous: { daily: previousDaily },
+    // Ages are measured at the run, so an incident first seen this morning is 0 days old, not negative.
+    asOf: deps.now,
+  });
+}
+
+/**
+ * The scheduled job: builds the report for the `days` whole UTC days before `now` and publishes it as
+ * ONE message (email text plus chat notification). Store and notifier errors propagate, so the
+ * scheduled invocation fails and is retried; a retry reports the same period.
+ */
+export async function runWeeklyReport(deps: RunReportDeps): Promise<WeeklyReport> {
+  const report = await collectWeeklyReport(deps);
+  await deps.notifier.publish(reportAlertMessage(report, deps.topicArn));
+  return report;
+}

@@ -1,0 +1,114 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../cli/main';
+import { captureIo, jsonLines } from '../support/cli-io';
+
+const root = join(__dirname, '..', '..');
+const recordsDir = join(root, 'examples', 'records');
+const exampleFiles = readdirSync(recordsDir).filter((f) => f.endsWith('.json')).sort();
+const example = (name: string) => JSON.parse(readFileSync(join(recordsDir, name), 'utf8')) as Record<string, unknown>;
+
+describe('explain --json', () => {
+  it('prints one incident object per example record, in input order, with the contract fields', async () => {
+    const io = captureIo({ cwd: root });
+    const code = await main(['explain', '--json', 'examples/records'], io);
+    expect(code).toBe(0);
+    const lines = jsonLines(io.out());
+    expect(lines.map((l) => l.eventId)).toEqual(exampleFiles.map((f) => example(f).eventID));
+    for (const line of lines) {
+      for (const field of ['eventId', 'eventTime', 'eventSource', 'eventName', 'accountId', 'principal', 'action', 'callRegion', 'deniedRegion', 'resource', 'reason', 'fingerprint']) {
+        expect(line).toHaveProperty(field);
+      }
+      expect(line.principal).toHaveProperty('managedBy');
+      expect(line.reason).toHaveProperty('summary');
+    }
+  });
+
+  it('keeps order across denials, skipped records and unreadable inputs, and exits 1 at the end', async () => {
+    const denial = example(exampleFiles[0] as string);
+    const success = { ...denial, eventID: 'ok-1', errorCode: undefined, errorMessage: undefined };
+    const stdin = [JSON.stringify(denial), JSON.stringify(success), '{"eventID": broken', '[1,2,3]', JSON.stringify({ ...denial, eventID: 'last' })].join('\n');
+    const io = captureIo({ stdin, cwd: root });
+    const code = await main(['explain', '--json'], io);
+    expect(code).toBe(1);
+    const lines = jsonLines(io.out());
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatchObject({ eventId: denial.eventID, action: 'bedrock:InvokeModel' });
+    expect(lines[1]).toMatchObject({ eventId: 'ok-1' });
+    expect(typeof lines[1]!.skipped).toBe('string');
+    expect(lines[2]).toMatchObject({ input: 2 });
+    expect(typeof lines[2]!.error).toBe('string');
+    expect(lines[3]).toMatchObject({ input: 3 });
+    expect(lines[4]).toMatchObject({ eventId: 'last' });
+  });
+
+  it.each([
+    ['a CloudTrail log file', (r: unknown) => JSON.stringify({ Records: [r, r] }), 2],
+    ['an EventBridge event', (r: unknown) => JSON.stringify({ version: '0', id: 'x', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.bedrock', detail: r }), 1],
+    ['a pretty-printed record', (r: unknown) => JSON.stringify(r, null, 2), 1],
+  ])('detects %s by itself', async (_name, wrap, expected) => {
+    const io = captureIo({ stdin: wrap(example(exampleFiles[3] as string)), cwd: root });
+    expect(await main(['explain', '--json'], io)).toBe(0);
+    const lines = jsonLines(io.out());
+    expect(lines).toHaveLength(expected);
+    expect(lines[0]).toMatchObject({ callRegion: 'us-east-1', deniedRegion: 'us-east-2' });
+  });
+
+  it('attaches a proposal checked against the snapshot given with --policies', async () => {
+    const io = captureIo({ cwd: root });
+    const code = await main(['explain', '--json', '--policies', 'examples/policies/111122223333.json', 'examples/records'], io);
+    expect(code).toBe(0);
+    for (const line of jsonLines(io.out())) {
+      expect(line.proposal).toBeDefined();
+      expect((line.proposal as { validated: string }).validated).toBe('simulated-allow');
+    }
+  });
+});
+
+describe('explain (readable)', () => {
+  it('explains who, what, where and why without colour when not on a terminal', async () => {
+    const io = captureIo({ cwd: root });
+    expect(await main(['explain', 'examples/records/04-bedrock-agent-cross-region-us-east-2.json'], io)).toBe(0);
+    const text = io.out();
+    expect(text).toContain('bedrock:InvokeModel');
+    expect(text).toContain('support-supervisor-agent-role-dev');
+    expect(text).toContain('called in us-east-1, denied in us-east-2');
+    expect(text).not.toMatch(/\u001b\[/);
+  });
+
+  it('colours on a terminal unless NO_COLOR is set', async () => {
+    const tty = captureIo({ cwd: root, tty: true });
+    await main(['explain', 'examples/records/01-apprunner-no-bedrock-grant.json'], tty);
+    expect(tty.out()).toMatch(/\u001b\[/);
+    const noColor = captureIo({ cwd: root, tty: true, env: { NO_COLOR: '1' } });
+    await main(['explain', 'examples/records/01-apprunner-no-bedrock-grant.json'], noColor);
+    expect(noColor.out()).not.toMatch(/\u001b\[/);
+  });
+
+  it('shows the diff and the Terraform block of the proposal', async () => {
+    const io = captureIo({ cwd: root });
+    await main(['explain', '--policies', 'examples/policies/111122223333.json', 'examples/records/05-ecs-task-account-id-in-foundation-model-arn.json'], io);
+    expect(io.out()).toContain('diff:');
+    expect(io.out()).toContain('terraform:');
+    expect(io.out()).toMatch(/^\s+-.*111122223333:foundation-model/m);
+  });
+});
+
+describe('usage errors', () => {
+  it.each([
+    [['nope'], 2, /unknown command "nope"/],
+    [['explain', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['explain', 'does-not-exist.json'], 2, /cannot read does-not-exist.json/],
+    [['explain', '--policies', 'README.md', 'examples/records'], 2, /policy snapshot README.md is not JSON/],
+  ])('%j exits %i with a clear message', async (argv, code, message) => {
+    const io = captureIo({ cwd: root });
+    expect(await main(argv, io)).toBe(code);
+    expect(io.err()).toMatch(message);
+  });
+
+  it('prints help', async () => {
+    const io = captureIo();
+    expect(await main(['explain', '--help'], io)).toBe(0);
+    expect(io.out()).toContain('Usage: access-auditor explain');
+  });
+});

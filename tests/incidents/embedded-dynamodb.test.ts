@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { StoreError } from '../../lib/incidents/errors';
+import { makeDenial } from './fixtures';
+
+const NOW = new Date('2026-11-20T10:00:00Z');
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'access-auditor-embedded-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('startEmbeddedDynamoDB', () => {
+  test('a persisted data directory (created on demand) keeps counts and exactly-once markers across restarts', async () => {
+    const dataDir = join(root, 'nested', 'dynamodb');
+    const denial = makeDenial({ eventId: 'evt-persist', fingerprint: 'fp-persist' });
+
+    const first = await startEmbeddedDynamoDB({ dataDir });
+    const store1 = new DynamoIncidentStore({ client: first.client, tableName: 'access-auditor-incidents' });
+    await store1.ensureTable();
+    expect((await store1.recordOccurrence(denial, NOW)).kind).toBe('counted');
+    await first.close();
+
+    const second = await startEmbeddedDynamoDB({ dataDir });
+    try {
+      const store2 = new DynamoIncidentStore({ client: second.client, tableName: 'access-auditor-incidents' });
+      await store2.ensureTable();
+      // Running the same replay twice must not double any count.
+      expect(await store2.recordOccurrence(denial, NOW)).toMatchObject({ kind: 'duplicate', incident: { count: 1 } });
+      expect(second.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('in memory, nothing survives a restart even with a data directory', async () => {
+    const dataDir = join(root, 'memory');
+    const first = await startEmbeddedDynamoDB({ dataDir, inMemory: true });
+    await new DynamoIncidentStore({ client: first.client, tableName: 'access-auditor-incidents' }).ensureTable();
+    await first.close();
+
+    const second = await startEmbeddedDynamoDB({ dataDir, inMemory: true });
+    try {
+      expect((await second.client.send(new ListTablesCommand({}))).TableNames).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('a data directory already open elsewhere is refused with the holder named, not left hanging', async () => {
+    const dataDir = join(root, 'shared');
+    const holder = await startEmbeddedDynamoDB({ dataDir });
+    try {
+      const error = await startEmbeddedDynamoDB({ dataDir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as Error).message).toContain(`in use by process ${process.pid}`);
+    } finally {
+      await holder.close();
+    }
+    // Closing releases it.
+    const next = await startEmbeddedDynamoDB({ dataDir });
+    await next.close();
+  });
+
+  test('a lock left by a process that has exited is taken over', async () => {
+    const dataDir = join(root, 'stale');
+    const exited = spawnSync(process.execPath, ['-e', '']).pid;
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'access-auditor.lock'), String(exited));
+
+    const dynamo = await startEmbeddedDynamoDB({ dataDir });
+    await new DynamoIncidentStore({ client: dynamo.client, tableName: 'access-auditor-incidents' }).ensureTable();
+    await dynamo.close();
+  });
+
+  test('close can be called twice', async () => {
+    const dynamo = await startEmbeddedDynamoDB();
+    await dynamo.close();
+    await expect(dynamo.close()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,367 @@
+import type { Denial, PolicyStatement, Principal, Reason } from '../../lib/denial/types';
+import { asList, policySize } from '../../lib/policy/document';
+import { loadActionCatalog } from '../../lib/policy/iam-data-catalog';
+import { proposeFix } from '../../lib/policy/propose';
+import { POLICY_QUOTAS } from '../../lib/policy/quotas';
+import {
+  ACCOUNT,
+  denial as baseDenial,
+  fmArn,
+  modelDenial,
+  profileDenial,
+  rolePrincipal,
+  SONNET_45,
+  ssoPrincipal,
+  US_DESTINATIONS,
+  userPrincipal,
+} from './fixtures/denials';
+import { expectProposalInvariants } from './fixtures/invariants';
+import { doc, inline, managed, roleWith, userWith } from './fixtures/policies';
+
+const role = rolePrincipal('app-role');
+const NOVA = 'amazon.nova-pro-v1:0';
+
+function reason(layer: Reason['layer'], explicit: boolean, extra: Partial<Reason> = {}): Reason {
+  return { layer, explicit, summary: 'denied', ...extra };
+}
+
+const novaCall = (overrides: Partial<Denial> = {}) => modelDenial(NOVA, 'us-east-1', { principal: role, ...overrides });
+const grantNova = inline('nova', { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', NOVA) });
+
+describe('explicit denies', () => {
+  const denyStatement: PolicyStatement = { Sid: 'NoBedrock', Effect: 'Deny', Action: 'bedrock:*', Resource: '*' };
+
+  it('points at the denying statement and proposes no Allow', () => {
+    const policies = roleWith('app-role', [grantNova, managed('guardrails', denyStatement)]);
+    const p = proposeFix(novaCall({ reason: reason('identity', true) }), policies);
+    expect(p.statements).toEqual([]);
+    expect(p.target).toEqual({ kind: 'identity-policy', name: 'app-role', policyName: 'guardrails', policyArn: `arn:aws:iam::${ACCOUNT}:policy/guardrails` });
+    expect(p.notes.join('\n')).toMatch(/Statement NoBedrock of managed policy guardrails explicitly denies bedrock:InvokeModel/);
+    expect(p.notes.join('\n')).toMatch(/that Deny must change/);
+    expect(p.validated).toBe('simulated-deny');
+    expect(p.policyAfter).toBeUndefined();
+  });
+
+  it('finds a Deny that blocks a destination region even when the message says implicit', () => {
+    const guard: PolicyStatement = { Sid: 'OnlyUsEast1', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } } };
+    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role });
+    const p = proposeFix(d, roleWith('app-role', [inline('region-guard', guard)]));
+    expect(p.statements).toEqual([]);
+    expect(p.target.policyName).toBe('region-guard');
+    expect(p.notes.join('\n')).toMatch(/Statement OnlyUsEast1 of inline policy region-guard explicitly denies bedrock:InvokeModel on the model in us-east-2 through the profile/);
+  });
+
+  it('points at a Deny in the permissions boundary', () => {
+    const boundary = managed('boundary', { Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoModels', Effect: 'Deny', Action: 'bedrock:Invoke*', Resource: '*' });
+    const p = proposeFix(novaCall({ reason: reason('permissions-boundary', true) }), roleWith('app-role', [grantNova], boundary));
+    expect(p.target).toMatchObject({ kind: 'permissions-boundary', policyName: 'boundary' });
+    expect(p.notes.join('\n')).toMatch(/Statement NoModels of permissions boundary boundary/);
+  });
+
+  it('without policies: names the policy ARN from the message and is not validated', () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/DenyBedrock`;
+    const p = proposeFix(novaCall({ reason: reason('identity', true, { policyArn: arn }) }), null);
+    expect(p).toMatchObject({ statements: [], validated: 'not-validated', target: { kind: 'identity-policy', policyArn: arn, policyName: 'DenyBedrock' } });
+    expect(p.notes.join('\n')).toMatch(/Not checked against current policies/);
+  });
+
+  it('with policies that hold no matching Deny: says so', () => {
+    const p = proposeFix(novaCall({ reason: reason('identity', true) }), roleWith('app-role', [grantNova]));
+    expect(p.statements).toEqual([]);
+    expect(p.notes.join('\n')).toMatch(/No Deny statement in the current policies matches the call/);
+  });
+});
+
+describe('principals', () => {
+  it('SSO role without policies: the permission set, with sso-admin commands', () => {
+    const d = modelDenial(NOVA, 'us-east-1', { principal: ssoPrincipal('DataScience', 'aaaabbbbccccdddd', 'eu-west-2') });
+    const p = proposeFix(d, null);
+    expect(p.target).toEqual({ kind: 'sso-permission-set', name: 'DataScience' });
+    expect(p.cli).toMatch(/aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN>/);
+    expect(p.cli).toMatch(/aws sso-admin provision-permission-set/);
+    expect(p.notes.join('\n')).toMatch(/replaces the whole inline policy/);
+    expect(p.validated).toBe('not-validated');
+  });
+
+  it('SSO role recognised from its name alone', () => {
+    const principal: Principal = { ...rolePrincipal('AWSReservedSSO_Ops_0123456789abcdef'), managedBy: 'unknown' };
+    expect(proposeFix(modelDenial(NOVA, 'us-east-1', { principal }), null).target).toEqual({ kind: 'sso-permission-set', name: 'Ops' });
+  });
+
+  it('service-linked role: nothing to edit', () => {
+    const principal = rolePrincipal('AWSServiceRoleForAmazonBedrock', '/aws-service-role/bedrock.amazonaws.com/', { managedBy: 'service-linked' });
+    const p = proposeFix(modelDenial(NOVA, 'us-east-1', { principal }), null);
+    expect(p).toMatchObject({ target: { kind: 'service-linked-role', name: 'AWSServiceRoleForAmazonBedrock' }, statements: [], validated: 'not-validated' });
+    expect(p.notes[0]).toMatch(/can view but not edit/);
+  });
+
+  it('root: explains instead of proposing', () => {
+    const principal: Principal = { type: 'Root', arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT, managedBy: 'root' };
+    const p = proposeFix(modelDenial(NOVA, 'us-east-1', { principal }), null);
+    expect(p).toMatchObject({ target: { kind: 'none' }, statements: [] });
+    expect(p.notes[0]).toMatch(/root user/);
+  });
+
+  it('an AWS service caller: the statements it would need, no target policy', () => {
+    const principal: Principal = { type: 'AWSService', arn: null, accountId: null, managedBy: 'aws-service', invokedBy: 'bedrock.amazonaws.com' };
+    const p = proposeFix(modelDenial(NOVA, 'us-east-1', { principal }), null);
+    expect(p.target).toEqual({ kind: 'none' });
+    expect(p.statements).toHaveLength(1);
+  });
+});
+
+describe('organization policies', () => {
+  const scpArn = 'arn:aws:organizations::999988887777:policy/o-abc/service_control_policy/p-123';
+
+  it('SCP: organization admin, policy ARN, no statements', () => {
+    const p = proposeFix(novaCall({ reason: reason('scp', true, { policyArn: scpArn }) }), null);
+    expect(p).toMatchObject({ target: { kind: 'scp', policyArn: scpArn }, statements: [], validated: 'not-validated' });
+    expect(p.notes.join('\n')).toMatch(/AWS Organizations administrator in the management account/);
+  });
+
+  it('SCP on a geographic cross-region call: exempt bedrock:InferenceProfileArn or add the destination', () => {
+    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, {
+      principal: role,
+      deniedRegion: 'us-west-2',
+      resource: fmArn('us-west-2', SONNET_45),
+      reason: reason('scp', true),
+    });
+    const notes = proposeFix(d, roleWith('app-role', [])).notes.join('\n');
+    expect(notes).toMatch(/region guardrail sees aws:RequestedRegion = us-west-2/);
+    expect(notes).toMatch(/bedrock:InferenceProfileArn/);
+    expect(notes).not.toMatch(/unspecified/);
+    expect(notes).toMatch(/identity policies of app-role do not allow/);
+  });
+
+  it('SCP on a global call: also "unspecified"', () => {
+    const d = profileDenial('global', SONNET_45, 'us-east-1', US_DESTINATIONS, {
+      principal: role,
+      deniedRegion: 'unspecified',
+      resource: `arn:aws:bedrock:::foundation-model/${SONNET_45}`,
+      reason: reason('scp', false),
+    });
+    expect(proposeFix(d, null).notes.join('\n')).toMatch(/sees aws:RequestedRegion = unspecified .* or include "unspecified" in the allowed regions \(the Region that global inference reports\)/);
+  });
+
+  it('RCP', () => {
+    const p = proposeFix(novaCall({ reason: reason('rcp', true) }), null);
+    expect(p.target.kind).toBe('rcp');
+    expect(p.notes.join('\n')).toMatch(/resource control policy/);
+  });
+});
+
+describe('other layers', () => {
+  it('permissions boundary: the boundary statement, changed in place', () => {
+    const boundary = managed('dev-boundary', { Sid: 'Basics', Effect: 'Allow', Action: ['s3:*', 'logs:*'], Resource: '*' });
+    const policies = roleWith('app-role', [grantNova], boundary);
+    const p = proposeFix(novaCall({ reason: reason('permissions-boundary', false) }), policies);
+    expect(p.target).toEqual({ kind: 'permissions-boundary', name: 'app-role', policyName: 'dev-boundary', policyArn: `arn:aws:iam::${ACCOUNT}:policy/dev-boundary` });
+    expect(p.statements.map((s) => s.Resource)).toEqual([fmArn('us-east-1', NOVA)]);
+    expect(p.policyAfter?.Statement.map((s) => s.Sid)).toEqual(['Basics', 'AccessAuditorInvokeFoundationModel']);
+    expect(p.cli).toMatch(/create-policy-version --policy-arn arn:aws:iam::111122223333:policy\/dev-boundary/);
+    expect(p.validated).toBe('simulated-allow');
+  });
+
+  it('permissions boundary when the identity policies do not allow either: simulated-deny with the reason', () => {
+    const boundary = managed('dev-boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' });
+    const p = proposeFix(novaCall({ reason: reason('permissions-boundary', false) }), roleWith('app-role', [], boundary));
+    expect(p.validated).toBe('simulated-deny');
+    expect(p.notes.join('\n')).toMatch(/still not allowed by any statement/);
+    expect(p.notes.join('\n')).toMatch(/identity policies must allow the call as well/);
+  });
+
+  it('an identity fix that a boundary still blocks is reported', () => {
+    const boundary = managed('dev-boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' });
+    const p = proposeFix(novaCall(), roleWith('app-role', [], boundary));
+    expect(p.validated).toBe('simulated-deny');
+    expect(p.notes.join('\n')).toMatch(/permissions boundary does not allow it/);
+  });
+
+  it('session policy: whoever passes it must include the statements', () => {
+    const p = proposeFix(novaCall({ reason: reason('session', false) }), null);
+    expect(p.target.kind).toBe('session-policy');
+    expect(p.statements).toHaveLength(1);
+    expect(p.notes.join('\n')).toMatch(/whoever creates the session/);
+  });
+
+  it('resource-based policy: a statement for the resource owner', () => {
+    const d = baseDenial({
+      principal: role,
+      action: 'kms:Decrypt',
+      eventSource: 'kms.amazonaws.com',
+      eventName: 'Decrypt',
+      resource: `arn:aws:kms:us-east-1:444455556666:key/1234`,
+      reason: reason('resource', false),
+    });
+    const p = proposeFix(d, null);
+    expect(p.target).toMatchObject({ kind: 'resource-policy', name: 'the owner of KMS key arn:aws:kms:us-east-1:444455556666:key/1234 (key policy)' });
+    expect(p.statements).toEqual([
+      { Sid: 'AccessAuditorAllowPrincipal', Effect: 'Allow', Principal: { AWS: role.roleArn }, Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:444455556666:key/1234' },
+    ]);
+  });
+
+  it('role trust policy: an sts:AssumeRole statement for the role owner', () => {
+    const d = baseDenial({
+      principal: role,
+      action: 'sts:AssumeRole',
+      eventSource: 'sts.amazonaws.com',
+      resource: 'arn:aws:iam::444455556666:role/deployer',
+      reason: reason('resource', false, { policyType: 'role trust policy' }),
+    });
+    const p = proposeFix(d, null);
+    expect(p.statements).toEqual([{ Sid: 'AccessAuditorAllowAssumeRole', Effect: 'Allow', Principal: { AWS: role.roleArn }, Action: 'sts:AssumeRole' }]);
+    expect(p.notes.join('\n')).toMatch(/update-assume-role-policy/);
+  });
+
+  it('VPC endpoint policy: a statement for the endpoint owner, limited to the principal', () => {
+    const p = proposeFix(novaCall({ reason: reason('vpc-endpoint', false) }), null);
+    expect(p.target.kind).toBe('vpc-endpoint-policy');
+    expect(p.statements[0]).toMatchObject({ Principal: '*', Action: 'bedrock:InvokeModel', Condition: { ArnEquals: { 'aws:PrincipalArn': role.roleArn } } });
+    expect(p.notes.join('\n')).toMatch(/endpoint owner/);
+  });
+});
+
+describe('model access', () => {
+  const onDemand = (overrides: Partial<Denial> = {}) =>
+    modelDenial('anthropic.claude-3-5-sonnet-20241022-v2:0', 'us-east-1', {
+      principal: role,
+      errorCode: 'ValidationException',
+      errorMessage:
+        'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
+      reason: reason('model-access', false),
+      ...overrides,
+    });
+
+  it('on-demand not supported: call the profile of the geography, with what that call needs', () => {
+    const p = proposeFix(onDemand(), null);
+    expect(p.target).toEqual({ kind: 'model-access', name: 'anthropic.claude-3-5-sonnet-20241022-v2:0' });
+    expect(p.notes[0]).toMatch(/call it through the inference profile of the region's geography, us\.anthropic\.claude-3-5-sonnet-20241022-v2:0/);
+    expect(p.statements.map((s) => s.Sid)).toEqual(['AccessAuditorInferenceProfile', 'AccessAuditorModelThroughProfile']);
+    expect(p.statements[0]?.Resource).toBe(`arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0`);
+  });
+
+  it('on-demand with policies that already allow the profile call: only the model ID changes', () => {
+    const all = inline('all-claude', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: ['arn:aws:bedrock:*:*:inference-profile/*', 'arn:aws:bedrock:*::foundation-model/*'] });
+    const p = proposeFix(onDemand(), roleWith('app-role', [all]));
+    expect(p.statements).toEqual([]);
+    expect(p.validated).toBe('simulated-allow');
+    expect(p.notes.join('\n')).toMatch(/already allow the profile call/);
+  });
+
+  it('EU region suggests the eu profile', () => {
+    const p = proposeFix(onDemand({ callRegion: 'eu-west-3', deniedRegion: 'eu-west-3' }), null);
+    expect(p.notes[0]).toMatch(/eu\.anthropic/);
+  });
+
+  it('Legacy model: a lifecycle block, no statements', () => {
+    const p = proposeFix(
+      novaCall({
+        errorCode: 'ResourceNotFoundException',
+        errorMessage: 'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+        reason: reason('model-access', false),
+      }),
+      null,
+    );
+    expect(p).toMatchObject({ target: { kind: 'model-access' }, statements: [] });
+    expect(p.notes.join('\n')).toMatch(/lifecycle block/);
+    expect(p.notes.join('\n')).toMatch(/Upgrade/);
+  });
+
+  it('Marketplace: Subscribe and ViewSubscriptions on "*" in the identity policy', () => {
+    const d = novaCall({
+      action: 'aws-marketplace:Subscribe',
+      resource: null,
+      errorMessage: `User: ${role.arn} is not authorized to perform: aws-marketplace:Subscribe on resource: * because no identity-based policy allows the action.`,
+    });
+    const p = proposeFix(d, roleWith('app-role', []));
+    expect(p.target).toMatchObject({ kind: 'identity-policy', name: 'app-role' });
+    expect(p.statements).toEqual([
+      { Sid: 'AccessAuditorMarketplaceSubscribe', Effect: 'Allow', Action: 'aws-marketplace:Subscribe', Resource: '*' },
+      { Sid: 'AccessAuditorMarketplaceViewSubscriptions', Effect: 'Allow', Action: 'aws-marketplace:ViewSubscriptions', Resource: '*' },
+    ]);
+    expect(p.notes.join('\n')).toMatch(/aws-marketplace:ProductId/);
+    expect(p.validated).toBe('simulated-allow');
+    expectProposalInvariants(p);
+  });
+
+  it('Marketplace message from the model-access error', () => {
+    const d = novaCall({
+      errorMessage:
+        'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
+      reason: reason('model-access', false),
+    });
+    expect(proposeFix(d, null).statements.map((s) => s.Action)).toEqual(['aws-marketplace:Subscribe', 'aws-marketplace:ViewSubscriptions']);
+  });
+});
+
+describe('quotas', () => {
+  function bulk(name: string, size: number): ReturnType<typeof inline> {
+    const resources: string[] = [];
+    const base = { Sid: 'Bulk', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: resources };
+    for (let i = 0; policySize(doc(base)) < size; i++) resources.push(`arn:aws:s3:::bucket-${String(i).padStart(4, '0')}/*`);
+    return inline(name, base);
+  }
+
+  it('a role whose inline policies would pass 10,240 characters gets a new managed policy', () => {
+    const policies = roleWith('app-role', [bulk('big', POLICY_QUOTAS.roleInlineTotal - 100)]);
+    const p = proposeFix(novaCall(), policies);
+    expect(p.target.policyName).toBeUndefined();
+    expect(p.cli).toMatch(/aws iam create-policy --policy-name access-auditor-bedrock-nova-pro/);
+    expect(p.cli).toMatch(/aws iam attach-role-policy --role-name app-role --policy-arn arn:aws:iam::111122223333:policy\/access-auditor-bedrock-nova-pro/);
+    expect(p.notes.join('\n')).toMatch(/over the IAM quota of 10240, so the statements go into a new managed policy/);
+    expect(p.validated).toBe('simulated-allow');
+  });
+
+  it('a user is limited to 2,048 characters of inline policy', () => {
+    const user = userPrincipal('dev');
+    const policies = userWith('dev', [bulk('big', POLICY_QUOTAS.userInlineTotal - 50)]);
+    const p = proposeFix(modelDenial(NOVA, 'us-east-1', { principal: user }), policies);
+    expect(p.cli).toMatch(/aws iam attach-user-policy --user-name dev/);
+    expect(p.notes.join('\n')).toMatch(/quota of 2048/);
+  });
+
+  it('a near-miss edit that would overflow a managed policy goes to a new managed policy', () => {
+    const big = bulk('x', POLICY_QUOTAS.managed - 60).document.Statement[0]!;
+    const near = managed('shared', big, { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', NOVA) });
+    const p = proposeFix(novaCall(), roleWith('app-role', [near]));
+    expect(p.notes.join('\n')).toMatch(/managed policy shared to \d+ characters, over the IAM quota of 6144/);
+    expect(p.cli).toMatch(/create-policy --policy-name/);
+    expect(p.validated).toBe('simulated-allow');
+  });
+
+  it('stays within the quota when there is room', () => {
+    const p = proposeFix(novaCall(), roleWith('app-role', [bulk('big', 5000)]));
+    expect(p.cli).toMatch(/put-role-policy/);
+  });
+});
+
+describe('non-Bedrock actions and the resource rule', () => {
+  it('uses the denied resource', () => {
+    const d = baseDenial({ principal: role, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/2026/q3.csv', eventSource: 's3.amazonaws.com', eventName: 'GetObject' });
+    const p = proposeFix(d, roleWith('app-role', []));
+    expect(p.statements).toEqual([{ Sid: 'AccessAuditorGetObject', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/q3.csv' }]);
+    expect(p.validated).toBe('simulated-allow');
+  });
+
+  it('builds the ARN from iam-data when the message names no resource', async () => {
+    const catalog = await loadActionCatalog(['sqs:SendMessage']);
+    const d = baseDenial({ principal: role, action: 'SQS:SendMessage', resource: null, callRegion: 'eu-west-1', deniedRegion: 'eu-west-1' });
+    const p = proposeFix(d, null, { catalog });
+    expect(p.statements[0]).toMatchObject({ Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:*` });
+    expect(p.notes.join('\n')).toMatch(/names no resource/);
+    expectProposalInvariants(p, catalog);
+  });
+
+  it('never falls back to Resource "*" for an action it does not know', () => {
+    const d = baseDenial({ principal: role, action: 'newservice:DoThing', resource: null });
+    const p = proposeFix(d, null);
+    expect(asList(p.statements[0]?.Resource)).toEqual([`arn:aws:newservice:us-east-1:${ACCOUNT}:*`]);
+    expect(p.notes.join('\n')).toMatch(/not in the action catalog/);
+  });
+
+  it('an action without resource type gets "*" (iam-data says so)', async () => {
+    const catalog = await loadActionCatalog(['sts:GetCallerIdentity']);
+    const d = baseDenial({ principal: role, action: 'sts:GetCallerIdentity', resource: null });
+    expect(proposeFix(d, null, { catalog }).statements[0]?.Resource).toBe('*');
+  });
+});

@@ -1,0 +1,85 @@
+import type { Proposal } from '../../lib/denial/types';
+import { proposeFix } from '../../lib/policy/propose';
+import { combineDecisions, reconcileSimulation, simulationRequestFor, simulationRequestsFor } from '../../lib/policy/simulation';
+import { validateChange } from '../../lib/policy/validate';
+import type { SimulationDecision } from '../../lib/policy/ports';
+import { fmArn, modelDenial, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
+import { doc, roleWith } from './fixtures/policies';
+
+const base: Proposal = { target: { kind: 'identity-policy' }, statements: [], validated: 'simulated-allow', notes: ['n'] };
+
+describe('reconcileSimulation', () => {
+  it.each<[Proposal['validated'], SimulationDecision, Proposal['validated'], RegExp]>([
+    ['simulated-allow', 'allowed', 'simulated-allow', /confirms/],
+    ['simulated-deny', 'implicitDeny', 'simulated-deny', /agrees/],
+    ['simulated-allow', 'explicitDeny', 'simulated-deny', /Disagreement: the offline evaluator allows .* answers explicitDeny/],
+    ['simulated-allow', 'implicitDeny', 'simulated-deny', /Disagreement/],
+    ['simulated-deny', 'allowed', 'simulated-deny', /Disagreement: iam:SimulatePrincipalPolicy allows/],
+    ['not-validated', 'allowed', 'simulated-allow', /offline evaluator could not check/],
+    ['not-validated', 'implicitDeny', 'simulated-deny', /still denied/],
+  ])('offline %s + simulator %s → %s', (offline, decision, verdict, note) => {
+    const result = reconcileSimulation({ ...base, validated: offline }, decision);
+    expect(result.validated).toBe(verdict);
+    expect(result.notes[0]).toBe('n');
+    expect(result.notes[result.notes.length - 1]).toMatch(note);
+  });
+
+  it('combineDecisions takes the worst', () => {
+    expect(combineDecisions(['allowed', 'allowed'])).toBe('allowed');
+    expect(combineDecisions(['allowed', 'implicitDeny'])).toBe('implicitDeny');
+    expect(combineDecisions(['implicitDeny', 'explicitDeny'])).toBe('explicitDeny');
+    expect(combineDecisions([])).toBe('implicitDeny');
+  });
+});
+
+describe('simulation requests', () => {
+  const role = rolePrincipal('app-role');
+  const policies = roleWith('app-role', []);
+
+  it('one request per evaluation, with the proposed document and the request context', () => {
+    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role, resource: fmArn('us-east-2', SONNET_45), deniedRegion: 'us-east-2' });
+    const p = proposeFix(d, policies);
+    const all = simulationRequestsFor(d, p, policies);
+    expect(all).toHaveLength(4);
+    expect(all.every((r) => r.policySourceArn === policies.arn && r.extraPolicies[0] === p.policyAfter)).toBe(true);
+    expect(simulationRequestFor(d, p, policies)).toEqual({
+      policySourceArn: policies.arn,
+      extraPolicies: [p.policyAfter],
+      action: 'bedrock:InvokeModel',
+      resource: fmArn('us-east-2', SONNET_45),
+      context: { 'aws:RequestedRegion': 'us-east-2', 'bedrock:InferenceProfileArn': d.model?.inferenceProfile?.arn },
+    });
+  });
+
+  it('nothing to simulate without policies, statements or an identity target', () => {
+    const d = modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role });
+    expect(simulationRequestFor(d, proposeFix(d, null), null)).toBeNull();
+    const scp = { ...d, reason: { layer: 'scp' as const, explicit: true, summary: '' } };
+    expect(simulationRequestFor(scp, proposeFix(scp, policies), policies)).toBeNull();
+  });
+});
+
+describe('validateChange', () => {
+  const allow = (resource: string) => ({ name: 'p', document: doc({ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: resource }) });
+  const check = { label: 'the model', request: { action: 'bedrock:InvokeModel', resource: fmArn('us-east-1', 'm'), context: {} } };
+  const neighbour = { label: 'another model', request: { action: 'bedrock:InvokeModel', resource: fmArn('us-east-1', 'other'), context: {} } };
+
+  it('passes when the call is allowed and nothing new leaks', () => {
+    expect(validateChange({ identity: [] }, { identity: [allow(fmArn('us-east-1', 'm'))] }, [check], [neighbour])).toEqual({ verdict: 'simulated-allow', failures: [] });
+  });
+
+  it('fails naming the neighbour that became allowed', () => {
+    const out = validateChange({ identity: [] }, { identity: [allow('arn:aws:bedrock:*::foundation-model/*')] }, [check], [neighbour]);
+    expect(out.verdict).toBe('simulated-deny');
+    expect(out.failures).toEqual(['The change would also newly allow another model, which the denied call does not need.']);
+  });
+
+  it('does not blame a neighbour that was already allowed', () => {
+    const wide = { identity: [allow('arn:aws:bedrock:*::foundation-model/*')] };
+    expect(validateChange(wide, wide, [check], [neighbour]).verdict).toBe('simulated-allow');
+  });
+
+  it('fails naming the evaluation still denied', () => {
+    expect(validateChange({ identity: [] }, { identity: [] }, [check], []).failures).toEqual(['After the change, the model is still not allowed by any statement.']);
+  });
+});

@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CliIo } from '../../cli/io';
+
+export interface CapturedIo extends CliIo {
+  out(): string;
+  err(): string;
+}
+
+/** An in-process CLI environment that records what the command prints. */
+export function captureIo(options: { stdin?: string; tty?: boolean; cwd?: string; env?: Record<string, string>; now?: Date } = {}): CapturedIo {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (c: string) => (out += c), isTTY: options.tty ?? false },
+    stderr: { write: (c: string) => (err += c) },
+    readStdin: async () => options.stdin ?? '',
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    now: () => options.now ?? new Date('2026-11-22T08:00:00Z'),
+    out: () => out,
+    err: () => err,
+  };
+}
+
+export function tempDir(prefix = 'access-auditor-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function jsonLines(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
