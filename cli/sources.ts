@@ -6,6 +6,7 @@ import { BedrockProfileResolver } from '../lib/bedrock/bedrock-profile-resolver'
 import { IamPolicySimulator } from '../lib/policy/iam-simulator';
 import { IamPolicySource } from '../lib/policy/iam-policy-source';
 import { SnapshotPolicySource } from '../lib/policy/snapshot';
+import { loadActionCatalog } from '../lib/policy/iam-data-catalog';
 import { UsageError } from '../lib/errors';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import type { CliIo } from './io';
@@ -41,7 +42,7 @@ export function loadSnapshots(paths: string[], cwd: string): unknown[] {
  */
 export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const snapshot = options.policyFiles.length > 0 ? SnapshotPolicySource.fromSnapshots(loadSnapshots(options.policyFiles, options.io.cwd)) : null;
-  if (!options.online) return { policySource: snapshot };
+  if (!options.online) return { policySource: snapshot, loadCatalog: loadActionCatalog };
   const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const iam = new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
   const bedrockClients = new Map<string, BedrockClient>();
@@ -58,5 +59,6 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
       },
     }),
     simulator: new IamPolicySimulator({ client: iam }),
+    loadCatalog: loadActionCatalog,
   };
 }

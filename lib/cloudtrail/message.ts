@@ -78,6 +78,7 @@ const NOT_AUTHORIZED_TO_PERFORM = ' is not authorized to perform';
 const ENCODED_MARKER = 'encoded authorization failure message:';
 const YOU_ARE_NOT_AUTHORIZED = 'you are not authorized to perform this operation';
 const MAX_POLICY_TYPE_LENGTH = 100;
+const MAX_RESOURCE_WORDS = 200;
 const ACTION_RE = /^([A-Za-z0-9][A-Za-z0-9.-]{0,63}):([A-Za-z0-9*?][A-Za-z0-9*?_-]{0,127})$/;
 const SDK_PREFIX_RE = /^An error occurred \([^()]{0,100}\) when calling the [A-Za-z0-9]{0,100} operation(?: \(reached max retries: \d{1,3}\))?: /;
 const EXCEPTION_PREFIX_RE = /^[A-Za-z][A-Za-z.]{0,79}(?:Exception|Error|AccessDenied): /;
@@ -253,8 +254,9 @@ function parseExplicit(core: string, lower: string, at: number, truncated: boole
 function parseStandard(core: string, lower: string, idx: number, truncated: boolean, out: ParsedMessage): void {
   out.shape = 'standard';
   const principalStart = core.lastIndexOf(' ', idx - 1) + 1;
-  const principal = core.slice(principalStart, idx);
-  if (principal && principal.toLowerCase() !== 'user:') out.principal = principal;
+  let principal = core.slice(principalStart, idx);
+  if (/^user:/i.test(principal)) principal = principal.slice(5);
+  if (principal) out.principal = principal;
 
   let i = idx + NOT_AUTHORIZED_TO_PERFORM.length;
   if (core[i] === ':') i++;
@@ -292,6 +294,15 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
   } else if (lower.startsWith('on this resource', i)) {
     out.resourceText = 'this resource';
     i = skipSpaces(core, i + 'on this resource'.length);
+  } else if (lower.startsWith('on ', i)) {
+    // Other worded resources ("on the resource associated with this ciphertext because ..."): keep the words.
+    const window = lower.slice(i, i + MAX_RESOURCE_WORDS);
+    const end = [window.indexOf(' because '), window.indexOf(' with an explicit deny')].filter((n) => n > 3);
+    if (end.length > 0) {
+      const stop = i + Math.min(...end);
+      out.resourceText = core.slice(i + 3, stop);
+      i = skipSpaces(core, stop);
+    }
   }
 
   if (lower.startsWith('because ', i)) {
@@ -315,7 +326,7 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
   let truncated = overlong;
   if (text.endsWith('...') || text.endsWith('…')) {
     truncated = true;
-    text = text.replace(/(?:\.\.\.|…)$/, '').trimEnd();
+    text = text.slice(0, text.length - (text.endsWith('…') ? 1 : 3)).trimEnd();
   }
   text = text.replace(SDK_PREFIX_RE, '').replace(EXCEPTION_PREFIX_RE, '');
   let lower = lowerSameLength(text);
@@ -359,6 +370,15 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
   const idx = coreLower.indexOf(NOT_AUTHORIZED_TO_PERFORM);
   if (idx > 0) {
     parseStandard(core, coreLower, idx, clauseTruncated, out);
+    return out;
+  }
+  const youAt = coreLower.startsWith('you are not authorized to perform:') ? 'you are not authorized to perform:'.length : -1;
+  if (youAt > 0) {
+    // "You are not authorized to perform: athena:StartQueryExecution on the resource. ..." (no principal).
+    out.shape = 'standard';
+    const tok = readToken(core, skipSpaces(core, youAt), clauseTruncated);
+    const action = tok.complete ? normaliseAction(stripTrailingDots(tok.text)) : null;
+    if (action) out.action = action;
     return out;
   }
   const principalNotAllowed = /^Principal \[([^\]]{1,2048})\] is not allowed to execute \[([^\]]{1,256})\]/.exec(core);

@@ -2,9 +2,10 @@ import type { Denial, Proposal } from '../denial/types';
 import { explainRecord } from '../cloudtrail/explain';
 import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
-import type { PolicySimulator, PolicySource, PrincipalPolicies } from '../policy/ports';
+import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
 import { proposeFix } from '../policy/propose';
-import { reconcileSimulation, simulationRequestFor } from '../policy/simulation';
+import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/simulation';
+import type { ActionCatalog } from '../policy/action-catalog';
 import { describeError } from '../errors';
 
 /** The optional enrichers: each one is skipped when absent, and a failure of one is a note, never a lost denial. */
@@ -12,6 +13,12 @@ export interface AnalyzeDeps {
   policySource?: PolicySource | null;
   profileResolver?: ProfileResolver | null;
   simulator?: PolicySimulator | null;
+  /**
+   * Loads action → resource types → ARN formats for actions outside the bundled extract (Bedrock,
+   * Marketplace, STS), so that proposals name exact ARNs. Absent, other services get a scoped
+   * `arn:<partition>:<service>:<region>:<account>:*` pattern with a note, never `"*"`.
+   */
+  loadCatalog?: ((actions: string[]) => Promise<ActionCatalog>) | null;
 }
 
 export type AnalyzeOutcome =
@@ -55,14 +62,27 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
     }
   }
 
-  let proposal: Proposal = proposeFix(denial, policies);
+  let catalog: ActionCatalog | undefined;
+  if (deps.loadCatalog) {
+    try {
+      catalog = await deps.loadCatalog([denial.action, ...(denial.relatedActions ?? [])]);
+    } catch (err) {
+      notes.push(`Action data could not be loaded (${describeError(err)}); resource ARNs use the built-in patterns.`);
+    }
+  }
+
+  let proposal: Proposal = proposeFix(denial, policies, catalog ? { catalog } : undefined);
   if (policiesUnreadable) proposal = { ...proposal, validated: 'not-validated' };
 
   if (deps.simulator && policies && !policiesUnreadable) {
-    const request = simulationRequestFor(denial, proposal, policies);
-    if (request) {
+    // A profile call is several evaluations (the profile, then the model in each destination region): all must allow.
+    const requests = simulationRequestsFor(denial, proposal, policies);
+    if (requests.length > 0) {
       try {
-        proposal = reconcileSimulation(proposal, await deps.simulator.simulate(request));
+        // One at a time: IAM throttles SimulatePrincipalPolicy bursts.
+        const decisions: SimulationDecision[] = [];
+        for (const request of requests) decisions.push(await deps.simulator.simulate(request));
+        proposal = reconcileSimulation(proposal, combineDecisions(decisions));
       } catch (err) {
         notes.push(`iam:SimulatePrincipalPolicy could not confirm the proposal (${describeError(err)}); the offline verdict stands.`);
       }

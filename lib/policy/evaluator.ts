@@ -93,7 +93,7 @@ function resourceMatches(statement: PolicyStatement, resource: string | null, co
 }
 
 /** The request context with `aws:PrincipalArn` / `aws:PrincipalAccount` filled in. */
-export function requestContext(request: EvaluationRequest): RequestContext {
+function requestContext(request: EvaluationRequest): RequestContext {
   const context: RequestContext = { ...request.context };
   const has = (key: string) => Object.keys(context).some((k) => k.toLowerCase() === key.toLowerCase());
   if (request.principalArn && !has('aws:PrincipalArn')) context['aws:PrincipalArn'] = request.principalArn;

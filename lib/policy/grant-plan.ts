@@ -5,7 +5,6 @@ import {
   pickResourceType,
   type ActionCatalog,
 } from './action-catalog';
-import { parseArn } from './arn';
 import {
   foundationModelArn,
   geoPrefixOf,
@@ -460,9 +459,4 @@ export function planGrant(denial: Denial, ctx: PlanContext): GrantPlan {
     return planFoundationModel(denial, ctx, actions);
   }
   return planGeneric(denial, ctx, actions);
-}
-
-/** The account a resource ARN names, for callers that lack one. */
-export function accountOfArn(value: string | null | undefined): string | undefined {
-  return value ? parseArn(value)?.account || undefined : undefined;
 }

@@ -161,10 +161,13 @@ function repairConditions(s: PolicyStatement, request: EvaluationRequest, facts:
  * Tries to turn an Allow statement that almost allows `request` into one that does, by the
  * smallest change that keeps its intent: add the missing invoke action, fix an account ID or model
  * ID in a Bedrock ARN, add the missing region or resource of the same model, widen a region or
- * profile condition. Null when the statement is unrelated (or already allows the request).
+ * profile condition. Null when the statement is unrelated, already allows the request, or grants
+ * `Resource: "*"` (changing it would reach every resource).
  */
 export function repairStatement(statement: PolicyStatement, request: EvaluationRequest): Repair | null {
   if (statement.Effect !== 'Allow' || statement.NotAction !== undefined || statement.NotResource !== undefined) return null;
+  // Widening a `Resource: "*"` statement would grant the change on every resource: add a precise statement instead.
+  if (asList(statement.Resource).includes('*')) return null;
   const first = matchStatement(statement, request);
   if (first.applies) return null;
   const after = clone(statement);

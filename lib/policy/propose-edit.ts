@@ -37,7 +37,7 @@ function clonePolicy(policy: NamedPolicy): NamedPolicy {
 }
 
 /** `access-auditor-<service>-<short>`: deterministic, so a second run finds and extends the same policy. */
-export function newPolicyName(plan: GrantPlan, action: string): string {
+function newPolicyName(plan: GrantPlan, action: string): string {
   const service = (plan.actions[0] ?? action).split(':')[0] ?? 'policy';
   let short: string;
   if (plan.kind === 'marketplace') short = 'subscribe';
@@ -55,7 +55,7 @@ function statementLabel(statement: PolicyStatement, index: number): string {
   return statement.Sid ? statement.Sid : `#${index}`;
 }
 
-export function describePolicy(policy: Pick<NamedPolicy, 'kind' | 'name' | 'viaGroup'>, mode: EditMode, ctx: ProposeContext): string {
+function describePolicy(policy: Pick<NamedPolicy, 'kind' | 'name' | 'viaGroup'>, mode: EditMode, ctx: ProposeContext): string {
   if (mode === 'sso') return `the inline policy of permission set ${permissionSetNameOf(ctx.denial.principal) ?? '?'}`;
   if (mode === 'boundary') return `permissions boundary ${policy.name}`;
   if (policy.viaGroup !== undefined) {
@@ -101,6 +101,17 @@ function applyTargetFor(mode: EditMode, policy: NamedPolicy, isNew: boolean, ctx
   const principal = ctx.denial.principal;
   if (mode === 'sso') {
     return { kind: 'permission-set', permissionSetName: permissionSetNameOf(principal) ?? '<PERMISSION_SET_NAME>', accountId: ctx.accountId };
+  }
+  if (mode === 'boundary' && isNew) {
+    const asRole = owner ? owner.kind === 'role' : isRolePrincipal(principal);
+    const name = owner?.name ?? (asRole ? roleNameOf(principal) : userNameOf(principal));
+    if (!name) return undefined;
+    return {
+      kind: 'new-boundary',
+      policyName: policy.name,
+      policyArn: policy.arn ?? `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${policy.name}`,
+      principal: { type: asRole ? 'role' : 'user', name },
+    };
   }
   if (policy.kind === 'managed') {
     if (isNew) {
@@ -167,6 +178,8 @@ function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMode, extr
   }
   notes.push('Not checked against current policies: they were not available (no snapshot entry and no IAM read), so the statements are given as a new policy.');
   const r = renderings(mode, policy, null, ctx, null, mode === 'identity');
+  // A command would overwrite the current permission set or boundary with these statements alone.
+  if (mode !== 'identity') delete r.cli;
   return {
     target: {
       kind: targetKind(mode),
@@ -283,7 +296,22 @@ export function proposeEdit(
       const existing = state.layer.findIndex((p) =>
         mode === 'boundary' ? true : mode === 'sso' ? p.kind === 'inline' : p.kind === 'inline' && p.viaGroup === undefined && p.name === name,
       );
-      if (existing >= 0) state.targetIndex = existing;
+      const current = state.layer[existing];
+      if (mode === 'boundary' && current && !editable(current)) {
+        // An AWS-managed boundary cannot change: propose a customer-managed copy that includes the grant.
+        const copyName = `${current.name}-access-auditor`.slice(0, 128);
+        state.layer[existing] = {
+          kind: 'managed',
+          name: copyName,
+          arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${copyName}`,
+          document: cloneDocument(current.document),
+        };
+        state.targetIndex = existing;
+        state.isNew = true;
+        notes.push(
+          `Permissions boundary ${current.name} is AWS managed and cannot be edited: the proposal is a customer-managed copy, ${copyName}, that also allows the call, to set as the boundary instead.`,
+        );
+      } else if (existing >= 0) state.targetIndex = existing;
       else {
         state.layer.push({ kind: 'inline', name, document: { Version: VERSION, Statement: [] } });
         state.targetIndex = state.layer.length - 1;
@@ -334,6 +362,11 @@ export function proposeEdit(
     if (attached >= MANAGED_POLICIES_PER_PRINCIPAL) {
       notes.push(
         `The ${principalKind} already has ${attached} managed policies attached, the default limit: request a quota increase (up to 20) or merge policies first.`,
+      );
+    }
+    for (const [si] of state.edits) {
+      notes.push(
+        `Statement ${statementLabel(target.document.Statement[si]!, si)} of ${describePolicy(target, mode, ctx)} is a near miss for this call, but the policy has no room for the fix; the new policy grants the call instead, and the near miss can be cleaned up later.`,
       );
     }
     finalLayer = [...policies.identityPolicies, managed];

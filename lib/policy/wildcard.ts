@@ -29,8 +29,3 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   }
   return compile(pattern, ignoreCase).test(value);
 }
-
-/** True when the pattern contains an IAM wildcard. */
-export function hasWildcard(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?');
-}

@@ -214,6 +214,31 @@ const cases: Case[] = [
     message: `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} because no identity-based policy allows the bedrock:Inv…`,
     expected: { layer: 'identity', truncated: true },
   },
+  {
+    name: 'KMS worded resource with an unrecognised because clause',
+    message: `User: ${ROLE} is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access`,
+    expected: { action: 'kms:Decrypt', resourceText: 'the resource associated with this ciphertext', layer: 'unknown', reasonText: expect.stringMatching(/^because the resource does not exist/) as unknown as string },
+  },
+  {
+    name: 'Athena "You are not authorized to perform: <action> on the resource"',
+    message: 'You are not authorized to perform: athena:StartQueryExecution on the resource. After your AWS administrator or you have updated your permissions, please try again.',
+    expected: { shape: 'standard', action: 'athena:StartQueryExecution', principal: undefined, layer: 'unknown' },
+  },
+  {
+    name: 'Secrets Manager names the secret, not its ARN',
+    message: `User: ${ROLE} is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/db because no identity-based policy allows the secretsmanager:GetSecretValue action`,
+    expected: { action: 'secretsmanager:GetSecretValue', resource: 'prod/db', layer: 'identity' },
+  },
+  {
+    name: 'lower-case action names are kept as written',
+    message: `User: ${ROLE} is not authorized to perform: sqs:sendmessage on resource: arn:aws:sqs:us-east-1:123456789012:q because no identity-based policy allows the sqs:sendmessage action`,
+    expected: { action: 'sqs:sendmessage', layer: 'identity' },
+  },
+  {
+    name: 'no space after "User:"',
+    message: `User:${USER} is not authorized to perform: iam:GetUser`,
+    expected: { principal: USER, action: 'iam:GetUser' },
+  },
   { name: 'empty', message: '   ', expected: { shape: 'empty', layer: 'unknown' } },
   { name: 'unrecognised words', message: 'Not whitelisted for accessing ActionType.Category=Build', expected: { shape: 'unrecognized', reasonText: 'Not whitelisted for accessing ActionType.Category=Build' } },
 ];

@@ -44,7 +44,9 @@ describe('helpers', () => {
     const s3 = (await loadActionCatalog(['s3:GetObject'])).lookup('s3:GetObject')!;
     expect(pickResourceType(s3)?.name).toBe('object');
     const invoke = BUNDLED_ACTION_CATALOG.lookup('bedrock:InvokeModel')!;
-    expect(pickResourceType(invoke)?.required).toBe(true);
+    expect(pickResourceType(invoke)?.name).toBe('foundation-model');
+    const send = (await loadActionCatalog(['sqs:SendMessage'])).lookup('sqs:SendMessage')!;
+    expect(pickResourceType(send)?.name).toBe('queue');
   });
 
   it('arnFromFormat fills partition, region and account and wildcards the rest', () => {

@@ -77,10 +77,22 @@ describe('principals', () => {
     const d = modelDenial(NOVA, 'us-east-1', { principal: ssoPrincipal('DataScience', 'aaaabbbbccccdddd', 'eu-west-2') });
     const p = proposeFix(d, null);
     expect(p.target).toEqual({ kind: 'sso-permission-set', name: 'DataScience' });
-    expect(p.cli).toMatch(/aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN>/);
-    expect(p.cli).toMatch(/aws sso-admin provision-permission-set/);
-    expect(p.notes.join('\n')).toMatch(/replaces the whole inline policy/);
+    // Without the current inline policy, a put command would overwrite it: only the statements are given.
+    expect(p.cli).toBeUndefined();
+    expect(p.policyAfter?.Statement).toEqual(p.statements);
+    expect(p.notes.join('\n')).toMatch(/replaces the whole inline policy: merge these statements/);
     expect(p.validated).toBe('not-validated');
+  });
+
+  it('SSO role with known policies: the complete inline policy and the sso-admin commands', () => {
+    const d = modelDenial(NOVA, 'us-east-1', { principal: ssoPrincipal('DataScience') });
+    const existing = inline('AwsSSOInlinePolicy', { Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::data/*' });
+    const p = proposeFix(d, roleWith('AWSReservedSSO_DataScience_0a1b2c3d4e5f6789', [existing], undefined, '/aws-reserved/sso.amazonaws.com/us-east-1/'));
+    expect(p.target).toEqual({ kind: 'sso-permission-set', name: 'DataScience', policyName: 'AwsSSOInlinePolicy' });
+    expect(p.policyAfter?.Statement.map((s) => s.Sid)).toEqual(['Read', 'AccessAuditorInvokeFoundationModel']);
+    expect(p.cli).toMatch(/aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file:\/\/permission-set-DataScience.json/);
+    expect(p.cli).toMatch(/aws sso-admin provision-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --target-type AWS_ACCOUNT --target-id 111122223333/);
+    expect(p.validated).toBe('simulated-allow');
   });
 
   it('SSO role recognised from its name alone', () => {
@@ -175,6 +187,21 @@ describe('other layers', () => {
     const p = proposeFix(novaCall(), roleWith('app-role', [], boundary));
     expect(p.validated).toBe('simulated-deny');
     expect(p.notes.join('\n')).toMatch(/permissions boundary does not allow it/);
+  });
+
+  it('permissions boundary, policies unknown: the statements, the ARN from the message, no overwriting command', () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/dev-boundary`;
+    const p = proposeFix(novaCall({ reason: reason('permissions-boundary', false, { policyArn: arn }) }), null);
+    expect(p.target).toEqual({ kind: 'permissions-boundary', name: 'app-role', policyArn: arn });
+    expect(p.cli).toBeUndefined();
+    expect(p.validated).toBe('not-validated');
+    expect(p.notes.join('\n')).toMatch(/merge these statements into its current version/);
+  });
+
+  it('an unknown layer is treated as the identity policies, and says so', () => {
+    const p = proposeFix(novaCall({ reason: reason('unknown', false) }), roleWith('app-role', []));
+    expect(p.target.kind).toBe('identity-policy');
+    expect(p.notes[0]).toMatch(/does not say which policy type denied the call/);
   });
 
   it('session policy: whoever passes it must include the statements', () => {
@@ -325,6 +352,8 @@ describe('quotas', () => {
     const near = managed('shared', big, { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', NOVA) });
     const p = proposeFix(novaCall(), roleWith('app-role', [near]));
     expect(p.notes.join('\n')).toMatch(/managed policy shared to \d+ characters, over the IAM quota of 6144/);
+    expect(p.notes.join('\n')).toMatch(/Statement Nova of managed policy shared is a near miss for this call, but the policy has no room/);
+    expect(p.target.policyName).toBeUndefined();
     expect(p.cli).toMatch(/create-policy --policy-name/);
     expect(p.validated).toBe('simulated-allow');
   });

@@ -1,0 +1,404 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { buildCfnEventPattern, lintTemplate, loadTemplateFile, materialize, type Loose, type MaterializedTemplate, type Template } from '../../deploy/cfn-template';
+import { readZipEntries } from '../../deploy/zip';
+import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
+import { packageCentralService, repoRoot } from './package-central';
+
+const ALL_FEATURES = {
+  EventSources: 'bedrock.amazonaws.com,bedrock-mantle.amazonaws.com',
+  TopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  TableKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/9999abcd-12ab-34cd-56ef-1234567890ab',
+  AlertEmail: 'security@example.com',
+  SlackWorkspaceId: 'T0123456789',
+  SlackChannelId: 'C0123456789',
+  OrgId: 'o-abcdefghij',
+  Tracing: 'Active',
+};
+
+let dir: string;
+let template: Template;
+let defaults: MaterializedTemplate;
+let everything: MaterializedTemplate;
+
+beforeAll(() => {
+  ({ dir, template } = packageCentralService('test'));
+  defaults = materialize(template);
+  everything = materialize(template, ALL_FEATURES);
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const props = (t: MaterializedTemplate, name: string): Record<string, Loose> => {
+  const resource = t.Resources[name];
+  if (!resource) throw new Error(`no resource ${name}`);
+  return resource.Properties;
+};
+const ofType = (t: MaterializedTemplate, type: string): string[] => Object.keys(t.Resources).filter((k) => t.Resources[k]!.Type === type);
+const statement = (t: MaterializedTemplate, role: string, sid: string): Statement => {
+  const found = identityStatements(t).find((s) => s.where.startsWith(`${role}/`) && s.statement.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid} in ${role}`);
+  return found.statement;
+};
+
+describe('packaging', () => {
+  it('produces a structurally sound template', () => {
+    expect(lintTemplate(template)).toEqual([]);
+  });
+
+  it.each([
+    ['IngestLambdaFunction', 'functions/ingest.handler', 512, 30],
+    ['WeeklyReportLambdaFunction', 'functions/weekly-report.handler', 512, 120],
+  ])('%s runs %s on nodejs22.x arm64 with %i MB and %i s', (name, handler, memory, timeout) => {
+    expect(props(defaults, name)).toMatchObject({ Handler: handler, Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: timeout });
+  });
+
+  it('bundles each function into its own small artifact: one script, its source map, the AWS SDK inside', () => {
+    for (const name of ['IngestLambdaFunction', 'WeeklyReportLambdaFunction']) {
+      const p = props(defaults, name);
+      const zip = readFileSync(join(dir, basename(String(p.Code.S3Key))));
+      const entries = readZipEntries(zip);
+      const script = String(p.Handler).replace(/\.[^.]+$/, '.js');
+      expect(entries.map((e) => e.name).sort()).toEqual([script, `${script}.map`]);
+      expect(zip.length).toBeLessThan(3 * 1024 * 1024);
+      const code = entries.find((e) => e.name === script)!.read().toString('utf8');
+      // Bundled SDK (decision in serverless.yml / docs/deploy.md): nothing is loaded from the
+      // runtime but Node built-ins and the optional CRT signer the SDK probes for in a try/catch.
+      const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
+      expect([...new Set(required.filter((r) => !r.startsWith('node:') && r !== '@aws-sdk/signature-v4-crt'))]).toEqual([]);
+      expect(code.includes('DynamoDBClient')).toBe(true);
+      expect(/\/\/# sourceMappingURL=\S+\.js\.map\s*$/.test(code)).toBe(true);
+    }
+  });
+
+  it('sets the environment the code reads', () => {
+    expect(Object.keys(props(defaults, 'IngestLambdaFunction').Environment.Variables).sort()).toEqual(
+      [
+        'ALERT_WINDOW_MINUTES', 'NODE_OPTIONS', 'OCCURRENCE_TTL_DAYS', 'POLICY_CACHE_TTL_SECONDS', 'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'READ_ROLE_NAME', 'SIMULATE', 'TABLE_NAME', 'TOPIC_ARN',
+      ].sort(),
+    );
+    expect(props(defaults, 'IngestLambdaFunction').Environment.Variables).toMatchObject({
+      TABLE_NAME: '${IncidentsTable}',
+      TOPIC_ARN: '${AlertsTopic}',
+      ALERT_WINDOW_MINUTES: '60',
+      OCCURRENCE_TTL_DAYS: '90',
+      READ_ROLE_NAME: 'access-auditor-read',
+      POLICY_CACHE_TTL_SECONDS: '300',
+      SIMULATE: 'true',
+      POWERTOOLS_SERVICE_NAME: 'access-auditor',
+      POWERTOOLS_METRICS_NAMESPACE: 'AccessAuditor',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(props(defaults, 'WeeklyReportLambdaFunction').Environment.Variables).toMatchObject({
+      TABLE_NAME: '${IncidentsTable}',
+      TOPIC_ARN: '${AlertsTopic}',
+      REPORT_DAYS: '7',
+    });
+  });
+
+  it('keeps function logs for the configured retention', () => {
+    expect(props(defaults, 'IngestLogGroup').RetentionInDays).toBe('30');
+    expect(props(defaults, 'WeeklyReportLogGroup').RetentionInDays).toBe('30');
+    expect(template.Parameters!.LogRetentionDays!.AllowedValues).toContain(30);
+  });
+});
+
+describe('the denial rule', () => {
+  it('is on the default bus, with read-only management events, and the shared pattern', () => {
+    const rule = props(defaults, 'DenialsRule');
+    expect(rule.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(rule.EventBusName).toBe('default');
+    const base = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'event-pattern.json'), 'utf8'));
+    expect(template.Resources!.DenialsRule!.Properties!.EventPattern).toEqual(buildCfnEventPattern(base));
+    expect(rule.EventPattern).toEqual(base);
+  });
+
+  it('uses the same CloudFormation pattern as the member template', () => {
+    const member = loadTemplateFile(join(repoRoot, 'deploy', 'member-account.yml'));
+    expect(template.Resources!.DenialsRule!.Properties!.EventPattern).toEqual(member.Resources!.ForwardDenialsRule!.Properties!.EventPattern);
+    expect(template.Conditions!.HasEventSourceFilter).toEqual(member.Conditions!.HasEventSourceFilter);
+  });
+
+  it('narrows to the eventSources parameter', () => {
+    expect(props(everything, 'DenialsRule').EventPattern.detail.eventSource).toEqual(['bedrock.amazonaws.com', 'bedrock-mantle.amazonaws.com']);
+  });
+
+  it('targets the ingest function with a retry policy and a dead-letter queue', () => {
+    const [target, ...others] = props(defaults, 'DenialsRule').Targets;
+    expect(others).toEqual([]);
+    expect(target).toEqual({
+      Id: 'ingest',
+      Arn: '${IngestLambdaFunction.Arn}',
+      RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 21600 },
+      DeadLetterConfig: { Arn: '${DeliveryDeadLetterQueue.Arn}' },
+    });
+  });
+
+  it('may invoke the function, and only this rule may', () => {
+    expect(props(defaults, 'IngestInvokedByDenialsRule')).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: '${IngestLambdaFunction.Arn}',
+      Principal: 'events.amazonaws.com',
+      SourceArn: '${DenialsRule.Arn}',
+      SourceAccount: '111122223333',
+    });
+  });
+
+  it('dead-letters into an encrypted queue that only this rule may write', () => {
+    expect(props(defaults, 'DeliveryDeadLetterQueue')).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    const policy = props(defaults, 'DeliveryDeadLetterQueuePolicy');
+    expect(policy.Queues).toEqual(['${DeliveryDeadLetterQueue}']);
+    const allows = (policy.PolicyDocument.Statement as Statement[]).filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: '${DeliveryDeadLetterQueue.Arn}',
+        Condition: { ArnEquals: { 'aws:SourceArn': '${DenialsRule.Arn}' } },
+      }),
+    ]);
+  });
+});
+
+describe('asynchronous invocation of ingest', () => {
+  it('retries twice, then sends the failed invocation to its own encrypted queue', () => {
+    const config = Object.values(defaults.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${IngestLambdaFunction}');
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      Qualifier: '$LATEST',
+      DestinationConfig: { OnFailure: { Destination: '${IngestFailureQueue.Arn}' } },
+    });
+    expect(props(defaults, 'IngestFailureQueue')).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(asList(statement(defaults, 'IngestRole', 'FailedInvocationsToQueue').Resource)).toEqual(['${IngestFailureQueue.Arn}']);
+  });
+});
+
+describe('the weekly report schedule', () => {
+  it('runs Mondays 09:00 UTC by default and targets the report function only', () => {
+    const rules = ofType(defaults, 'AWS::Events::Rule').map((n) => props(defaults, n)).filter((p) => p.ScheduleExpression);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ ScheduleExpression: 'cron(0 9 ? * MON *)', State: 'ENABLED' });
+    expect(rules[0]!.Targets.map((t: { Arn: string }) => t.Arn)).toEqual(['${WeeklyReportLambdaFunction.Arn}']);
+  });
+});
+
+describe('the incidents table', () => {
+  it('has the keys, indexes, TTL, PITR, encryption and protections the store expects', () => {
+    const table = props(defaults, 'IncidentsTable');
+    expect(template.Resources!.IncidentsTable).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(table.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.KeySchema).toEqual([
+      { AttributeName: 'PK', KeyType: 'HASH' },
+      { AttributeName: 'SK', KeyType: 'RANGE' },
+    ]);
+    const types = Object.fromEntries(table.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [a.AttributeName, a.AttributeType]));
+    expect(types).toEqual({ PK: 'S', SK: 'S', GSI1PK: 'S', GSI1SK: 'S', GSI2PK: 'S', GSI2SK: 'S' });
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      { IndexName: 'byDay', KeySchema: [{ AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI2SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    ]);
+    expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+    expect(table.DeletionProtectionEnabled).toBe('true');
+  });
+
+  it('takes a customer-managed key and lets deletion protection be switched off', () => {
+    expect(props(everything, 'IncidentsTable').SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: ALL_FEATURES.TableKmsKeyArn });
+    expect(props(materialize(template, { TableDeletionProtection: 'false' }), 'IncidentsTable').DeletionProtectionEnabled).toBe('false');
+  });
+});
+
+describe('the alerts topic', () => {
+  it('is encrypted with a key of its own that CloudWatch alarms may use', () => {
+    expect(props(defaults, 'AlertsTopic').KmsMasterKeyId).toBe('${AlertsKey.Arn}');
+    const key = props(defaults, 'AlertsKey');
+    expect(key.EnableKeyRotation).toBe(true);
+    expect(key.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
+    );
+  });
+
+  it('uses a customer-managed key when given one, and then creates none', () => {
+    expect(props(everything, 'AlertsTopic').KmsMasterKeyId).toBe(ALL_FEATURES.TopicKmsKeyArn);
+    expect(everything.Resources.AlertsKey).toBeUndefined();
+    expect(asList(statement(everything, 'IngestRole', 'EncryptAlerts').Resource)).toEqual([ALL_FEATURES.TopicKmsKeyArn]);
+    expect(asList(statement(everything, 'WeeklyReportRole', 'EncryptReport').Resource)).toEqual([ALL_FEATURES.TopicKmsKeyArn]);
+  });
+
+  it("admits only this account's CloudWatch alarms as an outside publisher", () => {
+    const allows = (props(defaults, 'AlertsTopicPolicy').PolicyDocument.Statement as Statement[]).filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111122223333' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:*' },
+        },
+      }),
+    ]);
+  });
+
+  it('subscribes e-mail and a Slack channel only when configured', () => {
+    for (const name of ['AlertsEmailSubscription', 'SlackChannel', 'ChatbotChannelRole']) expect(defaults.Resources[name]).toBeUndefined();
+    expect(props(everything, 'AlertsEmailSubscription')).toEqual({ TopicArn: '${AlertsTopic}', Protocol: 'email', Endpoint: 'security@example.com' });
+    expect(props(everything, 'SlackChannel')).toMatchObject({
+      SlackWorkspaceId: 'T0123456789',
+      SlackChannelId: 'C0123456789',
+      SnsTopicArns: ['${AlertsTopic}'],
+      GuardrailPolicies: ['arn:aws:iam::aws:policy/AWSDenyAll'],
+      IamRoleArn: '${ChatbotChannelRole.Arn}',
+    });
+    const chatRole = props(everything, 'ChatbotChannelRole');
+    expect(chatRole.Policies).toBeUndefined();
+    expect(chatRole.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('needs both Slack identifiers', () => {
+    expect(materialize(template, { SlackWorkspaceId: 'T0123456789' }).Resources.SlackChannel).toBeUndefined();
+  });
+});
+
+describe('alarms', () => {
+  const expected: [string, string, string, string][] = [
+    ['DeliveryDeadLetterAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', '${DeliveryDeadLetterQueue.QueueName}'],
+    ['IngestFailureAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', '${IngestFailureQueue.QueueName}'],
+    ['IngestErrorsAlarm', 'AWS/Lambda', 'Errors', '${IngestLambdaFunction}'],
+    ['WeeklyReportErrorsAlarm', 'AWS/Lambda', 'Errors', '${WeeklyReportLambdaFunction}'],
+  ];
+
+  it.each(expected)('%s watches %s %s of %s and notifies the topic', (name, namespace, metric, dimension) => {
+    const alarm = props(defaults, name);
+    expect(alarm).toMatchObject({ Namespace: namespace, MetricName: metric, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: ['${AlertsTopic}'] });
+    expect(alarm.Dimensions[0].Value).toBe(dimension);
+  });
+
+  it('has no other alarms', () => {
+    expect(ofType(defaults, 'AWS::CloudWatch::Alarm').sort()).toEqual(expected.map(([n]) => n).sort());
+  });
+});
+
+describe('organization mode', () => {
+  it('opens the default bus to the organization only, and only when an orgId is given', () => {
+    expect(defaults.Resources.OrgEventBusPolicy).toBeUndefined();
+    expect(props(everything, 'OrgEventBusPolicy')).toEqual({
+      EventBusName: 'default',
+      StatementId: 'access-auditor-test-organization',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+      },
+    });
+  });
+
+  it('lets ingest assume only the named read role, inside the organization when one is given', () => {
+    const assume = statement(defaults, 'IngestRole', 'AssumeMemberReadRole');
+    expect(assume).toEqual({ Sid: 'AssumeMemberReadRole', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'arn:aws:iam::*:role/access-auditor-read' });
+    expect(statement(everything, 'IngestRole', 'AssumeMemberReadRole').Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': 'o-abcdefghij' } });
+  });
+});
+
+describe('least privilege', () => {
+  it.each([
+    ['defaults', () => defaults],
+    ['every optional feature', () => everything],
+  ])('every identity statement passes the rules (%s)', (_label, get) => {
+    const problems = identityStatements(get()).flatMap(({ where, statement: s }) => identityStatementProblems(s).map((p) => `${where}: ${p}`));
+    expect(problems).toEqual([]);
+    expect(identityStatements(get()).length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['defaults', () => defaults],
+    ['every optional feature', () => everything],
+  ])('every resource-policy statement passes the rules (%s)', (_label, get) => {
+    const problems = resourceStatements(get()).flatMap(({ where, statement: s }) => resourceStatementProblems(s).map((p) => `${where}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('has one role per function and no framework-generated shared role', () => {
+    expect(ofType(defaults, 'AWS::IAM::Role').sort()).toEqual(['IngestRole', 'WeeklyReportRole']);
+    expect(props(defaults, 'IngestLambdaFunction').Role).toBe('${IngestRole.Arn}');
+    expect(props(defaults, 'WeeklyReportLambdaFunction').Role).toBe('${WeeklyReportRole.Arn}');
+  });
+
+  it('grants ingest exactly what its adapters call', () => {
+    expect([...new Set(roleActions(defaults, 'IngestRole'))]).toEqual(
+      [
+        'bedrock:GetInferenceProfile',
+        'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem',
+        'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:GetUser', 'iam:GetUserPolicy',
+        'iam:ListAttachedGroupPolicies', 'iam:ListAttachedRolePolicies', 'iam:ListAttachedUserPolicies', 'iam:ListGroupPolicies',
+        'iam:ListGroupsForUser', 'iam:ListRolePolicies', 'iam:ListUserPolicies', 'iam:SimulatePrincipalPolicy',
+        'kms:Decrypt', 'kms:GenerateDataKey',
+        'logs:CreateLogStream', 'logs:PutLogEvents',
+        'sns:Publish', 'sqs:SendMessage', 'sts:AssumeRole',
+      ].sort(),
+    );
+  });
+
+  it('lets the weekly report only read the table and publish', () => {
+    expect([...new Set(roleActions(defaults, 'WeeklyReportRole'))]).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish'].sort(),
+    );
+  });
+
+  it('scopes table, topic, key and logs to this stack', () => {
+    for (const [role, logGroup] of [['IngestRole', 'IngestLogGroup'], ['WeeklyReportRole', 'WeeklyReportLogGroup']] as const) {
+      expect(asList(statement(defaults, role, 'WriteOwnLogs').Resource)).toEqual([`\${${logGroup}.Arn}`]);
+      expect(asList(statement(defaults, role, 'ReadIncidents').Resource)).toEqual(['${IncidentsTable.Arn}', '${IncidentsTable.Arn}/index/*']);
+    }
+    expect(asList(statement(defaults, 'IngestRole', 'WriteIncidents').Resource)).toEqual(['${IncidentsTable.Arn}']);
+    expect(asList(statement(defaults, 'IngestRole', 'PublishAlerts').Resource)).toEqual(['${AlertsTopic}']);
+    expect(statement(defaults, 'IngestRole', 'EncryptAlerts')).toMatchObject({
+      Resource: '${AlertsKey.Arn}',
+      Condition: { StringEquals: { 'kms:ViaService': 'sns.us-east-1.amazonaws.com' } },
+    });
+  });
+
+  it('reads IAM only in its own account, each action on its own resource type', () => {
+    expect(statement(defaults, 'IngestRole', 'ReadRoles').Resource).toBe('arn:aws:iam::111122223333:role/*');
+    expect(statement(defaults, 'IngestRole', 'ReadUsers').Resource).toBe('arn:aws:iam::111122223333:user/*');
+    expect(statement(defaults, 'IngestRole', 'ReadGroups').Resource).toBe('arn:aws:iam::111122223333:group/*');
+    expect(statement(defaults, 'IngestRole', 'ReadManagedPolicies').Resource).toEqual(['arn:aws:iam::111122223333:policy/*', 'arn:aws:iam::aws:policy/*']);
+    expect(statement(defaults, 'IngestRole', 'ReadInferenceProfiles').Resource).toEqual([
+      'arn:aws:bedrock:*:111122223333:inference-profile/*',
+      'arn:aws:bedrock:*:111122223333:application-inference-profile/*',
+    ]);
+  });
+
+  it('allows Resource "*" only for X-Ray, and only with tracing on', () => {
+    const star = (t: MaterializedTemplate) => identityStatements(t).filter((s) => asList(s.statement.Resource).includes('*'));
+    expect(star(defaults)).toEqual([]);
+    expect(star(everything).map((s) => s.statement.Sid)).toEqual(['XRayTraces', 'XRayTraces']);
+  });
+
+  it('lets only Lambda in this account assume the function roles', () => {
+    for (const role of ['IngestRole', 'WeeklyReportRole']) {
+      expect(props(defaults, role).AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
+      ]);
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('exposes what operators and member accounts need', () => {
+    expect(Object.keys(defaults.Outputs)).toEqual(
+      expect.arrayContaining(['TableName', 'TopicArn', 'IngestFunctionArn', 'DeadLetterQueueUrl', 'IngestRoleArn', 'IngestFailureQueueUrl', 'CentralEventBusArn']),
+    );
+    expect(defaults.Outputs.IngestRoleArn!.Value).toBe('${IngestRole.Arn}');
+    expect(defaults.Outputs.DeadLetterQueueUrl!.Value).toBe('${DeliveryDeadLetterQueue}');
+    expect(props(defaults, 'IngestRole').RoleName).toBe('access-auditor-test-ingest-us-east-1');
+  });
+});
