@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.serverless/**', '.esbuild/**', '.access-auditor/**', 'coverage/**'] },
@@ -13,8 +14,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**', '*.js', '*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', setTimeout: 'readonly', Buffer: 'readonly' } },
+    files: ['scripts/**/*.mjs', 'bin/**', 'deploy/**/*.js', 'deploy/**/*.mjs', '*.js', '*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

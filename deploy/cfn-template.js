@@ -1,5 +1,3 @@
-/* global require, module, structuredClone */
-/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: Node runs it with no build step */
 'use strict';
 // Offline CloudFormation tooling shared by scripts/package-all.mjs and tests/deploy: a YAML schema
 // for the short-form tags (!Ref, !Sub, ...), the event-pattern generator that keeps the central and

@@ -3,7 +3,6 @@
 // deploy/event-pattern.cfn.json, which serverless.yml includes with ${file(...)}, and into the
 // generated block of deploy/member-account.yml, which must stay a self-contained template for
 // StackSets. `--check` changes nothing and exits 1 when either copy is stale (used by CI).
-/* global process, console */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -6,7 +6,6 @@
 //      (catches bundling mistakes the type-checker cannot see);
 //   4. the member template is written next to the artifacts as JSON, ready for StackSets.
 // Usage: node deploy/verify-package.mjs [packageDir=.serverless]
-/* global process, console */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';

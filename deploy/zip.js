@@ -1,5 +1,3 @@
-/* global require, module, Buffer */
-/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: Node runs it with no build step */
 'use strict';
 // Reads the entries of a Lambda deployment zip (stored or deflated, no zip64), enough to list an
 // artifact and load its handler in a smoke test without an unzip tool or another dependency.

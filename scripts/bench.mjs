@@ -20,7 +20,7 @@ const lines = [];
 for (let i = 0; i < count; i++) {
   const r = structuredClone(examples[i % examples.length]);
   r.eventID = `bench-${i}`;
-  r.userIdentity.sessionContext && (r.userIdentity.arn = r.userIdentity.arn.replace(/[^/]+$/, `session-${i}`));
+  if (r.userIdentity.sessionContext) r.userIdentity.arn = r.userIdentity.arn.replace(/[^/]+$/, `session-${i}`);
   r.errorMessage = r.errorMessage.replace(/assumed-role\/([^/]+)\/[^ ]+/, `assumed-role/$1/session-${i}`);
   lines.push(JSON.stringify(r));
 }

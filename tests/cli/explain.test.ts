@@ -5,6 +5,7 @@ import { captureIo, jsonLines } from '../support/cli-io';
 
 const root = join(__dirname, '..', '..');
 const recordsDir = join(root, 'examples', 'records');
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 const exampleFiles = readdirSync(recordsDir).filter((f) => f.endsWith('.json')).sort();
 const example = (name: string) => JSON.parse(readFileSync(join(recordsDir, name), 'utf8')) as Record<string, unknown>;
 
@@ -73,16 +74,16 @@ describe('explain (readable)', () => {
     expect(text).toContain('bedrock:InvokeModel');
     expect(text).toContain('support-supervisor-agent-role-dev');
     expect(text).toContain('called in us-east-1, denied in us-east-2');
-    expect(text).not.toMatch(/\u001b\[/);
+    expect(text).not.toMatch(ANSI);
   });
 
   it('colours on a terminal unless NO_COLOR is set', async () => {
     const tty = captureIo({ cwd: root, tty: true });
     await main(['explain', 'examples/records/01-apprunner-no-bedrock-grant.json'], tty);
-    expect(tty.out()).toMatch(/\u001b\[/);
+    expect(tty.out()).toMatch(ANSI);
     const noColor = captureIo({ cwd: root, tty: true, env: { NO_COLOR: '1' } });
     await main(['explain', 'examples/records/01-apprunner-no-bedrock-grant.json'], noColor);
-    expect(noColor.out()).not.toMatch(/\u001b\[/);
+    expect(noColor.out()).not.toMatch(ANSI);
   });
 
   it('shows the diff and the Terraform block of the proposal', async () => {

@@ -194,6 +194,7 @@ describe('functions/ingest entry point', () => {
     process.env.TOPIC_ARN = TOPIC;
     try {
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module must load inside isolateModules
         expect(() => require('../../functions/ingest')).toThrow(/TABLE_NAME is required/);
       });
     } finally {
@@ -206,6 +207,7 @@ describe('functions/ingest entry point', () => {
     Object.assign(process.env, { TABLE_NAME: 'access-auditor-dev-incidents', TOPIC_ARN: TOPIC, AWS_REGION: 'us-east-1' });
     try {
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module must load inside isolateModules
         const mod = require('../../functions/ingest') as { handler: unknown };
         expect(typeof mod.handler).toBe('function');
       });
