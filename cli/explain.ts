@@ -33,7 +33,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
     },
   });
   const deps: AnalyzeDeps = buildAnalyzeDeps({ policyFiles: values.policies ?? [], online: Boolean(values.online), region: values.region, io });
-  const items = await readAllInputs(positionals, io);
+  const items = readAllInputs(positionals, io);
   return writeExplanations(items, deps, { json: Boolean(values.json) }, io);
 }
 

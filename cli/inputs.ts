@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readInputs, type InputItem } from '../lib/cloudtrail/input';
+import { iterateInputs, type InputItem } from '../lib/cloudtrail/input';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 
@@ -30,13 +30,15 @@ export function expandPaths(paths: string[], cwd: string): string[] {
 
 /**
  * Every input record from the files (or standard input when none is given), numbered across all of
- * them in input order: the `input` index of an error line points into this sequence.
+ * them in input order: the `input` index of an error line points into this sequence. Files are read
+ * one at a time and records are handed out one at a time, so memory holds one file's text, not every
+ * parsed record. Paths are checked up front, so a typo fails before anything is processed.
  */
-export async function readAllInputs(paths: string[], io: CliIo): Promise<InputItem[]> {
-  const texts = paths.length === 0 ? [await io.readStdin()] : expandPaths(paths, io.cwd).map((f) => readFileSync(f, 'utf8'));
-  const items: InputItem[] = [];
+export async function* readAllInputs(paths: string[], io: CliIo): AsyncGenerator<InputItem> {
+  const files = paths.length === 0 ? null : expandPaths(paths, io.cwd);
+  const texts: Iterable<string> = files ? (function* () { for (const f of files) yield readFileSync(f, 'utf8'); })() : [await io.readStdin()];
+  let index = 0;
   for (const text of texts) {
-    for (const item of readInputs(text)) items.push({ ...item, index: items.length });
+    for (const item of iterateInputs(text)) yield { ...item, index: index++ };
   }
-  return items;
 }

@@ -97,7 +97,7 @@ function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
 /** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
-  const items = source ?? (await readAllInputs(options.paths, io));
+  const items = source ?? readAllInputs(options.paths, io);
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, io });
   const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
   const counts = new Map<PipelineMetric, number>();

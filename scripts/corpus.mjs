@@ -46,7 +46,7 @@ for (const file of files) {
     const named = NAMED.exec(String(record.errorMessage ?? ''));
     if (!named) return;
     const [, principalArn, action] = named;
-    const arns = [out.principal?.arn, out.principal?.roleArn].filter(Boolean);
+    const arns = [out.principal?.arn, out.principal?.roleArn, out.principal?.messageArn].filter(Boolean);
     if (!arns.includes(principalArn)) problems.push(`${where}: message names principal ${principalArn}, output has ${arns.join(' / ') || 'none'}`);
     if (String(out.action).toLowerCase() !== action.toLowerCase()) problems.push(`${where}: message names action ${action}, output has ${out.action}`);
   });

@@ -141,24 +141,31 @@ function findDocumentEnd(text: string, start: number, limit: number): { end: num
  * Reads every record in a text. Never throws; linear in the text's size.
  */
 export function readInputs(text: string): InputItem[] {
-  const out: InputItem[] = [];
-  try {
-    readInto(typeof text === 'string' ? text : String(text), out);
-  } catch (e) {
-    out.push({ index: out.length === 0 ? 0 : out[out.length - 1]!.index + 1, error: `could not read the input (${errorDetail(e)})` });
-  }
-  return out;
+  return [...iterateInputs(text)];
 }
 
-function readInto(text: string, out: InputItem[]): void {
+/**
+ * The same items as {@link readInputs}, one at a time: a caller that handles each item before asking
+ * for the next lets the records it is done with be collected, so a large file never sits in memory
+ * twice (as parsed records and as results).
+ */
+export function* iterateInputs(text: string): Generator<InputItem> {
+  let last = -1;
+  try {
+    for (const item of readFrom(typeof text === 'string' ? text : String(text))) {
+      last = item.index;
+      yield item;
+    }
+  } catch (e) {
+    yield { index: last + 1, error: `could not read the input (${errorDetail(e)})` };
+  }
+}
+
+function* readFrom(text: string): Generator<InputItem> {
   let pos = 0;
   let line = 1;
   let index = 0;
   let budget = Math.max(MULTILINE_SCAN_BUDGET_FLOOR, text.length);
-  const push = (items: InputItem[]): void => {
-    for (const it of items) out.push(it);
-    index += items.length;
-  };
   const countLines = (from: number, to: number): void => {
     for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) line++;
   };
@@ -180,7 +187,9 @@ function readInto(text: string, out: InputItem[]): void {
       parseError = e;
     }
     if (parseError === undefined) {
-      push(readInputsFromValue(value, index, `line ${line}`));
+      const items = readInputsFromValue(value, index, `line ${line}`);
+      index += items.length;
+      yield* items;
       pos = lineEnd;
       continue;
     }
@@ -198,7 +207,9 @@ function readInto(text: string, out: InputItem[]): void {
           ok = false;
         }
         if (ok) {
-          push(readInputsFromValue(doc, index, `document at line ${line}`));
+          const items = readInputsFromValue(doc, index, `document at line ${line}`);
+          index += items.length;
+          yield* items;
           countLines(pos, end);
           pos = end;
           continue;
@@ -207,7 +218,7 @@ function readInto(text: string, out: InputItem[]): void {
       budget -= scanned;
     }
     const snippet = lineText.length > 40 ? `${lineText.slice(0, 40)}…` : lineText;
-    push([{ index, error: `line ${line}: invalid JSON (${errorDetail(parseError)}) in ${JSON.stringify(snippet)}` }]);
+    yield { index: index++, error: `line ${line}: invalid JSON (${errorDetail(parseError)}) in ${JSON.stringify(snippet)}` };
     pos = lineEnd;
   }
 }

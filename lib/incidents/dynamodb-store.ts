@@ -123,7 +123,8 @@ function stringSetOf(item: Item | undefined, attribute: string): string[] {
  * marker item and a lease, because dynalite (the embedded default and the test target) has no
  * TransactWriteItems:
  * 1. Put the marker `{state: 'pending', owner: <token>, leaseUntil}` if absent: the caller owns the event.
- * 2. If it exists: `counted` → `duplicate`; `pending` with a live lease → {@link EventInFlightError}
+ * 2. If it exists: `counted` → `duplicate`; `pending` under the caller's own token (an SDK retry, or a
+ *    Lambda retry passing the same `owner`) → carry on; `pending` with a live lease → {@link EventInFlightError}
  *    (retryable); `pending` with an expired lease (its owner died) → take it over with an update
  *    conditional on the old owner.
  * 3. As owner, update the incident (count, first/last seen, sets, latest denial), the day rollup and the
@@ -241,7 +242,12 @@ export class DynamoIncidentStore implements IncidentStore {
     const eventTime = normalizeIsoTime(denial.eventTime);
     if (eventTime === null) throw new InvalidOccurrenceError(`denial ${denial.eventId} has an invalid eventTime ${JSON.stringify(denial.eventTime)}`);
     // Sizes are checked before the event is claimed, so an unstorable denial never leaves a pending marker.
-    const latest = fitDenial(denial);
+    let latest: Denial;
+    try {
+      latest = fitDenial(denial);
+    } catch (err) {
+      throw new InvalidOccurrenceError(`denial ${denial.eventId} is too large to store`, { cause: err });
+    }
     const proposal = denial.proposal === undefined ? undefined : fitProposal(denial.proposal);
 
     const claim = await this.claimEvent(denial.eventId, denial.fingerprint, eventTime, now, options.owner ?? this.randomToken());
@@ -720,6 +726,8 @@ export class DynamoIncidentStore implements IncidentStore {
 
   private async queryAll(operation: string, input: QueryCommandInput, limit?: number): Promise<Item[]> {
     const items: Item[] = [];
+    // DynamoDB rejects Limit < 1.
+    if (limit !== undefined && limit < 1) return items;
     let startKey: Item | undefined;
     do {
       const remaining = limit === undefined ? undefined : limit - items.length;

@@ -80,6 +80,7 @@ describe('reads', () => {
     expect((await store.list({ status: 'suppressed' }))).toEqual([]);
     expect((await store.list({ limit: 2 })).map((i) => i.fingerprint)).toEqual(['fp-b', 'fp-a']);
     expect((await store.list({ status: 'open', limit: 1 })).map((i) => i.fingerprint)).toEqual(['fp-a']);
+    expect(await store.list({ limit: 0 })).toEqual([]);
   });
 
   test('a later occurrence moves the incident up in its status listing', async () => {

@@ -173,6 +173,35 @@ describe('lease takeover after a crash', () => {
     expect(marker).toMatchObject({ state: { S: 'counted' }, owner: { S: 'new-owner' }, takeovers: { N: '1' } });
   });
 
+  test('an owner that outlives its lease cannot mark the event: the delivery that took over finishes it, counted once', async () => {
+    const store = await freshStore(dynamo.client, { leaseSeconds: 60 });
+    let reachedMarker!: () => void;
+    const atMarker = new Promise<void>((resolve) => (reachedMarker = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slowClient = {
+      send: async (command: unknown) => {
+        if (command instanceof UpdateItemCommand && (command.input.Key?.PK?.S ?? '').startsWith('EVT#')) {
+          reachedMarker();
+          await released;
+        }
+        return dynamo.client.send(command as never);
+      },
+    } as unknown as DynamoDBClient;
+    const slow = new DynamoIncidentStore({ client: slowClient, tableName: store.tableName, leaseSeconds: 60 });
+    const denial = makeDenial({ eventId: 'evt-slow', fingerprint: 'fp-slow' });
+
+    const slowOutcome = slow.recordOccurrence(denial, NOW).catch((e: unknown) => e);
+    await atMarker;
+    const takeover = await store.recordOccurrence(denial, minutesAfter(NOW, 2));
+    release();
+
+    expect(takeover).toMatchObject({ kind: 'counted', incident: { count: 1 } });
+    expect(await slowOutcome).toBeInstanceOf(EventInFlightError);
+    expect((await store.get('fp-slow'))?.count).toBe(1);
+    expect((await store.recordOccurrence(denial, minutesAfter(NOW, 3))).kind).toBe('duplicate');
+  });
+
   test('the in-flight error names the event and when the lease ends', async () => {
     const store = await freshStore(dynamo.client, { leaseSeconds: 60 });
     const dying = new DynamoIncidentStore({
@@ -187,6 +216,29 @@ describe('lease takeover after a crash', () => {
 
     expect(error).toBeInstanceOf(EventInFlightError);
     expect(error).toMatchObject({ name: 'EventInFlightError', eventId: 'evt-lease', leaseUntil: '2026-11-20T10:01:00.000Z' });
+  });
+});
+
+describe('cleanup of the eventID guard', () => {
+  test('is best effort: a failure is reported, not raised, and the next delivery of the event cleans up', async () => {
+    const store = await freshStore(dynamo.client);
+    const warnings: Array<{ message: string; details: Record<string, unknown> }> = [];
+    const flaky = new DynamoIncidentStore({
+      client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && (c.input.UpdateExpression ?? '').startsWith('DELETE')),
+      tableName: store.tableName,
+      onWarning: (message, details) => warnings.push({ message, details }),
+    });
+    const denial = makeDenial({ eventId: 'evt-clean', fingerprint: 'fp-clean' });
+
+    const outcome = await flaky.recordOccurrence(denial, NOW);
+
+    expect(outcome).toMatchObject({ kind: 'counted', incident: { count: 1 } });
+    expect(warnings.map((w) => w.details.key).sort()).toEqual(['INC#fp-clean/DAY#2026-11-20', 'INC#fp-clean/INCIDENT']);
+    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toEqual({ SS: ['evt-clean'] });
+
+    expect((await store.recordOccurrence(denial, NOW)).kind).toBe('duplicate');
+    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toBeUndefined();
+    expect((await rawItem(store, 'INC#fp-clean', 'DAY#2026-11-20'))?.pendingEvents).toBeUndefined();
   });
 });
 
