@@ -10,7 +10,7 @@ import { renderDenial } from './render-denial';
 import { makeStyle } from './style';
 
 export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
-                                [--status S] [--data-dir DIR] [--table NAME --topic-arn ARN] [--json]
+                                [--status S] [--data-dir DIR | --table NAME] [--json]
 
   list            incidents, newest first (--status open|acknowledged|resolved|suppressed)
   show FP         one incident: counts, regions, sessions, the latest explanation and proposal
@@ -45,7 +45,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
   const suppressMs = action === 'suppress' ? parseDuration(values.for as string) : 0;
 
   const style = makeStyle(useColor(io));
-  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, topicArn: values['topic-arn'], io });
+  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, topicArn: values['topic-arn'], needsTopic: false, io });
   try {
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit: values.limit ? Number(values.limit) : undefined });

@@ -20,6 +20,8 @@ export interface RuntimeOptions {
   table?: string;
   topicArn?: string;
   region?: string;
+  /** Reads (incidents, report) need only the table; anything that may alert needs the topic too. */
+  needsTopic?: boolean;
   io: CliIo;
 }
 
@@ -55,15 +57,24 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
 }
 
 function openAws(options: RuntimeOptions): Runtime {
-  if (!options.table || !options.topicArn) throw new UsageError('--table and --topic-arn go together: give both to use real AWS, or neither for the embedded default');
-  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? options.topicArn.split(':')[3];
+  const needsTopic = options.needsTopic ?? true;
+  if (!options.table || (needsTopic && !options.topicArn)) {
+    throw new UsageError(needsTopic ? '--table and --topic-arn go together: give both to use real AWS, or neither for the embedded default' : '--topic-arn needs --table');
+  }
+  const topicArn = options.topicArn;
+  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? topicArn?.split(':')[3];
   const dynamo = new DynamoDBClient({ region });
   const sns = new SNSClient({ region });
+  const noTopic: Notifier = {
+    publish: async () => {
+      throw new UsageError('this command was given no --topic-arn to publish to');
+    },
+  };
   return {
     store: new DynamoIncidentStore({ client: dynamo, tableName: options.table }),
-    notifier: new SnsNotifier({ client: sns, topicArn: options.topicArn }),
-    topicArn: options.topicArn,
-    description: `AWS: table ${options.table}, topic ${options.topicArn} (${region})`,
+    notifier: topicArn ? new SnsNotifier({ client: sns, topicArn }) : noTopic,
+    topicArn,
+    description: `AWS: table ${options.table}${topicArn ? `, topic ${topicArn}` : ''} (${region ?? 'default region'})`,
     close: async () => {
       dynamo.destroy();
       sns.destroy();

@@ -227,9 +227,10 @@ const WHO_APPLIES: Readonly<Record<TargetKind, string>> = {
 };
 
 const VERDICT_WORDS: Readonly<Record<ValidationVerdict, string>> = {
-  'simulated-allow': 'validated: the IAM policy simulator allows the call with this fix',
-  'simulated-deny': 'NOT enough: the IAM policy simulator still denies the call with this fix',
-  'not-validated': 'not validated',
+  // Offline evaluation always; iam:SimulatePrincipalPolicy confirms it when enabled (its verdict, if different, is in the notes).
+  'simulated-allow': 'validated: with this fix, policy evaluation allows the denied call',
+  'simulated-deny': 'NOT enough: with this fix, policy evaluation still denies the call',
+  'not-validated': 'not validated against the current policies',
 };
 
 /** The first alert of an incident reads as new even when a threshold claimed it before the creator did. */
@@ -464,7 +465,7 @@ function renderText(input: RenderAlertInput, commands: { ack: string; show: stri
     out.push(`Fix:         ${targetParts(proposal).map((s) => renderTextSegment(s, budget)).join('')}`);
     out.push(`${' '.repeat(LABEL_WIDTH)}${VERDICT_WORDS[proposal.validated]}`);
     const statements = clip(plainBlock(statementsText(proposal)), budget.textStatements, TEXT_FIX_MAX_LINES);
-    if (statements.text !== '') out.push('  Statements to add:', indent(statements.text));
+    if (statements.text !== '') out.push('  Statements to add or change:', indent(statements.text));
     const diffSource = proposal.diff !== undefined ? plainBlock(proposal.diff) : '';
     const diff = statements.cut ? { text: '', cut: diffSource !== '' } : clip(diffSource, budget.textDiff, TEXT_FIX_MAX_LINES);
     if (diff.text !== '') out.push('  Policy diff:', indent(diff.text));

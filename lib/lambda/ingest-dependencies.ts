@@ -46,7 +46,8 @@ export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clo
     clock,
   });
   return {
-    store: new DynamoIncidentStore({ client: clients.dynamodb, tableName: config.tableName, occurrenceTtlDays: config.occurrenceTtlDays }),
+    // The counting lease outlives the 30 s function timeout but ends before Lambda's first retry (about a minute).
+    store: new DynamoIncidentStore({ client: clients.dynamodb, tableName: config.tableName, occurrenceTtlDays: config.occurrenceTtlDays, leaseSeconds: 60 }),
     notifier: new SnsNotifier({ client: clients.sns, topicArn: config.topicArn }),
     topicArn: config.topicArn,
     alertPolicy: { windowMinutes: config.alertWindowMinutes },

@@ -31,7 +31,7 @@ export function createIngestHandler(deps: IngestDependencies) {
   const { logger, metrics } = deps;
   const count = (metric: PipelineMetric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value);
 
-  const ingest = async (event: unknown, _context: Context): Promise<IngestResult> => {
+  const ingest = async (event: unknown, context: Context): Promise<IngestResult> => {
     const parsed = parseCloudTrailEvent(event);
     if (parsed.kind === 'invalid') {
       logger.warn('Bad event: not an EventBridge CloudTrail event', { reason: parsed.reason });
@@ -40,7 +40,7 @@ export function createIngestHandler(deps: IngestDependencies) {
     }
     logger.appendKeys({ eventId: parsed.eventId ?? 'unknown', eventName: parsed.eventName ?? 'unknown' });
     try {
-      const outcome = await processRecord(parsed.record, { ...deps.pipeline, count });
+      const outcome = await processRecord(parsed.record, { ...deps.pipeline, count }, { owner: context.awsRequestId });
       switch (outcome.kind) {
         case 'counted':
           logger.info('Denial recorded', { fingerprint: outcome.fingerprint, count: outcome.count, created: outcome.created, alert: outcome.alert, action: outcome.denial.action, layer: outcome.denial.reason.layer });

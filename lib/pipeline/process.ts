@@ -37,7 +37,15 @@ export type PipelineOutcome =
  * retry / on-failure destination keep the event: the retry finds the event already counted (`duplicate`)
  * and re-sends an alert that was claimed but not published, once.
  */
-export async function processRecord(record: unknown, deps: PipelineDeps): Promise<PipelineOutcome> {
+export interface ProcessOptions {
+  /**
+   * Identifies this delivery to the store's counting lease. The Lambda passes its request ID, which an
+   * async retry keeps, so a retry of an invocation that died mid-count resumes its own claim at once.
+   */
+  owner?: string;
+}
+
+export async function processRecord(record: unknown, deps: PipelineDeps, options: ProcessOptions = {}): Promise<PipelineOutcome> {
   const count = deps.count ?? (() => undefined);
   const analysed = await analyzeRecord(record, deps);
   if (analysed.kind === 'skipped') {
@@ -53,7 +61,7 @@ export async function processRecord(record: unknown, deps: PipelineDeps): Promis
   const now = deps.clock();
   let recorded: RecordOutcome;
   try {
-    recorded = await deps.store.recordOccurrence(denial, now);
+    recorded = await deps.store.recordOccurrence(denial, now, options.owner ? { owner: options.owner } : undefined);
   } catch (err) {
     // Retrying a denial the store can never accept would only fill the dead-letter queue.
     if (!(err instanceof InvalidOccurrenceError)) throw err;

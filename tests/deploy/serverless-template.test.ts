@@ -64,7 +64,7 @@ describe('packaging', () => {
       expect(entries.map((e) => e.name).sort()).toEqual([script, `${script}.map`]);
       expect(zip.length).toBeLessThan(3 * 1024 * 1024);
       const code = entries.find((e) => e.name === script)!.read().toString('utf8');
-      // Bundled SDK (decision in serverless.yml / docs/deploy.md): nothing is loaded from the
+      // Bundled SDK (decision in serverless.yml / README.md "Deploy"): nothing is loaded from the
       // runtime but Node built-ins and the optional CRT signer the SDK probes for in a try/catch.
       const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
       expect([...new Set(required.filter((r) => !r.startsWith('node:') && r !== '@aws-sdk/signature-v4-crt'))]).toEqual([]);

@@ -87,7 +87,12 @@ async function setup(overrides: Partial<PipelineDeps> = {}) {
     logger,
     metrics,
   });
-  return { store, handler: (event: unknown) => handler(event as never, context) as Promise<IngestResult> };
+  // Each call is a new invocation unless a request ID is given: Lambda's async retries keep theirs.
+  let invocation = 0;
+  return {
+    store,
+    handler: (event: unknown, awsRequestId = `req-${++invocation}`) => handler(event as never, { ...context, awsRequestId }) as Promise<IngestResult>,
+  };
 }
 
 afterEach(() => jest.restoreAllMocks());
@@ -125,7 +130,7 @@ describe('ingest handler', () => {
     let now = new Date('2026-11-22T08:00:00Z');
     const { store, handler } = await setup({ clock: () => now });
     const event = envelope(record('02-iam-user-wrong-model-id.json'));
-    await expect(handler(event)).rejects.toThrow(/SNS is down/);
+    await expect(handler(event, 'first-attempt')).rejects.toThrow(/SNS is down/);
     const fingerprint = (await store.list())[0]!.fingerprint;
     expect((await store.get(fingerprint))?.alert.pending).toMatchObject({ trigger: 'opened', eventId: 'b0e7c1d2-0002-4a6b-9c8d-111122223302' });
 
@@ -136,7 +141,7 @@ describe('ingest handler', () => {
 
     // Lambda's retry, a minute later, finds the event counted and the alert still pending: it sends it.
     now = new Date('2026-11-22T08:01:00Z');
-    const retry = await handler(event);
+    const retry = await handler(event, 'first-attempt');
     expect(retry).toMatchObject({ outcome: 'duplicate', alert: 'resent' });
     const incident = await store.get(fingerprint);
     expect(incident?.count).toBe(1);
