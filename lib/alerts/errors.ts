@@ -1,9 +1,8 @@
+import { AuditorError } from '../errors';
+
 /** Base class of every error raised by the alerts module. */
-export class AlertError extends Error {
+export class AlertError extends AuditorError {
   override name = 'AlertError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /**

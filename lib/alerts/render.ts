@@ -44,8 +44,8 @@ export const SMS_MAX_CHARS = 160;
 export const CHAT_PROTOCOLS = ['https', 'lambda', 'sqs'] as const;
 export type ChatProtocol = (typeof CHAT_PROTOCOLS)[number];
 
-/** The custom notification schema of Amazon Q Developer in chat applications. */
-export interface ChatNotification {
+/** The custom notification schema of Amazon Q Developer in chat applications, with its metadata left open. */
+export interface CustomChatNotification<Metadata> {
   version: '1.0';
   source: 'custom';
   id?: string;
@@ -56,14 +56,17 @@ export interface ChatNotification {
     nextSteps: string[];
     keywords: string[];
   };
-  metadata: {
-    threadId: string;
-    summary: string;
-    eventType: 'AccessDenied';
-    relatedResources: string[];
-    additionalContext: Record<string, string>;
-  };
+  metadata: Metadata;
 }
+
+/** An alert's chat notification: threaded by fingerprint. */
+export type ChatNotification = CustomChatNotification<{
+  threadId: string;
+  summary: string;
+  eventType: 'AccessDenied';
+  relatedResources: string[];
+  additionalContext: Record<string, string>;
+}>;
 
 /** The parsed `Message` of an alert: one string per SNS protocol. */
 export interface AlertBody {

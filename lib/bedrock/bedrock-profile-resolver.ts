@@ -6,9 +6,10 @@
 import { BedrockClient, GetInferenceProfileCommand } from '@aws-sdk/client-bedrock';
 import type { ProfileResolver, ResolvedProfile } from './ports';
 import { regionsOfModelArns } from './resolve';
+import { AuditorError } from '../errors';
 
 /** Raised for failures other than "profile not found / not readable" (throttling, network, ...). */
-export class ProfileResolverError extends Error {
+export class ProfileResolverError extends AuditorError {
   override readonly name = 'ProfileResolverError';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -78,17 +78,3 @@ export function isInvokeAction(action: string): boolean {
 
 /** Event names of streaming calls, authorized by `bedrock:InvokeModelWithResponseStream`. */
 export const STREAM_EVENT_NAMES = ['InvokeModelWithResponseStream', 'ConverseStream'] as const;
-
-/**
- * Geography of a region for system inference profiles. Approximate (destinations vary by model
- * and change over time): only used to suggest which profile ID to call.
- */
-export function geographyForRegion(region: string): string | undefined {
-  if (region.startsWith('us-gov-')) return 'us-gov';
-  if (region.startsWith('us-') || region.startsWith('ca-')) return 'us';
-  if (region.startsWith('eu-')) return 'eu';
-  if (region === 'ap-southeast-2' || region === 'ap-southeast-4' || region === 'ap-southeast-6') return 'au';
-  if (region === 'ap-northeast-1' || region === 'ap-northeast-3') return 'jp';
-  if (region.startsWith('ap-')) return 'apac';
-  return undefined;
-}

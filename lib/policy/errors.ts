@@ -1,5 +1,7 @@
+import { AuditorError } from '../errors';
+
 /** Base class of the errors thrown by lib/policy: something is broken (bad input file, IAM failure), not an outcome. */
-export class PolicyError extends Error {
+export class PolicyError extends AuditorError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'PolicyError';

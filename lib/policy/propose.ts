@@ -1,5 +1,7 @@
 import type { Denial, PolicyStatement, Proposal } from '../denial/types';
-import { parseBedrockArn, geographyForRegion, isInvokeAction, stripGeoPrefix } from './bedrock-arns';
+import { parseBedrockArn, isInvokeAction, stripGeoPrefix } from './bedrock-arns';
+import { AS_OF as DESTINATIONS_AS_OF, destinationRegions, suggestedProfileIdFor } from '../bedrock/profile-destinations';
+import { splitProfileId } from '../bedrock/model-id';
 import { compactList } from './document';
 import { evaluate } from './evaluator';
 import { isMarketplaceDenial, normalizeAction, planGrant, type GrantPlan } from './grant-plan';
@@ -67,8 +69,10 @@ function proposeModelAccess(ctx: ProposeContext, kind: ModelAccessKind, policies
       ],
     };
   }
-  const geo = geographyForRegion(denial.callRegion) ?? 'us';
-  const profileId = `${geo}.${modelId}`;
+  // The decoder already named the profile to call (and the explanation says so): the statements must grant that one.
+  const profileId = denial.model?.suggestedProfileId ?? suggestedProfileIdFor(modelId, denial.callRegion);
+  const geo = splitProfileId(profileId)?.geography ?? 'global';
+  const destinations = destinationRegions(geo, denial.callRegion, modelId);
   const profileDenial: Denial = {
     ...denial,
     resource: null,
@@ -77,12 +81,14 @@ function proposeModelAccess(ctx: ProposeContext, kind: ModelAccessKind, policies
       provider: denial.model?.provider ?? 'unknown',
       foundationModelId: modelId,
       resourceType: 'inference-profile',
-      inferenceProfile: { id: profileId, kind: 'system', scope: geo, destinationRegions: [], destinationsSource: 'unknown' },
+      inferenceProfile: destinations
+        ? { id: profileId, kind: 'system', scope: geo, destinationRegions: destinations, destinationsSource: 'table', destinationsAsOf: DESTINATIONS_AS_OF }
+        : { id: profileId, kind: 'system', scope: geo, destinationRegions: [], destinationsSource: 'unknown' },
     },
   };
   const plan = planGrant(profileDenial, ctx);
   const notes = [
-    `${modelId} cannot be invoked on demand in ${denial.callRegion}: call it through the inference profile of the region's geography, ${profileId} (or global.${modelId}), whose ARN here is ${plan.profileArn ?? ''}.`,
+    `${modelId} cannot be invoked on demand in ${denial.callRegion}: call it through the inference profile of the region's geography, ${profileId}${geo === 'global' ? '' : ` (or global.${modelId})`}, whose ARN here is ${plan.profileArn ?? ''}.`,
     ...plan.notes,
   ];
   let statements = plan.statements;

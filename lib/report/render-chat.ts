@@ -1,36 +1,22 @@
 import { chatCode, chatPlain, ELLIPSIS } from '../alerts/escape';
-import { CHAT_DESCRIPTION_MAX_CHARS } from '../alerts/render';
+import { CHAT_DESCRIPTION_MAX_CHARS, type CustomChatNotification } from '../alerts/render';
 import { CHAT_LIMITS, describeChange, formatCount, plural, sparkline, summaryReady } from './format';
 import type { RenderLimits, WeeklyReport } from './types';
 
-/** The Amazon Q Developer in chat applications custom notification (see docs: custom-notifs). */
-export interface ChatNotification {
-  version: '1.0';
-  source: 'custom';
-  id?: string;
-  content: {
-    textType: 'client-markdown';
-    title: string;
-    description: string;
-    nextSteps: string[];
-    keywords: string[];
-  };
-  metadata: {
-    /** Every weekly report lands in one thread. */
-    threadId: 'weekly-report';
-    summary: string;
-    eventType: 'WeeklyReport';
-    additionalContext: Record<string, string>;
-  };
-}
-
+/** The weekly report's chat notification: every report lands in one thread. */
+export type ReportChatNotification = CustomChatNotification<{
+  threadId: 'weekly-report';
+  summary: string;
+  eventType: 'WeeklyReport';
+  additionalContext: Record<string, string>;
+}>;
 
 /**
  * The report as a chat notification: a short markdown description with the totals, the trend, a
  * sparkline, the top incidents and the oldest open ones. Untrusted values go through the alert escaping
  * (code spans, `& < >` escaped, mass mentions broken, secrets masked).
  */
-export function renderReportChat(report: WeeklyReport, limits: RenderLimits = CHAT_LIMITS): ChatNotification {
+export function renderReportChat(report: WeeklyReport, limits: RenderLimits = CHAT_LIMITS): ReportChatNotification {
   const { totals, period } = report;
   const lines: string[] = [];
   const trend = report.weekOverWeek ? `, ${describeChange(report.weekOverWeek)}` : '';
