@@ -9,14 +9,16 @@ import { renderDenial } from './render-denial';
 import { makeStyle, printable } from './style';
 import { buildAnalyzeDeps } from './sources';
 
-export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR ...] [--policies FILE]... [--online] [--region R] [--json]
+export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR ...] [--policies FILE]... [--online [--region R] [--read-role NAME]] [--json]
 
 Decodes CloudTrail access denials from files (or standard input) and proposes the least-privilege fix.
 Accepts single records, CloudTrail log files {"Records": [...]}, EventBridge events and JSON Lines.
   --policies FILE  a snapshot from \`aws iam get-account-authorization-details\` (repeatable, one per account)
   --online         read current policies from IAM, inference profiles from Bedrock, and confirm
                    proposals with iam:SimulatePrincipalPolicy (uses your AWS credentials)
-  --region R       region for --online calls (default: AWS_REGION, else the record's region)
+  --region R       region for --online calls (default: AWS_REGION, else us-east-1)
+  --read-role NAME with --online, the read-only role to assume in other accounts (the member
+                   template's access-auditor-read); without it only your own account is read
   --json           JSON Lines: exactly one line per input record, in input order
 Exit status: 0 when every input was read, 1 when any input could not be read, 2 on usage errors.`;
 
@@ -29,10 +31,11 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
       policies: { type: 'string', multiple: true },
       online: { type: 'boolean' },
       region: { type: 'string' },
+      'read-role': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
-  const deps: AnalyzeDeps = buildAnalyzeDeps({ policyFiles: values.policies ?? [], online: Boolean(values.online), region: values.region, io });
+  const deps: AnalyzeDeps = buildAnalyzeDeps({ policyFiles: values.policies ?? [], online: Boolean(values.online), region: values.region, readRole: values['read-role'], io });
   const items = readAllInputs(positionals, io);
   return writeExplanations(items, deps, { json: Boolean(values.json) }, io);
 }

@@ -9,7 +9,7 @@ import { parseReplayArgs, runReplay } from './replay';
 import { buildAnalyzeDeps } from './sources';
 
 export const HISTORY_USAGE = `Usage: access-auditor history [--since 24h] [--region R] [--event-source SOURCE] [--max N]
-                              [--replay [replay options]] [--policies FILE]... [--online] [--json]
+                              [--replay [replay options]] [--policies FILE]... [--online [--read-role NAME]] [--json]
 
 Reads failed calls from CloudTrail event history (LookupEvents: management events, last 90 days, one
 region) with your AWS credentials, and explains them (default) or runs them through the pipeline (--replay,
@@ -58,10 +58,12 @@ export async function historyCommand(argv: string[], io: CliIo): Promise<number>
   const json = args.rest.includes('--json');
   const policies: string[] = [];
   const rest = args.rest.filter((a) => a !== '--json');
+  let readRole: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--policies' && rest[i + 1]) policies.push(rest[++i] as string);
+    else if (rest[i] === '--read-role' && rest[i + 1]) readRole = rest[++i];
     else if (rest[i] !== '--online') throw new UsageError(`unknown option ${rest[i]}`);
   }
-  const deps = buildAnalyzeDeps({ policyFiles: policies, online: rest.includes('--online'), region, io });
+  const deps = buildAnalyzeDeps({ policyFiles: policies, online: rest.includes('--online'), region, readRole, io });
   return writeExplanations(items(), deps, { json }, io);
 }

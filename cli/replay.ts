@@ -13,7 +13,7 @@ import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
-                             [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online] [--json]
+                             [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]] [--json]
 
 Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
 By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
@@ -33,6 +33,7 @@ export interface ReplayOptions {
   topicArn?: string;
   alertWindowMinutes: number;
   online: boolean;
+  readRole?: string;
   json: boolean;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
@@ -50,6 +51,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
       'topic-arn': { type: 'string' },
       'alert-window': { type: 'string' },
       online: { type: 'boolean' },
+      'read-role': { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -64,6 +66,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     topicArn: values['topic-arn'],
     alertWindowMinutes: Number(window),
     online: Boolean(values.online),
+    readRole: values['read-role'],
     json: Boolean(values.json),
   };
 }
@@ -98,7 +101,7 @@ function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
   const items = source ?? readAllInputs(options.paths, io);
-  const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, io });
+  const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
   const counts = new Map<PipelineMetric, number>();
   let failed = false;

@@ -5,6 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { BedrockProfileResolver } from '../lib/bedrock/bedrock-profile-resolver';
 import { IamPolicySimulator } from '../lib/policy/iam-simulator';
 import { IamPolicySource } from '../lib/policy/iam-policy-source';
+import { assumeRoleClientFactory } from '../lib/policy/assume-role';
 import { SnapshotPolicySource } from '../lib/policy/snapshot';
 import { loadActionCatalog } from '../lib/policy/iam-data-catalog';
 import { UsageError } from '../lib/errors';
@@ -15,6 +16,8 @@ export interface SourceOptions {
   policyFiles: string[];
   online: boolean;
   region?: string;
+  /** With --online: the read-only role to assume in accounts other than the caller's (the member-account role). */
+  readRole?: string;
   io: CliIo;
 }
 
@@ -46,7 +49,10 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const iam = new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
   const bedrockClients = new Map<string, BedrockClient>();
-  const live = new IamPolicySource({ client: iam });
+  const live = new IamPolicySource({
+    client: iam,
+    ...(options.readRole ? { clientForAccount: assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) } : {}),
+  });
   return {
     policySource: snapshot
       ? { getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p) }

@@ -21,8 +21,11 @@ export function makeStyle(color: boolean): Style {
   };
 }
 
-/** Removes control characters so a hostile value cannot move the cursor or recolour the terminal. */
+// C0/C1 controls (cursor moves, colours) and bidirectional overrides/isolates (text that reads backwards).
+// eslint-disable-next-line no-control-regex
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Replaces control and bidi-override characters so a hostile value cannot move the cursor, recolour the terminal or reorder text. */
 export function printable(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+  return value.replace(UNPRINTABLE, '?');
 }
