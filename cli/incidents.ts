@@ -10,7 +10,7 @@ import { renderDenial } from './render-denial';
 import { makeStyle } from './style';
 
 export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
-                                [--status S] [--data-dir DIR | --table NAME] [--json]
+                                [--status S] [--limit N] [--data-dir DIR | --table NAME [--region R]] [--json]
 
   list            incidents, newest first (--status open|acknowledged|resolved|suppressed)
   show FP         one incident: counts, regions, sessions, the latest explanation and proposal
@@ -30,6 +30,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
       for: { type: 'string' },
       'data-dir': { type: 'string' },
       table: { type: 'string' },
+      region: { type: 'string' },
       'topic-arn': { type: 'string' },
       json: { type: 'boolean' },
       limit: { type: 'string' },
@@ -45,10 +46,12 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
   const suppressMs = action === 'suppress' ? parseDuration(values.for as string) : 0;
 
   const style = makeStyle(useColor(io));
-  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, topicArn: values['topic-arn'], needsTopic: false, io });
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive whole number');
+  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, region: values.region, topicArn: values['topic-arn'], needsTopic: false, io });
   try {
     if (action === 'list') {
-      const incidents = await runtime.store.list({ status, limit: values.limit ? Number(values.limit) : undefined });
+      const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
         for (const i of incidents) io.stdout.write(JSON.stringify(listLine(i)) + '\n');
       } else io.stdout.write(renderIncidentTable(incidents, style));

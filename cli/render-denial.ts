@@ -1,5 +1,5 @@
 import type { Denial, Proposal } from '../lib/denial/types';
-import { printable, type Style } from './style';
+import { printable, printableLine, type Style } from './style';
 
 const LABEL_WIDTH = 8;
 
@@ -14,7 +14,7 @@ function who(denial: Denial): string {
   const parts = [`${kind} ${name}`, `(${p.managedBy}${p.permissionSetName ? `, permission set ${p.permissionSetName}` : ''})`];
   if (p.sessionName) parts.push(`session ${p.sessionName}`);
   if (p.accountId) parts.push(`account ${p.accountId}`);
-  return printable(parts.join(' '));
+  return printableLine(parts.join(' '));
 }
 
 function where(denial: Denial): string {
@@ -27,9 +27,9 @@ function model(denial: Denial): string | null {
   if (!m) return null;
   const base = m.foundationModelId && m.foundationModelId !== m.modelId ? `${m.modelId} (model ${m.foundationModelId})` : m.modelId;
   const profile = m.inferenceProfile;
-  if (!profile) return printable(base);
+  if (!profile) return printableLine(base);
   const source = profile.destinationsSource === 'table' && profile.destinationsAsOf ? `, table of ${profile.destinationsAsOf}` : profile.destinationsSource === 'api' ? ', live' : '';
-  return printable(`${base} via ${profile.kind} ${profile.scope} profile → ${profile.destinationRegions.join(', ') || 'unknown regions'}${source}`);
+  return printableLine(`${base} via ${profile.kind} ${profile.scope} profile → ${profile.destinationRegions.join(', ') || 'unknown regions'}${source}`);
 }
 
 function colourDiff(diff: string, style: Style): string {
@@ -52,8 +52,8 @@ function proposalLines(proposal: Proposal, style: Style): string[] {
   const target = [proposal.target.kind, proposal.target.name, proposal.target.policyName ? `policy ${proposal.target.policyName}` : undefined, proposal.target.policyArn]
     .filter(Boolean)
     .join(' ');
-  const lines = [row(style, 'fix', `${printable(target)}  ${verdict}`)];
-  for (const note of proposal.notes) lines.push(`    • ${printable(note)}`);
+  const lines = [row(style, 'fix', `${printableLine(target)}  ${verdict}`)];
+  for (const note of proposal.notes) lines.push(`    • ${printableLine(note)}`);
   if (proposal.diff) lines.push(style.dim('    diff:'), colourDiff(printable(proposal.diff), style));
   else if (proposal.statements.length > 0) lines.push(style.dim('    statements:'), indent(JSON.stringify(proposal.statements, null, 2)));
   if (proposal.terraform) lines.push(style.dim('    terraform:'), indent(printable(proposal.terraform)));
@@ -65,15 +65,15 @@ function proposalLines(proposal: Proposal, style: Style): string[] {
 export function renderDenial(denial: Denial, style: Style): string {
   const layer = `${denial.reason.layer}${denial.reason.explicit ? ', explicit deny' : ''}`;
   const lines = [
-    `${style.red('✖')} ${style.bold(printable(denial.action))} denied ${style.dim(`(${printable(denial.errorCode)}, ${denial.eventTime}, event ${printable(denial.eventId)})`)}`,
+    `${style.red('✖')} ${style.bold(printableLine(denial.action))} denied ${style.dim(`(${printableLine(denial.errorCode)}, ${denial.eventTime}, event ${printableLine(denial.eventId)})`)}`,
     row(style, 'who', who(denial)),
-    row(style, 'what', printable(denial.resource ?? '(no resource named)')),
+    row(style, 'what', printableLine(denial.resource ?? '(no resource named)')),
     row(style, 'where', where(denial)),
   ];
   const m = model(denial);
   if (m) lines.push(row(style, 'model', m));
-  lines.push(row(style, 'why', `${style.yellow(`[${layer}]`)} ${printable(denial.reason.summary)}`));
-  if (denial.reason.policyArn) lines.push(row(style, 'policy', printable(denial.reason.policyArn)));
+  lines.push(row(style, 'why', `${style.yellow(`[${layer}]`)} ${printableLine(denial.reason.summary)}`));
+  if (denial.reason.policyArn) lines.push(row(style, 'policy', printableLine(denial.reason.policyArn)));
   if (denial.proposal) lines.push(...proposalLines(denial.proposal, style));
   lines.push(row(style, 'id', style.dim(`fingerprint ${denial.fingerprint}`)));
   return lines.join('\n') + '\n';

@@ -1,5 +1,5 @@
 import type { Incident } from '../lib/incidents/types';
-import { printable, type Style } from './style';
+import { printableLine, type Style } from './style';
 
 function principalName(incident: Incident): string {
   const p = incident.principal;
@@ -25,8 +25,8 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
         clip(i.lastSeen.replace(/\.\d{3}Z$/, 'Z'), 20),
         clip(i.deniedRegion, 14),
         clip(i.reason.layer, 12),
-        clip(printable(i.action), 32),
-        printable(principalName(i)),
+        clip(printableLine(i.action), 32),
+        printableLine(principalName(i)),
       ].join(' '),
     );
   }
@@ -38,15 +38,15 @@ export function renderIncidentDetail(incident: Incident, style: Style): string {
   const p = incident.principal;
   const lines = [
     `${style.bold('Incident')} ${incident.fingerprint}  ${style.yellow(incident.status)}${incident.suppressedUntil ? ` until ${incident.suppressedUntil}` : ''}`,
-    `  action     ${printable(incident.action)}`,
-    `  principal  ${printable(principalName(incident))} (${p.managedBy}${p.roleArn ? `, ${printable(p.roleArn)}` : ''})`,
-    `  resource   ${printable(incident.resource ?? '(none named)')}`,
+    `  action     ${printableLine(incident.action)}`,
+    `  principal  ${printableLine(principalName(incident))} (${p.managedBy}${p.roleArn ? `, ${printableLine(p.roleArn)}` : ''})`,
+    `  resource   ${printableLine(incident.resource ?? '(none named)')}`,
     `  regions    called in ${incident.callRegion}, denied in ${incident.deniedRegion}; seen in ${incident.regions.join(', ')}`,
     `  accounts   ${incident.accounts.join(', ')}`,
     `  count      ${incident.count} since ${incident.firstSeen}, last ${incident.lastSeen}`,
-    `  why        [${incident.reason.layer}${incident.reason.explicit ? ', explicit' : ''}] ${printable(incident.reason.summary)}`,
+    `  why        [${incident.reason.layer}${incident.reason.explicit ? ', explicit' : ''}] ${printableLine(incident.reason.summary)}`,
     `  alerts     ${incident.alert.alertsSent} sent${incident.alert.lastAlertAt ? `, last ${incident.alert.lastAlertAt}` : ''}${incident.alert.pending ? ', one pending' : ''}${incident.alert.deferred ? `, ${incident.alert.deferred} deferred` : ''}`,
   ];
-  if (incident.sessions.length > 0) lines.push(`  sessions   ${printable(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
+  if (incident.sessions.length > 0) lines.push(`  sessions   ${printableLine(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
   return lines.join('\n') + '\n';
 }

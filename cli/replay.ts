@@ -8,7 +8,7 @@ import { readAllInputs } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
 import { openRuntime } from './runtime';
 import { buildAnalyzeDeps } from './sources';
-import { makeStyle, printable, type Style } from './style';
+import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
 
@@ -78,14 +78,14 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
       const who = d.principal.roleName ?? d.principal.userName ?? d.principal.arn ?? d.principal.type;
       const state = outcome.created ? style.red('new     ') : style.yellow('repeat  ');
       const alert = outcome.alert === 'none' ? '' : `  alert ${outcome.alert}`;
-      return `${state}${outcome.fingerprint}  ${printable(d.action)} by ${printable(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
+      return `${state}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
     }
     case 'duplicate':
-      return `${style.dim('seen    ')}${outcome.fingerprint}  event ${printable(outcome.eventId)} already counted${outcome.alert === 'resent' ? '  alert resent' : ''}`;
+      return `${style.dim('seen    ')}${outcome.fingerprint}  event ${printableLine(outcome.eventId)} already counted${outcome.alert === 'resent' ? '  alert resent' : ''}`;
     case 'skipped':
-      return `${style.dim('skipped ')}event ${printable(outcome.eventId ?? '?')}: ${printable(outcome.reason)}`;
+      return `${style.dim('skipped ')}event ${printableLine(outcome.eventId ?? '?')}: ${printableLine(outcome.reason)}`;
     case 'invalid':
-      return `${style.red('invalid ')}event ${printable(outcome.eventId ?? '?')}: ${printable(outcome.message)}`;
+      return `${style.red('invalid ')}event ${printableLine(outcome.eventId ?? '?')}: ${printableLine(outcome.message)}`;
   }
 }
 
@@ -112,7 +112,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       total++;
       if ('error' in item) {
         failed = true;
-        io.stdout.write(options.json ? JSON.stringify({ error: item.error, input: item.index }) + '\n' : `${style.red('error   ')}input ${item.index}: ${printable(item.error)}\n`);
+        io.stdout.write(options.json ? JSON.stringify({ error: item.error, input: item.index }) + '\n' : `${style.red('error   ')}input ${item.index}: ${printableLine(item.error)}\n`);
         continue;
       }
       const outcome = await processRecord(item.record, {

@@ -29,3 +29,8 @@ const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-
 export function printable(value: string): string {
   return value.replace(UNPRINTABLE, '?');
 }
+
+/** {@link printable} for values shown on one line (table cells, labels): line breaks become spaces. */
+export function printableLine(value: string): string {
+  return printable(value).replace(/[\n\u2028\u2029]/g, ' ');
+}

@@ -11,9 +11,41 @@ import { IamPolicySimulator } from '../policy/iam-simulator';
 import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
+import type { PolicySimulator } from '../policy/ports';
+
+/**
+ * How long a claimed-but-unpublished alert is considered in flight. It must exceed the function timeout
+ * (serverless.yml: 30 s, checked by tests/deploy) so that a redelivery never races a publish still
+ * running, and stay under Lambda's first async retry delay (about a minute) so that the retry resends.
+ */
+export const INGEST_ALERT_LEASE_SECONDS = 45;
+
+/** `incidents ack` / `incidents show` command lines that address the deployed table. */
+export function incidentCommands(tableName: string, region: string | undefined): { ackCommand: (fp: string) => string; showCommand: (fp: string) => string } {
+  const where = `--table ${tableName}${region ? ` --region ${region}` : ''}`;
+  return {
+    ackCommand: (fp) => `access-auditor incidents ack ${fp} ${where}`,
+    showCommand: (fp) => `access-auditor incidents show ${fp} ${where}`,
+  };
+}
+
+/**
+ * Simulates in the principal's own account: SimulatePrincipalPolicy only reads principals of the
+ * caller's account, so a member account's principal is simulated through its read role.
+ */
+export function accountRoutedSimulator(clientForAccount: (accountId: string) => Promise<IAMClient | null>, home: IAMClient): PolicySimulator {
+  return {
+    simulate: async (request) => {
+      const account = request.policySourceArn.split(':')[4] ?? '';
+      const client = (/^\d{12}$/.test(account) ? await clientForAccount(account) : null) ?? home;
+      return new IamPolicySimulator({ client }).simulate(request);
+    },
+  };
+}
 
 /** SDK clients, created once per container; tests pass their own. */
 export interface AwsClients {
+  region: string | undefined;
   dynamodb: DynamoDBClient;
   sns: SNSClient;
   iam: IAMClient;
@@ -24,6 +56,7 @@ export interface AwsClients {
 export function defaultClients(region: string | undefined): AwsClients {
   const bedrock = new Map<string, BedrockClient>();
   return {
+    region,
     dynamodb: new DynamoDBClient({ region }),
     sns: new SNSClient({ region }),
     // IAM throttles hard and its quotas cannot be raised: adaptive retry backs off client-side.
@@ -39,21 +72,20 @@ export function defaultClients(region: string | undefined): AwsClients {
 
 /** Wires the pipeline's ports to AWS for the Lambda. */
 export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date()): Omit<PipelineDeps, 'count'> {
-  const policySource = new IamPolicySource({
-    client: clients.iam,
-    cacheTtlSeconds: config.policyCacheTtlSeconds,
-    clientForAccount: assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region }),
-    clock,
-  });
+  // One IAM client per account: the home account's own, or one assuming the member read role.
+  const clientForAccount = assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region, homeClient: clients.iam, clock });
+  const policySource = new IamPolicySource({ client: clients.iam, cacheTtlSeconds: config.policyCacheTtlSeconds, clientForAccount, clock });
   return {
     // The counting lease outlives the 30 s function timeout but ends before Lambda's first retry (about a minute).
     store: new DynamoIncidentStore({ client: clients.dynamodb, tableName: config.tableName, occurrenceTtlDays: config.occurrenceTtlDays, leaseSeconds: 60 }),
     notifier: new SnsNotifier({ client: clients.sns, topicArn: config.topicArn }),
     topicArn: config.topicArn,
-    alertPolicy: { windowMinutes: config.alertWindowMinutes },
+    // The on-call copies these from the alert: they must reach the deployed table, not a local store.
+    ...incidentCommands(config.tableName, clients.region),
+    alertPolicy: { windowMinutes: config.alertWindowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS },
     clock,
     policySource,
     profileResolver: new BedrockProfileResolver({ clientForRegion: clients.bedrock, clock }),
-    simulator: config.simulate ? new IamPolicySimulator({ client: clients.iam }) : null,
+    simulator: config.simulate ? accountRoutedSimulator(clientForAccount, clients.iam) : null,
   };
 }

@@ -4,7 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../pipeline/process';
+import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../pipeline/process';
+import { EventInFlightError } from '../incidents/errors';
 import { parseCloudTrailEvent } from './event';
 
 export type CloudTrailEvent = EventBridgeEvent<string, unknown>;
@@ -56,8 +57,14 @@ export function createIngestHandler(deps: IngestDependencies) {
           return { outcome: outcome.kind };
       }
     } catch (err) {
-      count('Failures');
-      logger.error('Processing failed; the invocation fails so that the event is retried', err as Error);
+      if (err instanceof EventInFlightError || err instanceof AlertInFlightError) {
+        // Planned: another invocation holds this event or its alert right now; Lambda's retry will find it done.
+        count('Retries');
+        logger.warn('Event in flight elsewhere; failing so that Lambda retries it later', { reason: (err as Error).message });
+      } else {
+        count('Failures');
+        logger.error('Processing failed; the invocation fails so that the event is retried', err as Error);
+      }
       throw err;
     } finally {
       logger.removeKeys(['eventId', 'eventName']);

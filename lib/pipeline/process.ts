@@ -8,7 +8,12 @@ import { AuditorError } from '../errors';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 
 /** Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line. */
-export const PIPELINE_METRICS = ['DenialsProcessed', 'IncidentsOpened', 'AlertsSent', 'AlertsDeferred', 'Duplicates', 'RecordsSkipped', 'BadRecords', 'Failures'] as const;
+/**
+ * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
+ * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
+ * elsewhere); `Failures` counts everything else that failed.
+ */
+export const PIPELINE_METRICS = ['DenialsProcessed', 'IncidentsOpened', 'AlertsSent', 'AlertsDeferred', 'Duplicates', 'RecordsSkipped', 'BadRecords', 'Retries', 'Failures'] as const;
 export type PipelineMetric = (typeof PIPELINE_METRICS)[number];
 
 export interface PipelineDeps extends AnalyzeDeps {
@@ -17,7 +22,9 @@ export interface PipelineDeps extends AnalyzeDeps {
   alertPolicy: AlertPolicyConfig;
   clock: () => Date;
   topicArn?: string;
+  /** The commands alerts print; by default they address the embedded default store. */
   ackCommand?: (fingerprint: string) => string;
+  showCommand?: (fingerprint: string) => string;
   count?: (metric: PipelineMetric, value?: number) => void;
 }
 
@@ -57,7 +64,6 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
     return { kind: 'invalid', eventId: analysed.eventId, message: analysed.message };
   }
   const denial = analysed.denial;
-  count('DenialsProcessed');
   const now = deps.clock();
   let recorded: RecordOutcome;
   try {
@@ -76,6 +82,7 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
   }
 
   let incident = recorded.incident;
+  count('DenialsProcessed');
   if (recorded.created) count('IncidentsOpened');
   // A claim left by an occurrence whose retries ran out is sent first, by whoever comes next.
   const resent = await resendPending(incident, denial.eventId, now, deps);
@@ -133,7 +140,7 @@ async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventI
 }
 
 async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: PipelineDeps): Promise<void> {
-  const message = renderAlert({ incident, trigger: claim.trigger, topicArn: deps.topicArn, ackCommand: deps.ackCommand });
+  const message = renderAlert({ incident, trigger: claim.trigger, topicArn: deps.topicArn, ackCommand: deps.ackCommand, showCommand: deps.showCommand });
   await deps.notifier.publish(message);
   await deps.store.completeAlert(incident.fingerprint, claim.eventId, now, incident.count);
   deps.count?.('AlertsSent');

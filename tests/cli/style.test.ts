@@ -1,4 +1,6 @@
-import { makeStyle, printable } from '../../cli/style';
+import { makeStyle, printable, printableLine } from '../../cli/style';
+import { renderIncidentTable } from '../../cli/render-incidents';
+import type { Incident } from '../../lib/incidents/types';
 
 describe('printable', () => {
   it.each([
@@ -20,5 +22,21 @@ describe('makeStyle', () => {
   it('adds ANSI codes only when colour is on', () => {
     expect(makeStyle(false).red('x')).toBe('x');
     expect(makeStyle(true).red('x')).toBe('\u001b[31mx\u001b[39m');
+  });
+});
+
+describe('printableLine', () => {
+  it('keeps a hostile name on its row', () => {
+    expect(printableLine('role\nFAKE ROW\r\u2028x')).toBe('role FAKE ROW? x');
+  });
+
+  it('is what the incident table uses, so a line break in a role name cannot add a row', () => {
+    const incident = {
+      fingerprint: '0123456789abcdef', status: 'open', count: 1, firstSeen: '2026-11-20T00:00:00.000Z', lastSeen: '2026-11-20T00:00:00.000Z',
+      accounts: [], regions: [], sessions: [], principal: { type: 'AssumedRole', arn: null, accountId: null, managedBy: 'iam', roleName: 'evil\nffffffffffffffff open 999' },
+      action: 'bedrock:InvokeModel', reason: { layer: 'identity', explicit: false, summary: 's' }, eventSource: 'bedrock.amazonaws.com', callRegion: 'us-east-1',
+      deniedRegion: 'us-east-1', resource: null, latest: {} as Incident['latest'], alert: { alertsSent: 0 },
+    } as Incident;
+    expect(renderIncidentTable([incident], makeStyle(false)).trimEnd().split('\n')).toHaveLength(2);
   });
 });

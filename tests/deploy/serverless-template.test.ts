@@ -4,6 +4,7 @@ import { buildCfnEventPattern, lintTemplate, loadTemplateFile, materialize, type
 import { readZipEntries } from '../../deploy/zip';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
 import { packageCentralService, repoRoot } from './package-central';
+import { INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
 
 const ALL_FEATURES = {
   EventSources: 'bedrock.amazonaws.com,bedrock-mantle.amazonaws.com',
@@ -269,7 +270,6 @@ describe('alarms', () => {
   const expected: [string, string, string, string][] = [
     ['DeliveryDeadLetterAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', '${DeliveryDeadLetterQueue.QueueName}'],
     ['IngestFailureAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', '${IngestFailureQueue.QueueName}'],
-    ['IngestErrorsAlarm', 'AWS/Lambda', 'Errors', '${IngestLambdaFunction}'],
     ['WeeklyReportErrorsAlarm', 'AWS/Lambda', 'Errors', '${WeeklyReportLambdaFunction}'],
   ];
 
@@ -279,8 +279,19 @@ describe('alarms', () => {
     expect(alarm.Dimensions[0].Value).toBe(dimension);
   });
 
+  it('alarms on ingest errors other than the planned retries (Lambda Errors minus the Retries metric)', () => {
+    const alarm = props(defaults, 'IngestErrorsAlarm');
+    expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: ['${AlertsTopic}'] });
+    const byId = Object.fromEntries((alarm.Metrics as Array<{ Id: string }>).map((m) => [m.Id, m])) as Record<string, Loose>;
+    expect(byId.errors.MetricStat.Metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: '${IngestLambdaFunction}' }] });
+    // The pipeline's EMF metrics: namespace and service dimension as the function's environment sets them.
+    const env = props(defaults, 'IngestLambdaFunction').Environment.Variables;
+    expect(byId.retries.MetricStat.Metric).toMatchObject({ Namespace: env.POWERTOOLS_METRICS_NAMESPACE, MetricName: 'Retries', Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }] });
+    expect(byId.unexpected).toMatchObject({ Expression: 'FILL(errors, 0) - FILL(retries, 0)', ReturnData: true });
+  });
+
   it('has no other alarms', () => {
-    expect(ofType(defaults, 'AWS::CloudWatch::Alarm').sort()).toEqual(expected.map(([n]) => n).sort());
+    expect(ofType(defaults, 'AWS::CloudWatch::Alarm').sort()).toEqual([...expected.map(([n]) => n), 'IngestErrorsAlarm'].sort());
   });
 });
 
@@ -325,6 +336,11 @@ describe('least privilege', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps the ingest timeout below the alert lease, so a redelivery never races a publish in flight', () => {
+    expect(props(defaults, 'IngestLambdaFunction').Timeout).toBeLessThan(INGEST_ALERT_LEASE_SECONDS);
+    expect(INGEST_ALERT_LEASE_SECONDS).toBeLessThan(60);
+  });
+
   it('has one role per function and no framework-generated shared role', () => {
     expect(ofType(defaults, 'AWS::IAM::Role').sort()).toEqual(['IngestRole', 'WeeklyReportRole']);
     expect(props(defaults, 'IngestLambdaFunction').Role).toBe('${IngestRole.Arn}');
@@ -335,8 +351,7 @@ describe('least privilege', () => {
     expect([...new Set(roleActions(defaults, 'IngestRole'))]).toEqual(
       [
         'bedrock:GetInferenceProfile',
-        'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem',
-        'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
+        'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
         'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:GetUser', 'iam:GetUserPolicy',
         'iam:ListAttachedGroupPolicies', 'iam:ListAttachedRolePolicies', 'iam:ListAttachedUserPolicies', 'iam:ListGroupPolicies',
         'iam:ListGroupsForUser', 'iam:ListRolePolicies', 'iam:ListUserPolicies', 'iam:SimulatePrincipalPolicy',
@@ -356,9 +371,9 @@ describe('least privilege', () => {
   it('scopes table, topic, key and logs to this stack', () => {
     for (const [role, logGroup] of [['IngestRole', 'IngestLogGroup'], ['WeeklyReportRole', 'WeeklyReportLogGroup']] as const) {
       expect(asList(statement(defaults, role, 'WriteOwnLogs').Resource)).toEqual([`\${${logGroup}.Arn}`]);
-      expect(asList(statement(defaults, role, 'ReadIncidents').Resource)).toEqual(['${IncidentsTable.Arn}', '${IncidentsTable.Arn}/index/*']);
     }
-    expect(asList(statement(defaults, 'IngestRole', 'WriteIncidents').Resource)).toEqual(['${IncidentsTable.Arn}']);
+    expect(asList(statement(defaults, 'WeeklyReportRole', 'ReadIncidents').Resource)).toEqual(['${IncidentsTable.Arn}', '${IncidentsTable.Arn}/index/*']);
+    expect(asList(statement(defaults, 'IngestRole', 'CountIncidents').Resource)).toEqual(['${IncidentsTable.Arn}']);
     expect(asList(statement(defaults, 'IngestRole', 'PublishAlerts').Resource)).toEqual(['${AlertsTopic}']);
     expect(statement(defaults, 'IngestRole', 'EncryptAlerts')).toMatchObject({
       Resource: '${AlertsKey.Arn}',

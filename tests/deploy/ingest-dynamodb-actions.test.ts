@@ -1,0 +1,56 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import { processRecord } from '../../lib/pipeline/process';
+import { loadTemplateFile } from '../../deploy/cfn-template';
+
+const root = join(__dirname, '..', '..');
+const records = readdirSync(join(root, 'examples', 'records'))
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(root, 'examples', 'records', f), 'utf8')) as Record<string, unknown>);
+
+/** The DynamoDB actions granted to the ingest role in serverless.yml. */
+function grantedToIngest(): string[] {
+  const template = loadTemplateFile(join(root, 'serverless.yml')) as { resources: { Resources: Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string | string[] }> } }> } }> } };
+  const statements = template.resources.Resources.IngestRole!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+  return [...new Set(statements.flatMap((s) => [s.Action].flat()).filter((a) => typeof a === 'string' && a.startsWith('dynamodb:')))].sort();
+}
+
+describe('the ingest role grants exactly the DynamoDB calls the pipeline makes', () => {
+  it('observes every call of new, repeated, redelivered, reopened and alerted occurrences, and compares', async () => {
+    const dynamo = await startEmbeddedDynamoDB({ inMemory: true });
+    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: 'permissions-check' });
+    await store.ensureTable();
+    const sent = new Set<string>();
+    dynamo.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.add(`dynamodb:${String(context.commandName).replace(/Command$/, '')}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCommands' },
+    );
+    const published: AlertMessage[] = [];
+    const notifier: Notifier = { publish: async (m) => (published.push(m), { messageId: String(published.length) }) };
+    let now = new Date('2026-11-22T08:00:00Z');
+    const deps = { store, notifier, alertPolicy: { windowMinutes: 60 }, clock: () => now };
+    try {
+      for (const r of records) await processRecord(r, deps);
+      for (const r of records) await processRecord(r, deps);
+      for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `again-${i}` }, deps);
+      const fingerprint = (await store.list())[0]!.fingerprint;
+      await store.setStatus(fingerprint, 'resolved', now);
+      sent.clear();
+      now = new Date('2026-11-22T10:00:00Z');
+      for (const r of records) await processRecord({ ...r, eventID: `later-${String(r.eventID)}` }, deps);
+      for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `third-${i}` }, deps);
+      for (const r of records) await processRecord(r, deps);
+    } finally {
+      await dynamo.close();
+    }
+    expect(published.length).toBeGreaterThan(records.length);
+    expect([...sent].sort()).toEqual(grantedToIngest());
+  });
+});
