@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { EventInFlightError } from '../../lib/incidents/errors';
+import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../../lib/pipeline/process';
+
+const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
+const occurrence = (id: string) => ({ ...base, eventID: id });
+
+let dynamo: Awaited<ReturnType<typeof startEmbeddedDynamoDB>>;
+let tables = 0;
+beforeAll(async () => {
+  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
+});
+afterAll(async () => dynamo.close());
+
+async function pipeline(start: Date) {
+  const store = new DynamoIncidentStore({ client: dynamo.client, tableName: `pipeline-${++tables}` });
+  await store.ensureTable();
+  const published: AlertMessage[] = [];
+  const notifier: Notifier = { publish: async (m) => (published.push(m), { messageId: `m-${published.length}` }) };
+  const metrics = new Map<PipelineMetric, number>();
+  const clock = { now: start };
+  const deps: PipelineDeps = {
+    store,
+    notifier,
+    alertPolicy: { windowMinutes: 60, pendingLeaseSeconds: 45 },
+    clock: () => clock.now,
+    count: (m, v = 1) => metrics.set(m, (metrics.get(m) ?? 0) + v),
+  };
+  return { store, published, metrics, clock, deps };
+}
+
+/** What a Lambda retry does: try again until the delivery is neither in flight nor racing a publish. */
+async function deliverWithRetries(record: unknown, deps: PipelineDeps): Promise<PipelineOutcome> {
+  for (;;) {
+    try {
+      return await processRecord(record, deps);
+    } catch (err) {
+      if (!(err instanceof EventInFlightError) && !(err instanceof AlertInFlightError)) throw err;
+    }
+  }
+}
+
+describe('processRecord on dynalite', () => {
+  it('turns a burst of one denial, delivered concurrently and partly twice, into one incident, an exact count and one alert', async () => {
+    const { store, published, metrics, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const ids = Array.from({ length: 400 }, (_, i) => `burst-${i}`);
+    const deliveries = [...ids, ...ids.filter((_, i) => i % 4 === 0)];
+    for (let i = 0; i < deliveries.length; i += 50) {
+      await Promise.all(deliveries.slice(i, i + 50).map((id) => deliverWithRetries(occurrence(id), deps)));
+    }
+    const incidents = await store.list();
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.count).toBe(400);
+    expect(published).toHaveLength(1);
+    expect(metrics.get('DenialsProcessed')).toBe(400);
+    expect(metrics.get('Duplicates')).toBe(100);
+    // The count crossed 10 and 100 inside the window: held back for the next occurrence after it.
+    expect(incidents[0]!.alert.deferred).toBeDefined();
+  });
+
+  it('follows an incident through its life: open, threshold deferred, window passes, acknowledged, reopened, suppressed', async () => {
+    const { store, published, clock, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const subjects = () => published.map((m) => m.Subject);
+
+    const first = await processRecord(occurrence('life-0'), deps);
+    expect(first).toMatchObject({ kind: 'counted', created: true, alert: 'sent' });
+    for (let i = 1; i < 10; i++) await processRecord(occurrence(`life-${i}`), deps);
+    expect(published).toHaveLength(1);
+
+    clock.now = new Date('2026-11-22T09:30:00Z');
+    expect(await processRecord(occurrence('life-10'), deps)).toMatchObject({ kind: 'counted', count: 11, alert: 'sent' });
+    expect(published).toHaveLength(2);
+
+    const fingerprint = (first as { fingerprint: string }).fingerprint;
+    expect(await store.setStatus(fingerprint, 'acknowledged', clock.now)).toBe(true);
+    clock.now = new Date('2026-11-22T11:00:00Z');
+    expect(await processRecord(occurrence('life-11'), deps)).toMatchObject({ kind: 'counted', alert: 'sent' });
+    expect((await store.get(fingerprint))?.status).toBe('open');
+    expect(published).toHaveLength(3);
+
+    expect(await store.setStatus(fingerprint, 'suppressed', clock.now, { suppressedUntil: new Date('2026-11-23T11:00:00Z') })).toBe(true);
+    clock.now = new Date('2026-11-22T13:00:00Z');
+    expect(await processRecord(occurrence('life-12'), deps)).toMatchObject({ kind: 'counted', alert: 'none' });
+    expect(published).toHaveLength(3);
+
+    clock.now = new Date('2026-11-23T12:00:00Z');
+    expect(await processRecord(occurrence('life-13'), deps)).toMatchObject({ kind: 'counted', alert: 'sent' });
+    expect((await store.get(fingerprint))?.status).toBe('open');
+    expect(published).toHaveLength(4);
+    expect(subjects().every((s) => s.length < 100)).toBe(true);
+  });
+
+  it('recovers the opening alert of an incident counted by a delivery that failed before claiming it', async () => {
+    const { store, published, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const failingClaim = { ...deps, store: Object.assign(Object.create(store) as DynamoIncidentStore, { claimAlert: async () => Promise.reject(new Error('DynamoDB throttled')) }) };
+    await expect(processRecord(occurrence('lost-1'), failingClaim)).rejects.toThrow(/throttled/);
+    expect(published).toHaveLength(0);
+
+    expect(await processRecord(occurrence('lost-1'), deps)).toMatchObject({ kind: 'duplicate', alert: 'sent' });
+    expect(published).toHaveLength(1);
+    expect((await store.list())[0]).toMatchObject({ count: 1 });
+  });
+
+  it('reports records that are not denials or cannot be stored without throwing', async () => {
+    const { published, metrics, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    expect(await processRecord({ ...base, eventID: 'ok', errorCode: undefined, errorMessage: undefined }, deps)).toMatchObject({ kind: 'skipped' });
+    expect(await processRecord({ eventSource: 'bedrock.amazonaws.com', errorCode: 'AccessDenied' }, deps)).toMatchObject({ kind: 'invalid' });
+    expect(published).toHaveLength(0);
+    expect(metrics.get('BadRecords')).toBe(1);
+    expect(metrics.get('RecordsSkipped')).toBe(1);
+  });
+});
