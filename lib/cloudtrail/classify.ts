@@ -1,7 +1,8 @@
 /**
  * Which CloudTrail errors are access problems. The same rules, written as EventBridge wildcard
  * patterns, are exported for the deployment's event pattern so that what the rule delivers and what
- * the decoder accepts cannot drift apart.
+ * the decoder accepts cannot drift apart. The one deliberate difference: the decoder reads an
+ * "access denied" message in any case, which EventBridge's case-sensitive wildcards cannot express.
  */
 import type { ModelAccessIssue } from '../denial/types';
 import { MODEL_ACCESS_MESSAGE_WILDCARDS, detectModelAccessIssue } from '../bedrock/model-access';
@@ -13,8 +14,17 @@ import { MODEL_ACCESS_MESSAGE_WILDCARDS, detectModelAccessIssue } from '../bedro
  */
 export const ACCESS_ERROR_CODE_WILDCARDS = ['*AccessDenied*', '*Unauthorized*', '*AuthorizationError*', '*Forbidden*'] as const;
 
-/** EventBridge `wildcard` patterns on `errorMessage` that mark an access problem whatever the code. */
+/**
+ * EventBridge `wildcard` patterns on `errorMessage` that mark an access problem whatever the code.
+ * EventBridge wildcards are case-sensitive and it has no case-insensitive wildcard, so the deployed
+ * rule only sees `Access denied*` (Bedrock's spelling) by message; S3's `Access Denied` reaches it
+ * through its `AccessDenied` code. The decoder is wider ({@link classifyAccessProblem}): records read
+ * from files and event history have not been through the rule and may carry any case or no code.
+ */
 export const ACCESS_ERROR_MESSAGE_WILDCARDS = ['*is not authorized to perform*', ...MODEL_ACCESS_MESSAGE_WILDCARDS] as const;
+
+/** `Access denied` / `Access Denied` / `ACCESS DENIED` at the start of a message: the decoder ignores case here. */
+const ACCESS_DENIED_MESSAGE_RE = /^\s{0,16}access denied/i;
 
 /**
  * Matches an EventBridge-style wildcard (`*` = any run of characters, case-sensitive). Greedy
@@ -48,7 +58,11 @@ const MATCHED_MESSAGE_LENGTH = 2048;
 
 export type AccessProblem = { kind: 'access-denied' } | { kind: 'model-access'; issue: ModelAccessIssue };
 
-/** Classifies an error; null when it is not an access problem (throttling, validation, missing key, ...). */
+/**
+ * Classifies an error; null when it is not an access problem (throttling, validation, missing key, ...).
+ * Codes match {@link ACCESS_ERROR_CODE_WILDCARDS} and messages {@link ACCESS_ERROR_MESSAGE_WILDCARDS}
+ * as EventBridge would, except that a message starting "access denied" matches in any case.
+ */
 export function classifyAccessProblem(errorCode: string | null | undefined, errorMessage: string | null | undefined): AccessProblem | null {
   const code = typeof errorCode === 'string' && errorCode.length <= 256 ? errorCode : undefined;
   const message = typeof errorMessage === 'string' ? errorMessage.slice(0, MATCHED_MESSAGE_LENGTH) : undefined;
@@ -56,7 +70,7 @@ export function classifyAccessProblem(errorCode: string | null | undefined, erro
   const issue = detectModelAccessIssue(code, message);
   if (issue) return { kind: 'model-access', issue };
   if (code && ACCESS_ERROR_CODE_WILDCARDS.some((w) => matchesWildcard(w, code))) return { kind: 'access-denied' };
-  if (message && ACCESS_ERROR_MESSAGE_WILDCARDS.some((w) => matchesWildcard(w, message))) return { kind: 'access-denied' };
+  if (message && (ACCESS_DENIED_MESSAGE_RE.test(message) || ACCESS_ERROR_MESSAGE_WILDCARDS.some((w) => matchesWildcard(w, message)))) return { kind: 'access-denied' };
   return null;
 }
 

@@ -10,10 +10,11 @@ import { marketplaceActionsIn, modelIdInOnDemandMessage } from '../bedrock/model
 import { actionForEvent, servicePrefixOf } from './action';
 import { parseArn, partitionOfArn, partitionOfRegion } from './arn';
 import { classifyAccessProblem } from './classify';
+import { readErrorFields, skipReason } from './error-fields';
 import { cap, isObject, obj, own, str } from './fields';
 import { parseDenialMessage } from './message';
 import { decodePrincipal } from './principal';
-import { regionOfResource, resourceFromRecord } from './resource';
+import { deniedResourceFromRecord, regionOfResource, resourceFromWords } from './resource';
 import { summarise } from './summary';
 
 /** The result of explaining one record: a denial, a record that is not one, or a record that cannot be read. */
@@ -72,18 +73,10 @@ function bedrockModelId(record: Record<string, unknown>, message: string | undef
 function explainObject(input: Record<string, unknown>): ExplainOutcome {
   const record = unwrap(input);
   const eventId = eventIdOf(record);
-  const errorCode = str(record, 'errorCode', 256);
-  const rawMessage = own(record, 'errorMessage');
-  const errorMessage = typeof rawMessage === 'string' && rawMessage.length > 0 ? rawMessage : undefined;
+  const errorFields = readErrorFields(record);
+  const { code: errorCode, message: errorMessage } = errorFields;
   const problem = classifyAccessProblem(errorCode, errorMessage);
-  if (!problem) {
-    const reason = errorCode
-      ? `errorCode ${cap(errorCode, 80)} is not an access problem`
-      : errorMessage
-        ? 'the record has an errorMessage but no errorCode, and the message is not an access problem'
-        : 'the call did not fail (no errorCode)';
-    return { kind: 'skipped', eventId, reason };
-  }
+  if (!problem) return { kind: 'skipped', eventId, reason: skipReason(errorFields) };
 
   const eventSource = str(record, 'eventSource', 256) ?? '';
   const eventName = str(record, 'eventName', 256) ?? '';
@@ -101,14 +94,18 @@ function explainObject(input: Record<string, unknown>): ExplainOutcome {
   const marketplaceAction = relatedActions.includes('aws-marketplace:Subscribe') ? 'aws-marketplace:Subscribe' : relatedActions[0];
   const action = parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? 'unknown';
 
+  // The message is authoritative about the resource; the record only stands in for what it omits.
   let resource: string | null;
+  let resourceText: string | undefined;
   if (parsed.resource === '*') {
     resource = null;
   } else if (parsed.resource && parseArn(parsed.resource)) {
     resource = parsed.resource;
   } else {
     const ctx = { partition, region: callRegion, accountId: principal.accountId ?? accountId };
-    resource = resourceFromRecord(record, prefix, ctx) ?? parsed.resource ?? null;
+    const worded = parsed.resourceText ? resourceFromWords(parsed.resourceText, ctx) : null;
+    resourceText = worded?.note;
+    resource = worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? parsed.resource ?? null;
   }
   const deniedRegion = regionOfResource(resource, callRegion);
 
@@ -133,7 +130,9 @@ function explainObject(input: Record<string, unknown>): ExplainOutcome {
   if (parsed.encoded) reason.encoded = true;
   if (parsed.truncated) reason.truncated = true;
 
-  const summary = summarise({ principal, action, resource, callRegion, deniedRegion, eventSource, message: parsed, reason, model }, relatedActions);
+  // The summary names a worded resource as kept in the denial (access key IDs masked).
+  const said = parsed.resourceText === undefined || parsed.resourceText === resourceText ? parsed : { ...parsed, resourceText };
+  const summary = summarise({ principal, action, resource, callRegion, deniedRegion, eventSource, message: said, reason, model }, relatedActions);
   const denial: Denial = {
     eventId: eventId ?? syntheticEventId(record, principal.arn, errorMessage),
     eventTime: str(record, 'eventTime', 64) ?? '',
@@ -151,6 +150,7 @@ function explainObject(input: Record<string, unknown>): ExplainOutcome {
     errorMessage: errorMessage ? cap(errorMessage, MAX_STORED_MESSAGE_LENGTH) : null,
   };
   if (model) denial.model = model;
+  if (resourceText) denial.resourceText = resourceText;
   denial.fingerprint = fingerprintOf(denial);
   if (relatedActions.length > 0) denial.relatedActions = relatedActions;
   const bearer = bearerTokenOf(record);

@@ -4,7 +4,7 @@
  *
  *   [You are not authorized to perform this operation. ]
  *   User: <principal> is not authorized to perform[:] <action>
- *     [on resource: <arn> | "<s3 arn>" | * | role <name> | access key <id>]
+ *     [on resource: <arn> | "<s3 arn>" | * | role <name> | user <name> | access key <id>]
  *     [because no <type> allows the <action> action
  *      | with an explicit deny [in a|an|the <type>[: <policy-arn>][ transitively through a <type>]]]
  *   [. Go to https://...#/authorization-details/<id> for complete details, or call the
@@ -55,7 +55,7 @@ export interface ParsedMessage {
   action?: string;
   /** The resource ARN (S3 quotes removed) or `*`. */
   resource?: string;
-  /** A resource named in words: `role <name>`, `access key <id>`, `the specified resource`, `this resource`. */
+  /** A resource named in words: `role <name>`, `user <name>`, `access key <id>`, `the specified resource`, `this resource`. */
   resourceText?: string;
   layer: ReasonLayer;
   explicit: boolean;
@@ -75,6 +75,8 @@ export interface ParsedMessage {
 }
 
 const NOT_AUTHORIZED_TO_PERFORM = ' is not authorized to perform';
+/** IAM names some resources in words after `on resource:`: `role <name>`, `user <name>`, `access key <id>`. */
+const WORDED_RESOURCE_LABELS = ['role ', 'user ', 'access key '] as const;
 const ENCODED_MARKER = 'encoded authorization failure message:';
 const YOU_ARE_NOT_AUTHORIZED = 'you are not authorized to perform this operation';
 const MAX_POLICY_TYPE_LENGTH = 100;
@@ -275,8 +277,8 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
       if (close < 0) return; // the quoted resource was cut
       out.resource = core.slice(i + 1, close);
       i = skipSpaces(core, close + 1);
-    } else if (lower.startsWith('role ', i) || lower.startsWith('access key ', i)) {
-      const label = lower.startsWith('role ', i) ? 'role ' : 'access key ';
+    } else if (WORDED_RESOURCE_LABELS.some((l) => lower.startsWith(l, i))) {
+      const label = WORDED_RESOURCE_LABELS.find((l) => lower.startsWith(l, i)) as string;
       const tok = readToken(core, i + label.length, truncated);
       if (!tok.complete) return;
       out.resourceText = `${label}${stripTrailingDots(tok.text)}`;

@@ -73,10 +73,22 @@ function managedByForRole(roleArn: string | undefined, roleName: string | undefi
   return 'iam';
 }
 
+/**
+ * Who manages a principal that has a role, given what its identity type already decided: the type
+ * wins (a SAML or web-identity session stays `federated` and an Identity Center user `sso` whatever
+ * role it names), except that an Identity Center reserved role makes a federated session `sso`, since
+ * Identity Center federates into those roles and only their permission set can change them.
+ */
+function managedByWithRole(byType: ManagedBy, byRole: ManagedBy): ManagedBy {
+  if (byType === 'unknown') return byRole;
+  if (byType === 'federated' && byRole === 'sso') return 'sso';
+  return byType;
+}
+
 function withRole(p: Principal, roleName: string | undefined, roleArn: string | undefined): void {
   if (roleName) p.roleName = roleName;
   if (roleArn) p.roleArn = roleArn;
-  p.managedBy = managedByForRole(roleArn, roleName);
+  p.managedBy = managedByWithRole(p.managedBy, managedByForRole(roleArn, roleName));
   const set = roleName ? permissionSetNameOf(roleName) : undefined;
   if (p.managedBy === 'sso' && set) p.permissionSetName = set;
 }
@@ -144,7 +156,8 @@ export function decodePrincipal(userIdentity: unknown, messagePrincipal?: string
       }
       if (webIdProvider) {
         p.identityProvider = webIdProvider;
-        if (p.managedBy === 'iam') p.managedBy = 'federated';
+        // Before or without the issuer, a web-identity session is federated (an issuer-less record gets its role from the ARN later).
+        if (p.managedBy === 'iam' || p.managedBy === 'unknown') p.managedBy = 'federated';
       }
       break;
     }

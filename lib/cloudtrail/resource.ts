@@ -1,11 +1,18 @@
 /**
- * The denied resource when the message does not name it: from `resources[]`, else from
- * `requestParameters` (S3 bucket/key, Bedrock modelId, role ARNs, Lambda functions, ...).
+ * The denied resource when the message does not name it by ARN: from `resources[]`, else from
+ * `requestParameters` (S3 bucket/key, Bedrock modelId, role ARNs, Lambda functions, ...), else from
+ * the words of the message (`role <name>`, `user <name>`).
  * ARNs are built in the caller's partition; only well-known parameter names are read.
+ *
+ * A record describes the call that was made, not necessarily the authorization that failed: an EC2
+ * RunInstances call can be denied `iam:PassRole`, an S3 GetObject call `kms:Decrypt`. So the record's
+ * resources only stand for the denied one when they belong to the denied action's service.
  */
 import { modelArnFor } from '../bedrock/model-id';
+import { actionPrefixOf, actsOnNoResource } from './action';
 import { parseArn } from './arn';
 import { isObject, obj, own, str } from './fields';
+import { maskAccessKeyId } from './principal';
 
 export interface ResourceContext {
   partition: string;
@@ -21,13 +28,16 @@ function isArn(v: unknown): v is string {
   return typeof v === 'string' && v.length <= MAX_PARAM_LENGTH && parseArn(v) !== null;
 }
 
-/** The first ARN in CloudTrail's `resources[]` (`[{ARN, accountId, type}]`). */
-function fromResourcesArray(resources: unknown): string | null {
+type ArnFilter = (arn: string) => boolean;
+const anyArn: ArnFilter = () => true;
+
+/** The first ARN in CloudTrail's `resources[]` (`[{ARN, accountId, type}]`) that passes the filter. */
+function fromResourcesArray(resources: unknown, accept: ArnFilter = anyArn): string | null {
   if (!Array.isArray(resources)) return null;
   const n = Math.min(resources.length, MAX_SCANNED_PARAMS);
   for (let i = 0; i < n; i++) {
     const arn = own(resources[i], 'ARN') ?? own(resources[i], 'arn');
-    if (isArn(arn)) return arn;
+    if (isArn(arn) && accept(arn)) return arn;
   }
   return null;
 }
@@ -112,14 +122,15 @@ function fromRequestParameters(prefix: string, params: unknown, ctx: ResourceCon
   }
 }
 
-/** Any top-level request parameter whose name ends in `Arn`/`ARN` and holds an ARN. */
-function genericArnParameter(params: unknown): string | null {
+/** The first top-level request parameter whose name ends in `Arn`/`ARN` and holds an ARN that passes the filter. */
+function genericArnParameter(params: unknown, accept: ArnFilter = anyArn): string | null {
   if (!isObject(params)) return null;
   let seen = 0;
   for (const key in params) {
     if (!Object.prototype.hasOwnProperty.call(params, key)) continue;
     if (++seen > MAX_SCANNED_PARAMS) break;
-    if (/(?:Arn|ARN)$/.test(key) && isArn(params[key])) return params[key] as string;
+    const value = params[key];
+    if (/(?:Arn|ARN)$/.test(key) && isArn(value) && accept(value)) return value;
   }
   return null;
 }
@@ -142,6 +153,71 @@ export function resourceFromRecord(record: unknown, servicePrefix: string | null
     if (fromArray) return fromArray;
   }
   return genericArnParameter(params);
+}
+
+/**
+ * ARN services an action prefix acts on besides its own: STS role actions (`sts:AssumeRole`,
+ * `sts:TagSession`, ...) authorize against IAM role ARNs.
+ */
+const EXTRA_ARN_SERVICES: Readonly<Record<string, readonly string[]>> = { sts: ['iam'] };
+
+/** True when the ARN belongs to the service whose actions carry `actionPrefix`. */
+export function arnFitsActionPrefix(arnText: string, actionPrefix: string): boolean {
+  const service = parseArn(arnText)?.service.toLowerCase();
+  if (!service) return false;
+  if (service === actionPrefix) return true;
+  const extra = Object.prototype.hasOwnProperty.call(EXTRA_ARN_SERVICES, actionPrefix) ? EXTRA_ARN_SERVICES[actionPrefix] : undefined;
+  return extra?.includes(service) ?? false;
+}
+
+/**
+ * The denied resource as far as the record can tell, for the action that was denied:
+ * - null for actions that act on no resource type (`bedrock:CallWithBearerToken`), whatever the call named;
+ * - everything {@link resourceFromRecord} finds when the action belongs to the record's own service
+ *   (or the action is unknown, so nothing can disagree);
+ * - otherwise only an ARN of the action's own service found in the record (`resources[]`, the record
+ *   service's parameters, any `...Arn` parameter), else null: the caller then knows the action but not
+ *   the resource, and the proposal builds one from the action's ARN format.
+ */
+export function deniedResourceFromRecord(record: unknown, recordPrefix: string | null, action: string, ctx: ResourceContext): string | null {
+  if (actsOnNoResource(action)) return null;
+  const actionPrefix = actionPrefixOf(action);
+  if (actionPrefix === null || actionPrefix === recordPrefix) return resourceFromRecord(record, recordPrefix, ctx);
+  const fits: ArnFilter = (arn) => arnFitsActionPrefix(arn, actionPrefix);
+  const fromArray = fromResourcesArray(own(record, 'resources'), fits);
+  if (fromArray) return fromArray;
+  const params = obj(record, 'requestParameters');
+  const specific = recordPrefix ? fromRequestParameters(recordPrefix, params, ctx) : null;
+  if (specific && fits(specific)) return specific;
+  return genericArnParameter(params, fits);
+}
+
+/** IAM role and user names (paths allowed), as AWS writes them in `on resource: role <name>` / `user <name>`. */
+const IAM_NAME_RE = /^[\w+=,.@-](?:[\w+=,.@/-]{0,510}[\w+=,.@-])?$/;
+
+/** What a message names in words, read: an IAM ARN when the words name a role or user, else a note to keep. */
+export interface WordedResource {
+  arn: string | null;
+  /** The words to keep when no ARN could be made (access key IDs masked). */
+  note?: string;
+}
+
+/**
+ * Reads a resource the message names in words (`role Foo`, `user bob`, `access key AKIA...`, `the
+ * specified resource`). Roles and users become IAM ARNs in the caller's partition and account (IAM
+ * names are account-local and a principal can only pass or manage its own account's roles and
+ * users); access key IDs have no ARN and are kept masked, like the principal's key.
+ */
+export function resourceFromWords(words: string, ctx: Pick<ResourceContext, 'partition' | 'accountId'>): WordedResource {
+  const m = /^(role|user|access key) (\S+)$/.exec(words);
+  if (!m) return { arn: null, note: words };
+  const kind = m[1] as 'role' | 'user' | 'access key';
+  const name = m[2] as string;
+  if (kind === 'access key') return { arn: null, note: `access key ${maskAccessKeyId(name)}` };
+  if (ctx.accountId && /^\d{12}$/.test(ctx.accountId) && IAM_NAME_RE.test(name)) {
+    return { arn: `arn:${ctx.partition}:iam::${ctx.accountId}:${kind}/${name}` };
+  }
+  return { arn: null, note: words };
 }
 
 /**

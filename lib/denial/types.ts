@@ -204,11 +204,20 @@ export interface Denial {
   callRegion: string;
   deniedRegion: string;
   resource: string | null;
+  /**
+   * The resource as the message words it when no ARN could be made from those words: an access key
+   * (`access key AKIA…MPLE`, masked), `the specified resource`, or `role <name>` when the account is
+   * unknown. For notes and sentences; `resource` stays an ARN or null.
+   */
+  resourceText?: string;
   reason: Reason;
   model?: ModelInfo;
   fingerprint: string;
   proposal?: Proposal;
-  /** Raw error code and message as recorded (the message may be truncated by CloudTrail). */
+  /**
+   * Raw error code and message as recorded (the message may be truncated by CloudTrail). A code
+   * recorded as a number (`403`) is given as its text (`"403"`); no code is `""`.
+   */
   errorCode: string;
   errorMessage: string | null;
   /** True when the call was authenticated with an Amazon Bedrock API key (bearer token). */

@@ -17,3 +17,8 @@ export function parseCloudTrailEvent(event: unknown): ParsedEvent {
   const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : undefined);
   return { kind: 'record', record: detail, eventId: text(detail.eventID), eventName: text(detail.eventName) };
 }
+
+/** The EventBridge Scheduler/rule tick that runs the sweep of held-back alerts. */
+export function isScheduledEvent(event: unknown): boolean {
+  return isObject(event) && event['detail-type'] === 'Scheduled Event' && event.source === 'aws.events';
+}

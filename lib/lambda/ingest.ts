@@ -6,7 +6,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../pipeline/process';
 import { EventInFlightError } from '../incidents/errors';
-import { parseCloudTrailEvent } from './event';
+import { isScheduledEvent, parseCloudTrailEvent } from './event';
+import { sweepDeferredAlerts } from '../pipeline/sweep';
 
 export type CloudTrailEvent = EventBridgeEvent<string, unknown>;
 
@@ -18,7 +19,7 @@ export interface IngestDependencies {
 }
 
 export interface IngestResult {
-  outcome: PipelineOutcome['kind'];
+  outcome: PipelineOutcome['kind'] | 'sweep';
   fingerprint?: string;
   alert?: string;
 }
@@ -33,6 +34,11 @@ export function createIngestHandler(deps: IngestDependencies) {
   const count = (metric: PipelineMetric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value);
 
   const ingest = async (event: unknown, context: Context): Promise<IngestResult> => {
+    if (isScheduledEvent(event)) {
+      const swept = await sweepDeferredAlerts({ ...deps.pipeline, count });
+      logger.info('Swept held-back alerts', { checked: swept.checked, sent: swept.sent });
+      return { outcome: 'sweep', alert: swept.sent > 0 ? 'sent' : 'none' };
+    }
     const parsed = parseCloudTrailEvent(event);
     if (parsed.kind === 'invalid') {
       logger.warn('Bad event: not an EventBridge CloudTrail event', { reason: parsed.reason });

@@ -30,6 +30,9 @@ export interface PipelineDeps extends AnalyzeDeps {
 
 export type AlertOutcome = 'sent' | 'resent' | 'deferred' | 'none';
 
+/** What claiming and publishing an alert needs: the pipeline's dependencies without the analysis. */
+export type AlertDeps = Pick<PipelineDeps, 'store' | 'notifier' | 'alertPolicy' | 'topicArn' | 'ackCommand' | 'showCommand' | 'count'>;
+
 export type PipelineOutcome =
   | { kind: 'skipped'; eventId: string | null; reason: string }
   | { kind: 'invalid'; eventId: string | null; message: string }
@@ -116,7 +119,8 @@ async function alertForRedelivery(incident: Incident, eventId: string, now: Date
   return claimAndPublish(incident, 'opened', eventId, now, deps);
 }
 
-async function resendPending(incident: Incident, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
+/** Re-sends a claimed alert that was never published, when its claimer retries or the claim went stale. */
+export async function resendPending(incident: Incident, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
   const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
   if (decision.kind === 'none') return 'none';
   if (decision.kind === 'wait') throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
@@ -127,7 +131,7 @@ async function resendPending(incident: Incident, eventId: string, now: Date, dep
 }
 
 /** Claims the alert (at most one per window, none while one is pending) and sends it, or defers it. */
-async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
+export async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
   const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
   if (await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy))) {
     await publish(incident, claim, now, deps);
@@ -139,7 +143,7 @@ async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventI
   return 'deferred';
 }
 
-async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: PipelineDeps): Promise<void> {
+async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: AlertDeps): Promise<void> {
   const message = renderAlert({ incident, trigger: claim.trigger, topicArn: deps.topicArn, ackCommand: deps.ackCommand, showCommand: deps.showCommand });
   await deps.notifier.publish(message);
   await deps.store.completeAlert(incident.fingerprint, claim.eventId, now, incident.count);

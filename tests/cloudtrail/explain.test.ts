@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { servicePrefixOf } from '../../lib/cloudtrail/action';
 import { explainRecord, type ExplainOutcome } from '../../lib/cloudtrail/explain';
+import { arnFitsActionPrefix } from '../../lib/cloudtrail/resource';
 import type { Denial } from '../../lib/denial/types';
 
 const EXAMPLES = join(__dirname, '../../examples/records');
@@ -300,6 +302,140 @@ describe('explainRecord variants', () => {
   });
 });
 
+const PASS_ROLE_ON_ROLE_FOO = `User: ${STS('s')} is not authorized to perform: iam:PassRole on resource: role Foo because no identity-based policy allows the iam:PassRole action`;
+const EC2_RUN = { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', awsRegion: 'us-east-1', errorCode: 'Client.UnauthorizedOperation', requestParameters: { instanceType: 't3.micro' }, resources: [{ ARN: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` }] };
+const BEDROCK_CALL = { eventSource: 'bedrock.amazonaws.com', eventName: 'InvokeModel', awsRegion: 'us-east-1', errorCode: 'AccessDeniedException', additionalEventData: { callWithBearerToken: true } };
+const bearerDenied = (tail: string) => `User: ${STS('s')} is not authorized to perform: bedrock:CallWithBearerToken${tail} because no identity-based policy allows the bedrock:CallWithBearerToken action`;
+
+const resourceCases: Case[] = [
+  {
+    name: 'EC2 RunInstances denied iam:PassRole on "role Foo": the role ARN, not the instance',
+    record: record({ ...EC2_RUN, errorMessage: PASS_ROLE_ON_ROLE_FOO }),
+    expected: { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/Foo`, deniedRegion: 'us-east-1', reason: { summary: expect.stringContaining(`arn:aws:iam::${ACCOUNT}:role/Foo`) } },
+  },
+  {
+    name: '"role Foo" is built in the caller\'s partition',
+    record: record({
+      ...EC2_RUN,
+      awsRegion: 'us-gov-west-1',
+      userIdentity: { type: 'IAMUser', arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/ops`, accountId: ACCOUNT, userName: 'ops' },
+      errorMessage: `User: arn:aws-us-gov:iam::${ACCOUNT}:user/ops is not authorized to perform: iam:PassRole on resource: role Foo`,
+    }),
+    expected: { resource: `arn:aws-us-gov:iam::${ACCOUNT}:role/Foo` },
+  },
+  {
+    name: '"user bob" becomes the IAM user ARN',
+    record: record({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'CreateAccessKey',
+      requestParameters: { userName: 'bob' },
+      errorMessage: `User: ${STS('s')} is not authorized to perform: iam:CreateAccessKey on resource: user bob because no identity-based policy allows the iam:CreateAccessKey action`,
+    }),
+    expected: { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${ACCOUNT}:user/bob`, reason: { layer: 'identity' } },
+  },
+  {
+    name: '"role Foo" with no account anywhere: no ARN, the words are kept',
+    record: record({ ...EC2_RUN, userIdentity: undefined, recipientAccountId: undefined, errorMessage: `User: anonymous is not authorized to perform: iam:PassRole on resource: role Foo` }),
+    expected: { resource: null, resourceText: 'role Foo' },
+  },
+  {
+    name: '"access key <id>": the record\'s user is the resource, the masked key is kept as words',
+    record: record({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'DeleteAccessKey',
+      requestParameters: { userName: 'bob', accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+      errorMessage: `User: ${STS('s')} is not authorized to perform: iam:DeleteAccessKey on resource: access key AKIAIOSFODNN7EXAMPLE`,
+    }),
+    expected: { resource: `arn:aws:iam::${ACCOUNT}:user/bob`, resourceText: 'access key AKIA…MPLE' },
+  },
+  {
+    name: 'S3 GetObject denied kms:Decrypt (no on-resource clause): not the object',
+    record: record({ errorMessage: `User: ${STS('s')} is not authorized to perform: kms:Decrypt because no identity-based policy allows the kms:Decrypt action`, requestParameters: { bucketName: 'b', key: 'k' } }),
+    expected: { action: 'kms:Decrypt', resource: null, deniedRegion: 'eu-west-1', reason: { layer: 'identity', summary: expect.not.stringContaining('arn:aws:s3') } },
+  },
+  {
+    name: 'S3 GetObject denied kms:Decrypt with the key in resources[]: the key',
+    record: record({
+      errorMessage: `User: ${STS('s')} is not authorized to perform: kms:Decrypt because no identity-based policy allows the kms:Decrypt action`,
+      resources: [{ ARN: 'arn:aws:s3:::b/k' }, { ARN: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` }],
+    }),
+    expected: { resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
+  },
+  {
+    name: 'bedrock:CallWithBearerToken without "on resource: *": no resource, the model is still described',
+    record: record({ ...BEDROCK_CALL, errorMessage: bearerDenied(''), requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }),
+    expected: { action: 'bedrock:CallWithBearerToken', resource: null, deniedRegion: 'us-east-1', bearerToken: true, model: { modelId: 'amazon.nova-lite-v1:0', provider: 'amazon', resourceType: 'foundation-model' } },
+  },
+  {
+    name: 'bedrock:CallWithBearerToken on a profile call: no resource, the profile is still described',
+    record: record({ ...BEDROCK_CALL, eventName: 'Converse', errorMessage: bearerDenied(''), requestParameters: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } }),
+    expected: { resource: null, model: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inferenceProfile: { scope: 'us' } } },
+  },
+  {
+    name: 'bedrock:CallWithBearerToken with "on resource: *" (as example 6)',
+    record: record({ ...BEDROCK_CALL, errorMessage: bearerDenied(' on resource: *'), requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }),
+    expected: { resource: null, model: { modelId: 'amazon.nova-lite-v1:0' } },
+  },
+  {
+    name: 'AWS Marketplace model-access denial: the model is described but is not the Subscribe resource',
+    record: record({
+      ...BEDROCK_CALL,
+      errorMessage: 'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
+      requestParameters: { modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0' },
+    }),
+    expected: { action: 'aws-marketplace:Subscribe', resource: null, model: { foundationModelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0' } },
+  },
+  {
+    name: 'same service, no message resource: still derived from the record',
+    record: record({ errorMessage: `User: ${STS('s')} is not authorized to perform: s3:GetObject because no identity-based policy allows the s3:GetObject action` }),
+    expected: { resource: 'arn:aws:s3:::data-bucket/reports/2026.csv' },
+  },
+];
+
+describe('the denied resource belongs to the denied action', () => {
+  it.each(resourceCases)('$name', ({ record: r, expected }) => {
+    expect(denialOf(explainRecord(r))).toMatchObject(expected);
+  });
+
+  it('a resource never comes from another service than the denied action\'s (unless the message names it)', () => {
+    const sources = ['s3.amazonaws.com', 'ec2.amazonaws.com', 'lambda.amazonaws.com', 'bedrock.amazonaws.com', 'kms.amazonaws.com', 'iam.amazonaws.com'];
+    const actions = ['iam:PassRole', 'kms:Decrypt', 's3:GetObject', 'bedrock:InvokeModel', 'bedrock:CallWithBearerToken', 'ec2:RunInstances', 'lambda:InvokeFunction'];
+    const arns = ['arn:aws:s3:::b/k', `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`, `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, `arn:aws:iam::${ACCOUNT}:role/r`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`];
+    const params = [{ bucketName: 'b', key: 'k' }, { modelId: 'amazon.nova-lite-v1:0' }, { functionName: 'f', roleArn: `arn:aws:iam::${ACCOUNT}:role/r` }, { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }, { roleName: 'r' }];
+    fc.assert(
+      fc.property(fc.constantFrom(...sources), fc.constantFrom(...actions), fc.subarray(arns), fc.constantFrom(...params), (source, action, listed, requestParameters) => {
+        const d = denialOf(
+          explainRecord(
+            record({
+              eventSource: source,
+              errorMessage: `User: ${STS('s')} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+              resources: listed.map((ARN) => ({ ARN })),
+              requestParameters,
+            }),
+          ),
+        );
+        const actionPrefix = action.split(':')[0] as string;
+        if (action === 'bedrock:CallWithBearerToken') expect(d.resource).toBeNull();
+        else if (d.resource !== null && actionPrefix !== servicePrefixOf(source)) expect(arnFitsActionPrefix(d.resource, actionPrefix)).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe('"Access Denied" in any case, and codes recorded as numbers', () => {
+  it.each([
+    ['errorCode 403 (a number) with "Access Denied"', { errorCode: 403, errorMessage: 'Access Denied' }, '403'],
+    ['no errorCode, "Access Denied"', { errorCode: undefined, errorMessage: 'Access Denied' }, ''],
+    ['no errorCode, "ACCESS DENIED"', { errorCode: undefined, errorMessage: 'ACCESS DENIED' }, ''],
+    ['errorCode 403 (a string) with "access denied"', { errorCode: '403', errorMessage: 'access denied' }, '403'],
+    ['errorCode AccessDenied with "Access Denied" (unchanged)', { errorCode: 'AccessDenied', errorMessage: 'Access Denied' }, 'AccessDenied'],
+  ])('%s is a denial', (_name, fields, errorCode) => {
+    const d = denialOf(explainRecord(record({ eventName: 'GetObject', ...fields })));
+    expect(d).toMatchObject({ errorCode, action: 's3:GetObject', resource: 'arn:aws:s3:::data-bucket/reports/2026.csv', reason: { layer: 'unknown', explicit: false } });
+  });
+});
+
 describe('records that are not denials', () => {
   it.each([
     ['a successful call', record({ errorCode: undefined, errorMessage: undefined }), /did not fail/],
@@ -309,6 +445,18 @@ describe('records that are not denials', () => {
   ])('%s is skipped with a reason', (_name, r, reason) => {
     const out = explainRecord(r);
     expect(out).toEqual({ kind: 'skipped', eventId: 'evt-sess-1', reason: expect.stringMatching(reason) });
+  });
+
+  it.each([
+    ['a numeric code', record({ errorCode: 404, errorMessage: 'Not Found' }), 'errorCode 404 (recorded as a number, read as "404") is not an access problem, and its errorMessage is not an access problem either'],
+    ['a code and no message', record({ errorCode: 'NoSuchBucket', errorMessage: undefined }), 'errorCode NoSuchBucket is not an access problem, and it has no errorMessage'],
+    ['an object code', record({ errorCode: { code: 'AccessDenied' }, errorMessage: 'Not Found' }), 'the errorCode is an object and cannot be read, and its errorMessage is not an access problem either'],
+    ['an overlong code', record({ errorCode: 'E'.repeat(300), errorMessage: undefined }), 'the errorCode is longer than 256 characters and cannot be read, and it has no errorMessage'],
+    ['a message and no code', record({ errorCode: undefined, errorMessage: 'Failed authentication' }), 'the record has no errorCode and its errorMessage is not an access problem'],
+    ['a numeric message and no code', record({ errorCode: undefined, errorMessage: 42 }), 'the record has no errorCode and its errorMessage is a number, not text'],
+    ['a null code and an empty message', record({ errorCode: null, errorMessage: '' }), 'the call did not fail (no errorCode or errorMessage)'],
+  ])('%s is skipped with an accurate reason', (_name, r, reason) => {
+    expect(explainRecord(r)).toEqual({ kind: 'skipped', eventId: 'evt-sess-1', reason });
   });
 
   it.each([[null], [42], ['text'], [[1, 2]], [undefined]])('%p is an error, not an exception', (value) => {

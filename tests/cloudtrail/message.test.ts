@@ -116,6 +116,11 @@ const cases: Case[] = [
     expected: { action: 'iam:PassRole', resource: undefined, resourceText: 'role MyRole' },
   },
   {
+    name: 'resource named as user <name>',
+    message: `User: ${USER} is not authorized to perform: iam:CreateAccessKey on resource: user bob because no identity-based policy allows the iam:CreateAccessKey action`,
+    expected: { action: 'iam:CreateAccessKey', resource: undefined, resourceText: 'user bob', layer: 'identity', reasonText: undefined },
+  },
+  {
     name: 'perform without colon, access key resource',
     message: `User: ${USER} is not authorized to perform iam:DeleteAccessKey on resource: access key AKIAIOSFODNN7EXAMPLE`,
     expected: { action: 'iam:DeleteAccessKey', resourceText: 'access key AKIAIOSFODNN7EXAMPLE' },

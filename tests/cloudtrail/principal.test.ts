@@ -127,6 +127,36 @@ const cases: Case[] = [
   { name: 'wrong field types', userIdentity: { type: 42, arn: ['x'], sessionContext: 'nope', accessKeyId: 7 }, expected: { type: 'Unknown', arn: null, accessKeyId: undefined } },
 ];
 
+const SAML = { type: 'SAMLUser', principalId: 'SAMLPRINCIPAL', userName: 'dave@example.com', identityProvider: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` };
+const WEB = { type: 'WebIdentityUser', principalId: 'accounts.google.com:123', userName: '123', identityProvider: 'accounts.google.com' };
+const IDC = { type: 'IdentityCenterUser', accountId: ACCOUNT, onBehalfOf: { userId: '9067-abcd', identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890` } };
+const ASSUMED = (role: string) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/session-1`;
+const SSO_ROLE = 'AWSReservedSSO_Dev_0123456789abcdef';
+
+/** The identity type decides who manages a principal, even when an ARN names the role it assumed. */
+const typeDecides: Case[] = [
+  { name: 'SAMLUser, message names an assumed role', userIdentity: SAML, messagePrincipal: ASSUMED('SamlAdmin'), expected: { managedBy: 'federated', roleName: 'SamlAdmin', identityProvider: SAML.identityProvider } },
+  { name: 'SAMLUser, its own arn names an assumed role', userIdentity: { ...SAML, arn: ASSUMED('SamlAdmin') }, expected: { managedBy: 'federated', roleName: 'SamlAdmin' } },
+  { name: 'WebIdentityUser, message names an assumed role', userIdentity: WEB, messagePrincipal: ASSUMED('github-deploy'), expected: { managedBy: 'federated', roleName: 'github-deploy', identityProvider: 'accounts.google.com' } },
+  { name: 'WebIdentityUser, its own arn names an assumed role', userIdentity: { ...WEB, arn: ASSUMED('github-deploy') }, expected: { managedBy: 'federated', roleName: 'github-deploy' } },
+  { name: 'IdentityCenterUser, message names an assumed role', userIdentity: IDC, messagePrincipal: ASSUMED('app-role'), expected: { managedBy: 'sso', roleName: 'app-role', identityCenterUserId: '9067-abcd' } },
+  { name: 'IdentityCenterUser, message names a reserved SSO role', userIdentity: IDC, messagePrincipal: ASSUMED(SSO_ROLE), expected: { managedBy: 'sso', permissionSetName: 'Dev' } },
+  { name: 'SAMLUser into a reserved SSO role: Identity Center federates there, the permission set is the fix', userIdentity: SAML, messagePrincipal: ASSUMED(SSO_ROLE), expected: { managedBy: 'sso', permissionSetName: 'Dev' } },
+  {
+    name: 'AssumedRole with web identity data but no session issuer',
+    userIdentity: { type: 'AssumedRole', arn: ASSUMED('github-deploy'), accountId: ACCOUNT, sessionContext: { webIdFederationData: { federatedProvider: 'token.actions.githubusercontent.com' } } },
+    expected: { managedBy: 'federated', roleName: 'github-deploy', identityProvider: 'token.actions.githubusercontent.com' },
+  },
+  { name: 'AWSAccount caller: the role still decides', userIdentity: { type: 'AWSAccount', accountId: '444455556666' }, messagePrincipal: `arn:aws:sts::444455556666:assumed-role/${SSO_ROLE}/s`, expected: { managedBy: 'sso', permissionSetName: 'Dev' } },
+];
+
+describe('decodePrincipal: the identity type decides managedBy', () => {
+  it.each(typeDecides)('$name', ({ userIdentity, messagePrincipal, expected }) => {
+    const p = decodePrincipal(userIdentity, messagePrincipal);
+    for (const [key, value] of Object.entries(expected)) expect([key, p[key as keyof Principal]]).toEqual([key, value]);
+  });
+});
+
 describe('decodePrincipal', () => {
   it.each(cases)('$name', ({ userIdentity, messagePrincipal, expected }) => {
     const p = decodePrincipal(userIdentity, messagePrincipal);

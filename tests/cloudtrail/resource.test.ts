@@ -1,4 +1,4 @@
-import { regionOfResource, resourceFromRecord } from '../../lib/cloudtrail/resource';
+import { arnFitsActionPrefix, deniedResourceFromRecord, regionOfResource, resourceFromRecord, resourceFromWords } from '../../lib/cloudtrail/resource';
 
 const ctx = { partition: 'aws', region: 'us-east-1', accountId: '111122223333' };
 
@@ -33,4 +33,47 @@ describe('regionOfResource', () => {
     ['arn:aws:iam::1:role/x', 'us-west-2', 'us-west-2'],
     [null, 'ap-south-1', 'ap-south-1'],
   ])('%s called in %s → %s', (resource, call, denied) => expect(regionOfResource(resource, call)).toBe(denied));
+});
+
+describe('deniedResourceFromRecord: the record stands for the denied resource only in the action\'s service', () => {
+  const EC2_INSTANCE = 'arn:aws:ec2:us-east-1:111122223333:instance/*';
+  const KMS_KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  it.each([
+    ['same service: S3 GetObject denied s3:GetObject', 's3', 's3:GetObject', { requestParameters: { bucketName: 'b', key: 'k' } }, 'arn:aws:s3:::b/k'],
+    ['same service after the host mapping (bedrock-runtime → bedrock)', 'bedrock', 'bedrock:InvokeModel', { requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }, 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0'],
+    ['EC2 RunInstances denied iam:PassRole: the instance is not the role', 'ec2', 'iam:PassRole', { resources: [{ ARN: EC2_INSTANCE }] }, null],
+    ['S3 GetObject denied kms:Decrypt: the object is not the key', 's3', 'kms:Decrypt', { requestParameters: { bucketName: 'b', key: 'k' } }, null],
+    ['S3 GetObject denied kms:Decrypt, resources[] lists the key', 's3', 'kms:Decrypt', { requestParameters: { bucketName: 'b', key: 'k' }, resources: [{ ARN: 'arn:aws:s3:::b/k' }, { ARN: KMS_KEY }] }, KMS_KEY],
+    ['another service, an ...Arn parameter of the action\'s service', 'lambda', 'iam:PassRole', { requestParameters: { functionName: 'f', role: 'x', roleArn: 'arn:aws:iam::111122223333:role/fn-role' } }, 'arn:aws:iam::111122223333:role/fn-role'],
+    ['another service, an ...Arn parameter of a third service', 'lambda', 'iam:PassRole', { requestParameters: { kmsKeyArn: KMS_KEY } }, null],
+    ['STS actions take IAM role ARNs', 'cloudformation', 'sts:AssumeRole', { resources: [{ ARN: 'arn:aws:iam::444455556666:role/Target' }] }, 'arn:aws:iam::444455556666:role/Target'],
+    ['unknown record service: only ARNs of the action\'s service', null, 'kms:Decrypt', { resources: [{ ARN: EC2_INSTANCE }, { ARN: KMS_KEY }] }, KMS_KEY],
+    ['unknown action: the record is all there is', 's3', 'unknown', { requestParameters: { bucketName: 'b' } }, 'arn:aws:s3:::b'],
+    ['bedrock:CallWithBearerToken acts on no resource, whatever modelId says', 'bedrock', 'bedrock:CallWithBearerToken', { requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }, null],
+    ['bedrock-mantle:CallWithBearerToken likewise', 'bedrock-mantle', 'bedrock-mantle:CallWithBearerToken', { requestParameters: { targetArn: 'arn:aws:bedrock-mantle:us-east-1:111122223333:project/p' } }, null],
+  ])('%s', (_name, recordPrefix, action, record, expected) => expect(deniedResourceFromRecord(record, recordPrefix, action, ctx)).toBe(expected));
+});
+
+describe('arnFitsActionPrefix', () => {
+  it.each([
+    ['arn:aws:kms:us-east-1:1:key/k', 'kms', true],
+    ['arn:aws:s3:::b/k', 'kms', false],
+    ['arn:aws:iam::1:role/r', 'sts', true],
+    ['arn:aws:iam::1:role/r', 'iam', true],
+    ['arn:aws:sts::1:assumed-role/r/s', 'iam', false],
+    ['not an arn', 'kms', false],
+  ])('%s fits %s: %s', (arn, prefix, fits) => expect(arnFitsActionPrefix(arn, prefix)).toBe(fits));
+});
+
+describe('resourceFromWords', () => {
+  it.each([
+    ['role Foo', ctx, { arn: 'arn:aws:iam::111122223333:role/Foo' }],
+    ['role service-role/Foo', ctx, { arn: 'arn:aws:iam::111122223333:role/service-role/Foo' }],
+    ['user bob@example.com', ctx, { arn: 'arn:aws:iam::111122223333:user/bob@example.com' }],
+    ['role Foo', { ...ctx, partition: 'aws-us-gov' }, { arn: 'arn:aws-us-gov:iam::111122223333:role/Foo' }],
+    ['role Foo', { ...ctx, accountId: null }, { arn: null, note: 'role Foo' }],
+    ['role /Foo', ctx, { arn: null, note: 'role /Foo' }],
+    ['access key AKIAIOSFODNN7EXAMPLE', ctx, { arn: null, note: 'access key AKIA…MPLE' }],
+    ['the specified resource', ctx, { arn: null, note: 'the specified resource' }],
+  ])('%s', (words, context, expected) => expect(resourceFromWords(words, context)).toEqual(expected));
 });

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { explainRecord } from '../../lib/cloudtrail/explain';
 import { fingerprintOf, resourceClass } from '../../lib/denial/fingerprint';
 import type { Denial } from '../../lib/denial/types';
@@ -75,4 +77,35 @@ describe('resourceClass', () => {
     ['arn:aws:iam::1:role/x', 'arn:aws:iam::1:role/x'],
     [null, '*'],
   ])('%s → %s', (resource, cls) => expect(resourceClass(resource)).toBe(cls));
+});
+
+describe('fingerprints of the shipped examples', () => {
+  const dir = join(__dirname, '../../examples/records');
+  const load = (prefix: string): Record<string, unknown> => {
+    const file = readdirSync(dir).find((f) => f.startsWith(prefix));
+    if (!file) throw new Error(`no example ${prefix}`);
+    return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+  };
+  const fingerprint = (record: unknown): string => {
+    const out = explainRecord(record);
+    if (out.kind !== 'denial') throw new Error('expected a denial');
+    return out.denial.fingerprint;
+  };
+
+  // Stored incidents are keyed by these: a decoder change that moves them splits every open incident.
+  it.each([
+    ['01', '7cd59591ec6fbc67'],
+    ['02', '6443d3e3589091f6'],
+    ['03', '39332a08e49b2e47'],
+    ['04', 'a0ae813ebda1b0fe'],
+    ['05', '4bd20840bea3d510'],
+    ['06', '95a7295c6c3fc7ef'],
+  ])('example %s keeps fingerprint %s', (prefix, expected) => expect(fingerprint(load(prefix))).toBe(expected));
+
+  it('a CallWithBearerToken denial is one problem whether or not the message says "on resource: *"', () => {
+    const record = load('06');
+    const message = String(record.errorMessage);
+    expect(message).toContain(' on resource: *');
+    expect(fingerprint({ ...record, errorMessage: message.replace(' on resource: *', '') })).toBe(fingerprint(record));
+  });
 });

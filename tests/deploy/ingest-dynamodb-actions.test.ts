@@ -4,6 +4,7 @@ import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
 import type { AlertMessage, Notifier } from '../../lib/alerts/types';
 import { processRecord } from '../../lib/pipeline/process';
+import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
 import { loadTemplateFile } from '../../deploy/cfn-template';
 
 const root = join(__dirname, '..', '..');
@@ -12,7 +13,7 @@ const records = readdirSync(join(root, 'examples', 'records'))
   .sort()
   .map((f) => JSON.parse(readFileSync(join(root, 'examples', 'records', f), 'utf8')) as Record<string, unknown>);
 
-/** The DynamoDB actions granted to the ingest role in serverless.yml. */
+/** The DynamoDB actions granted to the ingest role in serverless.yml (resources are checked in serverless-template.test.ts). */
 function grantedToIngest(): string[] {
   const template = loadTemplateFile(join(root, 'serverless.yml')) as { resources: { Resources: Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string | string[] }> } }> } }> } };
   const statements = template.resources.Resources.IngestRole!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
@@ -37,16 +38,23 @@ describe('the ingest role grants exactly the DynamoDB calls the pipeline makes',
     let now = new Date('2026-11-22T08:00:00Z');
     const deps = { store, notifier, alertPolicy: { windowMinutes: 60 }, clock: () => now };
     try {
-      for (const r of records) await processRecord(r, deps);
+      const firstOutcome = await processRecord(records[0], deps);
+      for (const r of records.slice(1)) await processRecord(r, deps);
       for (const r of records) await processRecord(r, deps);
       for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `again-${i}` }, deps);
-      const fingerprint = (await store.list())[0]!.fingerprint;
+      const fingerprint = (firstOutcome as { fingerprint: string }).fingerprint;
       await store.setStatus(fingerprint, 'resolved', now);
       sent.clear();
       now = new Date('2026-11-22T10:00:00Z');
       for (const r of records) await processRecord({ ...r, eventID: `later-${String(r.eventID)}` }, deps);
       for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `third-${i}` }, deps);
       for (const r of records) await processRecord(r, deps);
+      // Resolved, then back inside the window of its last alert: held back, and sent by the sweep.
+      await store.setStatus(fingerprint, 'resolved', now);
+      now = new Date('2026-11-22T10:10:00Z');
+      expect(await processRecord({ ...records[0], eventID: 'comeback' }, deps)).toMatchObject({ alert: 'deferred' });
+      now = new Date('2026-11-22T12:00:00Z');
+      expect((await sweepDeferredAlerts(deps)).sent).toBe(1);
     } finally {
       await dynamo.close();
     }

@@ -179,12 +179,22 @@ describe('asynchronous invocation of ingest', () => {
   });
 });
 
-describe('the weekly report schedule', () => {
-  it('runs Mondays 09:00 UTC by default and targets the report function only', () => {
-    const rules = ofType(defaults, 'AWS::Events::Rule').map((n) => props(defaults, n)).filter((p) => p.ScheduleExpression);
-    expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({ ScheduleExpression: 'cron(0 9 ? * MON *)', State: 'ENABLED' });
-    expect(rules[0]!.Targets.map((t: { Arn: string }) => t.Arn)).toEqual(['${WeeklyReportLambdaFunction.Arn}']);
+describe('the schedules', () => {
+  const schedules = () => ofType(defaults, 'AWS::Events::Rule').map((n) => props(defaults, n)).filter((p) => p.ScheduleExpression);
+  const targets = (rule: Record<string, Loose>) => rule.Targets.map((t: { Arn: string }) => t.Arn);
+
+  it('are exactly the weekly report and the alert sweep', () => {
+    expect(schedules().map(targets).flat().sort()).toEqual(['${IngestLambdaFunction.Arn}', '${WeeklyReportLambdaFunction.Arn}']);
+  });
+
+  it('runs the weekly report Mondays 09:00 UTC by default', () => {
+    const report = schedules().find((r) => targets(r).includes('${WeeklyReportLambdaFunction.Arn}'));
+    expect(report).toMatchObject({ ScheduleExpression: 'cron(0 9 ? * MON *)', State: 'ENABLED' });
+  });
+
+  it('sweeps held-back alerts every 15 minutes through the ingest function', () => {
+    const sweep = schedules().find((r) => targets(r).includes('${IngestLambdaFunction.Arn}'));
+    expect(sweep).toMatchObject({ ScheduleExpression: 'rate(15 minutes)', State: 'ENABLED' });
   });
 });
 
@@ -351,7 +361,7 @@ describe('least privilege', () => {
     expect([...new Set(roleActions(defaults, 'IngestRole'))]).toEqual(
       [
         'bedrock:GetInferenceProfile',
-        'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+        'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
         'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:GetUser', 'iam:GetUserPolicy',
         'iam:ListAttachedGroupPolicies', 'iam:ListAttachedRolePolicies', 'iam:ListAttachedUserPolicies', 'iam:ListGroupPolicies',
         'iam:ListGroupsForUser', 'iam:ListRolePolicies', 'iam:ListUserPolicies', 'iam:SimulatePrincipalPolicy',

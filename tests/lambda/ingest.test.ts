@@ -192,6 +192,24 @@ describe('ingest handler', () => {
   });
 });
 
+describe('ingest handler on its schedule', () => {
+  it('sweeps held-back alerts when EventBridge Scheduler ticks', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-5' });
+    let now = new Date('2026-11-22T08:00:00Z');
+    const { store, handler } = await setup({ clock: () => now });
+    const first = await handler(envelope(record('01-apprunner-no-bedrock-grant.json')));
+    await store.setStatus(String(first.fingerprint), 'resolved', now);
+    now = new Date('2026-11-22T08:30:00Z');
+    expect(await handler(envelope({ ...record('01-apprunner-no-bedrock-grant.json'), eventID: 'back-again' }))).toMatchObject({ alert: 'deferred' });
+    const tick = { version: '0', id: 't-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333', time: '2026-11-22T09:15:00Z', region: 'us-east-1', resources: [], detail: {} };
+
+    now = new Date('2026-11-22T09:15:00Z');
+    expect(await handler(tick)).toEqual({ outcome: 'sweep', alert: 'sent' });
+    expect(await handler(tick)).toEqual({ outcome: 'sweep', alert: 'none' });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+});
+
 describe('functions/ingest entry point', () => {
   it('fails the cold start with the missing variable named', () => {
     const saved = { ...process.env };

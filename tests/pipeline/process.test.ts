@@ -5,6 +5,7 @@ import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
 import { EventInFlightError } from '../../lib/incidents/errors';
 import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../../lib/pipeline/process';
+import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
 const occurrence = (id: string) => ({ ...base, eventID: id });
@@ -112,5 +113,42 @@ describe('processRecord on dynalite', () => {
     expect(published).toHaveLength(0);
     expect(metrics.get('BadRecords')).toBe(1);
     expect(metrics.get('RecordsSkipped')).toBe(1);
+  });
+});
+
+describe('sweepDeferredAlerts on dynalite', () => {
+  it('announces a comeback held back by the window once, even with no later occurrence', async () => {
+    const { store, published, clock, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const first = (await processRecord(occurrence('sweep-0'), deps)) as { fingerprint: string };
+    await store.setStatus(first.fingerprint, 'resolved', clock.now);
+    clock.now = new Date('2026-11-22T08:20:00Z');
+    expect(await processRecord(occurrence('sweep-1'), deps)).toMatchObject({ alert: 'deferred' });
+
+    clock.now = new Date('2026-11-22T08:45:00Z');
+    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 0 });
+    clock.now = new Date('2026-11-22T09:05:00Z');
+    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 1 });
+    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 0 });
+    expect(published).toHaveLength(2);
+    const alert = (await store.get(first.fingerprint))?.alert;
+    expect(alert?.alertsSent).toBe(2);
+    expect(alert?.deferred).toBeUndefined();
+    expect(alert?.pending).toBeUndefined();
+  });
+
+  it('takes over a claim whose publish failed and was never retried', async () => {
+    const { store, published, clock, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const failing = { ...deps, notifier: { publish: async () => Promise.reject(new Error('SNS down')) } };
+    await expect(processRecord(occurrence('stuck-0'), failing)).rejects.toThrow(/SNS down/);
+    expect((await store.list())[0]!.alert.pending).toBeDefined();
+
+    clock.now = new Date('2026-11-22T08:10:00Z');
+    expect((await sweepDeferredAlerts(deps)).sent).toBe(0);
+    clock.now = new Date('2026-11-22T08:40:00Z');
+    expect((await sweepDeferredAlerts(deps)).sent).toBe(1);
+    expect(published).toHaveLength(1);
+    const alert = (await store.list())[0]!.alert;
+    expect(alert.alertsSent).toBe(1);
+    expect(alert.pending).toBeUndefined();
   });
 });
