@@ -1,8 +1,9 @@
 /**
  * Reads CloudTrail records from text, detecting the container by itself: one record, a CloudTrail
  * log file `{"Records": [...]}`, an EventBridge event whose `detail` is the record, `aws cloudtrail
- * lookup-events` output (`{"Events": [{"CloudTrailEvent": "<json>"}]}`), a JSON array of records, and
- * JSON Lines of any of these, including pretty-printed documents spanning lines.
+ * lookup-events` output (`{"Events": [{"CloudTrailEvent": "<json>"}]}`), a JSON array of records, what
+ * failed deliveries leave in dead-letter queues (`aws sqs receive-message` output, SQS events, Lambda
+ * on-failure records), and JSON Lines of any of these, including pretty-printed documents spanning lines.
  *
  * Every input record gets exactly one item, in order, numbered from 0 across the whole text; what
  * cannot be read becomes an `{error}` item naming the line and the problem, and reading continues.
@@ -32,7 +33,23 @@ function itemsFromObject(value: Record<string, unknown>, next: () => number, whe
     out.push({ index: next(), record: value });
     return;
   }
+  // What failed deliveries leave behind, so that `replay` can redrive them: SQS receive-message output
+  // and SQS events (the dead-letter queues), and Lambda on-failure destination records.
+  const messages = own(value, 'Messages');
+  if (Array.isArray(messages) && messages.length > 0 && messages.every((m) => isObject(m) && typeof own(m, 'Body') === 'string')) {
+    messages.forEach((m, i) => itemsFromEmbeddedJson(str(m, 'Body') as string, next, `${where}: Messages[${i}].Body`, out));
+    return;
+  }
+  const requestPayload = own(value, 'requestPayload');
+  if (isObject(requestPayload) && isObject(own(value, 'requestContext'))) {
+    itemsFromObject(requestPayload, next, `${where}: requestPayload`, out);
+    return;
+  }
   const records = own(value, 'Records');
+  if (Array.isArray(records) && records.length > 0 && records.every((r) => isObject(r) && own(r, 'eventSource') === 'aws:sqs' && typeof own(r, 'body') === 'string')) {
+    records.forEach((r, i) => itemsFromEmbeddedJson(str(r, 'body') as string, next, `${where}: Records[${i}].body`, out));
+    return;
+  }
   if (Array.isArray(records)) {
     records.forEach((r, i) => {
       if (isObject(r) && looksLikeRecord(r)) out.push({ index: next(), record: r });
@@ -75,6 +92,19 @@ function itemsFromObject(value: Record<string, unknown>, next: () => number, whe
     return;
   }
   out.push({ index: next(), error: `${where}: JSON object is not a CloudTrail record (no eventName or eventSource), a log file {"Records": [...]}, or an EventBridge event` });
+}
+
+/** A JSON document carried as a string (an SQS message body): its items, or one error item. */
+function itemsFromEmbeddedJson(text: string, next: () => number, where: string, out: InputItem[]): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    out.push({ index: next(), error: `${where} is not valid JSON (${errorDetail(err)})` });
+    return;
+  }
+  if (isObject(parsed)) itemsFromObject(parsed, next, where, out);
+  else out.push({ index: next(), error: `${where} is ${describe(parsed)}, not a CloudTrail record or event` });
 }
 
 /**
