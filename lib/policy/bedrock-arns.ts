@@ -1,29 +1,25 @@
+import { parseModelId, splitProfileId } from '../bedrock/model-id';
 import { parseArn } from './arn';
 
-/** Geography prefixes of system inference profile IDs (aws-facts 4.5). */
-const GEO_PREFIX = /^(us|eu|apac|global|au|jp|us-gov|ca|in)\./;
-
-/** Strips the geography prefix of a system inference profile ID. */
+/** Strips the geography prefix of a system inference profile ID (lib/bedrock decides what a prefix is). */
 export function stripGeoPrefix(id: string): string {
-  return id.replace(GEO_PREFIX, '');
+  return splitProfileId(id)?.foundationModelId ?? id;
 }
 
 /** The geography prefix of a system profile ID, or undefined. */
 export function geoPrefixOf(id: string): string | undefined {
-  return GEO_PREFIX.exec(id)?.[1];
+  return splitProfileId(id)?.geography;
 }
 
 /**
- * A model ID reduced to provider + name, without date and version, so that an invented ID
- * (`anthropic.claude-sonnet-4-5-v1:0`) and the real one (`anthropic.claude-sonnet-4-5-20250929-v1:0`)
- * compare equal.
+ * A model ID reduced to provider + family (lib/bedrock's decomposition), without date and version,
+ * so that an invented ID (`anthropic.claude-sonnet-4-5-v1:0`) and the real one
+ * (`anthropic.claude-sonnet-4-5-20250929-v1:0`) compare equal. Text that is not a model ID keys as itself.
  */
 export function modelFamilyKey(modelId: string): string {
-  return stripGeoPrefix(modelId.toLowerCase())
-    .replace(/:\d+(:\d+)?$/, '')
-    .replace(/-v\d+(:\d+)?$/, '')
-    .replace(/-\d{8}(?=-|$)/g, '')
-    .replace(/:.*$/, '');
+  const id = stripGeoPrefix(modelId.toLowerCase());
+  const parsed = parseModelId(id);
+  return parsed.resourceType === 'foundation-model' && parsed.family ? `${parsed.provider}.${parsed.family}` : id;
 }
 
 export function foundationModelArn(partition: string, region: string, modelId: string): string {

@@ -1,5 +1,5 @@
 import { arnMatches } from './arn';
-import { wildcardMatch } from './wildcard';
+import { matchPolicyPattern, unescapeSpecials } from './wildcard';
 
 /** Request context values by condition key. Keys are matched case-insensitively, as IAM does. */
 export type RequestContext = Record<string, string | string[]>;
@@ -22,6 +22,8 @@ export interface ConditionResult {
 
 interface Operator {
   negated: boolean;
+  /** True for operators whose policy values are patterns (StringLike, ArnLike): the escapes stay for the matcher. */
+  pattern?: boolean;
   /** True when the request value matches one policy value. */
   match(requestValue: string, policyValue: string): boolean;
 }
@@ -65,7 +67,7 @@ const compareDate = (f: (a: number, b: number) => boolean) => (r: string, p: str
 
 const stringEquals = (r: string, p: string) => r === p;
 const stringEqualsIgnoreCase = (r: string, p: string) => r.toLowerCase() === p.toLowerCase();
-const stringLike = (r: string, p: string) => wildcardMatch(p, r);
+const stringLike = (r: string, p: string) => matchPolicyPattern(p, r);
 const arnLike = (r: string, p: string) => arnMatches(p, r);
 
 const OPERATORS: Record<string, Operator> = {
@@ -73,8 +75,8 @@ const OPERATORS: Record<string, Operator> = {
   stringnotequals: { negated: true, match: stringEquals },
   stringequalsignorecase: { negated: false, match: stringEqualsIgnoreCase },
   stringnotequalsignorecase: { negated: true, match: stringEqualsIgnoreCase },
-  stringlike: { negated: false, match: stringLike },
-  stringnotlike: { negated: true, match: stringLike },
+  stringlike: { negated: false, pattern: true, match: stringLike },
+  stringnotlike: { negated: true, pattern: true, match: stringLike },
   numericequals: { negated: false, match: compareNum((a, b) => a === b) },
   numericnotequals: { negated: true, match: compareNum((a, b) => a === b) },
   numericlessthan: { negated: false, match: compareNum((a, b) => a < b) },
@@ -91,10 +93,10 @@ const OPERATORS: Record<string, Operator> = {
   ipaddress: { negated: false, match: inCidr },
   notipaddress: { negated: true, match: inCidr },
   // ArnEquals and ArnLike behave identically in IAM: both accept wildcards.
-  arnequals: { negated: false, match: arnLike },
-  arnlike: { negated: false, match: arnLike },
-  arnnotequals: { negated: true, match: arnLike },
-  arnnotlike: { negated: true, match: arnLike },
+  arnequals: { negated: false, pattern: true, match: arnLike },
+  arnlike: { negated: false, pattern: true, match: arnLike },
+  arnnotequals: { negated: true, pattern: true, match: arnLike },
+  arnnotlike: { negated: true, pattern: true, match: arnLike },
 };
 
 /** Splits `ForAnyValue:StringLikeIfExists` into its qualifier, base operator and IfExists flag. */
@@ -133,11 +135,21 @@ export function contextValue(context: RequestContext, key: string): string[] | u
  * `${$}` escapes). Null when a variable has no value: the element then matches nothing.
  */
 export function substituteVariables(text: string, context: RequestContext): string | null {
+  const resolved = resolvePattern(text, context);
+  return resolved === null ? null : unescapeSpecials(resolved);
+}
+
+/**
+ * Like {@link substituteVariables} but keeps `${*}`, `${?}` and `${$}` as written, for a matcher
+ * that reads them as literal characters ({@link matchPolicyPattern}); resolving them to bare `*`
+ * first would turn a literal asterisk into a wildcard.
+ */
+export function resolvePattern(text: string, context: RequestContext): string | null {
   if (!text.includes('${')) return text;
   let unresolved = false;
   const out = text.replace(/\$\{([^}]*)\}/g, (_m, inner: string) => {
     const body = inner.trim();
-    if (body === '*' || body === '?' || body === '$') return body;
+    if (body === '*' || body === '?' || body === '$') return `\${${body}}`;
     const [keyPart, ...defaultParts] = body.split(',');
     const key = (keyPart ?? '').trim();
     const values = contextValue(context, key);
@@ -197,8 +209,9 @@ export function evaluateCondition(
           result.unsupported.push(operatorName);
           holds = effect === 'Deny';
         } else {
+          const resolve = op.pattern ? resolvePattern : substituteVariables;
           const policyValues = rawValues
-            .map((v) => substituteVariables(v, context))
+            .map((v) => resolve(v, context))
             .filter((v): v is string => v !== null);
           holds = keyHolds(op, parsed, contextValue(context, key), policyValues);
         }

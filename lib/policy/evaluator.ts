@@ -1,6 +1,6 @@
 import type { PolicyDocument, PolicyStatement } from '../denial/types';
 import { arnMatches } from './arn';
-import { evaluateCondition, substituteVariables, type ConditionFailure, type RequestContext } from './conditions';
+import { evaluateCondition, resolvePattern, type ConditionFailure, type RequestContext } from './conditions';
 import { asList } from './document';
 import { wildcardMatch } from './wildcard';
 
@@ -74,7 +74,7 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
 }
 
 function resourcePatternMatches(pattern: string, resource: string | null, context: RequestContext): boolean {
-  const resolved = substituteVariables(pattern, context);
+  const resolved = resolvePattern(pattern, context);
   if (resolved === null) return false;
   // A request without a resource is authorized against "*" only.
   if (resource === null) return resolved === '*';

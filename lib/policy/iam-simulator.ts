@@ -35,8 +35,9 @@ function decision(value: string | undefined): SimulationDecision {
 }
 
 /**
- * `iam:SimulatePrincipalPolicy` with the proposed document as an extra policy: confirms (or not)
- * the offline verdict against the principal's live policies and SCPs.
+ * `iam:SimulatePrincipalPolicy` with the proposed document as an extra policy (or as the
+ * permissions boundary, which then replaces the live one): confirms (or not) the offline verdict
+ * against the principal's live policies and SCPs.
  */
 export class IamPolicySimulator implements PolicySimulator {
   private readonly client: IAMClient;
@@ -52,6 +53,9 @@ export class IamPolicySimulator implements PolicySimulator {
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: request.policySourceArn,
           ...(request.extraPolicies.length ? { PolicyInputList: request.extraPolicies.map((d) => JSON.stringify(d)) } : {}),
+          ...(request.permissionsBoundaryPolicies?.length
+            ? { PermissionsBoundaryPolicyInputList: request.permissionsBoundaryPolicies.map((d) => JSON.stringify(d)) }
+            : {}),
           ActionNames: [request.action],
           ...(request.resource ? { ResourceArns: [request.resource] } : {}),
           ...(Object.keys(request.context).length ? { ContextEntries: contextEntries(request.context) } : {}),

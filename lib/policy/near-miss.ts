@@ -12,11 +12,13 @@ import {
 import { parseOperator } from './conditions';
 import { asList, compactList } from './document';
 import { matchStatement, type EvaluationRequest } from './evaluator';
-import { wildcardMatch } from './wildcard';
+import { isInventedModelId } from './model-ids';
+import { escapeWildcards, hasWildcardCharacter, matchPolicyPattern, wildcardMatch } from './wildcard';
 
 export const NEAR_MISS_KINDS = [
   'account-in-model-arn',
   'model-id',
+  'other-version',
   'region',
   'missing-action',
   'region-condition',
@@ -37,6 +39,12 @@ export interface RepairFact {
   region?: string;
   /** For added regions: the region(s) the statement granted already. */
   grantedRegion?: string;
+}
+
+/** Options of {@link repairStatement}. */
+export interface RepairOptions {
+  /** Never replace a resource: add the corrected one next to it (used when a replacement would revoke access). */
+  keepResources?: boolean;
 }
 
 /** How one Allow statement was changed so that it allows a request it almost allowed. */
@@ -61,33 +69,46 @@ function repairAction(s: PolicyStatement, action: string, facts: RepairFact[]): 
 }
 
 function sameModel(pattern: BedrockArn, target: BedrockArn): boolean {
-  return wildcardMatch(stripGeoPrefix(pattern.id), stripGeoPrefix(target.id));
+  return matchPolicyPattern(stripGeoPrefix(pattern.id), stripGeoPrefix(target.id));
 }
 
-function repairResource(s: PolicyStatement, resource: string, facts: RepairFact[]): boolean {
+function repairResource(s: PolicyStatement, resource: string, facts: RepairFact[], options: RepairOptions): boolean {
   const target = parseBedrockArn(resource);
-  if (!target || s.Resource === undefined) return false;
+  // A model or profile ID holding a wildcard character is no real model: writing it into a policy would widen it.
+  if (!target || s.Resource === undefined || hasWildcardCharacter(target.id)) return false;
   const patterns = asList(s.Resource);
   const parsed = patterns.map((p) => ({ raw: p, arn: parseBedrockArn(p) }));
+  const literal = escapeWildcards(resource);
 
-  // 1. Replace a pattern that is wrong in place: an account in a foundation-model ARN, a wrong model ID.
+  // 1. Fix a pattern that is wrong in place: an account in a foundation-model ARN, a wrong model ID.
   for (const [k, { raw, arn }] of parsed.entries()) {
     if (!arn || arn.type !== target.type) continue;
     const fixed = { ...arn };
     const found: RepairFact[] = [];
-    if (arn.type === 'foundation-model' && arn.account !== '') {
+    const accountInModel = arn.type === 'foundation-model' && arn.account !== '';
+    if (accountInModel) {
       fixed.account = '';
       found.push({ kind: 'account-in-model-arn', from: arn.account, to: '' });
     }
-    if (!wildcardMatch(arn.id, target.id) && modelFamilyKey(arn.id) === modelFamilyKey(target.id) && !arn.id.includes('*')) {
+    const otherId = !wildcardMatch(arn.id, target.id) && modelFamilyKey(arn.id) === modelFamilyKey(target.id) && !arn.id.includes('*');
+    if (otherId) {
       fixed.id = arn.type === 'foundation-model' ? stripGeoPrefix(target.id) : target.id;
+      // A pattern that never matched (account in a model ARN) or names an invented ID grants nothing: replace it.
+      // One that names a real model grants it today: keep it and add the called one next to it.
+      const replace = !options.keepResources && (accountInModel || isInventedModelId(arn.id, target.id));
+      if (!replace) {
+        s.Resource = [...patterns, literal];
+        facts.push({ kind: 'other-version', from: arn.id, to: target.id });
+        return true;
+      }
       found.push({ kind: 'model-id', from: arn.id, to: fixed.id });
     }
     if (found.length === 0) continue;
     const candidate = formatBedrockArn(fixed);
     if (!arnMatches(candidate, resource)) continue;
     const next = [...patterns];
-    next[k] = candidate;
+    if (options.keepResources) next.push(candidate);
+    else next[k] = candidate;
     s.Resource = compactList(next);
     for (const f of found) if (f.kind === 'account-in-model-arn') f.to = candidate;
     facts.push(...found.map((f) => (f.kind === 'account-in-model-arn' ? { ...f, from: raw } : f)));
@@ -104,14 +125,14 @@ function repairResource(s: PolicyStatement, resource: string, facts: RepairFact[
   );
   if (sameType?.arn) {
     if (sameType.arn.region !== target.region) {
-      s.Resource = [...patterns, resource];
+      s.Resource = [...patterns, literal];
       facts.push({ kind: 'region', to: resource, region: target.region, grantedRegion: sameType.arn.region });
       return true;
     }
     return false;
   }
   if (related) {
-    s.Resource = [...patterns, resource];
+    s.Resource = [...patterns, literal];
     facts.push({ kind: target.type === 'foundation-model' ? 'missing-model-arn' : 'missing-profile-arn', to: resource });
     return true;
   }
@@ -159,12 +180,13 @@ function repairConditions(s: PolicyStatement, request: EvaluationRequest, facts:
 
 /**
  * Tries to turn an Allow statement that almost allows `request` into one that does, by the
- * smallest change that keeps its intent: add the missing invoke action, fix an account ID or model
- * ID in a Bedrock ARN, add the missing region or resource of the same model, widen a region or
+ * smallest change that keeps its intent: add the missing invoke action, fix an account ID in a
+ * Bedrock ARN, replace an invented model ID (a real one of another version is kept and the called
+ * one added next to it), add the missing region or resource of the same model, widen a region or
  * profile condition. Null when the statement is unrelated, already allows the request, or grants
  * `Resource: "*"` (changing it would reach every resource).
  */
-export function repairStatement(statement: PolicyStatement, request: EvaluationRequest): Repair | null {
+export function repairStatement(statement: PolicyStatement, request: EvaluationRequest, options: RepairOptions = {}): Repair | null {
   if (statement.Effect !== 'Allow' || statement.NotAction !== undefined || statement.NotResource !== undefined) return null;
   // Widening a `Resource: "*"` statement would grant the change on every resource: add a precise statement instead.
   if (asList(statement.Resource).includes('*')) return null;
@@ -173,7 +195,7 @@ export function repairStatement(statement: PolicyStatement, request: EvaluationR
   const after = clone(statement);
   const facts: RepairFact[] = [];
   if (!first.action && !repairAction(after, request.action, facts)) return null;
-  if (!first.resource && (request.resource === null || !repairResource(after, request.resource, facts))) return null;
+  if (!first.resource && (request.resource === null || !repairResource(after, request.resource, facts, options))) return null;
   if (!repairConditions(after, request, facts)) return null;
   if (!matchStatement(after, request).applies) return null;
   return { kinds: facts.map((f) => f.kind), after, facts };
@@ -197,6 +219,9 @@ export function describeRepairs(facts: RepairFact[]): string[] {
         out.push(`${f.from ?? ''} puts the account ID in a foundation-model ARN, which never has one, so it never matched; it is now ${f.to}`);
         break;
       case 'model-id':
+        break;
+      case 'other-version':
+        out.push(`it granted ${f.from ?? ''}, a real model ID of the same family, so it was kept and ${f.to} was added next to it`);
         break;
       case 'missing-action':
         out.push(`it granted ${f.from ?? ''} but not ${f.to}, which the call needs, so ${f.to} was added`);

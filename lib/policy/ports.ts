@@ -38,7 +38,13 @@ export interface PolicySource {
 
 export interface SimulationRequest {
   policySourceArn: string;
+  /** Identity policies simulated in addition to the principal's live ones (`PolicyInputList`). */
   extraPolicies: PolicyDocument[];
+  /**
+   * A permissions boundary simulated instead of the principal's live one
+   * (`PermissionsBoundaryPolicyInputList`): how a proposed boundary change is checked.
+   */
+  permissionsBoundaryPolicies?: PolicyDocument[];
   action: string;
   resource: string | null;
   context: Record<string, string | string[]>;

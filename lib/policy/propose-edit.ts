@@ -1,10 +1,11 @@
 import type { PolicyDocument, PolicyStatement, Proposal, TargetKind } from '../denial/types';
 import { renderCli, type ApplyTarget } from './cli-commands';
 import { unifiedDiff } from './diff';
-import { cloneDocument, formatPolicy } from './document';
+import { asList, cloneDocument, formatPolicy } from './document';
+import { explainNeighbour, keptChecks, runRepairs, statementNeighbours, type RepairScope } from './edit-repairs';
 import { evaluate, matchStatement, type PolicySet, type StatementRef } from './evaluator';
 import type { Check, GrantPlan } from './grant-plan';
-import { describeRepairs, repairStatement, type RepairFact } from './near-miss';
+import { describeRepairs } from './near-miss';
 import type { NamedPolicy, PrincipalPolicies } from './ports';
 import {
   isRolePrincipal,
@@ -18,6 +19,7 @@ import {
 import { MANAGED_POLICIES_PER_PRINCIPAL, quotaExcess } from './quotas';
 import { renderTerraform } from './terraform';
 import { validateChange } from './validate';
+import { wildcardMatch } from './wildcard';
 
 /** Which policy a change goes to: the principal's identity policies, its permission set, or its boundary. */
 export type EditMode = 'identity' | 'sso' | 'boundary';
@@ -78,9 +80,19 @@ function uniqueSids(existing: PolicyStatement[], added: PolicyStatement[]): Poli
   });
 }
 
-/** Plan statements that cover at least one of the given checks on their own. */
+/**
+ * Plan statements that cover at least one of the given checks on their own. A statement whose
+ * actions would also reach a neighbour's action that the call does not need is never added (least
+ * privilege: the plan's statements name exact actions, so this only guards against a wrong plan).
+ */
 function statementsFor(plan: GrantPlan, checks: Check[]): PolicyStatement[] {
-  return plan.statements.filter((s) => checks.some((c) => matchStatement(s, c.request).applies));
+  const needed = new Set(plan.actions.map((a) => a.toLowerCase()));
+  const foreign = plan.neighbours.map((n) => n.request.action).filter((a) => !needed.has(a.toLowerCase()));
+  return plan.statements.filter(
+    (s) =>
+      checks.some((c) => matchStatement(s, c.request).applies) &&
+      !asList(s.Action).some((pattern) => foreign.some((a) => wildcardMatch(pattern, a, true))),
+  );
 }
 
 function hasProfileCondition(statements: PolicyStatement[]): boolean {
@@ -164,6 +176,15 @@ function renderings(
 
 /** Proposal when the principal's policies are unknown: the statements as a new policy, unchecked. */
 function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMode, extraNotes: string[]): Proposal {
+  if (plan.statements.length === 0) {
+    const tName = targetName(mode, ctx, null);
+    return {
+      target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
+      statements: [],
+      validated: 'not-validated',
+      notes: [...extraNotes, ...plan.notes, 'Nothing is proposed, and the current policies were not available to check.'],
+    };
+  }
   const name = newPolicyName(plan, ctx.denial.action);
   const document: PolicyDocument = { Version: VERSION, Statement: plan.statements };
   const notes = [...extraNotes, ...plan.notes, ...streamNote(plan)];
@@ -224,38 +245,6 @@ export function proposeForDeny(
   };
 }
 
-interface EditState {
-  layer: NamedPolicy[];
-  targetIndex?: number;
-  isNew: boolean;
-  edits: Map<number, RepairFact[]>;
-  added: PolicyStatement[];
-}
-
-function runRepairs(plan: GrantPlan, layer: NamedPolicy[], editable: (p: NamedPolicy) => boolean): { state: EditState; missing: Check[] } {
-  const state: EditState = { layer, isNew: false, edits: new Map(), added: [] };
-  const missing: Check[] = [];
-  for (const check of plan.checks) {
-    if (evaluate({ identity: state.layer }, check.request).decision === 'allowed') continue;
-    let repaired = false;
-    for (const [pi, policy] of state.layer.entries()) {
-      if (!editable(policy) || (state.targetIndex !== undefined && pi !== state.targetIndex)) continue;
-      for (const [si, statement] of policy.document.Statement.entries()) {
-        const repair = repairStatement(statement, check.request);
-        if (!repair) continue;
-        policy.document.Statement[si] = repair.after;
-        state.edits.set(si, [...(state.edits.get(si) ?? []), ...repair.facts]);
-        state.targetIndex = pi;
-        repaired = true;
-        break;
-      }
-      if (repaired) break;
-    }
-    if (!repaired || evaluate({ identity: state.layer }, check.request).decision !== 'allowed') missing.push(check);
-  }
-  return { state, missing };
-}
-
 /**
  * Proposes the change to the principal's identity policies, its permission set, or its permissions
  * boundary: fixes a near-miss statement in place when there is one, otherwise adds the plan's
@@ -284,14 +273,35 @@ export function proposeEdit(
   const boundary = policies.permissionsBoundary;
   const layer = mode === 'boundary' && boundary ? [clonePolicy(boundary)] : policies.identityPolicies.map(clonePolicy);
   const editable = (p: NamedPolicy) => !isAwsManaged(p) && (mode !== 'sso' || p.kind === 'inline');
-  const { state, missing } = runRepairs(plan, layer, editable);
+  // Every verdict below reads the full set: identity ∩ boundary, explicit denies first.
+  const scope: RepairScope = {
+    plan,
+    catalog: ctx.catalog,
+    editable,
+    withLayer: (l) =>
+      mode === 'boundary' ? { identity: policies.identityPolicies, permissionsBoundary: l[0]! } : { identity: l, ...(boundary ? { permissionsBoundary: boundary } : {}) },
+    layerAllows: (r) => (mode === 'boundary' ? r.boundaryAllows === true : r.identityAllows),
+  };
+  const { state, missing, blockedElsewhere } = runRepairs(scope, layer);
+
+  if (mode === 'identity' && boundary && missing.length === 0 && state.edits.size === 0 && blockedElsewhere.length > 0) {
+    // The identity policies already allow the call: only the boundary stands in the way, so the fix belongs there.
+    const first = blockedElsewhere[0]!.label;
+    const more = blockedElsewhere.length > 1 ? ` (and ${blockedElsewhere.length - 1} more evaluation${blockedElsewhere.length > 2 ? 's' : ''} of this call)` : '';
+    return proposeEdit(ctx, plan, policies, 'boundary', [
+      ...extraNotes,
+      `The identity policies of ${policies.name} already allow ${first}${more}, but permissions boundary ${boundary.name} does not, and a boundary caps whatever the identity policies grant: the fix goes into the boundary, so whoever administers the permissions boundary (usually the team that set it to limit what this ${policies.kind} may be granted) must agree to it.`,
+    ]);
+  }
+
   const notes: string[] = [...extraNotes];
   for (const u of policies.unresolvedPolicies ?? []) {
     notes.push(`The document of attached policy ${u.name} (${u.arn}) was not available, so the offline verdict ignores it.`);
   }
   const name = newPolicyName(plan, ctx.denial.action);
 
-  if (missing.length > 0) {
+  const toAdd = statementsFor(plan, missing);
+  if (toAdd.length > 0) {
     if (state.targetIndex === undefined) {
       const existing = state.layer.findIndex((p) =>
         mode === 'boundary' ? true : mode === 'sso' ? p.kind === 'inline' : p.kind === 'inline' && p.viaGroup === undefined && p.name === name,
@@ -319,21 +329,31 @@ export function proposeEdit(
       }
     }
     const container = state.layer[state.targetIndex]!;
-    state.added = uniqueSids(container.document.Statement, statementsFor(plan, missing));
+    state.added = uniqueSids(container.document.Statement, toAdd);
     container.document.Statement.push(...state.added);
   }
 
   const principalKind = policies.kind;
   const tName = targetName(mode, ctx, policies);
   if (state.targetIndex === undefined) {
+    // Nothing to change in this layer: the verdict is the full evaluation of the current policies.
+    const now = validateChange(original, original, plan.checks, []);
+    const allowed = now.verdict === 'simulated-allow';
     return {
       target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
       statements: [],
-      validated: 'simulated-allow',
-      notes: [
-        ...notes,
-        `The current ${mode === 'boundary' ? 'permissions boundary' : 'policies'} already allow every evaluation this call needs, so nothing is proposed; the denial may predate a policy change, or come from a layer the message did not name (session policy, SCP, resource policy).`,
-      ],
+      validated: now.verdict,
+      notes: allowed
+        ? [
+            ...notes,
+            `The current ${mode === 'boundary' ? 'permissions boundary' : 'policies'} already allow every evaluation this call needs, so nothing is proposed; the denial may predate a policy change, or come from a layer the message did not name (session policy, SCP, resource policy).`,
+          ]
+        : [
+            ...notes,
+            ...plan.notes,
+            `No change to the ${mode === 'boundary' ? 'permissions boundary' : mode === 'sso' ? 'permission set' : 'identity policies'} is proposed, and the call stays denied:`,
+            ...now.failures.map((f) => f.replace(/^After the change, /, 'As the policies stand, ')),
+          ],
     };
   }
 
@@ -374,6 +394,8 @@ export function proposeEdit(
     isNew = true;
     changedStatements = managed.document.Statement;
     state.edits.clear();
+    state.originals.clear();
+    state.repairedFor.clear();
   } else if (excess) {
     notes.push(`The change brings ${excess.what} to ${excess.size} characters, over the quota of ${excess.limit}: split it before applying.`);
   }
@@ -412,9 +434,14 @@ export function proposeEdit(
     mode === 'boundary'
       ? { identity: policies.identityPolicies, permissionsBoundary: target }
       : { identity: finalLayer, ...(boundary ? { permissionsBoundary: boundary } : {}) };
-  const neighbours = [...plan.neighbours, ...(hasProfileCondition(changedStatements) ? plan.conditionedNeighbours : [])];
-  const outcome = validateChange(original, after, plan.checks, neighbours);
-  notes.push(...outcome.failures);
+  const derived = statementNeighbours(scope, state);
+  const neighbours = [...plan.neighbours, ...(hasProfileCondition(changedStatements) ? plan.conditionedNeighbours : []), ...derived];
+  const kept = [...state.originals].flatMap(([si, statement]) => keptChecks(scope, statement, state.repairedFor.get(si) ?? []));
+  const outcome = validateChange(original, after, plan.checks, neighbours, {
+    kept,
+    explain: explainNeighbour(target, state, derived, statementLabel),
+  });
+  notes.push(...(outcome.notes ?? []), ...outcome.failures);
 
   const beforeDoc = isNew || !originalTarget ? null : originalTarget.document;
   return {

@@ -4,7 +4,7 @@ import { AS_OF as DESTINATIONS_AS_OF, destinationRegions, suggestedProfileIdFor 
 import { splitProfileId } from '../bedrock/model-id';
 import { compactList } from './document';
 import { evaluate } from './evaluator';
-import { isMarketplaceDenial, normalizeAction, planGrant, type GrantPlan } from './grant-plan';
+import { grantedResources, isMarketplaceDenial, normalizeAction, planGrant, type GrantPlan } from './grant-plan';
 import type { PrincipalPolicies } from './ports';
 import {
   buildProposeContext,
@@ -20,10 +20,15 @@ import {
 } from './propose-context';
 import { proposeEdit, proposeForDeny, type EditMode } from './propose-edit';
 import { renderTerraform } from './terraform';
+import { plural, withArticle } from './wording';
 
 export type { ProposeOptions } from './propose-context';
 
 const NOT_CHECKED = 'Not checked against current policies: this layer is not in the policies access-auditor reads.';
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 function principalLabel(ctx: ProposeContext): string {
   const p = ctx.denial.principal;
@@ -135,7 +140,7 @@ function proposeOrganizationPolicy(ctx: ProposeContext, plan: GrantPlan, policie
   const notes: string[] = [];
   if (denial.reason.explicit) {
     notes.push(
-      `A ${kindText}${arn ? ` (${arn})` : ''} explicitly denies ${normalizeAction(denial.action)} here: no identity policy can override it; its Deny statement must exempt this call.`,
+      `${capitalize(withArticle(kindText))}${arn ? ` (${arn})` : ''} explicitly denies ${normalizeAction(denial.action)} here: no identity policy can override it; its Deny statement must exempt this call.`,
     );
   } else {
     notes.push(`No ${kindText} on the path from the organization root to account ${ctx.accountId} allows ${normalizeAction(denial.action)}: each level must allow it.`);
@@ -160,7 +165,7 @@ function proposeOrganizationPolicy(ctx: ProposeContext, plan: GrantPlan, policie
         : `The identity policies of ${principalLabel(ctx)} do not allow ${blocked[0]?.label ?? 'the call'} either: run explain again after the ${kindText} changes.`,
     );
   }
-  notes.push(`${NOT_CHECKED} (${kindText}s are not in the snapshot).`);
+  notes.push(`${NOT_CHECKED} (${plural(kindText)} are not in the snapshot).`);
   return {
     target: { kind: isScp ? 'scp' : 'rcp', name: 'AWS Organizations administrator', ...(arn ? { policyArn: arn } : {}) },
     statements: [],
@@ -188,10 +193,12 @@ function proposeResourcePolicy(ctx: ProposeContext, plan: GrantPlan): Proposal {
   } else if (trust) {
     statements = [{ Sid: 'AccessAuditorAllowAssumeRole', Effect: 'Allow', Principal: { AWS: principalArn ?? '<PRINCIPAL_ARN>' }, Action: compactList(plan.actions) }];
     notes.push(`The trust policy of ${denial.resource ?? 'the role'} does not let ${principalArn ?? 'the caller'} assume it: ${owner} must add this statement to it (aws iam update-assume-role-policy).`);
-  } else {
-    const resource = denial.resource && denial.resource !== '*' ? denial.resource : '*';
+  } else if (grantedResources(plan).length > 0) {
+    const resource = compactList(grantedResources(plan));
     statements = [{ Sid: 'AccessAuditorAllowPrincipal', Effect: 'Allow', Principal: { AWS: principalArn ?? '<PRINCIPAL_ARN>' }, Action: compactList(plan.actions), Resource: resource }];
     notes.push(`The resource-based policy of ${denial.resource ?? 'the resource'} does not allow ${principalArn ?? 'the caller'}: ${owner} must add this statement (for a cross-account call the caller's identity policy must allow it too).`);
+  } else {
+    notes.push(...plan.notes);
   }
   notes.push(NOT_CHECKED);
   return {
@@ -210,8 +217,8 @@ function proposeVpcEndpoint(ctx: ProposeContext, plan: GrantPlan): Proposal {
   let statements: PolicyStatement[] = [];
   if (denial.reason.explicit) {
     notes.push('The VPC endpoint policy explicitly denies the call: the endpoint owner must change that Deny.');
-  } else {
-    const resources = [...new Set(plan.checks.map((c) => c.request.resource ?? '*'))];
+  } else if (grantedResources(plan).length > 0) {
+    const resources = grantedResources(plan);
     statements = [
       {
         Sid: 'AccessAuditorAllowThroughEndpoint',
@@ -225,6 +232,8 @@ function proposeVpcEndpoint(ctx: ProposeContext, plan: GrantPlan): Proposal {
     notes.push(
       `The policy of the VPC endpoint the call went through does not allow ${normalizeAction(denial.action)}: the endpoint owner (the network or platform team) must add this statement (aws ec2 modify-vpc-endpoint --policy-document).`,
     );
+  } else {
+    notes.push(...plan.notes);
   }
   notes.push(NOT_CHECKED);
   return {
@@ -266,12 +275,22 @@ function proposeExplicitIdentityDeny(ctx: ProposeContext, plan: GrantPlan, polic
       if (result.matchedDeny) return proposeForDeny(ctx, result.matchedDeny, check, policies, []);
     }
   }
-  const where = mode === 'boundary' ? 'permissions boundary' : 'identity-based policy';
+  // Only what the message says: "... on resource: * with an explicit deny" (older services) names no policy type.
+  const where =
+    denial.reason.layer === 'permissions-boundary'
+      ? 'permissions boundary'
+      : denial.reason.layer === 'identity'
+        ? (denial.reason.policyType ?? 'identity-based policy')
+        : undefined;
   const arn = denial.reason.policyArn;
   const notes = [
-    `The message reports an explicit deny in a ${where}${arn ? ` (${arn})` : ''}: no Allow can override it, so none is proposed; the Deny statement itself must change or exempt this call.`,
+    where
+      ? `The message reports an explicit deny in ${withArticle(where)}${arn ? ` (${arn})` : ''}: no Allow can override it, so none is proposed; the Deny statement itself must change or exempt this call.`
+      : `The message reports an explicit deny but does not name the policy type${arn ? ` (the denying policy is ${arn})` : ''}: no Allow can override it, so none is proposed; the Deny statement itself must change or exempt this call.`,
     policies
-      ? 'No Deny statement in the current policies matches the call: the policy may have changed since, or the deny comes from a session policy.'
+      ? where
+        ? 'No Deny statement in the current policies matches the call: the policy may have changed since, or the deny comes from a session policy.'
+        : 'No Deny statement in the current policies matches the call: the policy may have changed since, or the deny comes from a policy access-auditor does not read (session policy, SCP, RCP, resource-based or VPC endpoint policy).'
       : 'Not checked against current policies: they were not available.',
   ];
   return {

@@ -11,9 +11,10 @@ function extraPolicies(proposal: Proposal): PolicyDocument[] {
 }
 
 /**
- * Every request the offline validation checked, as `iam:SimulatePrincipalPolicy` inputs (the
- * proposed document passed as an extra policy). Empty when the proposal changes no identity policy
- * or the principal has no IAM role or user to simulate.
+ * Every request the offline validation checked, as `iam:SimulatePrincipalPolicy` inputs: the
+ * proposed document as an extra identity policy, or, for a permissions-boundary target, as the
+ * boundary to simulate in place of the live one. Empty when the proposal changes no identity policy
+ * or boundary, or the principal has no IAM role or user to simulate.
  */
 export function simulationRequestsFor(
   denial: Denial,
@@ -27,9 +28,14 @@ export function simulationRequestsFor(
   const ctx = buildProposeContext(denial, options);
   const plan = planGrant(denial, ctx);
   const extra = extraPolicies(proposal);
+  // A boundary proposal replaces the live boundary in the simulation; as an identity policy it would still be capped by it.
+  const inputs =
+    proposal.target.kind === 'permissions-boundary'
+      ? { extraPolicies: [], permissionsBoundaryPolicies: extra }
+      : { extraPolicies: extra };
   return plan.checks.map((check) => ({
     policySourceArn: policies.arn,
-    extraPolicies: extra,
+    ...inputs,
     action: check.request.action,
     resource: check.request.resource,
     context: check.request.context,

@@ -235,6 +235,22 @@ describe('IamPolicySimulator', () => {
   });
 
   it.each([
+    ['a boundary only', [], [ALLOW_BEDROCK], { PermissionsBoundaryPolicyInputList: [JSON.stringify(ALLOW_BEDROCK)] }],
+    ['an identity policy and a boundary', [ALLOW_S3], [ALLOW_BEDROCK], { PolicyInputList: [JSON.stringify(ALLOW_S3)], PermissionsBoundaryPolicyInputList: [JSON.stringify(ALLOW_BEDROCK)] }],
+    ['an identity policy only', [ALLOW_S3], undefined, { PolicyInputList: [JSON.stringify(ALLOW_S3)] }],
+  ])('sends %s as the inputs IAM expects', async (_n, extra, boundary, inputs) => {
+    iam.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: 'bedrock:InvokeModel', EvalDecision: 'allowed' }] });
+    const simulated = { ...request, extraPolicies: extra as never[], ...(boundary ? { permissionsBoundaryPolicies: boundary as never[] } : {}), context: {} };
+    await new IamPolicySimulator({ client: new IAMClient({}) }).simulate(simulated);
+    expect(iam.commandCalls(SimulatePrincipalPolicyCommand)[0]?.args[0].input).toEqual({
+      PolicySourceArn: 'arn:aws:iam::111122223333:role/app',
+      ...inputs,
+      ActionNames: ['bedrock:InvokeModel'],
+      ResourceArns: ['arn:aws:bedrock:us-east-2::foundation-model/m'],
+    });
+  });
+
+  it.each([
     [[{ EvalActionName: 'a', EvalDecision: 'explicitDeny' as const }], 'explicitDeny'],
     [[{ EvalActionName: 'a', EvalDecision: 'implicitDeny' as const }], 'implicitDeny'],
     [[], 'implicitDeny'],

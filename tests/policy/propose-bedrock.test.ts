@@ -208,10 +208,23 @@ const NEAR_MISSES: NearMissCase[] = [
     expected: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [fmArn('us-west-2', 'amazon.nova-pro-v1:0'), fmArn('us-east-1', 'amazon.nova-pro-v1:0')] },
   },
   {
-    name: 'wrong model date',
+    // Both dates are real model versions: replacing the granted one would revoke it (audit item 6).
+    name: 'another real version of the model',
     denial: modelDenial('anthropic.claude-3-5-sonnet-20241022-v2:0', 'us-west-2', { principal: role }),
     statement: { Sid: 'Sonnet35', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20240620-v1:0') },
-    note: /it named the model ID anthropic\.claude-3-5-sonnet-20240620-v1:0 instead of anthropic\.claude-3-5-sonnet-20241022-v2:0/,
+    note: /it granted anthropic\.claude-3-5-sonnet-20240620-v1:0, a real model ID of the same family, so it was kept and anthropic\.claude-3-5-sonnet-20241022-v2:0 was added next to it/,
+    expected: {
+      Sid: 'Sonnet35',
+      Effect: 'Allow',
+      Action: 'bedrock:InvokeModel',
+      Resource: [fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20240620-v1:0'), fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241022-v2:0')],
+    },
+  },
+  {
+    name: 'invented model date',
+    denial: modelDenial('anthropic.claude-3-5-sonnet-20241022-v2:0', 'us-west-2', { principal: role }),
+    statement: { Sid: 'Sonnet35', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241023-v2:0') },
+    note: /it named the model ID anthropic\.claude-3-5-sonnet-20241023-v2:0 instead of anthropic\.claude-3-5-sonnet-20241022-v2:0/,
     expected: { Sid: 'Sonnet35', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241022-v2:0') },
   },
   {

@@ -4,7 +4,7 @@ import { combineDecisions, reconcileSimulation, simulationRequestFor, simulation
 import { validateChange } from '../../lib/policy/validate';
 import type { SimulationDecision } from '../../lib/policy/ports';
 import { fmArn, modelDenial, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
-import { doc, roleWith } from './fixtures/policies';
+import { doc, inline, managed, roleWith } from './fixtures/policies';
 
 const base: Proposal = { target: { kind: 'identity-policy' }, statements: [], validated: 'simulated-allow', notes: ['n'] };
 
@@ -49,6 +49,38 @@ describe('simulation requests', () => {
       resource: fmArn('us-east-2', SONNET_45),
       context: { 'aws:RequestedRegion': 'us-east-2', 'bedrock:InferenceProfileArn': d.model?.inferenceProfile?.arn },
     });
+  });
+
+  it.each([
+    ['the message names the boundary', 'permissions-boundary' as const, roleWith('app-role', [], managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' }))],
+    [
+      'identity allows, the boundary blocks',
+      'identity' as const,
+      roleWith('app-role', [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-pro-v1:0') })], managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' })),
+    ],
+  ])('a boundary proposal is simulated as the boundary, not as an identity policy (%s)', (_n, layer, withBoundary) => {
+    const d = modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role, reason: { layer, explicit: false, summary: '' } });
+    const p = proposeFix(d, withBoundary);
+    expect(p.target.kind).toBe('permissions-boundary');
+    const requests = simulationRequestsFor(d, p, withBoundary);
+    expect(requests).toEqual([
+      {
+        policySourceArn: withBoundary.arn,
+        extraPolicies: [],
+        permissionsBoundaryPolicies: [p.policyAfter],
+        action: 'bedrock:InvokeModel',
+        resource: fmArn('us-east-1', 'amazon.nova-pro-v1:0'),
+        context: { 'aws:RequestedRegion': 'us-east-1' },
+      },
+    ]);
+  });
+
+  it('an identity proposal carries no boundary input (the live boundary applies)', () => {
+    const d = modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role });
+    const p = proposeFix(d, policies);
+    const [request] = simulationRequestsFor(d, p, policies);
+    expect(request?.extraPolicies).toEqual([p.policyAfter]);
+    expect(request?.permissionsBoundaryPolicies).toBeUndefined();
   });
 
   it('nothing to simulate without policies, statements or an identity target', () => {
