@@ -215,7 +215,7 @@ export function explainNeighbour(
       const action = neighbour.request.action;
       if (derived.some((d) => d === neighbour)) {
         const resources = [...new Set(derived.filter((d) => d.statementIndex === si && d.request.action === action).map((d) => d.request.resource ?? '*'))];
-        return `Statement ${name} also grants ${action}, so it now also allows ${action} on ${list(resources)}, which the call needs; move those ARNs to a statement of their own if ${name} should not grant ${action} on them.`;
+        return `Statement ${name} also grants ${action}, so with the ARNs the call needs it now also allows ${action} on ${list(resources)}; move those ARNs to a statement of their own if ${name} should not grant ${action} on them.`;
       }
       return `The fix of statement ${name} keeps the statement's wildcard: also allows ${neighbour.label}, which its resource pattern (${asList(statement.Resource).join(', ')}) was written for; narrow the pattern if that is not intended.`;
     }

@@ -89,7 +89,7 @@ describe('what an in-place fix newly allows is reported, and a fix never adds an
     const policies = await source.getPrincipalPolicies(d.principal);
     const p = proposeFix(d, policies);
     const notes = p.notes.join('\n');
-    expect(notes).toMatch(/also grants bedrock:GetFoundationModel, so it now also allows bedrock:GetFoundationModel on .*arn:aws:bedrock:us-east-2::foundation-model\//);
+    expect(notes).toMatch(/also grants bedrock:GetFoundationModel, so with the ARNs the call needs it now also allows bedrock:GetFoundationModel on .*arn:aws:bedrock:us-east-2::foundation-model\//);
     expect(notes).not.toMatch(/also allows bedrock:GetInferenceProfile on arn:aws:bedrock:us-east-2::foundation-model/);
     expect(p.validated).toBe('simulated-allow');
   });
