@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Context } from 'aws-lambda';
 import { GetRoleCommand, IAMClient, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -11,6 +10,7 @@ import { SnsNotifier } from '../../lib/alerts/sns-notifier';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
 import { createIngestHandler, type IngestResult } from '../../lib/lambda/ingest';
+import { lambdaContext } from '../support/lambda-context';
 import { IamPolicySource } from '../../lib/policy/iam-policy-source';
 import type { PipelineDeps } from '../../lib/pipeline/process';
 
@@ -33,20 +33,7 @@ const envelope = (detail: Record<string, unknown>) => ({
   detail,
 });
 
-const context = {
-  functionName: 'access-auditor-dev-ingest',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:access-auditor-dev-ingest',
-  memoryLimitInMB: '512',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/access-auditor-dev-ingest',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as unknown as Context;
+const context = lambdaContext('access-auditor-dev-ingest');
 
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);

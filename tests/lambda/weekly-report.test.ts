@@ -1,4 +1,3 @@
-import type { Context } from 'aws-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -8,21 +7,9 @@ import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incident
 import { createWeeklyReportHandler, runTimeOf, type WeeklyReportResult } from '../../lib/lambda/weekly-report';
 import { TOPIC } from '../report/fixtures';
 import { freshReportStore, seedWeek } from '../report/store-fixtures';
+import { lambdaContext } from '../support/lambda-context';
 
-const context = {
-  functionName: 'access-auditor-dev-weeklyReport',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:access-auditor-dev-weeklyReport',
-  memoryLimitInMB: '256',
-  awsRequestId: 'req-report-1',
-  logGroupName: '/aws/lambda/access-auditor-dev-weeklyReport',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-} as unknown as Context;
+const context = lambdaContext('access-auditor-dev-weeklyReport', 'req-report-1', 60_000);
 
 /** What an EventBridge schedule (Mondays 09:00 UTC) delivers. */
 const scheduledEvent = {
