@@ -4,7 +4,9 @@
 // Measured in-process (no process start-up): the decode step alone (explainRecord on parsed records),
 // the decoding path of `explain --json` (read + parse + decode + serialise), and, for information,
 // the throughput with the proposal step that `explain` also runs.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -92,5 +94,17 @@ const proposeMs = time(() => {
     if (o.kind === 'denial') JSON.stringify(proposeFix(o.denial, null));
   }
 }).ms;
-console.log(`with proposals (no snapshot): ${Math.round(sample.length / (proposeMs / 1000)).toLocaleString('en-US')} records/s`);
+console.log(`with proposals (no snapshot): ${Math.round(sample.length / (proposeMs / 1000)).toLocaleString('en-US')} records/s  (in-process)`);
+
+// The real command, as a user runs it: a process reading a file and writing JSON Lines, proposals included.
+const cliCount = Math.min(count, 20_000);
+const file = join(mkdtempSync(join(tmpdir(), 'access-auditor-bench-')), 'records.jsonl');
+writeFileSync(file, lines.slice(0, cliCount).join('\n'));
+for (const [label, extra] of [['CLI explain --json', []], ['CLI explain --json --policies', ['--policies', join(root, 'examples/policies/111122223333.json')]]]) {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [join(root, 'bin/access-auditor'), 'explain', '--json', ...extra, file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.status !== 0) throw new Error(`${label} exited ${run.status}`);
+  console.log(`${(label + ':').padEnd(32)}${Math.round(cliCount / (ms / 1000)).toLocaleString('en-US').padStart(9)} records/s  (${cliCount} records, process start included)`);
+}
 process.exitCode = decodeRatio <= 5 ? 0 : 1;

@@ -18,6 +18,25 @@ export function parseArn(value: string): Arn | null {
   return { partition, service, region, account, resource: parts.slice(5).join(':') };
 }
 
+/**
+ * Matching is the evaluator's inner loop and sees the same few patterns and resources over and over
+ * (every statement, every check, every record of a batch): parse each string once. Bounded, so a long
+ * batch of distinct resources cannot grow it without limit; results are frozen since they are shared.
+ */
+const PARSED_LIMIT = 4096;
+const parsed = new Map<string, Readonly<Arn> | null>();
+
+function parseArnCached(value: string): Readonly<Arn> | null {
+  let arn = parsed.get(value);
+  if (arn === undefined) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    const fresh = parseArn(value);
+    arn = fresh ? Object.freeze(fresh) : null;
+    parsed.set(value, arn);
+  }
+  return arn;
+}
+
 /** Joins segments back into an ARN string. */
 export function formatArn(arn: Arn): string {
   return `arn:${arn.partition}:${arn.service}:${arn.region}:${arn.account}:${arn.resource}`;
@@ -32,8 +51,8 @@ export function formatArn(arn: Arn): string {
  */
 export function arnMatches(pattern: string, value: string): boolean {
   if (pattern === '*') return true;
-  const p = parseArn(pattern);
-  const v = parseArn(value);
+  const p = parseArnCached(pattern);
+  const v = parseArnCached(value);
   if (!v || !pattern.startsWith('arn:')) return matchPolicyPattern(pattern, value);
   if (!p) {
     // A short pattern (`arn:aws:s3:*`): segments still match one by one; the last one covers the rest.

@@ -11,10 +11,24 @@ const SIBLINGS = 3;
 export async function loadActionCatalog(actions: string[]): Promise<ActionCatalog> {
   const infos: ActionInfo[] = [];
   for (const action of [...new Set(actions)]) {
-    const info = await loadActionInfo(action);
+    const info = await cachedActionInfo(action);
     if (info) infos.push(info);
   }
   return createActionCatalog(infos);
+}
+
+/**
+ * iam-data is static for the life of the process, and a batch of denials repeats the same few actions:
+ * each action is read (with its siblings, which means reading the whole service) once per process.
+ * The promise is cached, so concurrent callers share one read. Bounded by the number of IAM actions.
+ */
+const actionInfoCache = new Map<string, Promise<ActionInfo | undefined>>();
+
+function cachedActionInfo(action: string): Promise<ActionInfo | undefined> {
+  const key = action.toLowerCase();
+  let info = actionInfoCache.get(key);
+  if (!info) actionInfoCache.set(key, (info = loadActionInfo(action)));
+  return info;
 }
 
 /** The last capitalised word of an action name: `GetObject` → `Object`. */
