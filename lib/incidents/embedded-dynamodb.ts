@@ -1,3 +1,4 @@
+import { Agent } from 'node:http';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -67,8 +68,10 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
     // A local failure is a bug, not a blip: fail fast instead of backing off.
     maxAttempts: 2,
-    // Backstop: dynalite leaves a request unanswered when its LevelDB store could not open.
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 30_000 },
+    // dynalite serves one request at a time on this process's own event loop: a pool of kept-alive
+    // sockets queues a burst instead of opening hundreds of connections that then time out while the
+    // loop is busy. The request timeout is the backstop for a LevelDB store that could not open.
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }), connectionTimeout: 10_000, requestTimeout: 30_000 },
   });
 
   let closing: Promise<void> | undefined;

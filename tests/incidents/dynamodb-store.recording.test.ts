@@ -88,7 +88,7 @@ describe('concurrent events of one fingerprint', () => {
     expect(await store.occurrences('fp-many', 500)).toHaveLength(200);
     // Every guard entry was cleaned up once its event was marked counted.
     expect((await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents).toBeUndefined();
-  });
+  }, 120_000);
 });
 
 describe('lease takeover after a crash', () => {

@@ -61,7 +61,8 @@ describe('processRecord on dynalite', () => {
     expect(metrics.get('Duplicates')).toBe(100);
     // The count crossed 10 and 100 inside the window: held back for the next occurrence after it.
     expect(incidents[0]!.alert.deferred).toBeDefined();
-  });
+    // Hundreds of DynamoDB round trips on a shared event loop: generous on a loaded 2-core CI machine.
+  }, 120_000);
 
   it('follows an incident through its life: open, threshold deferred, window passes, acknowledged, reopened, suppressed', async () => {
     const { store, published, clock, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
