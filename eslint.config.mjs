@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**', 'deploy/**/*.js', 'deploy/**/*.mjs', '*.js', '*.mjs'],
+    files: ['scripts/**/*.mjs', 'bin/**', 'deploy/**/*.js', 'deploy/**/*.mjs', 'tests/**/*.js', '*.js', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

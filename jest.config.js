@@ -9,4 +9,5 @@ module.exports = {
   transform: { '^.+\\.[tj]s$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true } }] },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   testTimeout: 30000,
+  setupFiles: ['<rootDir>/tests/support/quiet-sdk.js'],
 };

@@ -48,7 +48,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
   const style = makeStyle(useColor(io));
     const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive whole number');
-  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, region: values.region, topicArn: values['topic-arn'], needsTopic: false, io });
+  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, region: values.region, topicArn: values['topic-arn'], needsTopic: false, mustExist: true, io });
   try {
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });

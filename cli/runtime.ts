@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -22,6 +23,8 @@ export interface RuntimeOptions {
   region?: string;
   /** Reads (incidents, report) need only the table; anything that may alert needs the topic too. */
   needsTopic?: boolean;
+  /** Reads refuse to create an empty embedded store: a mistyped --data-dir must not look like "no incidents". */
+  mustExist?: boolean;
   io: CliIo;
 }
 
@@ -40,6 +43,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (options.table || options.topicArn) return openAws(options);
   const dataDir = resolve(io.cwd, options.dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
   const alertsFile = resolve(io.cwd, options.alertsFile ?? join(dataDir, 'alerts.jsonl'));
+  if (options.mustExist && !existsSync(join(dataDir, 'dynamodb'))) {
+    throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
+  }
   const dynamo = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb') });
   try {
     const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE });

@@ -95,11 +95,23 @@ describe('explain (readable)', () => {
   });
 });
 
+describe('inputs that give no records', () => {
+  it('reports a missing file or an empty directory in its place, keeps going, and exits 1', async () => {
+    const io = captureIo({ cwd: root });
+    const code = await main(['explain', '--json', 'does-not-exist.json', 'examples', 'examples/records/01-apprunner-no-bedrock-grant.json'], io);
+    expect(code).toBe(1);
+    const lines = jsonLines(io.out());
+    expect(lines[0]).toEqual({ error: 'cannot read does-not-exist.json: no such file or directory', input: 0 });
+    expect(lines[1]).toMatchObject({ input: 1, error: expect.stringContaining('examples is a directory with no *.json') });
+    expect(lines[2]).toMatchObject({ eventId: 'b0e7c1d2-0001-4a6b-9c8d-111122223301' });
+    expect(lines).toHaveLength(3);
+  });
+});
+
 describe('usage errors', () => {
   it.each([
     [['nope'], 2, /unknown command "nope"/],
     [['explain', '--bogus'], 2, /Unknown option '--bogus'/],
-    [['explain', 'does-not-exist.json'], 2, /cannot read does-not-exist.json/],
     [['explain', '--policies', 'README.md', 'examples/records'], 2, /policy snapshot README.md is not JSON/],
   ])('%j exits %i with a clear message', async (argv, code, message) => {
     const io = captureIo({ cwd: root });

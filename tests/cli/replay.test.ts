@@ -110,8 +110,16 @@ describe('incidents', () => {
   });
 
   it('says so when a fingerprint is unknown', async () => {
+    const dataDir = tempDir();
+    await main(['start', '--data-dir', dataDir], captureIo({ cwd: root }));
     const io = captureIo({ cwd: root });
-    expect(await main(['incidents', 'show', 'ffffffffffffffff', '--data-dir', tempDir()], io)).toBe(1);
+    expect(await main(['incidents', 'show', 'ffffffffffffffff', '--data-dir', dataDir], io)).toBe(1);
     expect(io.err()).toContain('no incident with fingerprint ffffffffffffffff');
+  });
+
+  it.each([['incidents'], ['report']])('%s refuses a data directory that holds no store, instead of reporting nothing', async (command) => {
+    const io = captureIo({ cwd: root });
+    expect(await main([command, '--data-dir', join(tempDir(), 'typo')], io)).toBe(2);
+    expect(io.err()).toMatch(/no incidents store in .*typo: run `access-auditor replay`/);
   });
 });
