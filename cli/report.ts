@@ -9,8 +9,8 @@ import { EMBEDDED_TOPIC_ARN } from './replay';
 export const REPORT_USAGE = `Usage: access-auditor report [--days 7] [--until YYYY-MM-DD] [--format ${REPORT_FORMATS.join('|')}]
                              [--publish] [--data-dir DIR] [--table NAME --topic-arn ARN]
 
-The weekly report: what was denied in the --days whole UTC days before --until (default: today), where,
-how often, and what is still open. --format html writes a self-contained page (redirect it to a file).
+The weekly report: what was denied in the --days whole UTC days before --until (that day itself is not
+included; default: today), where, how often, and what is still open (open and acknowledged incidents). --format html writes a self-contained page (redirect it to a file).
 --publish also sends it as one alert message (SNS with --topic-arn, the alerts file on the embedded default).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {

@@ -115,7 +115,7 @@ export function chatCodeBlock(value: string): string {
 
 // A token could format (* _ ~ `), quote a channel (#), mention (@), build a link ([ ] | :// www. or a
 // domain-like word that Slack auto-links) or become an emoji (:word:).
-const RISKY_TOKEN = /[*_~`#|[\]@]|:\/\/|^www\.|:[^\s:]+:|[A-Za-z0-9-]\.[A-Za-z]{2,}(?:[/:?#]|$)/;
+const RISKY_TOKEN = /[*_~`#|[\]@]|:\/\/|^www\.|:[^\s:]+:|[A-Za-z0-9-]\.[A-Za-z]{2,}(?:[/:?#]|[.,;:!?)]*$)/;
 
 /**
  * Renders untrusted free text (a reason sentence, a note) for chat: plain words stay plain, any word
@@ -123,10 +123,18 @@ const RISKY_TOKEN = /[*_~`#|[\]@]|:\/\/|^www\.|:[^\s:]+:|[A-Za-z0-9-]\.[A-Za-z]{
  */
 export function chatText(value: string, max = 500): string {
   const clean = truncate(maskSecrets(stripControl(value)), max);
-  return clean
-    .split(' ')
-    .map((token) => (RISKY_TOKEN.test(token) ? `\`${neutraliseForChat(token)}\`` : breakMentions(escapeSlack(token))))
-    .join(' ');
+  return clean.split(' ').map(chatToken).join(' ');
+}
+
+/**
+ * One word of free text. A risky word goes in a code span, but sentence punctuation around it stays
+ * outside, so that a copied ARN or policy name does not carry the sentence's `:` or `;` with it.
+ */
+function chatToken(token: string): string {
+  if (!RISKY_TOKEN.test(token)) return breakMentions(escapeSlack(token));
+  const [, before = '', core = '', after = ''] = /^(\(*)(.*?)([.,;:!?)]*)$/s.exec(token) ?? [];
+  if (core === '' || !RISKY_TOKEN.test(core)) return `\`${neutraliseForChat(token)}\``;
+  return `${escapeSlack(before)}\`${neutraliseForChat(core)}\`${escapeSlack(after)}`;
 }
 
 /**

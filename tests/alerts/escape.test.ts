@@ -204,3 +204,15 @@ describe('asciiText, attributeValue, truncate, stripControl', () => {
     );
   });
 });
+
+describe('chatText keeps sentence punctuation out of code spans', () => {
+  it.each([
+    ['policy AmazonBedrockAgentBedrockFoundationModelPolicy_dev: it granted', 'policy `AmazonBedrockAgentBedrockFoundationModelPolicy_dev`: it granted'],
+    ['on arn:aws:bedrock:us-east-2::foundation-model/m-v1:0; move', 'on `arn:aws:bedrock:us-east-2::foundation-model/m-v1:0`; move'],
+    ['(see example.com).', '(see `example.com`).'],
+    [':smile:', '`:smile:`'],
+    ['(<!channel>)', '(&lt;!channel&gt;)'],
+  ])('%j', (input, expected) => {
+    expect(chatText(input)).toBe(expected);
+  });
+});
