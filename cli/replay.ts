@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { processRecord, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -11,6 +12,9 @@ import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
+
+/** The same ceiling as the Lambda's ALERT_WINDOW_MINUTES: one week. */
+const MAX_ALERT_WINDOW_MINUTES = 7 * 24 * 60;
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]] [--json]
@@ -56,7 +60,9 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     },
   });
   const window = values['alert-window'] ?? '60';
-  if (!/^\d+$/.test(window) || Number(window) < 1) throw new UsageError(`--alert-window must be a whole number of minutes, got "${window}"`);
+  if (!/^\d+$/.test(window) || Number(window) < 1 || Number(window) > MAX_ALERT_WINDOW_MINUTES) {
+    throw new UsageError(`--alert-window must be a whole number of minutes from 1 to ${MAX_ALERT_WINDOW_MINUTES}, got "${window}"`);
+  }
   return {
     paths: positionals,
     policyFiles: values.policies ?? [],
@@ -76,7 +82,7 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
     case 'counted': {
       const d = outcome.denial;
       const who = d.principal.roleName ?? d.principal.userName ?? d.principal.arn ?? d.principal.type;
-      const state = outcome.created ? style.red('new     ') : style.yellow('repeat  ');
+      const state = outcome.created ? style.red('new     ') : outcome.reopened ? style.red('back    ') : style.yellow('repeat  ');
       const alert = outcome.alert === 'none' ? '' : `  alert ${outcome.alert}`;
       return `${state}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
     }
@@ -104,6 +110,13 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
   const counts = new Map<PipelineMetric, number>();
+  const alertDeps: AlertDeps = {
+    store: runtime.store,
+    notifier: runtime.notifier,
+    topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,
+    alertPolicy: { windowMinutes: options.alertWindowMinutes },
+    count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+  };
   let failed = false;
   try {
     io.stderr.write(style.dim(`access-auditor replay → ${runtime.description}\n`));
@@ -115,20 +128,15 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
         io.stdout.write(options.json ? JSON.stringify({ error: item.error, input: item.index }) + '\n' : `${style.red('error   ')}input ${item.index}: ${printableLine(item.error)}\n`);
         continue;
       }
-      const outcome = await processRecord(item.record, {
-        ...analyze,
-        store: runtime.store,
-        notifier: runtime.notifier,
-        topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,
-        alertPolicy: { windowMinutes: options.alertWindowMinutes },
-        clock: () => io.now(),
-        count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
-      });
+      const outcome = await processRecord(item.record, { ...analyze, ...alertDeps, clock: () => io.now() });
       if (outcome.kind === 'invalid') failed = true;
       io.stdout.write(options.json ? JSON.stringify({ input: item.index, ...jsonOutcome(outcome) }) + '\n' : describeOutcome(outcome, style) + '\n');
     }
     const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
     io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
+    // What the deployed sweep does every 15 minutes: send alerts the window held back, if it has passed.
+    const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
+    if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
       io.stdout.write('\n' + renderIncidentTable(incidents, style));

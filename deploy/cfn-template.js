@@ -1,5 +1,5 @@
 'use strict';
-// Offline CloudFormation tooling shared by scripts/package-all.mjs and tests/deploy: a YAML schema
+// Offline CloudFormation tooling shared by scripts/package-all.sh (through deploy/verify-package.mjs) and tests/deploy: a YAML schema
 // for the short-form tags (!Ref, !Sub, ...), the event-pattern generator that keeps the central and
 // member rules identical, a structural linter (dangling Ref/GetAtt/Condition, conditional resources
 // used unconditionally, parameter defaults violating their own constraints) and a small evaluator

@@ -66,8 +66,3 @@ export function partitionOfRegion(region: string | null | undefined): Partition 
   if (region.startsWith('eusc-')) return 'aws-eusc';
   return 'aws';
 }
-
-/** True for a syntactically plausible region name (`us-east-1`, `us-gov-west-1`, `cn-north-1`). */
-export function isRegionName(text: string | null | undefined): text is string {
-  return typeof text === 'string' && text.length <= 32 && /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/.test(text);
-}

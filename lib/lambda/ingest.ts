@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -8,8 +8,6 @@ import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetr
 import { EventInFlightError } from '../incidents/errors';
 import { isScheduledEvent, parseCloudTrailEvent } from './event';
 import { sweepDeferredAlerts } from '../pipeline/sweep';
-
-export type CloudTrailEvent = EventBridgeEvent<string, unknown>;
 
 /** Everything the ingest handler needs, built once per container (or by a test). */
 export interface IngestDependencies {

@@ -4,7 +4,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { z } from 'zod';
 import type { Notifier } from '../alerts/types';
 import type { IncidentStore } from '../incidents/types';
 import { runWeeklyReport } from '../report/run';
@@ -35,12 +34,14 @@ export interface WeeklyReportResult {
 
 // Only `time` matters: EventBridge schedule events carry the scheduled time, which keeps a retried or
 // redriven invocation on the same period. Anything else (a console test event, `{}`) falls back to the clock.
-const scheduleEvent = z.object({ time: z.iso.datetime({ offset: true }) });
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** The run time of an invocation: the schedule's `time` when the event has one, else the clock. */
 export function runTimeOf(event: unknown, clock: () => Date): Date {
-  const parsed = scheduleEvent.safeParse(event);
-  return parsed.success ? new Date(parsed.data.time) : clock();
+  const time = typeof event === 'object' && event !== null ? (event as { time?: unknown }).time : undefined;
+  if (typeof time !== 'string' || !ISO_DATE_TIME.test(time)) return clock();
+  const parsed = new Date(time);
+  return Number.isNaN(parsed.getTime()) ? clock() : parsed;
 }
 
 /**

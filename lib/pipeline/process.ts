@@ -37,7 +37,7 @@ export type PipelineOutcome =
   | { kind: 'skipped'; eventId: string | null; reason: string }
   | { kind: 'invalid'; eventId: string | null; message: string }
   | { kind: 'duplicate'; eventId: string; fingerprint: string; alert: AlertOutcome }
-  | { kind: 'counted'; eventId: string; fingerprint: string; created: boolean; count: number; alert: AlertOutcome; denial: Denial };
+  | { kind: 'counted'; eventId: string; fingerprint: string; created: boolean; reopened: boolean; count: number; alert: AlertOutcome; denial: Denial };
 
 /**
  * One CloudTrail record through the whole product: analyse, count exactly once, alert without storms.
@@ -98,7 +98,7 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
 
   const trigger = triggerFor({ incident, created: recorded.created, reopened, now }, deps.alertPolicy);
   const alert = trigger ? await claimAndPublish(incident, trigger, denial.eventId, now, deps) : resent;
-  return { kind: 'counted', eventId: denial.eventId, fingerprint: incident.fingerprint, created: recorded.created, count: incident.count, alert, denial };
+  return { kind: 'counted', eventId: denial.eventId, fingerprint: incident.fingerprint, created: recorded.created, reopened, count: incident.count, alert, denial };
 }
 
 /** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */

@@ -79,6 +79,35 @@ describe('replay', () => {
     expect(lines[1]).toMatchObject({ kind: 'counted' });
   });
 
+  it('refuses an alert window longer than the deployed limit of one week', async () => {
+    const io = captureIo({ cwd: root });
+    expect(await main(['replay', '--alert-window', '20000', '--data-dir', tempDir(), 'examples/records'], io)).toBe(2);
+    expect(io.err()).toMatch(/--alert-window must be a whole number of minutes from 1 to 10080/);
+  });
+
+  it('marks a resolved incident that comes back, and sends its held-back alert once the window has passed', async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'data');
+    const file = (name: string, id: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, JSON.stringify({ ...records[0], eventID: id }));
+      return path;
+    };
+    const at = (iso: string) => captureIo({ cwd: root, now: new Date(iso) });
+    await main(['replay', '--json', '--data-dir', dataDir, file('a.json', 'first')], at('2026-11-22T08:00:00Z'));
+    const [incident] = await listIncidents(dataDir);
+    await main(['incidents', 'resolve', String(incident!.fingerprint), '--data-dir', dataDir], at('2026-11-22T08:05:00Z'));
+
+    const back = at('2026-11-22T08:10:00Z');
+    await main(['replay', '--data-dir', dataDir, file('b.json', 'second')], back);
+    expect(back.out()).toMatch(/^back\s+\S+ .*alert deferred/m);
+
+    const later = at('2026-11-22T09:30:00Z');
+    await main(['replay', '--data-dir', dataDir, file('c.json', 'second')], later);
+    expect(later.err()).toContain('sent 1 held-back alert(s) whose window had passed');
+    expect(jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'))).toHaveLength(2);
+  });
+
   it('refuses half an AWS target', async () => {
     const io = captureIo({ cwd: root });
     expect(await main(['replay', '--table', 'incidents', 'examples/records'], io)).toBe(2);

@@ -121,6 +121,10 @@ describe('runTimeOf', () => {
     ['an event without time', { detail: {} }, '2030-01-01T00:00:00.000Z'],
     ['a time that is not a date', { time: 'next monday' }, '2030-01-01T00:00:00.000Z'],
     ['no event', undefined, '2030-01-01T00:00:00.000Z'],
+    ['a time with an offset', { time: '2026-11-23T10:00:00+01:00' }, '2026-11-23T09:00:00.000Z'],
+    ['an impossible date', { time: '2026-13-45T09:00:00Z' }, '2030-01-01T00:00:00.000Z'],
+    ['a date without a time', { time: '2026-11-23' }, '2030-01-01T00:00:00.000Z'],
+    ['a number', { time: 1_700_000_000 }, '2030-01-01T00:00:00.000Z'],
   ])('%s', (_name, event, expected) => {
     expect(runTimeOf(event, clock).toISOString()).toBe(expected);
   });
