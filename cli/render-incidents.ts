@@ -1,8 +1,10 @@
 import type { Incident } from '../lib/incidents/types';
 import { printableLine, type Style } from './style';
 
+/** The name people use: an Identity Center role by its permission set, as alerts and reports show it. */
 function principalName(incident: Incident): string {
   const p = incident.principal;
+  if (p.managedBy === 'sso' && p.permissionSetName) return `${p.permissionSetName} (permission set)`;
   return p.roleName ?? p.userName ?? p.arn ?? p.invokedBy ?? p.type;
 }
 
