@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { AlertInFlightError, processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { EventInFlightError } from '../lib/incidents/errors';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
@@ -128,7 +129,18 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
         io.stdout.write(options.json ? JSON.stringify({ error: item.error, input: item.index }) + '\n' : `${style.red('error   ')}input ${item.index}: ${printableLine(item.error)}\n`);
         continue;
       }
-      const outcome = await processRecord(item.record, { ...analyze, ...alertDeps, clock: () => io.now() });
+      let outcome: PipelineOutcome;
+      try {
+        outcome = await processRecord(item.record, { ...analyze, ...alertDeps, clock: () => io.now() });
+      } catch (err) {
+        // Another process holds this event or its alert right now (the Lambda, another replay): not a
+        // reason to stop the whole replay; this record can simply be replayed again later.
+        if (!(err instanceof EventInFlightError) && !(err instanceof AlertInFlightError)) throw err;
+        failed = true;
+        const message = `${(err as Error).message}; replay this record again later`;
+        io.stdout.write(options.json ? JSON.stringify({ input: item.index, kind: 'busy', message }) + '\n' : `${style.yellow('busy    ')}${printableLine(message)}\n`);
+        continue;
+      }
       if (outcome.kind === 'invalid') failed = true;
       io.stdout.write(options.json ? JSON.stringify({ input: item.index, ...jsonOutcome(outcome) }) + '\n' : describeOutcome(outcome, style) + '\n');
     }

@@ -7,8 +7,8 @@ import { isSilenced, pendingDecisionFor, statusTransitionFor, triggerFor, trigge
 import { AuditorError } from '../errors';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 
-/** Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line. */
 /**
+ * Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line.
  * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
  * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
  * elsewhere); `Failures` counts everything else that failed.
@@ -39,14 +39,6 @@ export type PipelineOutcome =
   | { kind: 'duplicate'; eventId: string; fingerprint: string; alert: AlertOutcome }
   | { kind: 'counted'; eventId: string; fingerprint: string; created: boolean; reopened: boolean; count: number; alert: AlertOutcome; denial: Denial };
 
-/**
- * One CloudTrail record through the whole product: analyse, count exactly once, alert without storms.
- *
- * Failure semantics: a record that cannot be decoded is an `invalid` outcome (logged and counted by the
- * caller, never retried). Store and notifier errors propagate, so the Lambda invocation fails and the
- * retry / on-failure destination keep the event: the retry finds the event already counted (`duplicate`)
- * and re-sends an alert that was claimed but not published, once.
- */
 export interface ProcessOptions {
   /**
    * Identifies this delivery to the store's counting lease. The Lambda passes its request ID, which an
@@ -55,6 +47,14 @@ export interface ProcessOptions {
   owner?: string;
 }
 
+/**
+ * One CloudTrail record through the whole product: analyse, count exactly once, alert without storms.
+ *
+ * Failure semantics: a record that cannot be decoded is an `invalid` outcome (logged and counted by the
+ * caller, never retried). Store and notifier errors propagate, so the Lambda invocation fails and the
+ * retry / on-failure destination keep the event: the retry finds the event already counted (`duplicate`)
+ * and re-sends an alert that was claimed but not published, once.
+ */
 export async function processRecord(record: unknown, deps: PipelineDeps, options: ProcessOptions = {}): Promise<PipelineOutcome> {
   const count = deps.count ?? (() => undefined);
   const analysed = await analyzeRecord(record, deps);

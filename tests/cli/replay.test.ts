@@ -152,3 +152,25 @@ describe('incidents', () => {
     expect(io.err()).toMatch(/no incidents store in .*typo: run `access-auditor replay`/);
   });
 });
+
+describe('replay while an alert is in flight', () => {
+  it('reports the record as busy and goes on with the others (exit 1)', async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'data');
+    const one = join(dir, 'one.json');
+    writeFileSync(one, JSON.stringify(records[0]));
+    // First attempt: the alerts file cannot be written, so the claimed alert stays pending.
+    const blocked = join(dir, 'not-a-dir');
+    writeFileSync(blocked, 'a file where a directory is expected');
+    const first = captureIo({ cwd: root, now: new Date('2026-11-22T08:00:00Z') });
+    expect(await main(['replay', '--data-dir', dataDir, '--alerts-file', join(blocked, 'alerts.jsonl'), one], first)).toBe(2);
+
+    const both = join(dir, 'both.jsonl');
+    writeFileSync(both, [records[0], records[1]].map((r) => JSON.stringify(r)).join('\n'));
+    const retry = captureIo({ cwd: root, now: new Date('2026-11-22T08:00:10Z') });
+    expect(await main(['replay', '--json', '--data-dir', dataDir, both], retry)).toBe(1);
+    const lines = jsonLines(retry.out());
+    expect(lines[0]).toMatchObject({ input: 0, kind: 'busy' });
+    expect(lines[1]).toMatchObject({ input: 1, kind: 'counted', alert: 'sent' });
+  });
+});
