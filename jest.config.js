@@ -10,4 +10,5 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   testTimeout: 30000,
   setupFiles: ['<rootDir>/tests/support/quiet-sdk.js'],
+  reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };
