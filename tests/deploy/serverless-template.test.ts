@@ -402,6 +402,13 @@ describe('least privilege', () => {
     ]);
   });
 
+  it('turns tracing on and grants its permissions from one parameter', () => {
+    for (const fn of ['IngestLambdaFunction', 'WeeklyReportLambdaFunction']) {
+      expect(props(defaults, fn).TracingConfig).toEqual({ Mode: 'PassThrough' });
+      expect(props(everything, fn).TracingConfig).toEqual({ Mode: 'Active' });
+    }
+  });
+
   it('allows Resource "*" only for X-Ray, and only with tracing on', () => {
     const star = (t: MaterializedTemplate) => identityStatements(t).filter((s) => asList(s.statement.Resource).includes('*'));
     expect(star(defaults)).toEqual([]);
