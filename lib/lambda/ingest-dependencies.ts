@@ -12,6 +12,7 @@ import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
 import type { PolicySimulator } from '../policy/ports';
+import { loadActionCatalog } from '../policy/iam-data-catalog';
 
 /**
  * How long a claimed-but-unpublished alert is considered in flight. It must exceed the function timeout
@@ -87,5 +88,6 @@ export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clo
     policySource,
     profileResolver: new BedrockProfileResolver({ clientForRegion: clients.bedrock, clock }),
     simulator: config.simulate ? accountRoutedSimulator(clientForAccount, clients.iam) : null,
+    loadCatalog: loadActionCatalog,
   };
 }

