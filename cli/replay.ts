@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { AlertInFlightError, processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
 import { EventInFlightError } from '../lib/incidents/errors';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
+import { incidentCommands } from '../lib/alerts/commands';
+import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -115,7 +117,10 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     store: runtime.store,
     notifier: runtime.notifier,
     topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,
-    alertPolicy: { windowMinutes: options.alertWindowMinutes },
+    // Against a deployed table, behave as the deployed Lambda does: its alert lease, and commands in the
+    // alerts that reach that table (the on-call copies them from the alert).
+    alertPolicy: runtime.embedded ? { windowMinutes: options.alertWindowMinutes } : { windowMinutes: options.alertWindowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS },
+    ...(runtime.embedded || !options.table ? {} : incidentCommands(options.table, runtime.region)),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
   };
   let failed = false;
@@ -146,9 +151,13 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     }
     const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
     io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
-    // What the deployed sweep does every 15 minutes: send alerts the window held back, if it has passed.
-    const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
-    if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
+    // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
+    // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
+    if (runtime.embedded) {
+      const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
+      if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
+      for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
+    }
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
       io.stdout.write('\n' + renderIncidentTable(incidents, style));

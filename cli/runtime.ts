@@ -35,6 +35,10 @@ export interface Runtime {
   topicArn?: string;
   /** One line saying where data goes, printed so nobody mistakes a local run for production. */
   description: string;
+  /** True on the embedded default; false when the table (and topic) are real AWS. */
+  embedded: boolean;
+  /** Region of the AWS table, for the commands alerts print. */
+  region?: string;
   close(): Promise<void>;
 }
 
@@ -54,6 +58,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       store,
       notifier: new FileNotifier({ path: alertsFile, terminal: io.stderr }),
       description: `embedded default: DynamoDB (dynalite) in ${dataDir}, alerts to ${alertsFile}`,
+      embedded: true,
       close: () => dynamo.close(),
     };
   } catch (err) {
@@ -80,6 +85,8 @@ function openAws(options: RuntimeOptions): Runtime {
     store: new DynamoIncidentStore({ client: dynamo, tableName: options.table }),
     notifier: topicArn ? new SnsNotifier({ client: sns, topicArn }) : noTopic,
     topicArn,
+    embedded: false,
+    region,
     description: `AWS: table ${options.table}${topicArn ? `, topic ${topicArn}` : ''} (${region ?? 'default region'})`,
     close: async () => {
       dynamo.destroy();

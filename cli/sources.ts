@@ -6,6 +6,7 @@ import { BedrockProfileResolver } from '../lib/bedrock/bedrock-profile-resolver'
 import { IamPolicySimulator } from '../lib/policy/iam-simulator';
 import { IamPolicySource } from '../lib/policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../lib/policy/assume-role';
+import { accountRoutedSimulator } from '../lib/policy/account-routed-simulator';
 import { SnapshotPolicySource } from '../lib/policy/snapshot';
 import { loadActionCatalog } from '../lib/policy/iam-data-catalog';
 import { UsageError } from '../lib/errors';
@@ -49,10 +50,8 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const iam = new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
   const bedrockClients = new Map<string, BedrockClient>();
-  const live = new IamPolicySource({
-    client: iam,
-    ...(options.readRole ? { clientForAccount: assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) } : {}),
-  });
+  const clientForAccount = options.readRole ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) : undefined;
+  const live = new IamPolicySource({ client: iam, ...(clientForAccount ? { clientForAccount } : {}) });
   return {
     policySource: snapshot
       ? { getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p) }
@@ -64,7 +63,8 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
         return client;
       },
     }),
-    simulator: new IamPolicySimulator({ client: iam }),
+    // With a read role, a member account's principal is simulated in its own account, like its policies are read.
+    simulator: clientForAccount ? accountRoutedSimulator(clientForAccount, iam) : new IamPolicySimulator({ client: iam }),
     loadCatalog: loadActionCatalog,
   };
 }

@@ -792,12 +792,15 @@ export class DynamoIncidentStore implements IncidentStore {
    * Claims the right to alert (see the port). Conditional on: the incident exists, no alert sent at or
    * after `windowStart`, and no pending alert other than one claimed by the same eventId (its retry).
    */
-  async claimAlert(fingerprint: string, claim: PendingAlert, windowStart: Date): Promise<boolean> {
+  async claimAlert(fingerprint: string, claim: PendingAlert, windowStart: Date, options: { replaces?: PendingAlert } = {}): Promise<boolean> {
     const e = new ExpressionContext();
     const alert = e.path('alert');
     const lastAlertAt = e.path('alert.lastAlertAt');
     const pending = e.path('alert.pending');
-    const eid = e.value(claim.eventId);
+    const replaces = options.replaces;
+    const pendingCondition = replaces
+      ? `${e.path('alert.pending.eventId')} = ${e.value(replaces.eventId)} AND ${e.path('alert.pending.claimedAt')} = ${e.value(replaces.claimedAt)}`
+      : `(attribute_not_exists(${pending}) OR ${e.path('alert.pending.eventId')} = ${e.value(claim.eventId)})`;
     const result = await this.conditional('claimAlert', 'UpdateItem', () =>
       this.client.send(
         new UpdateItemCommand({
@@ -807,7 +810,7 @@ export class DynamoIncidentStore implements IncidentStore {
           ConditionExpression:
             `attribute_exists(${alert}) ` +
             `AND (attribute_not_exists(${lastAlertAt}) OR ${lastAlertAt} < ${e.value(windowStart.toISOString())}) ` +
-            `AND (attribute_not_exists(${pending}) OR ${e.path('alert.pending.eventId')} = ${eid})`,
+            `AND ${pendingCondition}`,
           ...e.attributes(),
         }),
       ),

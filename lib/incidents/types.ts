@@ -126,8 +126,10 @@ export interface IncidentStore {
   /**
    * Claims the right to alert: succeeds only when no alert was sent since `windowStart` and none is pending
    * (or the pending one was claimed by this same `eventId`). On success `alert.pending` is set.
+   * With `replaces`, it takes over exactly that pending claim (same eventId and claimedAt) and nothing
+   * else: a compare-and-swap, so of several callers re-sending one stale alert only one wins.
    */
-  claimAlert(fingerprint: string, claim: PendingAlert, windowStart: Date): Promise<boolean>;
+  claimAlert(fingerprint: string, claim: PendingAlert, windowStart: Date, options?: { replaces?: PendingAlert }): Promise<boolean>;
   /** Records a trigger that fell inside the window, to be sent after it. */
   deferAlert(fingerprint: string, trigger: AlertTrigger): Promise<void>;
   /** Clears `pending` and `deferred`, sets lastAlertAt/lastAlertCount, increments alertsSent. Conditional on pending.eventId. */

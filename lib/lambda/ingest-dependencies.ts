@@ -7,12 +7,12 @@ import { SnsNotifier } from '../alerts/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
 import type { IngestConfig } from '../config';
 import { DynamoIncidentStore } from '../incidents/dynamodb-store';
-import { IamPolicySimulator } from '../policy/iam-simulator';
 import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
-import type { PolicySimulator } from '../policy/ports';
 import { loadActionCatalog } from '../policy/iam-data-catalog';
+import { accountRoutedSimulator } from '../policy/account-routed-simulator';
+import { incidentCommands } from '../alerts/commands';
 
 /**
  * How long a claimed-but-unpublished alert is considered in flight. It must exceed the function timeout
@@ -20,29 +20,6 @@ import { loadActionCatalog } from '../policy/iam-data-catalog';
  * running, and stay under Lambda's first async retry delay (about a minute) so that the retry resends.
  */
 export const INGEST_ALERT_LEASE_SECONDS = 45;
-
-/** `incidents ack` / `incidents show` command lines that address the deployed table. */
-export function incidentCommands(tableName: string, region: string | undefined): { ackCommand: (fp: string) => string; showCommand: (fp: string) => string } {
-  const where = `--table ${tableName}${region ? ` --region ${region}` : ''}`;
-  return {
-    ackCommand: (fp) => `access-auditor incidents ack ${fp} ${where}`,
-    showCommand: (fp) => `access-auditor incidents show ${fp} ${where}`,
-  };
-}
-
-/**
- * Simulates in the principal's own account: SimulatePrincipalPolicy only reads principals of the
- * caller's account, so a member account's principal is simulated through its read role.
- */
-export function accountRoutedSimulator(clientForAccount: (accountId: string) => Promise<IAMClient | null>, home: IAMClient): PolicySimulator {
-  return {
-    simulate: async (request) => {
-      const account = request.policySourceArn.split(':')[4] ?? '';
-      const client = (/^\d{12}$/.test(account) ? await clientForAccount(account) : null) ?? home;
-      return new IamPolicySimulator({ client }).simulate(request);
-    },
-  };
-}
 
 /** SDK clients, created once per container; tests pass their own. */
 export interface AwsClients {

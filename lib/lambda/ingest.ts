@@ -34,7 +34,11 @@ export function createIngestHandler(deps: IngestDependencies) {
   const ingest = async (event: unknown, context: Context): Promise<IngestResult> => {
     if (isScheduledEvent(event)) {
       const swept = await sweepDeferredAlerts({ ...deps.pipeline, count });
-      logger.info('Swept held-back alerts', { checked: swept.checked, sent: swept.sent });
+      logger.info('Swept held-back alerts', { checked: swept.checked, sent: swept.sent, failed: swept.failed.length });
+      // Not thrown: a retried tick would re-sweep everything, and a failed tick in the failure queue
+      // cannot be replayed; the failed claims go stale and the next tick sends them.
+      for (const f of swept.failed) logger.error('Held-back alert not sent; the next sweep retries it', { fingerprint: f.fingerprint, reason: f.error });
+      if (swept.failed.length > 0) count('Failures', swept.failed.length);
       return { outcome: 'sweep', alert: swept.sent > 0 ? 'sent' : 'none' };
     }
     const parsed = parseCloudTrailEvent(event);

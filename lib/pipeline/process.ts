@@ -97,7 +97,9 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
   }
 
   const trigger = triggerFor({ incident, created: recorded.created, reopened, now }, deps.alertPolicy);
-  const alert = trigger ? await claimAndPublish(incident, trigger, denial.eventId, now, deps) : resent;
+  const claimed = trigger ? await claimAndPublish(incident, trigger, denial.eventId, now, deps) : 'none';
+  // An alert re-sent just now is what went out; a trigger refused right after it waits for the window.
+  const alert = resent === 'resent' ? 'resent' : claimed;
   return { kind: 'counted', eventId: denial.eventId, fingerprint: incident.fingerprint, created: recorded.created, reopened, count: incident.count, alert, denial };
 }
 
@@ -124,8 +126,10 @@ export async function resendPending(incident: Incident, eventId: string, now: Da
   const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
   if (decision.kind === 'none') return 'none';
   if (decision.kind === 'wait') throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
-  const claim: PendingAlert = { ...decision.claim, claimedAt: now.toISOString() };
-  if (!(await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy)))) return 'none';
+  // Take over exactly the claim we saw (compare-and-swap on it): of several callers re-sending one alert,
+  // only one wins. The claim then names this caller, whose own retry re-sends it if this publish fails.
+  const claim: PendingAlert = { trigger: decision.claim.trigger, eventId, claimedAt: now.toISOString() };
+  if (!(await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy), { replaces: decision.claim }))) return 'none';
   await publish(incident, claim, now, deps);
   return 'resent';
 }

@@ -1,4 +1,6 @@
 import { isSilenced, windowPassed } from '../alerts/policy';
+import { randomUUID } from 'node:crypto';
+import { describeError } from '../errors';
 import { claimAndPublish, resendPending, type AlertDeps } from './process';
 
 export type SweepDeps = AlertDeps & { clock: () => Date };
@@ -8,6 +10,8 @@ export interface SweepResult {
   checked: number;
   /** Held-back alerts sent now. */
   sent: number;
+  /** Incidents whose alert could not be sent this time (the next sweep tries again), with the reason. */
+  failed: Array<{ fingerprint: string; error: string }>;
 }
 
 /**
@@ -20,16 +24,25 @@ export async function sweepDeferredAlerts(deps: SweepDeps): Promise<SweepResult>
   const now = deps.clock();
   const open = await deps.store.list({ status: 'open' });
   let sent = 0;
-  // The claim names the sweep run, not an event: if its publish fails, a later sweep (or occurrence) takes the stale claim over.
-  const sweepId = `sweep:${now.toISOString()}`;
+  // The claim names this sweep run, not an event: if its publish fails, a later sweep (or occurrence)
+  // takes the stale claim over. Random suffix: two sweeps started in the same millisecond stay distinct.
+  const sweepId = `sweep:${now.toISOString()}:${randomUUID().slice(0, 8)}`;
+  // A refused claim here means someone else sent it: not a deferral worth counting.
+  const quiet: SweepDeps = { ...deps, count: (metric, value) => (metric === 'AlertsDeferred' ? undefined : deps.count?.(metric, value)) };
+  const failed: SweepResult['failed'] = [];
   for (const incident of open) {
     const { deferred, pending, lastAlertAt } = incident.alert;
-    if (pending) {
-      if ((await resendPending(incident, sweepId, now, deps)) === 'resent') sent++;
-      continue;
+    try {
+      if (pending) {
+        if ((await resendPending(incident, sweepId, now, quiet)) === 'resent') sent++;
+        continue;
+      }
+      if (!deferred || isSilenced(incident, now) || !windowPassed(lastAlertAt, now, deps.alertPolicy)) continue;
+      if ((await claimAndPublish(incident, 'deferred', sweepId, now, quiet)) === 'sent') sent++;
+    } catch (err) {
+      // One incident's failure (SNS, throttling) must not stop the others; its claim goes stale and is retried.
+      failed.push({ fingerprint: incident.fingerprint, error: describeError(err) });
     }
-    if (!deferred || isSilenced(incident, now) || !windowPassed(lastAlertAt, now, deps.alertPolicy)) continue;
-    if ((await claimAndPublish(incident, 'deferred', sweepId, now, deps)) === 'sent') sent++;
   }
-  return { checked: open.length, sent };
+  return { checked: open.length, sent, failed };
 }

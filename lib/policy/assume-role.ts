@@ -79,10 +79,17 @@ export function assumeRoleClientFactory(options: AssumeRoleFactoryOptions): (acc
   let home: Promise<string | undefined> | undefined;
   const clients = new Map<string, IAMClient>();
 
+  // A failed lookup is not cached: one STS blip must not disable cross-account reads for the container's life.
   const homeAccount = () =>
     (home ??= options.homeAccountId
       ? Promise.resolve(options.homeAccountId)
-      : sts.send(new GetCallerIdentityCommand({})).then((r) => r.Account));
+      : sts.send(new GetCallerIdentityCommand({})).then(
+          (r) => r.Account,
+          (err: unknown) => {
+            home = undefined;
+            throw err;
+          },
+        ));
 
   return async (accountId: string) => {
     if (accountId === (await homeAccount())) return options.homeClient ?? null;

@@ -104,7 +104,7 @@ describe('packaging', () => {
       READ_ROLE_NAME: 'access-auditor-read',
       POLICY_CACHE_TTL_SECONDS: '300',
       SIMULATE: 'true',
-      POWERTOOLS_SERVICE_NAME: 'access-auditor',
+      POWERTOOLS_SERVICE_NAME: 'access-auditor-test',
       POWERTOOLS_METRICS_NAMESPACE: 'AccessAuditor',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',

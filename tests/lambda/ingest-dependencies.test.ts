@@ -2,7 +2,9 @@ import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadIngestConfig } from '../../lib/config';
-import { accountRoutedSimulator, buildPipelineDeps, defaultClients, incidentCommands, INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
+import { buildPipelineDeps, defaultClients, INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
+import { incidentCommands } from '../../lib/alerts/commands';
+import { accountRoutedSimulator } from '../../lib/policy/account-routed-simulator';
 import { assumeRoleClientFactory } from '../../lib/policy/assume-role';
 
 const sts = mockClient(STSClient);
@@ -66,5 +68,16 @@ describe('accountRoutedSimulator', () => {
     const credentials = await (member!.config.credentials as () => Promise<{ accessKeyId: string }>)();
     expect(credentials.accessKeyId).toBe('ASIAEXAMPLE');
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual(['arn:aws:iam::444455556666:role/access-auditor-read']);
+  });
+});
+
+describe('assumeRoleClientFactory after an STS failure', () => {
+  it('asks again for the home account instead of failing for the rest of the container', async () => {
+    sts.on(GetCallerIdentityCommand).rejectsOnce(new Error('Throttling: Rate exceeded')).resolves({ Account: '111122223333' });
+    const home = new IAMClient({ region: 'us-east-1' });
+    const factory = assumeRoleClientFactory({ sts: new STSClient({ region: 'us-east-1' }), readRoleName: 'access-auditor-read', region: 'us-east-1', homeClient: home });
+    await expect(factory('111122223333')).rejects.toThrow(/Rate exceeded/);
+    expect(await factory('111122223333')).toBe(home);
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(2);
   });
 });

@@ -126,10 +126,10 @@ describe('sweepDeferredAlerts on dynalite', () => {
     expect(await processRecord(occurrence('sweep-1'), deps)).toMatchObject({ alert: 'deferred' });
 
     clock.now = new Date('2026-11-22T08:45:00Z');
-    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 0 });
+    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 0, failed: [] });
     clock.now = new Date('2026-11-22T09:05:00Z');
-    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 1 });
-    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 0 });
+    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 1, failed: [] });
+    expect(await sweepDeferredAlerts(deps)).toEqual({ checked: 1, sent: 0, failed: [] });
     expect(published).toHaveLength(2);
     const alert = (await store.get(first.fingerprint))?.alert;
     expect(alert?.alertsSent).toBe(2);
@@ -151,5 +151,58 @@ describe('sweepDeferredAlerts on dynalite', () => {
     const alert = (await store.list())[0]!.alert;
     expect(alert.alertsSent).toBe(1);
     expect(alert.pending).toBeUndefined();
+  });
+});
+
+describe('a stale alert claim is taken over by exactly one caller', () => {
+  async function stuckClaim() {
+    const setup = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const failing = { ...setup.deps, notifier: { publish: async () => Promise.reject(new Error('SNS down')) } };
+    await expect(processRecord(occurrence('stale-0'), failing)).rejects.toThrow(/SNS down/);
+    setup.clock.now = new Date('2026-11-22T09:00:00Z');
+    // A slow publish widens the race window, as a real SNS call would.
+    setup.deps.notifier = { publish: async (m) => (await new Promise((r) => setTimeout(r, 50)), setup.published.push(m), { messageId: 'm' }) };
+    return setup;
+  }
+
+  it('when twenty occurrences arrive at once', async () => {
+    const { store, published, deps } = await stuckClaim();
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => processRecord(occurrence(`stale-${i + 1}`), deps)));
+    expect(published).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'counted' && o.alert === 'resent')).toHaveLength(1);
+    expect((await store.list())[0]!.alert).toMatchObject({ alertsSent: 1 });
+  });
+
+  it('when two sweeps overlap', async () => {
+    const { published, deps } = await stuckClaim();
+    const [a, b] = await Promise.all([sweepDeferredAlerts(deps), sweepDeferredAlerts(deps)]);
+    expect(a.sent + b.sent).toBe(1);
+    expect(published).toHaveLength(1);
+  });
+});
+
+describe('a sweep with one failing alert', () => {
+  it('sends the others and reports the failure instead of throwing', async () => {
+    const { store, published, clock, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
+    const fingerprints: string[] = [];
+    for (const name of ['01-apprunner-no-bedrock-grant.json', '05-ecs-task-account-id-in-foundation-model-arn.json']) {
+      const record = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', name), 'utf8')) as Record<string, unknown>;
+      const first = (await processRecord(record, deps)) as { fingerprint: string };
+      fingerprints.push(first.fingerprint);
+      await store.setStatus(first.fingerprint, 'resolved', clock.now);
+    }
+    clock.now = new Date('2026-11-22T08:10:00Z');
+    for (const name of ['01-apprunner-no-bedrock-grant.json', '05-ecs-task-account-id-in-foundation-model-arn.json']) {
+      const record = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', name), 'utf8')) as Record<string, unknown>;
+      expect(await processRecord({ ...record, eventID: `${String(record.eventID)}-again` }, deps)).toMatchObject({ alert: 'deferred' });
+    }
+    clock.now = new Date('2026-11-22T09:30:00Z');
+    const failOn = fingerprints[0]!;
+    const notifier = deps.notifier;
+    const picky = { ...deps, notifier: { publish: async (m: AlertMessage) => (JSON.parse(m.Message).default.includes(failOn) ? Promise.reject(new Error('SNS throttled')) : notifier.publish(m)) } };
+    const result = await sweepDeferredAlerts(picky);
+    expect(result.sent).toBe(1);
+    expect(result.failed).toEqual([{ fingerprint: failOn, error: 'Error: SNS throttled' }]);
+    expect(published).toHaveLength(3);
   });
 });

@@ -1,0 +1,17 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { IamPolicySimulator } from './iam-simulator';
+import type { PolicySimulator } from './ports';
+
+/**
+ * Simulates in the principal's own account: SimulatePrincipalPolicy only reads principals of the
+ * caller's account, so a member account's principal is simulated through its read role.
+ */
+export function accountRoutedSimulator(clientForAccount: (accountId: string) => Promise<IAMClient | null>, home: IAMClient): PolicySimulator {
+  return {
+    simulate: async (request) => {
+      const account = request.policySourceArn.split(':')[4] ?? '';
+      const client = (/^\d{12}$/.test(account) ? await clientForAccount(account) : null) ?? home;
+      return new IamPolicySimulator({ client }).simulate(request);
+    },
+  };
+}
