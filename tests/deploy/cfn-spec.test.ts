@@ -2,19 +2,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplateFile, materialize, type Loose, type Template } from '../../deploy/cfn-template';
 import { checkValue, loadCfnSpec, templateViolations, type CfnSpec, type SpecType, type TemplateLike, type Violations } from './cfn-spec';
-import { packageCentralService, repoRoot } from './package-central';
+import { ALL_FEATURES, packageCentralService, repoRoot } from './package-central';
 
-/** Every optional feature of the central stack on (same values as serverless-template.test.ts). */
-const ALL_FEATURES = {
-  EventSources: 'bedrock.amazonaws.com,bedrock-mantle.amazonaws.com',
-  TopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  TableKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/9999abcd-12ab-34cd-56ef-1234567890ab',
-  AlertEmail: 'security@example.com',
-  SlackWorkspaceId: 'T0123456789',
-  SlackChannelId: 'C0123456789',
-  OrgId: 'o-abcdefghij',
-  Tracing: 'Active',
-};
 
 const CENTRAL = {
   CentralAccountId: '999988887777',

