@@ -1,11 +1,11 @@
 import type { Incident } from '../lib/incidents/types';
+import { principalDisplayName } from '../lib/alerts/render';
 import { printableLine, type Style } from './style';
 
-/** The name people use: an Identity Center role by its permission set, as alerts and reports show it. */
+/** The name alerts and reports use (an Identity Center role by its permission set), said to be one here. */
 function principalName(incident: Incident): string {
-  const p = incident.principal;
-  if (p.managedBy === 'sso' && p.permissionSetName) return `${p.permissionSetName} (permission set)`;
-  return p.roleName ?? p.userName ?? p.arn ?? p.invokedBy ?? p.type;
+  const name = principalDisplayName(incident.principal);
+  return incident.principal.permissionSetName && name === incident.principal.permissionSetName ? `${name} (permission set)` : name;
 }
 
 function clip(value: string, width: number): string {

@@ -4,6 +4,7 @@ import { AlertInFlightError, processRecord, type AlertDeps, type PipelineMetric,
 import { EventInFlightError } from '../lib/incidents/errors';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { incidentCommands } from '../lib/alerts/commands';
+import { principalDisplayName } from '../lib/alerts/render';
 import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
@@ -84,7 +85,7 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   switch (outcome.kind) {
     case 'counted': {
       const d = outcome.denial;
-      const who = d.principal.roleName ?? d.principal.userName ?? d.principal.arn ?? d.principal.type;
+      const who = principalDisplayName(d.principal);
       const state = outcome.created ? style.red('new     ') : outcome.reopened ? style.red('back    ') : style.yellow('repeat  ');
       const alert = outcome.alert === 'none' ? '' : `  alert ${outcome.alert}`;
       return `${state}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
