@@ -5,6 +5,7 @@ import { EventInFlightError } from '../lib/incidents/errors';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { incidentCommands } from '../lib/alerts/commands';
 import { principalDisplayName } from '../lib/alerts/render';
+import { MAX_WINDOW_MINUTES } from '../lib/alerts/policy';
 import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
@@ -16,9 +17,6 @@ import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
-
-/** The same ceiling as the Lambda's ALERT_WINDOW_MINUTES: one week. */
-const MAX_ALERT_WINDOW_MINUTES = 7 * 24 * 60;
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]] [--json]
@@ -64,8 +62,8 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     },
   });
   const window = values['alert-window'] ?? '60';
-  if (!/^\d+$/.test(window) || Number(window) < 1 || Number(window) > MAX_ALERT_WINDOW_MINUTES) {
-    throw new UsageError(`--alert-window must be a whole number of minutes from 1 to ${MAX_ALERT_WINDOW_MINUTES}, got "${window}"`);
+  if (!/^\d+$/.test(window) || Number(window) < 1 || Number(window) > MAX_WINDOW_MINUTES) {
+    throw new UsageError(`--alert-window must be a whole number of minutes from 1 to ${MAX_WINDOW_MINUTES}, got "${window}"`);
   }
   return {
     paths: positionals,

@@ -1,3 +1,4 @@
+import { MAX_WINDOW_MINUTES } from './alerts/policy';
 import { ConfigError } from './errors';
 
 /** Configuration of the ingest Lambda, read once per container from its environment. */
@@ -55,7 +56,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
   return {
     tableName: required(env, 'TABLE_NAME', TABLE_NAME, 'DynamoDB table name'),
     topicArn: required(env, 'TOPIC_ARN', TOPIC_ARN, 'SNS topic ARN'),
-    alertWindowMinutes: integer(env, 'ALERT_WINDOW_MINUTES', 60, 1, 7 * 24 * 60),
+    alertWindowMinutes: integer(env, 'ALERT_WINDOW_MINUTES', 60, 1, MAX_WINDOW_MINUTES),
     occurrenceTtlDays: integer(env, 'OCCURRENCE_TTL_DAYS', 90, 1, 3650),
     readRoleName: readRoleName(env),
     policyCacheTtlSeconds: integer(env, 'POLICY_CACHE_TTL_SECONDS', 300, 0, 86_400),

@@ -34,7 +34,8 @@ export const DEFAULT_ALERT_POLICY: Readonly<Required<AlertPolicyConfig>> = Objec
   stalePendingMinutes: 30,
 });
 
-const MAX_WINDOW_MINUTES = 7 * 24 * 60;
+/** The longest alert window anyone may configure (the Lambda's ALERT_WINDOW_MINUTES, the CLI's --alert-window): one week. */
+export const MAX_WINDOW_MINUTES = 7 * 24 * 60;
 
 /**
  * Builds a validated configuration from partial settings (read once at start).
