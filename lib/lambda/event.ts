@@ -1,11 +1,9 @@
+import { isObject } from '../cloudtrail/fields';
+
 /** The envelope check done at the edge, before the core sees the record. */
 export type ParsedEvent =
   | { kind: 'record'; record: Record<string, unknown>; eventId?: string; eventName?: string }
   | { kind: 'invalid'; reason: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Accepts an EventBridge event whose `detail` is a CloudTrail record. */
 export function parseCloudTrailEvent(event: unknown): ParsedEvent {

@@ -1,3 +1,4 @@
+import { isObject, type JsonObject } from '../cloudtrail/fields';
 import type { PolicyDocument, Principal } from '../denial/types';
 import { parseArn } from './arn';
 import { normalizePolicyDocument } from './document';
@@ -52,11 +53,7 @@ export interface PolicySnapshot {
   policies: Map<string, SnapshotManagedPolicy>;
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+type Json = JsonObject;
 
 function list(obj: Json, key: string, label: string): Json[] {
   const value = obj[key];
