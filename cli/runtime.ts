@@ -10,6 +10,7 @@ import { startEmbeddedDynamoDB } from '../lib/incidents/embedded-dynamodb';
 import type { IncidentStore } from '../lib/incidents/types';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
+import { regionOfArn } from '../lib/aws/arn';
 
 /** Table name of the embedded default (dynalite wants at least three characters, like DynamoDB). */
 export const EMBEDDED_TABLE = 'access-auditor-incidents';
@@ -73,7 +74,7 @@ function openAws(options: RuntimeOptions): Runtime {
     throw new UsageError(needsTopic ? '--table and --topic-arn go together: give both to use real AWS, or neither for the embedded default' : '--topic-arn needs --table');
   }
   const topicArn = options.topicArn;
-  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? topicArn?.split(':')[3];
+  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? regionOfArn(topicArn);
   const dynamo = new DynamoDBClient({ region });
   const sns = new SNSClient({ region });
   const noTopic: Notifier = {

@@ -26,6 +26,8 @@ import {
 } from './escape';
 import { severityFor, type Severity } from './severity';
 import type { AlertMessage } from './types';
+import { actionService } from '../aws/action';
+import { parseArn, partitionOf } from '../aws/arn';
 
 /** SNS publish limit: message plus attribute names, types and values (and, to be safe, the subject). */
 export const MAX_PUBLISH_BYTES = 262_144;
@@ -174,7 +176,7 @@ export function principalAttributeName(principal: Principal): string {
 
 function arnPrincipalName(arn: string | null): string | undefined {
   if (arn === null) return undefined;
-  const resource = arn.split(':').slice(5).join(':');
+  const resource = parseArn(arn)?.resource ?? '';
   if (resource === '') return undefined;
   const parts = resource.split('/');
   if (parts[0] === 'assumed-role' && parts[1] !== undefined) return parts[1];
@@ -184,7 +186,7 @@ function arnPrincipalName(arn: string | null): string | undefined {
 /** The service part of an event source (`bedrock.amazonaws.com` → `bedrock`), else of the action. */
 export function serviceOf(eventSource: string, action: string): string {
   const fromSource = eventSource.split('.')[0] ?? '';
-  const service = fromSource !== '' ? fromSource : (action.split(':')[0] ?? '');
+  const service = fromSource !== '' ? fromSource : actionService(action);
   return service.toLowerCase().replace(/[^a-z0-9-]/g, '');
 }
 
@@ -668,7 +670,7 @@ function urlPart(value: string): string {
 function consoleLinks(input: RenderAlertInput): Array<{ label: string; url: string }> {
   const { consoleRegion, incident } = input;
   if (consoleRegion === undefined || !REGION.test(consoleRegion)) return [];
-  const partition = incident.principal.arn?.split(':')[1];
+  const partition = partitionOf(incident.principal.arn);
   if (partition !== undefined && partition !== 'aws') return [];
   const links: Array<{ label: string; url: string }> = [];
   const region = REGION.test(incident.callRegion) ? incident.callRegion : consoleRegion;

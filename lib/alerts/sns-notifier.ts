@@ -1,6 +1,7 @@
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { AlertPublishError } from './errors';
 import type { AlertMessage, Notifier } from './types';
+import { regionOfArn } from '../aws/arn';
 
 export interface SnsNotifierOptions {
   /** The topic this notifier publishes to; it overrides any `TopicArn` already on the message. */
@@ -28,7 +29,7 @@ export class SnsNotifier implements Notifier {
   constructor(options: SnsNotifierOptions) {
     if (options.topicArn === '') throw new TypeError('SnsNotifier needs a topic ARN');
     this.topicArn = options.topicArn;
-    this.client = options.client ?? new SNSClient({ region: options.topicArn.split(':')[3] || undefined });
+    this.client = options.client ?? new SNSClient({ region: regionOfArn(options.topicArn) });
   }
 
   /**

@@ -16,7 +16,7 @@
  * `20240620-v1:0`; `nova-lite-v1:0` → `nova-lite` / `v1:0`; `claude-sonnet-4-6` → family only.
  */
 import type { BedrockResourceType } from '../denial/types';
-import { parseArn } from '../cloudtrail/arn';
+import { parseArn } from '../aws/arn';
 
 /** Geography prefixes of system inference profile IDs (strip only these). */
 export const PROFILE_GEOGRAPHIES = ['us', 'eu', 'apac', 'global', 'au', 'jp', 'us-gov', 'ca', 'in'] as const;

@@ -3,7 +3,7 @@
  */
 import type { Denial, InferenceProfileInfo } from '../denial/types';
 import type { ResolvedProfile } from './ports';
-import { parseArn } from '../cloudtrail/arn';
+import { parseArn } from '../aws/arn';
 import { parseModelId } from './model-id';
 
 /**

@@ -122,15 +122,6 @@ export function actionForEvent(eventSource: string | null | undefined, eventName
 /** The mapping table, for tests that check every target against IAM's action list. */
 export const EVENT_ACTION_EXCEPTIONS: Readonly<Record<string, string>> = ACTION_EXCEPTIONS;
 
-/** The service prefix of an IAM action, lower-cased (`KMS:Decrypt` → `kms`); null when the text is not `service:Action`. */
-export function actionPrefixOf(action: string | null | undefined): string | null {
-  if (typeof action !== 'string') return null;
-  const colon = action.indexOf(':');
-  if (colon <= 0 || colon > 64) return null;
-  const prefix = action.slice(0, colon).toLowerCase();
-  return /^[a-z0-9][a-z0-9.-]*$/.test(prefix) ? prefix : null;
-}
-
 /**
  * Actions that act on no resource type (IAM grants them on `*` only), whose denials happen inside a
  * call that does name a resource: a Bedrock API-key call denied `CallWithBearerToken` still carries

@@ -4,7 +4,7 @@
  * can carry `errorCode: 403`: such codes are read as their text rather than dropped, and the reading
  * is reported so that a skip reason never says "no errorCode" about a record that has one.
  */
-import { cap, own } from './fields';
+import { cap, own } from '../aws/json';
 
 /** Longest error code read: real codes are short identifiers (`Client.UnauthorizedOperation`). */
 export const MAX_ERROR_CODE_LENGTH = 256;

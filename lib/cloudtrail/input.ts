@@ -8,7 +8,7 @@
  * Every input record gets exactly one item, in order, numbered from 0 across the whole text; what
  * cannot be read becomes an `{error}` item naming the line and the problem, and reading continues.
  */
-import { isObject, own, str } from './fields';
+import { isObject, own, str } from '../aws/json';
 
 export type InputItem = { index: number; record: Record<string, unknown> } | { index: number; error: string };
 

@@ -7,8 +7,8 @@
  * to IAM Identity Center, `/aws-service-role/` roles to an AWS service.
  */
 import type { ManagedBy, Principal } from '../denial/types';
-import { parseArn } from './arn';
-import { obj, own, str } from './fields';
+import { parseArn } from '../aws/arn';
+import { obj, own, str } from '../aws/json';
 
 const SSO_PATH = '/aws-reserved/sso.amazonaws.com/';
 const SERVICE_ROLE_PATH = '/aws-service-role/';

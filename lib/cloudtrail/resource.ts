@@ -9,9 +9,10 @@
  * resources only stand for the denied one when they belong to the denied action's service.
  */
 import { modelArnFor } from '../bedrock/model-id';
-import { actionPrefixOf, actsOnNoResource } from './action';
-import { parseArn } from './arn';
-import { isObject, obj, own, str } from './fields';
+import { actionPrefixOf } from '../aws/action';
+import { actsOnNoResource } from './action';
+import { parseArn } from '../aws/arn';
+import { isObject, obj, own, str } from '../aws/json';
 import { maskAccessKeyId } from './principal';
 
 export interface ResourceContext {

@@ -2,7 +2,7 @@
  * One plain sentence per denial, for people: who, what, on what, and which policy layer said no.
  */
 import type { ModelAccessIssue, ModelInfo, Principal, Reason } from '../denial/types';
-import { parseArn } from './arn';
+import { parseArn } from '../aws/arn';
 import type { ParsedMessage } from './message';
 
 /** How a principal is named in a sentence ("role X", "permission set X (role Y)", "user X", ...). */

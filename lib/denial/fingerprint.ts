@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Denial } from './types';
-import { parseArn } from '../cloudtrail/arn';
+import { parseArn } from '../aws/arn';
 
 /** What a fingerprint is computed from: the parts of a denial that identify the problem. */
 export type FingerprintParts = Pick<Denial, 'accountId' | 'principal' | 'action' | 'resource' | 'reason' | 'model'>;

@@ -1,4 +1,4 @@
-import { isObject } from '../cloudtrail/fields';
+import { isObject } from '../aws/json';
 
 /** The envelope check done at the edge, before the core sees the record. */
 export type ParsedEvent =

@@ -1,6 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { IamPolicySimulator } from './iam-simulator';
 import type { PolicySimulator } from './ports';
+import { accountOfArn } from '../aws/arn';
 
 /**
  * Simulates in the principal's own account: SimulatePrincipalPolicy only reads principals of the
@@ -9,7 +10,7 @@ import type { PolicySimulator } from './ports';
 export function accountRoutedSimulator(clientForAccount: (accountId: string) => Promise<IAMClient | null>, home: IAMClient): PolicySimulator {
   return {
     simulate: async (request) => {
-      const account = request.policySourceArn.split(':')[4] ?? '';
+      const account = accountOfArn(request.policySourceArn) ?? '';
       const client = (/^\d{12}$/.test(account) ? await clientForAccount(account) : null) ?? home;
       return new IamPolicySimulator({ client }).simulate(request);
     },

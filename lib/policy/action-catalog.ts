@@ -5,7 +5,8 @@
  * the bundled catalog below is a small synchronous extract (checked against the package by a test),
  * and `loadActionCatalog` in iam-data-catalog.ts loads any other action before calling `proposeFix`.
  */
-import { arnMatches } from './arn';
+import { arnMatches } from './arn-matching';
+import { actionName } from '../aws/action';
 
 export interface ActionResourceType {
   name: string;
@@ -146,7 +147,7 @@ export function actionHasNoResourceType(catalog: ActionCatalog, action: string):
  * action's last word (`InvokeModel` → `foundation-model`), then the first.
  */
 export function pickResourceType(info: ActionInfo): ActionResourceType | undefined {
-  const name = info.action.split(':')[1] ?? '';
+  const name = actionName(info.action) ?? '';
   const verb = name.toLowerCase();
   const lastWord = (/[A-Z][a-z0-9]*$/.exec(name)?.[0] ?? name).toLowerCase();
   const required = info.resourceTypes.filter((t) => t.required);

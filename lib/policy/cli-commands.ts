@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '../denial/types';
 import { formatPolicy } from './document';
+import { lastPathSegment } from '../aws/arn';
 
 /** Where a proposed document goes, in the terms of the AWS CLI command that puts it there. */
 export type ApplyTarget =
@@ -48,7 +49,7 @@ export function renderCli(target: ApplyTarget, doc: PolicyDocument): string {
       ].join('\n');
     }
     case 'managed-version': {
-      const name = target.policyArn.split('/').pop() ?? 'policy';
+      const name = lastPathSegment(target.policyArn) || 'policy';
       const file = fileName(name);
       return [
         ...heredoc(file, doc),

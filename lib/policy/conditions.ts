@@ -1,4 +1,4 @@
-import { arnMatches } from './arn';
+import { arnMatches } from './arn-matching';
 import { matchPolicyPattern, unescapeSpecials } from './wildcard';
 
 /** Request context values by condition key. Keys are matched case-insensitively, as IAM does. */

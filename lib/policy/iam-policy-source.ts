@@ -17,7 +17,7 @@ import {
   type AttachedPolicy,
 } from '@aws-sdk/client-iam';
 import type { PolicyDocument, Principal } from '../denial/types';
-import { parseArn } from './arn';
+import { lastPathSegment, parseArn } from '../aws/arn';
 import { normalizePolicyDocument } from './document';
 import { PolicySourceError } from './errors';
 import type { NamedPolicy, PolicySource, PrincipalPolicies } from './ports';
@@ -62,7 +62,7 @@ function targetOf(principal: Principal): Target | null {
   }
   const roleName =
     principal.roleName ??
-    principal.roleArn?.split('/').pop() ??
+    (principal.roleArn ? lastPathSegment(principal.roleArn) : undefined) ??
     (arn?.service === 'sts' && arn.resource.startsWith('assumed-role/') ? arn.resource.split('/')[1] : undefined);
   const roleAccount = (principal.roleArn ? parseArn(principal.roleArn)?.account : undefined) ?? account;
   return roleName ? { kind: 'role', name: roleName, account: roleAccount } : null;
@@ -123,7 +123,7 @@ export class IamPolicySource implements PolicySource {
     const versionId = policy.Policy?.DefaultVersionId;
     if (!versionId) throw new PolicySourceError(`managed policy ${arn} has no default version`);
     const version = await client.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
-    const name = ref.PolicyName ?? policy.Policy?.PolicyName ?? arn.split('/').pop() ?? arn;
+    const name = ref.PolicyName ?? policy.Policy?.PolicyName ?? lastPathSegment(arn);
     return {
       kind: 'managed',
       name,

@@ -1,5 +1,5 @@
 import type { PolicyStatement } from '../denial/types';
-import { arnMatches } from './arn';
+import { arnMatches } from './arn-matching';
 import {
   formatBedrockArn,
   INVOKE_ACTIONS,

@@ -20,6 +20,8 @@ import { MANAGED_POLICIES_PER_PRINCIPAL, quotaExcess } from './quotas';
 import { renderTerraform } from './terraform';
 import { validateChange } from './validate';
 import { wildcardMatch } from './wildcard';
+import { actionName, actionService } from '../aws/action';
+import { lastPathSegment } from '../aws/arn';
 
 /** Which policy a change goes to: the principal's identity policies, its permission set, or its boundary. */
 export type EditMode = 'identity' | 'sso' | 'boundary';
@@ -40,7 +42,7 @@ function clonePolicy(policy: NamedPolicy): NamedPolicy {
 
 /** `access-auditor-<service>-<short>`: deterministic, so a second run finds and extends the same policy. */
 function newPolicyName(plan: GrantPlan, action: string): string {
-  const service = (plan.actions[0] ?? action).split(':')[0] ?? 'policy';
+  const service = actionService(plan.actions[0] ?? action) || 'policy';
   let short: string;
   if (plan.kind === 'marketplace') short = 'subscribe';
   else if (plan.foundationModelId) {
@@ -48,7 +50,7 @@ function newPolicyName(plan: GrantPlan, action: string): string {
       .replace(/^[a-z0-9-]+\./, '')
       .replace(/(-v\d+)?(:\d+)*$/, '');
     if (plan.kind === 'global-profile') short = `global-${short}`;
-  } else short = (plan.actions[0] ?? action).split(':')[1] ?? 'grant';
+  } else short = actionName(plan.actions[0] ?? action) ?? 'grant';
   const name = `access-auditor-${service}-${short}`.toLowerCase().replace(/[^a-z0-9+=,.@_-]+/g, '-').replace(/-+/g, '-');
   return name.slice(0, 128).replace(/-$/, '');
 }
@@ -191,7 +193,7 @@ function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMode, extr
   const policyArn = ctx.denial.reason.policyArn;
   let policy: NamedPolicy = { kind: 'inline', name, document };
   if (mode === 'boundary') {
-    policy = { kind: 'managed', name: policyArn?.split('/').pop() ?? name, ...(policyArn ? { arn: policyArn } : {}), document };
+    policy = { kind: 'managed', name: (policyArn ? lastPathSegment(policyArn) : name), ...(policyArn ? { arn: policyArn } : {}), document };
     notes.push('create-policy-version replaces the whole boundary document: merge these statements into its current version first.');
   }
   if (mode === 'sso') {

@@ -21,6 +21,7 @@ import {
 import { proposeEdit, proposeForDeny, type EditMode } from './propose-edit';
 import { renderTerraform } from './terraform';
 import { plural, withArticle } from './wording';
+import { lastPathSegment, parseArn } from '../aws/arn';
 
 export type { ProposeOptions } from './propose-context';
 
@@ -177,7 +178,7 @@ function proposeOrganizationPolicy(ctx: ProposeContext, plan: GrantPlan, policie
 function resourceOwner(resource: string | null): string {
   if (!resource) return 'the resource owner';
   if (resource.includes(':kms:')) return `the owner of KMS key ${resource} (key policy)`;
-  if (resource.startsWith('arn:aws:s3:::') || resource.includes(':s3:::')) return `the owner of bucket ${resource.split(':::')[1]?.split('/')[0] ?? ''} (bucket policy)`;
+  if (resource.startsWith('arn:aws:s3:::') || resource.includes(':s3:::')) return `the owner of bucket ${(parseArn(resource)?.resource ?? '').split('/')[0]} (bucket policy)`;
   return `the owner of ${resource}`;
 }
 
@@ -297,7 +298,7 @@ function proposeExplicitIdentityDeny(ctx: ProposeContext, plan: GrantPlan, polic
     target: {
       kind: mode === 'boundary' ? 'permissions-boundary' : mode === 'sso' ? 'sso-permission-set' : 'identity-policy',
       name: (mode === 'sso' ? permissionSetNameOf(denial.principal) : principalLabel(ctx)) ?? principalLabel(ctx),
-      ...(arn ? { policyArn: arn, policyName: arn.split('/').pop() ?? arn } : {}),
+      ...(arn ? { policyArn: arn, policyName: lastPathSegment(arn) } : {}),
     },
     statements: [],
     validated: 'not-validated',

@@ -1,6 +1,6 @@
-import { isObject, type JsonObject } from '../cloudtrail/fields';
+import { isObject, type JsonObject } from '../aws/json';
 import type { PolicyDocument, Principal } from '../denial/types';
-import { parseArn } from './arn';
+import { lastPathSegment, parseArn } from '../aws/arn';
 import { normalizePolicyDocument } from './document';
 import { PolicyDocumentError, SnapshotParseError } from './errors';
 import type { NamedPolicy, PolicySource, PrincipalPolicies } from './ports';
@@ -208,9 +208,9 @@ function collect(
   }
   let permissionsBoundary: NamedPolicy | undefined;
   if (owner.boundaryArn) {
-    const b = managed(snapshot, { name: owner.boundaryArn.split('/').pop() ?? owner.boundaryArn, arn: owner.boundaryArn });
+    const b = managed(snapshot, { name: lastPathSegment(owner.boundaryArn), arn: owner.boundaryArn });
     if (b) permissionsBoundary = b;
-    else unresolved.push({ name: owner.boundaryArn.split('/').pop() ?? owner.boundaryArn, arn: owner.boundaryArn });
+    else unresolved.push({ name: lastPathSegment(owner.boundaryArn), arn: owner.boundaryArn });
   }
   return {
     arn: owner.arn,
@@ -227,7 +227,7 @@ function collect(
 /** The role ARN, else the role name + account from the STS assumed-role ARN. */
 function roleKey(principal: Principal): { arn?: string; name?: string; account?: string } {
   const name = principal.roleName;
-  if (principal.roleArn) return { arn: principal.roleArn, name: name ?? principal.roleArn.split('/').pop(), account: parseArn(principal.roleArn)?.account };
+  if (principal.roleArn) return { arn: principal.roleArn, name: name ?? lastPathSegment(principal.roleArn), account: parseArn(principal.roleArn)?.account };
   const sts = principal.arn ? parseArn(principal.arn) : null;
   if (sts?.service === 'sts' && sts.resource.startsWith('assumed-role/')) {
     return { name: name ?? sts.resource.split('/')[1], account: sts.account };
@@ -248,7 +248,7 @@ export function principalPoliciesFromSnapshot(snapshot: PolicySnapshot, principa
   if (isUser) {
     const user =
       snapshot.users.find((u) => u.arn === principal.arn) ??
-      uniqueBy(snapshot.users, principal.userName ?? principal.arn?.split('/').pop(), principal.accountId ?? parseArn(principal.arn ?? '')?.account);
+      uniqueBy(snapshot.users, principal.userName ?? (principal.arn ? lastPathSegment(principal.arn) : undefined), principal.accountId ?? parseArn(principal.arn ?? '')?.account);
     if (!user) return null;
     const groups = user.groups
       .map((g) => snapshot.groups.find((x) => x.name === g && (x.account === '' || x.account === user.account)))

