@@ -3,7 +3,7 @@ import type { Denial } from './types';
 import { parseArn } from '../aws/arn';
 
 /** What a fingerprint is computed from: the parts of a denial that identify the problem. */
-export type FingerprintParts = Pick<Denial, 'accountId' | 'principal' | 'action' | 'resource' | 'reason' | 'model'>;
+export type FingerprintParts = Pick<Denial, 'accountId' | 'principal' | 'action' | 'resource' | 'reason'>;
 
 /**
  * The principal as a stable key. Roles: account + role name (role names are unique in an account
