@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { AlertInFlightError, processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
-import { EventInFlightError } from '../lib/incidents/errors';
+import { processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { incidentCommands } from '../lib/alerts/commands';
 import { principalDisplayName } from '../lib/alerts/render';
 import { MAX_WINDOW_MINUTES } from '../lib/alerts/policy';
 import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
-import { UsageError } from '../lib/errors';
+import { RetryLaterError, UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
 import { readAllInputs } from './inputs';
@@ -139,7 +138,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       } catch (err) {
         // Another process holds this event or its alert right now (the Lambda, another replay): not a
         // reason to stop the whole replay; this record can simply be replayed again later.
-        if (!(err instanceof EventInFlightError) && !(err instanceof AlertInFlightError)) throw err;
+        if (!(err instanceof RetryLaterError)) throw err;
         failed = true;
         const message = `${(err as Error).message}; replay this record again later`;
         io.stdout.write(options.json ? JSON.stringify({ input: item.index, kind: 'busy', message }) + '\n' : `${style.yellow('busy    ')}${printableLine(message)}\n`);

@@ -4,7 +4,7 @@ import { InvalidOccurrenceError } from '../incidents/errors';
 import type { Notifier } from '../alerts/types';
 import { renderAlert } from '../alerts/render';
 import { isSilenced, pendingDecisionFor, statusTransitionFor, triggerFor, triggerToDefer, windowStart, type AlertPolicyConfig } from '../alerts/policy';
-import { AuditorError } from '../errors';
+import { RetryLaterError } from '../errors';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 
 /**
@@ -104,7 +104,7 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
 }
 
 /** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */
-export class AlertInFlightError extends AuditorError {
+export class AlertInFlightError extends RetryLaterError {
   override name = 'AlertInFlightError';
 }
 
