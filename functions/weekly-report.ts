@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsNotifier } from '../lib/alerts/sns-notifier';
 import { loadReportConfig } from '../lib/config';
-import { DynamoIncidentStore } from '../lib/incidents/dynamodb-store';
+import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
 import { createReportPowertools, createWeeklyReportHandler } from '../lib/lambda/weekly-report';
 
 // Read once per container: a missing or invalid variable fails the cold start with its name in the message.

@@ -6,7 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { SnsNotifier } from '../alerts/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
 import type { IngestConfig } from '../config';
-import { DynamoIncidentStore } from '../incidents/dynamodb-store';
+import { DynamoIncidentStore } from '../incidents/dynamodb/store';
 import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
 import type { PipelineDeps } from '../pipeline/process';

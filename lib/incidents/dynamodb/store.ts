@@ -15,9 +15,9 @@ import {
   type QueryCommandInput,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { Denial } from '../denial/types';
+import type { Denial } from '../../denial/types';
 import { ExpressionContext, fromItem, stringSet, toItem, type Item } from './attribute-values';
-import { EventInFlightError, InvalidOccurrenceError, StoreError } from './errors';
+import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../errors';
 import { fitDenial, fitProposal, MAX_DISTINCT_VALUE_LENGTH, truncate } from './item-size';
 import { incidentFromItem, occurrenceFromItem } from './item-mapping';
 import {
@@ -39,7 +39,7 @@ import {
   utcDay,
   utcDaysOverlapping,
 } from './table-design';
-import { INCIDENT_STATUSES, MAX_DISTINCT_VALUES } from './types';
+import { INCIDENT_STATUSES, MAX_DISTINCT_VALUES } from '../types';
 import type {
   AlertTrigger,
   DailyCount,
@@ -51,7 +51,7 @@ import type {
   PendingAlert,
   RecordOptions,
   RecordOutcome,
-} from './types';
+} from '../types';
 
 /** Constructor options of {@link DynamoIncidentStore}. */
 export interface DynamoIncidentStoreOptions {
