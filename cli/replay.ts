@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { processRecord, type AlertDeps, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { incidentCommands } from '../lib/alerts/commands';
 import { principalDisplayName } from '../lib/alerts/render';
@@ -111,7 +111,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
   const counts = new Map<PipelineMetric, number>();
-  const alertDeps: AlertDeps = {
+  const alertDeps: AlertDeps & Pick<PipelineDeps, 'store'> = {
     store: runtime.store,
     notifier: runtime.notifier,
     topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,

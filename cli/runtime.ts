@@ -7,7 +7,7 @@ import { SnsNotifier } from '../lib/alerts/sns-notifier';
 import type { Notifier } from '../lib/alerts/types';
 import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../lib/incidents/embedded/embedded-dynamodb';
-import type { IncidentStore } from '../lib/incidents/types';
+import type { IncidentStore } from '../lib/incidents/ports';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { regionOfArn } from '../lib/aws/arn';
