@@ -11,7 +11,8 @@ const { logger, metrics } = createReportPowertools(process.env.POWERTOOLS_SERVIC
 const region = process.env.AWS_REGION;
 
 export const handler = createWeeklyReportHandler({
-  store: new DynamoIncidentStore({ client: new DynamoDBClient({ region }), tableName: config.tableName }),
+  // Reads only: the store's warnings (cleanup after counting) cannot happen here, but would reach the log.
+  store: new DynamoIncidentStore({ client: new DynamoDBClient({ region }), tableName: config.tableName, onWarning: (message, details) => logger.warn(message, details) }),
   notifier: new SnsNotifier({ client: new SNSClient({ region }), topicArn: config.topicArn }),
   topicArn: config.topicArn,
   days: config.reportDays,
