@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { AlertInFlightError, processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
-import { EventInFlightError } from '../lib/incidents/errors';
+import { processRecord, type AlertDeps, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { incidentCommands } from '../lib/alerts/commands';
 import { principalDisplayName } from '../lib/alerts/render';
 import { MAX_WINDOW_MINUTES } from '../lib/alerts/policy';
 import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
-import { UsageError } from '../lib/errors';
+import { RetryLaterError, UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
 import { readAllInputs } from './inputs';
@@ -112,7 +111,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
   const counts = new Map<PipelineMetric, number>();
-  const alertDeps: AlertDeps = {
+  const alertDeps: AlertDeps & Pick<PipelineDeps, 'store'> = {
     store: runtime.store,
     notifier: runtime.notifier,
     topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,
@@ -139,7 +138,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       } catch (err) {
         // Another process holds this event or its alert right now (the Lambda, another replay): not a
         // reason to stop the whole replay; this record can simply be replayed again later.
-        if (!(err instanceof EventInFlightError) && !(err instanceof AlertInFlightError)) throw err;
+        if (!(err instanceof RetryLaterError)) throw err;
         failed = true;
         const message = `${(err as Error).message}; replay this record again later`;
         io.stdout.write(options.json ? JSON.stringify({ input: item.index, kind: 'busy', message }) + '\n' : `${style.yellow('busy    ')}${printableLine(message)}\n`);

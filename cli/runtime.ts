@@ -5,9 +5,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { FileNotifier } from '../lib/alerts/file-notifier';
 import { SnsNotifier } from '../lib/alerts/sns-notifier';
 import type { Notifier } from '../lib/alerts/types';
-import { DynamoIncidentStore } from '../lib/incidents/dynamodb-store';
-import { startEmbeddedDynamoDB } from '../lib/incidents/embedded-dynamodb';
-import type { IncidentStore } from '../lib/incidents/types';
+import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
+import { deployedIncidentStore } from '../lib/lambda/ingest-store';
+import { startEmbeddedDynamoDB } from '../lib/incidents/embedded/embedded-dynamodb';
+import type { IncidentStore } from '../lib/incidents/ports';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { regionOfArn } from '../lib/aws/arn';
@@ -53,7 +54,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const dynamo = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb') });
   try {
-    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE });
+    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn });
     await store.ensureTable();
     return {
       store,
@@ -66,6 +67,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await dynamo.close();
     throw err;
   }
+}
+
+/** The store's warnings (a failed best-effort cleanup) on stderr: the CLI has no other log. */
+function storeWarnings(io: CliIo): { warn: (message: string, details: Record<string, unknown>) => void } {
+  return { warn: (message, details) => void io.stderr.write(`warning: ${message} ${JSON.stringify(details)}\n`) };
 }
 
 function openAws(options: RuntimeOptions): Runtime {
@@ -83,7 +89,8 @@ function openAws(options: RuntimeOptions): Runtime {
     },
   };
   return {
-    store: new DynamoIncidentStore({ client: dynamo, tableName: options.table }),
+    // The deployed table's event markers are shared with the Lambda: count under the Lambda's lease.
+    store: deployedIncidentStore(dynamo, options.table, storeWarnings(options.io)),
     notifier: topicArn ? new SnsNotifier({ client: sns, topicArn }) : noTopic,
     topicArn,
     embedded: false,

@@ -7,7 +7,8 @@ const config = loadIngestConfig(process.env);
 const { logger, metrics } = createPowertools(process.env.POWERTOOLS_SERVICE_NAME, process.env.POWERTOOLS_METRICS_NAMESPACE);
 
 export const handler = createIngestHandler({
-  pipeline: buildPipelineDeps(config, defaultClients(process.env.AWS_REGION)),
+  // The store's warnings (a failed best-effort cleanup) go to the same structured log.
+  pipeline: buildPipelineDeps(config, defaultClients(process.env.AWS_REGION), undefined, logger),
   logger,
   metrics,
 });

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsNotifier } from '../lib/alerts/sns-notifier';
 import { loadReportConfig } from '../lib/config';
-import { DynamoIncidentStore } from '../lib/incidents/dynamodb-store';
+import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
 import { createReportPowertools, createWeeklyReportHandler } from '../lib/lambda/weekly-report';
 
 // Read once per container: a missing or invalid variable fails the cold start with its name in the message.
@@ -11,7 +11,8 @@ const { logger, metrics } = createReportPowertools(process.env.POWERTOOLS_SERVIC
 const region = process.env.AWS_REGION;
 
 export const handler = createWeeklyReportHandler({
-  store: new DynamoIncidentStore({ client: new DynamoDBClient({ region }), tableName: config.tableName }),
+  // Reads only: the store's warnings (cleanup after counting) cannot happen here, but would reach the log.
+  store: new DynamoIncidentStore({ client: new DynamoDBClient({ region }), tableName: config.tableName, onWarning: (message, details) => logger.warn(message, details) }),
   notifier: new SnsNotifier({ client: new SNSClient({ region }), topicArn: config.topicArn }),
   topicArn: config.topicArn,
   days: config.reportDays,

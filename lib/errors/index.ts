@@ -6,6 +6,16 @@ export class AuditorError extends Error {
   }
 }
 
+/**
+ * The work is in flight elsewhere (another delivery holds the event, or its alert may still be
+ * publishing): nothing is broken, and retrying later is correct. The Lambda fails the invocation on
+ * purpose (metric `Retries`, not `Failures`) so that its async retry comes back; replay reports the
+ * record as busy. Not for failures: those are the subsystems' own errors (e.g. `StoreError`).
+ */
+export class RetryLaterError extends AuditorError {
+  override name = 'RetryLaterError';
+}
+
 /** Configuration is missing or invalid: raised once at start, naming the variable. */
 export class ConfigError extends AuditorError {
   override name = 'ConfigError';

@@ -1,8 +1,9 @@
-import { AuditorError } from '../errors';
+import { AuditorError, RetryLaterError } from '../errors';
 
 /**
- * Errors of the incident store. They mean "something is broken or busy": the pipeline lets them
- * propagate so that the Lambda invocation fails and its retries (then the on-failure destination) keep the event.
+ * Errors of the incident store. `StoreError` means "something is broken", `EventInFlightError` "busy
+ * elsewhere, retry later" (a {@link RetryLaterError}): the pipeline lets both propagate so that the Lambda
+ * invocation fails and its retries (then the on-failure destination) keep the event.
  */
 
 /** A DynamoDB call failed (throttling, network, missing table, validation...); `cause` holds the SDK error. */
@@ -22,14 +23,14 @@ export class StoreError extends AuditorError {
  * by then the other delivery has marked the event counted (the retry returns `duplicate`) or its lease
  * has expired (the retry takes over).
  */
-export class EventInFlightError extends StoreError {
+export class EventInFlightError extends RetryLaterError {
+  override name = 'EventInFlightError';
   readonly eventId: string;
   /** When the current holder's lease ends (ISO time). */
   readonly leaseUntil: string;
 
   constructor(eventId: string, leaseUntil: Date, reason = 'another delivery is counting it') {
-    super(`event ${eventId} is in flight: ${reason} (lease until ${leaseUntil.toISOString()})`, { operation: 'recordOccurrence' });
-    this.name = 'EventInFlightError';
+    super(`event ${eventId} is in flight: ${reason} (lease until ${leaseUntil.toISOString()})`);
     this.eventId = eventId;
     this.leaseUntil = leaseUntil.toISOString();
   }

@@ -6,7 +6,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { SnsNotifier } from '../alerts/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
 import type { IngestConfig } from '../config';
-import { DynamoIncidentStore } from '../incidents/dynamodb-store';
+import { deployedIncidentStore, type StoreWarnings } from './ingest-store';
 import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
@@ -48,14 +48,13 @@ export function defaultClients(region: string | undefined): AwsClients {
   };
 }
 
-/** Wires the pipeline's ports to AWS for the Lambda. */
-export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date()): Omit<PipelineDeps, 'count'> {
+/** Wires the pipeline's ports to AWS for the Lambda; `warnings` receives the store's warnings (the Lambda passes its logger). */
+export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date(), warnings: StoreWarnings = console): Omit<PipelineDeps, 'count'> {
   // One IAM client per account: the home account's own, or one assuming the member read role.
   const clientForAccount = assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region, homeClient: clients.iam, clock });
   const policySource = new IamPolicySource({ client: clients.iam, cacheTtlSeconds: config.policyCacheTtlSeconds, clientForAccount, clock });
   return {
-    // The counting lease outlives the 30 s function timeout but ends before Lambda's first retry (about a minute).
-    store: new DynamoIncidentStore({ client: clients.dynamodb, tableName: config.tableName, occurrenceTtlDays: config.occurrenceTtlDays, leaseSeconds: 60 }),
+    store: deployedIncidentStore(clients.dynamodb, config.tableName, warnings, config.occurrenceTtlDays),
     notifier: new SnsNotifier({ client: clients.sns, topicArn: config.topicArn }),
     topicArn: config.topicArn,
     // The on-call copies these from the alert: they must reach the deployed table, not a local store.

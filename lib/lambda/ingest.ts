@@ -4,8 +4,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../pipeline/process';
-import { EventInFlightError } from '../incidents/errors';
+import { processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../pipeline/process';
+import { RetryLaterError } from '../errors';
 import { isScheduledEvent, parseCloudTrailEvent } from './event';
 import { sweepDeferredAlerts } from '../pipeline/sweep';
 
@@ -65,8 +65,9 @@ export function createIngestHandler(deps: IngestDependencies) {
           return { outcome: outcome.kind };
       }
     } catch (err) {
-      if (err instanceof EventInFlightError || err instanceof AlertInFlightError) {
-        // Planned: another invocation holds this event or its alert right now; Lambda's retry will find it done.
+      if (err instanceof RetryLaterError) {
+        // Planned: another invocation holds this event or its alert right now (EventInFlightError,
+        // AlertInFlightError); Lambda's retry will find it done.
         count('Retries');
         logger.warn('Event in flight elsewhere; failing so that Lambda retries it later', { reason: (err as Error).message });
       } else {

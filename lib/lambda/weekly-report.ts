@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Notifier } from '../alerts/types';
-import type { IncidentStore } from '../incidents/types';
+import type { CollectReportDeps } from '../report/run';
 import { runWeeklyReport } from '../report/run';
 
 export const REPORT_METRICS = ['ReportsSent', 'DenialsInPeriod'] as const;
@@ -13,7 +13,7 @@ export type ReportMetric = (typeof REPORT_METRICS)[number];
 
 /** Everything the weekly report handler needs, built once per container (or by a test). */
 export interface WeeklyReportDependencies {
-  store: IncidentStore;
+  store: CollectReportDeps['store'];
   notifier: Notifier;
   topicArn?: string;
   /** Whole UTC days covered by each report (REPORT_DAYS). */

@@ -1,10 +1,11 @@
 import type { Denial } from '../denial/types';
-import type { AlertTrigger, Incident, IncidentStore, PendingAlert, RecordOutcome } from '../incidents/types';
+import type { AlertTrigger, Incident, PendingAlert, RecordOutcome } from '../incidents/types';
+import type { AlertLedger, IncidentLister, OccurrenceRecorder, StatusUpdater } from '../incidents/ports';
 import { InvalidOccurrenceError } from '../incidents/errors';
 import type { Notifier } from '../alerts/types';
 import { renderAlert } from '../alerts/render';
 import { isSilenced, pendingDecisionFor, statusTransitionFor, triggerFor, triggerToDefer, windowStart, type AlertPolicyConfig } from '../alerts/policy';
-import { AuditorError } from '../errors';
+import { RetryLaterError } from '../errors';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 
 /**
@@ -17,7 +18,8 @@ export const PIPELINE_METRICS = ['DenialsProcessed', 'IncidentsOpened', 'AlertsS
 export type PipelineMetric = (typeof PIPELINE_METRICS)[number];
 
 export interface PipelineDeps extends AnalyzeDeps {
-  store: IncidentStore;
+  /** Records count, reopen and claim alerts ({@link ProcessDeps}); the sweep tick also lists open incidents. */
+  store: OccurrenceRecorder & StatusUpdater & AlertLedger & IncidentLister;
   notifier: Notifier;
   alertPolicy: AlertPolicyConfig;
   clock: () => Date;
@@ -28,10 +30,13 @@ export interface PipelineDeps extends AnalyzeDeps {
   count?: (metric: PipelineMetric, value?: number) => void;
 }
 
+/** What processing one record needs: the pipeline's dependencies, with only the store roles it uses. */
+export type ProcessDeps = Omit<PipelineDeps, 'store'> & { store: OccurrenceRecorder & StatusUpdater & AlertLedger };
+
 export type AlertOutcome = 'sent' | 'resent' | 'deferred' | 'none';
 
 /** What claiming and publishing an alert needs: the pipeline's dependencies without the analysis. */
-export type AlertDeps = Pick<PipelineDeps, 'store' | 'notifier' | 'alertPolicy' | 'topicArn' | 'ackCommand' | 'showCommand' | 'count'>;
+export type AlertDeps = Pick<ProcessDeps, 'notifier' | 'alertPolicy' | 'topicArn' | 'ackCommand' | 'showCommand' | 'count'> & { store: AlertLedger };
 
 export type PipelineOutcome =
   | { kind: 'skipped'; eventId: string | null; reason: string }
@@ -55,7 +60,7 @@ export interface ProcessOptions {
  * retry / on-failure destination keep the event: the retry finds the event already counted (`duplicate`)
  * and re-sends an alert that was claimed but not published, once.
  */
-export async function processRecord(record: unknown, deps: PipelineDeps, options: ProcessOptions = {}): Promise<PipelineOutcome> {
+export async function processRecord(record: unknown, deps: ProcessDeps, options: ProcessOptions = {}): Promise<PipelineOutcome> {
   const count = deps.count ?? (() => undefined);
   const analysed = await analyzeRecord(record, deps);
   if (analysed.kind === 'skipped') {
@@ -104,7 +109,7 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
 }
 
 /** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */
-export class AlertInFlightError extends AuditorError {
+export class AlertInFlightError extends RetryLaterError {
   override name = 'AlertInFlightError';
 }
 
@@ -113,7 +118,7 @@ export class AlertInFlightError extends AuditorError {
  * not publish. One more case is recovered here: an incident that was counted but never alerted (the
  * first delivery failed between counting and claiming), so even the `opened` alert is never lost.
  */
-async function alertForRedelivery(incident: Incident, eventId: string, now: Date, deps: PipelineDeps): Promise<AlertOutcome> {
+async function alertForRedelivery(incident: Incident, eventId: string, now: Date, deps: ProcessDeps): Promise<AlertOutcome> {
   const resent = await resendPending(incident, eventId, now, deps);
   if (resent !== 'none' || incident.alert.pending) return resent;
   const neverAlerted = incident.alert.alertsSent === 0 && !incident.alert.lastAlertAt && !incident.alert.deferred;

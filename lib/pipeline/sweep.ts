@@ -1,9 +1,11 @@
 import { isSilenced, windowPassed } from '../alerts/policy';
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
+import type { AlertLedger, IncidentLister } from '../incidents/ports';
 import { claimAndPublish, resendPending, type AlertDeps } from './process';
 
-export type SweepDeps = AlertDeps & { clock: () => Date };
+/** The sweep lists open incidents and claims their alerts. */
+export type SweepDeps = Omit<AlertDeps, 'store'> & { store: AlertLedger & IncidentLister; clock: () => Date };
 
 export interface SweepResult {
   /** Open incidents looked at. */

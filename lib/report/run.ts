@@ -1,12 +1,13 @@
 import type { Notifier } from '../alerts/types';
-import type { IncidentStore } from '../incidents/types';
+import type { ActivityReader, IncidentLister } from '../incidents/ports';
 import { buildWeeklyReport } from './aggregate';
 import { reportAlertMessage } from './message';
 import { previousPeriod, reportPeriod } from './period';
 import type { WeeklyReport } from './types';
 
 export interface CollectReportDeps {
-  store: IncidentStore;
+  /** Activity of the period from the day rollups; open and acknowledged incidents by status. */
+  store: ActivityReader & IncidentLister;
   /** The run time; the period is the `days` whole UTC days before its day. */
   now: Date;
   days: number;

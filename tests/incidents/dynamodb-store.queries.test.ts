@@ -1,10 +1,10 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
+import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { StoreError } from '../../lib/incidents/errors';
-import { incidentTableDefinition } from '../../lib/incidents/table-design';
+import { incidentTableDefinition } from '../../lib/incidents/dynamodb/table-design';
 import type { PendingAlert } from '../../lib/incidents/types';
 import { at, freshStore, makeDenial } from './fixtures';
 

@@ -1,6 +1,6 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
 import type { RecordOutcome } from '../../lib/incidents/types';
 import { at, freshStore, makeDenial, sampleProposal } from './fixtures';

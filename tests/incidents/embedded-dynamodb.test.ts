@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
-import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
+import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { StoreError } from '../../lib/incidents/errors';
 import { makeDenial } from './fixtures';
 

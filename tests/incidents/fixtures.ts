@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Denial, Proposal } from '../../lib/denial/types';
-import { DynamoIncidentStore, type DynamoIncidentStoreOptions } from '../../lib/incidents/dynamodb-store';
+import { DynamoIncidentStore, type DynamoIncidentStoreOptions } from '../../lib/incidents/dynamodb/store';
 
 /** A denial as the pipeline hands it to the store; every field a test cares about can be overridden. */
 export function makeDenial(overrides: Partial<Denial> & { eventId: string }): Denial {

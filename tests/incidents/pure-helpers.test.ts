@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { ExpressionContext, fromAttribute, toAttribute } from '../../lib/incidents/attribute-values';
-import { fitDenial, fitProposal, MAX_LATEST_BYTES, MAX_PROPOSAL_BYTES } from '../../lib/incidents/item-size';
-import { normalizeIsoTime, utcDay, utcDaysOverlapping } from '../../lib/incidents/table-design';
+import { ExpressionContext, fromAttribute, toAttribute } from '../../lib/incidents/dynamodb/attribute-values';
+import { fitDenial, fitProposal, MAX_LATEST_BYTES, MAX_PROPOSAL_BYTES } from '../../lib/incidents/dynamodb/item-size';
+import { normalizeIsoTime, utcDay, utcDaysOverlapping } from '../../lib/incidents/dynamodb/table-design';
 import { makeDenial, sampleProposal } from './fixtures';
 
 const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SnsNotifier } from '../../lib/alerts/sns-notifier';
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { createWeeklyReportHandler, runTimeOf, type WeeklyReportResult } from '../../lib/lambda/weekly-report';
 import { TOPIC } from '../report/fixtures';
 import { freshReportStore, seedWeek } from '../report/store-fixtures';

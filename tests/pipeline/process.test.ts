@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AlertMessage, Notifier } from '../../lib/alerts/types';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
-import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
+import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { EventInFlightError } from '../../lib/incidents/errors';
 import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';

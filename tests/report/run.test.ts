@@ -1,6 +1,6 @@
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
+import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import type { AlertMessage, Notifier } from '../../lib/alerts/types';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { collectWeeklyReport, runWeeklyReport } from '../../lib/report/run';
 import { NOW, TOPIC } from './fixtures';
 import { CapturingNotifier, freshReportStore, seedWeek } from './store-fixtures';

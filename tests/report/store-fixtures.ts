@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AlertMessage, Notifier } from '../../lib/alerts/types';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { makeDenial, proposal, user } from './fixtures';
 
 /** The notification port, keeping what was published in memory. */

@@ -1,7 +1,7 @@
-import type { Denial, Principal, Proposal, Reason } from '../denial/types';
+import type { Denial, Principal, Proposal, Reason } from '../../denial/types';
 import { fromItem, type Item } from './attribute-values';
-import { ALERT_TRIGGERS, INCIDENT_STATUSES } from './types';
-import type { AlertState, AlertTrigger, Incident, IncidentStatus, Occurrence, PendingAlert } from './types';
+import { ALERT_TRIGGERS, INCIDENT_STATUSES } from '../types';
+import type { AlertState, AlertTrigger, Incident, IncidentStatus, Occurrence, PendingAlert } from '../types';
 
 /** Turns stored items back into the contract types. Items are written only by this module's store. */
 

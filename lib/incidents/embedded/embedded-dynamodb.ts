@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { StoreError } from './errors';
+import { StoreError } from '../errors';
 
 /** Options of {@link startEmbeddedDynamoDB}. */
 export interface EmbeddedDynamoDBOptions {

@@ -1,4 +1,4 @@
-import type { Denial, Proposal } from '../denial/types';
+import type { Denial, Proposal } from '../../denial/types';
 
 /**
  * Keeps the variable-size parts of an incident item inside DynamoDB's 400 KB item limit. The latest

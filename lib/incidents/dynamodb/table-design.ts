@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import type { IncidentStatus } from './types';
+import type { IncidentStatus } from '../types';
 
 /**
  * The single-table design (see README.md in this folder). Key names and formats are shared with the

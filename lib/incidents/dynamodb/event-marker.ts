@@ -1,0 +1,91 @@
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventInFlightError } from '../errors';
+import { fromItem } from './attribute-values';
+import { CONDITION_FAILED, type TableAccess } from './table-access';
+import { claimMarkerPut, eventMarkerKey, markCountedUpdate, takeOverMarkerUpdate } from './update-expressions';
+
+/**
+ * The event marker `EVT#<eventId>` and its lease: steps 1, 2 and 4 of the exactly-once protocol
+ * (README.md). A delivery becomes the owner of an eventID, learns that it is counted, or is told to
+ * retry later ({@link EventInFlightError}); as owner it finally marks the event counted.
+ */
+
+const OPERATION = 'recordOccurrence';
+const MAX_CLAIM_ATTEMPTS = 3;
+
+export type MarkerState = 'pending' | 'counted';
+
+export interface EventMarker {
+  state: MarkerState;
+  fingerprint: string;
+  eventTime: string;
+  owner: string;
+  /** Epoch milliseconds. */
+  leaseUntil: number;
+}
+
+export type EventClaim = { kind: 'owner'; token: string } | { kind: 'duplicate'; marker: EventMarker };
+
+/** Who claims which event, when, for how long. */
+export interface ClaimRequest {
+  eventId: string;
+  fingerprint: string;
+  eventTime: string;
+  now: Date;
+  /** This delivery's owner token. */
+  token: string;
+  leaseMs: number;
+}
+
+/** Steps 1–2 of the protocol: become the owner of the eventID, or learn that it is counted or in flight. */
+export async function claimEvent(table: TableAccess, request: ClaimRequest): Promise<EventClaim> {
+  const { eventId, token, now } = request;
+  const leaseUntil = now.getTime() + request.leaseMs;
+  for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    const put = claimMarkerPut(table.tableName, { ...request, owner: token, leaseUntil });
+    if ((await table.conditional(OPERATION, 'PutItem', () => table.client.send(new PutItemCommand(put)))) !== CONDITION_FAILED) {
+      return { kind: 'owner', token };
+    }
+
+    const marker = await readMarker(table, eventId);
+    if (marker === null) continue; // Removed by hand between our two calls: claim it again.
+    if (marker.state === 'counted') return { kind: 'duplicate', marker };
+    // Our own claim: the SDK retried a put whose response was lost, or this is a retry of a delivery
+    // (same owner token) that died while counting. Every later step is idempotent, so carry on.
+    if (marker.owner === token) return { kind: 'owner', token };
+    if (marker.leaseUntil > now.getTime()) throw new EventInFlightError(eventId, new Date(marker.leaseUntil));
+
+    const takeover = takeOverMarkerUpdate(table.tableName, { eventId, owner: token, leaseUntil, now }, marker.owner);
+    if ((await table.conditional(OPERATION, 'UpdateItem', () => table.client.send(new UpdateItemCommand(takeover)))) !== CONDITION_FAILED) {
+      return { kind: 'owner', token };
+    }
+    // Someone else took over or finished meanwhile: look again.
+  }
+  throw new EventInFlightError(eventId, new Date(leaseUntil), 'the event marker kept changing');
+}
+
+/** The marker, read consistently; null when there is none. */
+export async function readMarker(table: TableAccess, eventId: string): Promise<EventMarker | null> {
+  const output = await table.run(OPERATION, 'GetItem', () =>
+    table.client.send(new GetItemCommand({ TableName: table.tableName, Key: eventMarkerKey(eventId), ConsistentRead: true })),
+  );
+  if (!output.Item) return null;
+  const m = fromItem(output.Item);
+  return {
+    state: m.state === 'counted' ? 'counted' : 'pending',
+    fingerprint: String(m.fingerprint ?? ''),
+    eventTime: String(m.eventTime ?? ''),
+    owner: String(m.owner ?? ''),
+    leaseUntil: typeof m.leaseUntil === 'number' ? m.leaseUntil : 0,
+  };
+}
+
+/** Step 4: the event is counted, ever. Conditional on still owning it, so a lost lease cannot overwrite a new owner. */
+export async function markCounted(table: TableAccess, eventId: string, token: string, now: Date, leaseMs: number): Promise<void> {
+  const update = markCountedUpdate(table.tableName, eventId, token, now);
+  const result = await table.conditional(OPERATION, 'UpdateItem', () => table.client.send(new UpdateItemCommand(update)));
+  if (result === CONDITION_FAILED) {
+    // Our lease expired and another delivery took over; it will mark the event (its counters see our guard).
+    throw new EventInFlightError(eventId, new Date(now.getTime() + leaseMs), 'the lease was lost to another delivery');
+  }
+}

@@ -1,0 +1,176 @@
+import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Denial, Proposal } from '../../denial/types';
+import type { IncidentStatus } from '../types';
+import { ExpressionContext, stringSet, type Item } from './attribute-values';
+import { MAX_DISTINCT_VALUE_LENGTH, truncate } from './item-size';
+import { INCIDENT_SK, incidentPk, statusGsiPk, statusGsiSk } from './table-design';
+
+/**
+ * The incident item's UpdateItem for one occurrence (step 3 of the protocol in README.md): pure, so that
+ * the expression it builds can be read and tested without DynamoDB. The update states its assumptions as
+ * conditions; `snapshot` says what they are based on.
+ */
+
+/** The incident item as last read: absent (undefined), or not read yet on the optimistic first attempt. */
+export const NOT_READ = Symbol('not-read');
+export type Snapshot = Item | undefined | typeof NOT_READ;
+
+/** What one occurrence brings to its incident. */
+export interface IncidentUpdateInput {
+  denial: Denial;
+  /** The normalised eventTime. */
+  eventTime: string;
+  /** The denial as stored in `latest` (see item-size.ts). */
+  latest: Denial;
+  proposal: Proposal | undefined;
+  now: Date;
+}
+
+/** The string values of a string-set attribute of an item (empty when absent). */
+export function stringSetOf(item: Item | undefined, attribute: string): string[] {
+  return item?.[attribute]?.SS ?? [];
+}
+
+/** The clauses of one UpdateItem, collected in the order they are written. */
+class UpdateParts {
+  readonly e = new ExpressionContext();
+  readonly sets: string[] = [];
+  readonly adds: string[] = [];
+  readonly removes: string[] = [];
+  readonly conditions: string[] = [];
+
+  expression(): string {
+    const clauses = [`SET ${this.sets.join(', ')}`, `ADD ${this.adds.join(', ')}`];
+    if (this.removes.length > 0) clauses.push(`REMOVE ${this.removes.join(', ')}`);
+    return clauses.join(' ');
+  }
+}
+
+/**
+ * The update of the incident item: the count (an atomic ADD guarded by `pendingEvents`), first-time fields,
+ * first/last seen, the latest explanation and the distinct sets, with `ReturnValues: ALL_NEW`.
+ * On the first attempt (`snapshot` is {@link NOT_READ}) it assumes the common case: the event is the
+ * newest and the sets have room; with a snapshot it moves exactly what the snapshot says this event moves.
+ */
+export function incidentUpdate(tableName: string, input: IncidentUpdateInput, snapshot: Snapshot, maxDistinct: number): UpdateItemCommandInput {
+  const u = new UpdateParts();
+  setFirstTimeFields(u, input.denial, input.now);
+  setLastSeen(u, input, snapshot);
+  setFirstSeen(u, input.eventTime, snapshot);
+  u.adds.push(`${u.e.path('count')} ${u.e.value(1)}`);
+  u.adds.push(`${u.e.path('pendingEvents')} ${u.e.raw(stringSet([input.denial.eventId]))}`);
+  addDistinctValues(u, input.denial, snapshot, maxDistinct);
+  const pending = u.e.path('pendingEvents');
+  u.conditions.unshift(`(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${u.e.value(input.denial.eventId)}))`);
+  return {
+    TableName: tableName,
+    Key: { PK: { S: incidentPk(input.denial.fingerprint) }, SK: { S: INCIDENT_SK } },
+    UpdateExpression: u.expression(),
+    ConditionExpression: u.conditions.join(' AND '),
+    ReturnValues: 'ALL_NEW',
+    ...u.e.attributes(),
+  };
+}
+
+/** Fields set by the occurrence that creates the incident and never changed by later ones; `updatedAt` always. */
+function setFirstTimeFields(u: UpdateParts, denial: Denial, now: Date): void {
+  const { e, sets } = u;
+  const setOnce = (attribute: string, value: unknown): void => {
+    const p = e.path(attribute);
+    sets.push(`${p} = if_not_exists(${p}, ${e.value(value)})`);
+  };
+  setOnce('fingerprint', denial.fingerprint);
+  setOnce('status', 'open' satisfies IncidentStatus);
+  setOnce('GSI1PK', statusGsiPk('open'));
+  setOnce('principal', denial.principal);
+  setOnce('action', denial.action);
+  setOnce('reason', denial.reason);
+  setOnce('eventSource', denial.eventSource);
+  setOnce('callRegion', denial.callRegion);
+  setOnce('deniedRegion', denial.deniedRegion);
+  setOnce('resource', denial.resource === null ? null : truncate(denial.resource, 2048));
+  setOnce('alert', { alertsSent: 0 });
+  setOnce('createdBy', denial.eventId);
+  setOnce('createdAt', now.toISOString());
+  sets.push(`${e.path('updatedAt')} = ${e.value(now.toISOString())}`);
+}
+
+/** When the event is (or is assumed to be) the newest seen: it sets lastSeen and becomes the latest explanation. */
+function setLastSeen(u: UpdateParts, input: IncidentUpdateInput, snapshot: Snapshot): void {
+  const { e, sets } = u;
+  const t = input.eventTime;
+  const lastSeen = snapshot !== NOT_READ ? snapshot?.lastSeen?.S : undefined;
+  // Names are aliased where used: DynamoDB rejects an expression that declares an unused one.
+  if (lastSeen !== undefined && lastSeen > t) return;
+  const lastSeenPath = e.path('lastSeen');
+  sets.push(`${lastSeenPath} = ${e.value(t)}`);
+  sets.push(`${e.path('GSI1SK')} = ${e.value(statusGsiSk(t, input.denial.fingerprint))}`);
+  sets.push(`${e.path('latest')} = ${e.value(JSON.stringify(input.latest))}`);
+  if (input.proposal === undefined) u.removes.push(e.path('proposal'));
+  else sets.push(`${e.path('proposal')} = ${e.value(JSON.stringify(input.proposal))}`);
+  u.conditions.push(`(attribute_not_exists(${lastSeenPath}) OR ${lastSeenPath} <= ${e.value(t)})`);
+}
+
+/** First seen: assumed not to move on the first attempt (else the condition fails and a read decides). */
+function setFirstSeen(u: UpdateParts, t: string, snapshot: Snapshot): void {
+  const { e, sets, conditions } = u;
+  const firstSeenPath = (): string => e.path('firstSeen');
+  if (snapshot === NOT_READ) {
+    sets.push(`${firstSeenPath()} = if_not_exists(${firstSeenPath()}, ${e.value(t)})`);
+    conditions.push(`(attribute_not_exists(${firstSeenPath()}) OR ${firstSeenPath()} <= ${e.value(t)})`);
+    return;
+  }
+  const firstSeen = snapshot?.firstSeen?.S;
+  if (firstSeen === undefined || firstSeen >= t) {
+    sets.push(`${firstSeenPath()} = ${e.value(t)}`);
+    conditions.push(`(attribute_not_exists(${firstSeenPath()}) OR ${firstSeenPath()} >= ${e.value(t)})`);
+  }
+}
+
+/**
+ * ADDs the event's new account, regions and session to the capped distinct sets. Without a snapshot,
+ * each value is assumed to be there already or to fit, as a condition; with one, only values that fit
+ * the snapshot are added.
+ */
+function addDistinctValues(u: UpdateParts, denial: Denial, snapshot: Snapshot, maxDistinct: number): void {
+  const { e, adds } = u;
+  for (const [attribute, candidates] of [
+    ['accounts', [denial.accountId]],
+    ['regions', [denial.callRegion, denial.deniedRegion]],
+    ['sessions', [denial.principal.sessionName]],
+  ] as const) {
+    if (snapshot !== NOT_READ) {
+      const fresh = newDistinctValues(snapshot ? stringSetOf(snapshot, attribute) : [], candidates, maxDistinct);
+      if (fresh.length > 0) adds.push(`${e.path(attribute)} ${e.raw(stringSet(fresh))}`);
+      continue;
+    }
+    const values = newDistinctValues([], candidates, maxDistinct);
+    if (values.length === 0) continue;
+    const path = e.path(attribute);
+    adds.push(`${path} ${e.raw(stringSet(values))}`);
+    const max = e.value(maxDistinct);
+    for (const value of values) {
+      u.conditions.push(`(attribute_not_exists(${path}) OR contains(${path}, ${e.value(value)}) OR size(${path}) < ${max})`);
+    }
+  }
+}
+
+/**
+ * Values to ADD to a distinct set: new ones only, while the set has room. On the retry path the room is
+ * judged on the snapshot, so concurrent first-time values can overshoot the cap by the number of
+ * concurrent writers (and two new regions in one event by one): an accepted approximation that keeps
+ * the update a single atomic ADD.
+ */
+export function newDistinctValues(current: readonly string[], candidates: ReadonlyArray<string | null | undefined>, maxDistinct: number): string[] {
+  const have = new Set(current);
+  const fresh: string[] = [];
+  for (const raw of candidates) {
+    if (!raw) continue; // DynamoDB sets cannot hold empty strings.
+    const value = truncate(raw, MAX_DISTINCT_VALUE_LENGTH);
+    if (have.has(value)) continue;
+    if (have.size >= maxDistinct) break;
+    have.add(value);
+    fresh.push(value);
+  }
+  return fresh;
+}

@@ -1,0 +1,102 @@
+import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { incidentUpdate, newDistinctValues, NOT_READ, type IncidentUpdateInput } from '../../lib/incidents/dynamodb/incident-update';
+import { claimAlertUpdate, dayRollupUpdate, markCountedUpdate, removePendingEventUpdate, statusUpdate, incidentKey } from '../../lib/incidents/dynamodb/update-expressions';
+import { makeDenial } from './fixtures';
+
+/** The expression with every alias and placeholder replaced by what it stands for, to read it as DynamoDB does. */
+function readable(input: UpdateItemCommandInput, part: 'UpdateExpression' | 'ConditionExpression'): string {
+  const names = input.ExpressionAttributeNames ?? {};
+  const values = input.ExpressionAttributeValues ?? {};
+  return (input[part] ?? '')
+    .replace(/#n\d+/g, (alias) => names[alias] ?? alias)
+    .replace(/:v\d+/g, (placeholder) => {
+      const v = values[placeholder];
+      return v?.S !== undefined ? `'${v.S.length > 40 ? `${v.S.slice(0, 12)}…` : v.S}'` : v?.N ?? v?.SS?.join('|') ?? (v?.NULL ? 'null' : '{…}');
+    });
+}
+
+const input = (overrides: Partial<IncidentUpdateInput> = {}): IncidentUpdateInput => {
+  const denial = makeDenial({ eventId: 'evt-1', fingerprint: 'fp-1', eventTime: '2026-11-20T09:14:03.000Z' });
+  return { denial, eventTime: '2026-11-20T09:14:03.000Z', latest: denial, proposal: denial.proposal, now: new Date('2026-11-20T10:00:00Z'), ...overrides };
+};
+
+describe('incidentUpdate (pure)', () => {
+  test('first attempt: counts under the eventID guard and assumes the event is the newest and the sets have room', () => {
+    const update = incidentUpdate('t', input(), NOT_READ, 50);
+    const condition = readable(update, 'ConditionExpression');
+    const expression = readable(update, 'UpdateExpression');
+
+    expect(update).toMatchObject({ TableName: 't', Key: incidentKey('fp-1'), ReturnValues: 'ALL_NEW' });
+    expect(condition.startsWith("(attribute_not_exists(pendingEvents) OR NOT contains(pendingEvents, 'evt-1'))")).toBe(true);
+    expect(condition).toContain("(attribute_not_exists(lastSeen) OR lastSeen <= '2026-11-20T09:14:03.000Z')");
+    expect(condition).toContain("(attribute_not_exists(firstSeen) OR firstSeen <= '2026-11-20T09:14:03.000Z')");
+    expect(condition).toContain("(attribute_not_exists(regions) OR contains(regions, 'us-east-1') OR size(regions) < 50)");
+    expect(expression).toContain("firstSeen = if_not_exists(firstSeen, '2026-11-20T09:14:03.000Z')");
+    expect(expression).toContain("ADD count 1, pendingEvents evt-1, accounts 111122223333, regions us-east-1, sessions session-1");
+    expect(expression).toContain("status = if_not_exists(status, 'open')");
+  });
+
+  test('retry on a snapshot where the event is older than lastSeen: moves firstSeen only, keeps the latest explanation', () => {
+    const snapshot = { lastSeen: { S: '2026-11-21T00:00:00.000Z' }, firstSeen: { S: '2026-11-20T12:00:00.000Z' }, regions: { SS: ['us-east-1'] } };
+    const update = incidentUpdate('t', input(), snapshot, 50);
+    const expression = readable(update, 'UpdateExpression');
+    const condition = readable(update, 'ConditionExpression');
+
+    expect(expression).not.toMatch(/lastSeen|latest|GSI1SK|proposal/);
+    expect(expression).toContain("firstSeen = '2026-11-20T09:14:03.000Z'");
+    expect(condition).toContain("(attribute_not_exists(firstSeen) OR firstSeen >= '2026-11-20T09:14:03.000Z')");
+    // Known values and the room left are judged on the snapshot: no set condition, no region already there.
+    expect(condition).not.toContain('size(');
+    expect(expression).not.toContain('regions');
+  });
+
+  test('without a proposal the stored one is removed', () => {
+    expect(readable(incidentUpdate('t', input({ proposal: undefined }), NOT_READ, 50), 'UpdateExpression')).toMatch(/ REMOVE proposal$/);
+  });
+
+  test('declares only the names and values the expressions use', () => {
+    const update = incidentUpdate('t', input(), { lastSeen: { S: '2027-01-01T00:00:00.000Z' } }, 50);
+    const text = `${update.UpdateExpression} ${update.ConditionExpression}`;
+    for (const alias of Object.keys(update.ExpressionAttributeNames ?? {})) expect(text).toContain(alias);
+    for (const placeholder of Object.keys(update.ExpressionAttributeValues ?? {})) expect(text).toContain(placeholder);
+  });
+});
+
+describe('newDistinctValues', () => {
+  test('skips empty and known values, cuts long ones, stops at the cap', () => {
+    expect(newDistinctValues(['a'], ['a', '', null, undefined, 'b', 'c'], 2)).toEqual(['b']);
+    expect(newDistinctValues([], ['x'.repeat(300)], 5)[0]).toHaveLength(256);
+    expect(newDistinctValues(['a', 'b'], ['c'], 2)).toEqual([]);
+  });
+});
+
+describe('the other conditional writes (pure)', () => {
+  test('the day rollup counts under the same eventID guard', () => {
+    const update = dayRollupUpdate('t', 'fp-1', '2026-11-20', 'evt-1');
+    expect(update.Key).toEqual({ PK: { S: 'INC#fp-1' }, SK: { S: 'DAY#2026-11-20' } });
+    expect(readable(update, 'ConditionExpression')).toBe("attribute_not_exists(pendingEvents) OR NOT contains(pendingEvents, 'evt-1')");
+    expect(readable(update, 'UpdateExpression')).toContain('ADD count 1, pendingEvents evt-1');
+  });
+
+  test('the cleanup never creates an item, and marking counted requires still owning the marker', () => {
+    expect(readable(removePendingEventUpdate('t', incidentKey('fp-1'), 'evt-1'), 'ConditionExpression')).toBe('attribute_exists(PK)');
+    expect(readable(markCountedUpdate('t', 'evt-1', 'owner-1', new Date('2026-11-20T10:00:00Z')), 'ConditionExpression')).toBe("owner = 'owner-1'");
+  });
+
+  test('a status change removes suppressedUntil unless suppressing with an end', () => {
+    expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'UpdateExpression')).toMatch(/ REMOVE suppressedUntil$/);
+    expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'ConditionExpression')).toBe("attribute_exists(PK) AND status = 'open'");
+    expect(readable(statusUpdate('t', 'fp-1', 'suppressed', 'now', { suppressedUntil: new Date('2026-12-01T00:00:00Z') }), 'UpdateExpression')).toContain("suppressedUntil = '2026-12-01T00:00:00.000Z'");
+  });
+
+  test('an alert claim that replaces a stale one is a compare-and-swap on exactly that claim', () => {
+    const stale = { trigger: 'opened' as const, eventId: 'evt-0', claimedAt: '2026-11-20T09:00:00.000Z' };
+    const claim = { trigger: 'opened' as const, eventId: 'evt-1', claimedAt: '2026-11-20T10:00:00.000Z' };
+    expect(readable(claimAlertUpdate('t', 'fp-1', claim, new Date('2026-11-20T09:30:00Z'), stale), 'ConditionExpression')).toBe(
+      "attribute_exists(alert) AND (attribute_not_exists(alert.lastAlertAt) OR alert.lastAlertAt < '2026-11-20T09:30:00.000Z') AND alert.pending.eventId = 'evt-0' AND alert.pending.claimedAt = '2026-11-20T09:00:00.000Z'",
+    );
+    expect(readable(claimAlertUpdate('t', 'fp-1', claim, new Date('2026-11-20T09:30:00Z')), 'ConditionExpression')).toContain(
+      "(attribute_not_exists(alert.pending) OR alert.pending.eventId = 'evt-1')",
+    );
+  });
+});
