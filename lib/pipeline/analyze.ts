@@ -3,9 +3,9 @@ import { explainRecord } from '../cloudtrail/explain';
 import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
 import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
-import { proposeFix } from '../policy/propose';
-import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/simulation';
-import type { ActionCatalog } from '../policy/action-catalog';
+import { proposeFix } from '../policy/propose/propose';
+import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/propose/simulation';
+import type { ActionCatalog } from '../policy/catalog/action-catalog';
 import { describeError } from '../errors';
 
 /** The optional enrichers: each one is skipped when absent, and a failure of one is a note, never a lost denial. */

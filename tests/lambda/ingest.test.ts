@@ -11,7 +11,7 @@ import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
 import { createIngestHandler, type IngestResult } from '../../lib/lambda/ingest';
 import { lambdaContext } from '../support/lambda-context';
-import { IamPolicySource } from '../../lib/policy/iam-policy-source';
+import { IamPolicySource } from '../../lib/policy/sources/iam-policy-source';
 import type { PipelineDeps } from '../../lib/pipeline/process';
 
 const root = join(__dirname, '..', '..');

@@ -1,11 +1,11 @@
 import type { Denial } from '../../lib/denial/types';
-import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from '../../lib/policy/action-catalog';
-import { asList } from '../../lib/policy/document';
-import { evaluate, evaluateDocuments } from '../../lib/policy/evaluator';
-import { planGrant } from '../../lib/policy/grant-plan';
-import { loadActionCatalog } from '../../lib/policy/iam-data-catalog';
-import { proposeFix } from '../../lib/policy/propose';
-import { buildProposeContext } from '../../lib/policy/propose-context';
+import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from '../../lib/policy/catalog/action-catalog';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate, evaluateDocuments } from '../../lib/policy/iam/evaluator';
+import { planGrant } from '../../lib/policy/propose/grant-plan';
+import { loadActionCatalog } from '../../lib/policy/catalog/iam-data-catalog';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { buildProposeContext } from '../../lib/policy/propose/propose-context';
 import { applyProposal } from './fixtures/apply';
 import { ACCOUNT, denial as baseDenial, fmArn, profileArn, rolePrincipal, userPrincipal } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainRecord } from '../../lib/cloudtrail/explain';
-import { proposeFix } from '../../lib/policy/propose';
+import { proposeFix } from '../../lib/policy/propose/propose';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
 

@@ -1,8 +1,8 @@
 import type { Denial, PolicyStatement } from '../../lib/denial/types';
-import { asList } from '../../lib/policy/document';
-import { evaluate } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
-import { validateChange } from '../../lib/policy/validate';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { validateChange } from '../../lib/policy/propose/validate';
 import { applyProposal } from './fixtures/apply';
 import { fmArn, modelDenial, profileArn, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
 import { doc, inline, roleWith } from './fixtures/policies';

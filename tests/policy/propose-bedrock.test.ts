@@ -1,7 +1,7 @@
 import type { Denial, PolicyStatement } from '../../lib/denial/types';
-import { asList } from '../../lib/policy/document';
-import { evaluate } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
 import { applyProposal, checksFor, decisions } from './fixtures/apply';
 import {
   ACCOUNT,

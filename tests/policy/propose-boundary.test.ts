@@ -1,6 +1,6 @@
 import type { Denial, PolicyStatement, Proposal, Reason } from '../../lib/denial/types';
-import { evaluate, type PolicySet } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
+import { evaluate, type PolicySet } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
 import type { NamedPolicy, PrincipalPolicies } from '../../lib/policy/ports';
 import { ACCOUNT, denial as baseDenial, fmArn, modelDenial, rolePrincipal } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';

@@ -1,8 +1,8 @@
 import type { Denial, PolicyStatement, Principal, Reason } from '../../lib/denial/types';
-import { asList, policySize } from '../../lib/policy/document';
-import { loadActionCatalog } from '../../lib/policy/iam-data-catalog';
-import { proposeFix } from '../../lib/policy/propose';
-import { POLICY_QUOTAS } from '../../lib/policy/quotas';
+import { asList, policySize } from '../../lib/policy/iam/document';
+import { loadActionCatalog } from '../../lib/policy/catalog/iam-data-catalog';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { POLICY_QUOTAS } from '../../lib/policy/catalog/quotas';
 import {
   ACCOUNT,
   denial as baseDenial,

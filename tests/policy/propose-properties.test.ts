@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { Denial, PolicyStatement, Principal, ReasonLayer } from '../../lib/denial/types';
 import { REASON_LAYERS } from '../../lib/denial/types';
-import { evaluate } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
 import { applyProposal, checksFor } from './fixtures/apply';
 import { ACCOUNT, fmArn, modelDenial, profileDenial, rolePrincipal, ssoPrincipal, userPrincipal, denial as baseDenial } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';

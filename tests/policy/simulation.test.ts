@@ -1,7 +1,7 @@
 import type { Proposal } from '../../lib/denial/types';
-import { proposeFix } from '../../lib/policy/propose';
-import { combineDecisions, reconcileSimulation, simulationRequestFor, simulationRequestsFor } from '../../lib/policy/simulation';
-import { validateChange } from '../../lib/policy/validate';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { combineDecisions, reconcileSimulation, simulationRequestFor, simulationRequestsFor } from '../../lib/policy/propose/simulation';
+import { validateChange } from '../../lib/policy/propose/validate';
 import type { SimulationDecision } from '../../lib/policy/ports';
 import { fmArn, modelDenial, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
 import { doc, inline, managed, roleWith } from './fixtures/policies';

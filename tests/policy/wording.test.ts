@@ -1,6 +1,6 @@
 import type { Denial, Reason } from '../../lib/denial/types';
-import { proposeFix } from '../../lib/policy/propose';
-import { plural, withArticle } from '../../lib/policy/wording';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { plural, withArticle } from '../../lib/policy/propose/wording';
 import { modelDenial, rolePrincipal, SONNET_45, US_DESTINATIONS, profileDenial } from './fixtures/denials';
 import { inline, managed, roleWith } from './fixtures/policies';
 

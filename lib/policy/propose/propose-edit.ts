@@ -1,12 +1,12 @@
-import type { PolicyDocument, PolicyStatement, Proposal, TargetKind } from '../denial/types';
-import { renderCli, type ApplyTarget } from './cli-commands';
-import { unifiedDiff } from './diff';
-import { asList, cloneDocument, formatPolicy } from './document';
+import type { PolicyDocument, PolicyStatement, Proposal, TargetKind } from '../../denial/types';
+import { renderCli, type ApplyTarget } from '../render/aws-cli-commands';
+import { unifiedDiff } from '../render/diff';
+import { asList, cloneDocument, formatPolicy } from '../iam/document';
 import { explainNeighbour, keptChecks, runRepairs, statementNeighbours, type RepairScope } from './edit-repairs';
-import { evaluate, matchStatement, type PolicySet, type StatementRef } from './evaluator';
+import { evaluate, matchStatement, type PolicySet, type StatementRef } from '../iam/evaluator';
 import type { Check, GrantPlan } from './grant-plan';
 import { describeRepairs } from './near-miss';
-import type { NamedPolicy, PrincipalPolicies } from './ports';
+import type { NamedPolicy, PrincipalPolicies } from '../ports';
 import {
   isRolePrincipal,
   isSsoPrincipal,
@@ -16,12 +16,12 @@ import {
   userNameOf,
   type ProposeContext,
 } from './propose-context';
-import { MANAGED_POLICIES_PER_PRINCIPAL, quotaExcess } from './quotas';
-import { renderTerraform } from './terraform';
+import { MANAGED_POLICIES_PER_PRINCIPAL, quotaExcess } from '../catalog/quotas';
+import { renderTerraform } from '../render/terraform';
 import { validateChange } from './validate';
-import { wildcardMatch } from './wildcard';
-import { actionName, actionService } from '../aws/action';
-import { lastPathSegment } from '../aws/arn';
+import { wildcardMatch } from '../iam/wildcard';
+import { actionName, actionService } from '../../aws/action';
+import { lastPathSegment } from '../../aws/arn';
 
 /** Which policy a change goes to: the principal's identity policies, its permission set, or its boundary. */
 export type EditMode = 'identity' | 'sso' | 'boundary';

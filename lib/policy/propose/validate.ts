@@ -1,5 +1,5 @@
-import type { ValidationVerdict } from '../denial/types';
-import { evaluate, type PolicySet } from './evaluator';
+import type { ValidationVerdict } from '../../denial/types';
+import { evaluate, type PolicySet } from '../iam/evaluator';
 import type { Check } from './grant-plan';
 
 export interface ValidationOutcome {

@@ -1,4 +1,4 @@
-import type { Denial, PolicyStatement } from '../denial/types';
+import type { Denial, PolicyStatement } from '../../denial/types';
 import {
   actionHasNoResourceType,
   arnFromFormat,
@@ -6,7 +6,7 @@ import {
   resourceFitsAction,
   siblingActions,
   type ActionCatalog,
-} from './action-catalog';
+} from '../catalog/action-catalog';
 import {
   foundationModelArn,
   geoPrefixOf,
@@ -16,12 +16,12 @@ import {
   parseBedrockArn,
   STREAM_EVENT_NAMES,
   stripGeoPrefix,
-} from './bedrock-arns';
-import { compactList } from './document';
-import type { EvaluationRequest } from './evaluator';
-import { sameProviderNeighbour } from './model-ids';
-import { escapeWildcards, hasWildcardCharacter } from './wildcard';
-import { actionName, actionService } from '../aws/action';
+} from '../catalog/bedrock-arns';
+import { compactList } from '../iam/document';
+import type { EvaluationRequest } from '../iam/evaluator';
+import { sameProviderNeighbour } from '../catalog/model-ids';
+import { escapeWildcards, hasWildcardCharacter } from '../iam/wildcard';
+import { actionName, actionService } from '../../aws/action';
 
 /** One request the fix must allow (or, for a neighbour, must not newly allow). */
 export interface Check {

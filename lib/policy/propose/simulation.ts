@@ -1,6 +1,6 @@
-import type { Denial, PolicyDocument, Proposal } from '../denial/types';
+import type { Denial, PolicyDocument, Proposal } from '../../denial/types';
 import { planGrant } from './grant-plan';
-import type { PrincipalPolicies, SimulationDecision, SimulationRequest } from './ports';
+import type { PrincipalPolicies, SimulationDecision, SimulationRequest } from '../ports';
 import { buildProposeContext, type ProposeOptions } from './propose-context';
 
 /** The policy to add to the principal's current ones when simulating: the changed document, or the statements. */

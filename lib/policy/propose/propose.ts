@@ -1,11 +1,11 @@
-import type { Denial, PolicyStatement, Proposal } from '../denial/types';
-import { parseBedrockArn, isInvokeAction, stripGeoPrefix } from './bedrock-arns';
-import { AS_OF as DESTINATIONS_AS_OF, destinationRegions, suggestedProfileIdFor } from '../bedrock/profile-destinations';
-import { splitProfileId } from '../bedrock/model-id';
-import { compactList } from './document';
-import { evaluate } from './evaluator';
+import type { Denial, PolicyStatement, Proposal } from '../../denial/types';
+import { parseBedrockArn, isInvokeAction, stripGeoPrefix } from '../catalog/bedrock-arns';
+import { AS_OF as DESTINATIONS_AS_OF, destinationRegions, suggestedProfileIdFor } from '../../bedrock/profile-destinations';
+import { splitProfileId } from '../../bedrock/model-id';
+import { compactList } from '../iam/document';
+import { evaluate } from '../iam/evaluator';
 import { grantedResources, isMarketplaceDenial, normalizeAction, planGrant, type GrantPlan } from './grant-plan';
-import type { PrincipalPolicies } from './ports';
+import type { PrincipalPolicies } from '../ports';
 import {
   buildProposeContext,
   isRoot,
@@ -19,9 +19,9 @@ import {
   type ProposeOptions,
 } from './propose-context';
 import { proposeEdit, proposeForDeny, type EditMode } from './propose-edit';
-import { renderTerraform } from './terraform';
+import { renderTerraform } from '../render/terraform';
 import { plural, withArticle } from './wording';
-import { lastPathSegment, parseArn } from '../aws/arn';
+import { lastPathSegment, parseArn } from '../../aws/arn';
 
 export type { ProposeOptions } from './propose-context';
 

@@ -3,16 +3,16 @@
  * permissions boundary) and answers the questions validation asks about them: what an edited
  * statement was written for, what it must keep allowing, and what else it now reaches.
  */
-import type { PolicyStatement } from '../denial/types';
-import { resourceFitsAction, type ActionCatalog } from './action-catalog';
-import { isInventedModelId } from './model-ids';
-import { parseBedrockArn } from './bedrock-arns';
-import { asList } from './document';
-import { evaluate, matchStatement, type EvaluationResult, type PolicySet } from './evaluator';
+import type { PolicyStatement } from '../../denial/types';
+import { resourceFitsAction, type ActionCatalog } from '../catalog/action-catalog';
+import { isInventedModelId } from '../catalog/model-ids';
+import { parseBedrockArn } from '../catalog/bedrock-arns';
+import { asList } from '../iam/document';
+import { evaluate, matchStatement, type EvaluationResult, type PolicySet } from '../iam/evaluator';
 import type { Check, GrantPlan } from './grant-plan';
 import { repairStatement, type Repair, type RepairFact } from './near-miss';
-import type { NamedPolicy } from './ports';
-import { wildcardMatch } from './wildcard';
+import type { NamedPolicy } from '../ports';
+import { wildcardMatch } from '../iam/wildcard';
 
 /** The edit in progress on one layer. */
 export interface EditState {

@@ -4,7 +4,7 @@
  * replaces only invented ones), and which model of the same provider stands as a neighbour.
  * Parsing comes from lib/bedrock; this module holds only data and the rules built on it.
  */
-import { parseModelId, splitProfileId } from '../bedrock/model-id';
+import { parseModelId, splitProfileId } from '../../bedrock/model-id';
 
 /** The date the list below was compiled. */
 export const KNOWN_MODEL_IDS_AS_OF = '2026-11-21';
