@@ -1,0 +1,107 @@
+/**
+ * Plans for every other action: a Marketplace subscription, and the generic plan whose resource the
+ * action catalog decides.
+ */
+import type { Denial } from '../../denial/types';
+import { actionHasNoResourceType, arnFromFormat, pickResourceType, resourceFitsAction } from '../catalog/action-catalog';
+import { parseBedrockArn } from '../catalog/bedrock-arns';
+import { compactList } from '../iam/document';
+import { escapeWildcards } from '../iam/wildcard';
+import { actionName } from '../../aws/action';
+import type { GrantPlan, PlanContext, PlanKind } from './grant-plan';
+import { normalizeAction, request, serviceOf, siblingNeighbours } from './plan-checks';
+
+export function planMarketplace(ctx: PlanContext, region: string): GrantPlan {
+  const actions = ['aws-marketplace:Subscribe', 'aws-marketplace:ViewSubscriptions'];
+  const resourceNote = actions.every((a) => actionHasNoResourceType(ctx.catalog, a) === true)
+    ? 'aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions have no resource type, so Resource "*" is the narrowest grant.'
+    : 'The action catalog does not confirm that the Marketplace actions lack a resource type; check Resource "*".';
+  return {
+    kind: 'marketplace',
+    actions,
+    statements: [
+      { Sid: 'AccessAuditorMarketplaceSubscribe', Effect: 'Allow', Action: 'aws-marketplace:Subscribe', Resource: '*' },
+      { Sid: 'AccessAuditorMarketplaceViewSubscriptions', Effect: 'Allow', Action: 'aws-marketplace:ViewSubscriptions', Resource: '*' },
+    ],
+    checks: actions.map((a) => ({ label: `${a}`, request: request(ctx, a, null, { 'aws:RequestedRegion': region }) })),
+    neighbours: [
+      { label: 'aws-marketplace:Unsubscribe', request: request(ctx, 'aws-marketplace:Unsubscribe', null, { 'aws:RequestedRegion': region }) },
+    ],
+    conditionedNeighbours: [],
+    notes: [
+      resourceNote,
+      'Restrict aws-marketplace:Subscribe with a Condition on aws-marketplace:ProductId once the model\'s Marketplace product ID is known (the Bedrock model-access page lists them).',
+    ],
+  };
+}
+
+/**
+ * The resource of a grant for any other action, decided by the action catalog before the record:
+ * an action without a resource type is authorized against "*" whatever the record names (Bedrock
+ * logs the modelId of a CallWithBearerToken call, which IAM never evaluates); a named resource of a
+ * type the action does not act on is ignored; otherwise the named resource is granted as a literal.
+ * Without a usable resource, the ARN is built from the action's format with wildcards.
+ */
+export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[]): GrantPlan {
+  const action = actions[0] ?? normalizeAction(denial.action);
+  const service = serviceOf(action);
+  const region = denial.deniedRegion || denial.callRegion;
+  const notes: string[] = [];
+  const named = denial.resource && denial.resource !== '*' ? denial.resource : null;
+  const info = ctx.catalog.lookup(action);
+  /** What IAM evaluates (null: against "*" only). */
+  let resource: string | null = null;
+  /** What the statement names: the literal resource escaped, or a pattern built from the ARN format. */
+  let grant = '*';
+  let kind: PlanKind = 'resource';
+  if (info && info.resourceTypes.length === 0) {
+    kind = 'no-resource-type';
+    if (named) notes.push(`The record names ${named}, but IAM does not evaluate ${action} against any resource, so the grant cannot name one.`);
+  } else if (named && (!info || resourceFitsAction(info, named))) {
+    resource = named;
+    grant = escapeWildcards(named);
+    if (grant !== named) {
+      notes.push(`${named} contains characters IAM reads as wildcards, so the grant writes them as \${*}, \${?} and \${$} to name exactly that resource (${grant}).`);
+    }
+  } else {
+    const type = info ? pickResourceType(info) : undefined;
+    const format = type?.arnFormats[0];
+    const because = named
+      ? `${named} is not a resource ${action} acts on (${info?.resourceTypes.map((t) => t.name).join(', ') ?? ''}), so the grant does not use it`
+      : 'The denial names no resource';
+    if (format) {
+      resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId });
+      notes.push(`${because}: it uses the ${type?.name ?? ''} ARN format of ${action} with wildcards (${resource}); narrow it to the resources the caller really uses.`);
+    } else {
+      resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:*`;
+      notes.push(
+        `${because}, and the resource types of ${action} are not in the action catalog, so the grant uses ${resource}; narrow it (load the action with loadActionCatalog for its ARN format).`,
+      );
+    }
+    grant = resource;
+  }
+  if (kind === 'no-resource-type') {
+    notes.push(`${action} has no resource type, so Resource "*" is the narrowest grant.`);
+  }
+  if (action === 'bedrock:CallWithBearerToken') {
+    notes.push(
+      'To allow only one kind of Bedrock API key, add a Condition on bedrock:BearerTokenType ("SHORT_TERM" or "LONG_TERM"); the model calls made with the key still need their own bedrock:InvokeModel grant.',
+    );
+  }
+  const isBedrock = service === 'bedrock' && resource !== null && parseBedrockArn(resource) !== null;
+  const context = { 'aws:RequestedRegion': region };
+  return {
+    kind: isBedrock ? 'bedrock-resource' : kind,
+    actions,
+    statements: [{ Sid: sidFor(action), Effect: 'Allow', Action: compactList(actions), Resource: grant }],
+    checks: actions.map((a) => ({ label: `${a} on ${resource ?? '*'}`, request: request(ctx, a, resource, context) })),
+    neighbours: siblingNeighbours(ctx, actions, resource, context, resource ?? '"*"'),
+    conditionedNeighbours: [],
+    notes,
+  };
+}
+
+/** `AccessAuditor` + the action name, a valid Sid (alphanumerics only). */
+function sidFor(action: string): string {
+  return `AccessAuditor${(actionName(action) ?? 'Grant').replace(/[^A-Za-z0-9]/g, '')}`;
+}
