@@ -1,72 +1,30 @@
-import type { PolicyDocument, PolicyStatement, Proposal, TargetKind } from '../../denial/types';
-import { renderCli, type ApplyTarget } from '../render/aws-cli-commands';
-import { unifiedDiff } from '../render/diff';
-import { asList, cloneDocument, formatPolicy } from '../iam/document';
-import { explainNeighbour, keptChecks, runRepairs, statementNeighbours, type RepairScope } from './edit-repairs';
+import type { PolicyStatement, Proposal } from '../../denial/types';
+import { asList, cloneDocument } from '../iam/document';
+import { explainNeighbour, keptChecks, runRepairs, statementNeighbours, type EditState, type RepairScope } from './edit-repairs';
 import { evaluate, matchStatement, type PolicySet, type StatementRef } from '../iam/evaluator';
 import type { Check, GrantPlan } from './grant-plan';
 import { describeRepairs } from './near-miss';
 import type { NamedPolicy, PrincipalPolicies } from '../ports';
-import {
-  isRolePrincipal,
-  isSsoPrincipal,
-  permissionSetNameOf,
-  principalArnOf,
-  roleNameOf,
-  userNameOf,
-  type ProposeContext,
-} from './propose-context';
-import { MANAGED_POLICIES_PER_PRINCIPAL, quotaExcess } from '../catalog/quotas';
-import { renderTerraform } from '../render/terraform';
+import { permissionSetNameOf, roleNameOf, type ProposeContext } from './propose-context';
+import { MANAGED_POLICIES_PER_PRINCIPAL, quotaExcess, type QuotaExcess } from '../catalog/quotas';
 import { validateChange } from './validate';
 import { wildcardMatch } from '../iam/wildcard';
-import { actionName, actionService } from '../../aws/action';
-import { lastPathSegment } from '../../aws/arn';
+import {
+  clonePolicy,
+  describePolicy,
+  isAwsManaged,
+  newPolicyName,
+  renderings,
+  statementLabel,
+  targetKind,
+  targetName,
+  VERSION,
+  type EditMode,
+} from './edit-target';
+import { proposeBlind, proposeForDeny, streamNote } from './propose-unchecked';
 
-/** Which policy a change goes to: the principal's identity policies, its permission set, or its boundary. */
-export type EditMode = 'identity' | 'sso' | 'boundary';
-
-const VERSION = '2012-10-17';
-
-function targetKind(mode: EditMode): TargetKind {
-  return mode === 'sso' ? 'sso-permission-set' : mode === 'boundary' ? 'permissions-boundary' : 'identity-policy';
-}
-
-function isAwsManaged(policy: NamedPolicy): boolean {
-  return policy.kind === 'managed' && (policy.arn ?? '').includes(':iam::aws:policy/');
-}
-
-function clonePolicy(policy: NamedPolicy): NamedPolicy {
-  return { ...policy, document: cloneDocument(policy.document) };
-}
-
-/** `access-auditor-<service>-<short>`: deterministic, so a second run finds and extends the same policy. */
-function newPolicyName(plan: GrantPlan, action: string): string {
-  const service = actionService(plan.actions[0] ?? action) || 'policy';
-  let short: string;
-  if (plan.kind === 'marketplace') short = 'subscribe';
-  else if (plan.foundationModelId) {
-    short = plan.foundationModelId
-      .replace(/^[a-z0-9-]+\./, '')
-      .replace(/(-v\d+)?(:\d+)*$/, '');
-    if (plan.kind === 'global-profile') short = `global-${short}`;
-  } else short = actionName(plan.actions[0] ?? action) ?? 'grant';
-  const name = `access-auditor-${service}-${short}`.toLowerCase().replace(/[^a-z0-9+=,.@_-]+/g, '-').replace(/-+/g, '-');
-  return name.slice(0, 128).replace(/-$/, '');
-}
-
-function statementLabel(statement: PolicyStatement, index: number): string {
-  return statement.Sid ? statement.Sid : `#${index}`;
-}
-
-function describePolicy(policy: Pick<NamedPolicy, 'kind' | 'name' | 'viaGroup'>, mode: EditMode, ctx: ProposeContext): string {
-  if (mode === 'sso') return `the inline policy of permission set ${permissionSetNameOf(ctx.denial.principal) ?? '?'}`;
-  if (mode === 'boundary') return `permissions boundary ${policy.name}`;
-  if (policy.viaGroup !== undefined) {
-    return `${policy.kind} policy ${policy.name} of group ${policy.viaGroup} (shared by every member of the group)`;
-  }
-  return `${policy.kind} policy ${policy.name}`;
-}
+export type { EditMode } from './edit-target';
+export { proposeForDeny } from './propose-unchecked';
 
 function uniqueSids(existing: PolicyStatement[], added: PolicyStatement[]): PolicyStatement[] {
   const taken = new Set(existing.map((s) => s.Sid).filter((s): s is string => !!s));
@@ -103,305 +61,172 @@ function hasProfileCondition(statements: PolicyStatement[]): boolean {
   );
 }
 
-function streamNote(plan: GrantPlan): string[] {
-  return plan.actions.length === 2 && plan.actions.includes('bedrock:InvokeModelWithResponseStream')
-    ? [
-        'The call streamed, so the grant covers bedrock:InvokeModelWithResponseStream and its non-streaming twin bedrock:InvokeModel (Converse and ConverseStream are authorized by the same two actions).',
-      ]
-    : [];
+/** The edit in progress: the principal's policies, the layer being changed, the notes so far. */
+interface EditRun {
+  ctx: ProposeContext;
+  plan: GrantPlan;
+  policies: PrincipalPolicies;
+  mode: EditMode;
+  /** The principal's policies as they are. */
+  original: PolicySet;
+  scope: RepairScope;
+  state: EditState;
+  notes: string[];
+  /** The name a new inline or managed policy gets. */
+  name: string;
 }
 
-function applyTargetFor(mode: EditMode, policy: NamedPolicy, isNew: boolean, ctx: ProposeContext, owner: PrincipalPolicies | null): ApplyTarget | undefined {
-  const principal = ctx.denial.principal;
-  if (mode === 'sso') {
-    return { kind: 'permission-set', permissionSetName: permissionSetNameOf(principal) ?? '<PERMISSION_SET_NAME>', accountId: ctx.accountId };
-  }
-  if (mode === 'boundary' && isNew) {
-    const asRole = owner ? owner.kind === 'role' : isRolePrincipal(principal);
-    const name = owner?.name ?? (asRole ? roleNameOf(principal) : userNameOf(principal));
-    if (!name) return undefined;
-    return {
-      kind: 'new-boundary',
-      policyName: policy.name,
-      policyArn: policy.arn ?? `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${policy.name}`,
-      principal: { type: asRole ? 'role' : 'user', name },
-    };
-  }
-  if (policy.kind === 'managed') {
-    if (isNew) {
-      const asRole = owner ? owner.kind === 'role' : isRolePrincipal(principal);
-      const name = owner?.name ?? (asRole ? roleNameOf(principal) : userNameOf(principal));
-      if (!name) return undefined;
-      return {
-        kind: 'new-managed',
-        policyName: policy.name,
-        policyArn: policy.arn ?? `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${policy.name}`,
-        attachTo: { type: asRole ? 'role' : 'user', name },
-      };
-    }
-    return policy.arn ? { kind: 'managed-version', policyArn: policy.arn } : undefined;
-  }
-  if (policy.viaGroup !== undefined) return { kind: 'group-inline', groupName: policy.viaGroup, policyName: policy.name };
-  const asRole = owner ? owner.kind === 'role' : isRolePrincipal(principal);
-  const name = owner?.name ?? (asRole ? roleNameOf(principal) : userNameOf(principal));
-  if (!name) return undefined;
-  return asRole
-    ? { kind: 'role-inline', roleName: name, policyName: policy.name }
-    : { kind: 'user-inline', userName: name, policyName: policy.name };
+/** The changed policy, after the quota check (a new managed policy when the change does not fit). */
+interface Change {
+  target: NamedPolicy;
+  isNew: boolean;
+  changedStatements: PolicyStatement[];
+  finalLayer: NamedPolicy[];
+  excess: QuotaExcess | null;
 }
 
-function targetName(mode: EditMode, ctx: ProposeContext, policies: PrincipalPolicies | null): string | undefined {
-  if (mode === 'sso') return permissionSetNameOf(ctx.denial.principal);
-  return policies?.name ?? roleNameOf(ctx.denial.principal) ?? userNameOf(ctx.denial.principal);
-}
-
-function renderings(
-  mode: EditMode,
-  policy: NamedPolicy,
-  before: PolicyDocument | null,
-  ctx: ProposeContext,
-  owner: PrincipalPolicies | null,
-  isNew: boolean,
-): Pick<Proposal, 'policyAfter' | 'diff' | 'terraform' | 'cli'> {
-  const after = policy.document;
-  const apply = applyTargetFor(mode, policy, isNew, ctx, owner);
+function currentSet(policies: PrincipalPolicies): PolicySet {
   return {
-    policyAfter: after,
-    diff: unifiedDiff(before ? formatPolicy(before) : '', formatPolicy(after), {
-      fromFile: before ? `a/${policy.name}` : '/dev/null',
-      toFile: `b/${policy.name}`,
-    }),
-    terraform: renderTerraform(policy.name, after),
-    ...(apply ? { cli: renderCli(apply, after) } : {}),
-  };
-}
-
-/** Proposal when the principal's policies are unknown: the statements as a new policy, unchecked. */
-function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMode, extraNotes: string[]): Proposal {
-  if (plan.statements.length === 0) {
-    const tName = targetName(mode, ctx, null);
-    return {
-      target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
-      statements: [],
-      validated: 'not-validated',
-      notes: [...extraNotes, ...plan.notes, 'Nothing is proposed, and the current policies were not available to check.'],
-    };
-  }
-  const name = newPolicyName(plan, ctx.denial.action);
-  const document: PolicyDocument = { Version: VERSION, Statement: plan.statements };
-  const notes = [...extraNotes, ...plan.notes, ...streamNote(plan)];
-  const policyArn = ctx.denial.reason.policyArn;
-  let policy: NamedPolicy = { kind: 'inline', name, document };
-  if (mode === 'boundary') {
-    policy = { kind: 'managed', name: (policyArn ? lastPathSegment(policyArn) : name), ...(policyArn ? { arn: policyArn } : {}), document };
-    notes.push('create-policy-version replaces the whole boundary document: merge these statements into its current version first.');
-  }
-  if (mode === 'sso') {
-    notes.push('put-inline-policy-to-permission-set replaces the whole inline policy: merge these statements into the permission set\'s current inline policy first.');
-  }
-  notes.push('Not checked against current policies: they were not available (no snapshot entry and no IAM read), so the statements are given as a new policy.');
-  const r = renderings(mode, policy, null, ctx, null, mode === 'identity');
-  // A command would overwrite the current permission set or boundary with these statements alone.
-  if (mode !== 'identity') delete r.cli;
-  return {
-    target: {
-      kind: targetKind(mode),
-      ...(targetName(mode, ctx, null) ? { name: targetName(mode, ctx, null) } : {}),
-      ...(mode === 'boundary' && policyArn ? { policyArn } : {}),
-    },
-    statements: plan.statements,
-    ...r,
-    validated: 'not-validated',
-    notes,
-  };
-}
-
-/** Proposal when a Deny statement blocks a needed evaluation: no Allow can win, so nothing is added. */
-export function proposeForDeny(
-  ctx: ProposeContext,
-  deny: StatementRef,
-  check: Check,
-  policies: PrincipalPolicies,
-  extraNotes: string[],
-): Proposal {
-  const mode: EditMode = deny.layer === 'permissions-boundary' ? 'boundary' : isSsoPrincipal(ctx.denial.principal) ? 'sso' : 'identity';
-  const where =
-    deny.layer === 'permissions-boundary'
-      ? `permissions boundary ${deny.policy}`
-      : `${deny.policyKind ?? 'identity'} policy ${deny.policy}${deny.viaGroup ? ` of group ${deny.viaGroup}` : ''}`;
-  const principalArn = principalArnOf(ctx.denial.principal);
-  return {
-    target: {
-      kind: targetKind(mode),
-      ...(targetName(mode, ctx, policies) ? { name: targetName(mode, ctx, policies) } : {}),
-      policyName: deny.policy,
-      ...(deny.policyArn ? { policyArn: deny.policyArn } : {}),
-    },
-    statements: [],
-    validated: 'simulated-deny',
-    notes: [
-      ...extraNotes,
-      `Statement ${deny.sid ?? `#${deny.index}`} of ${where} explicitly denies ${check.label}, and no Allow can override an explicit deny, so no Allow is proposed.`,
-      `To allow the call, that Deny must change: remove ${check.request.action} from its actions, exclude ${check.request.resource ?? 'the resource'} from its resources, or add a condition that exempts this principal${principalArn ? ` (for example aws:PrincipalArn ${principalArn})` : ''}; whoever owns that policy must decide.`,
-    ],
-  };
-}
-
-/**
- * Proposes the change to the principal's identity policies, its permission set, or its permissions
- * boundary: fixes a near-miss statement in place when there is one, otherwise adds the plan's
- * statements (to the policy already being edited, else a new inline policy), respects the size
- * quotas, and validates the result offline.
- */
-export function proposeEdit(
-  ctx: ProposeContext,
-  plan: GrantPlan,
-  policies: PrincipalPolicies | null,
-  mode: EditMode,
-  extraNotes: string[] = [],
-): Proposal {
-  if (!policies || (mode === 'boundary' && !policies.permissionsBoundary)) return proposeBlind(ctx, plan, mode, extraNotes);
-  const original: PolicySet = {
     identity: policies.identityPolicies,
     ...(policies.permissionsBoundary ? { permissionsBoundary: policies.permissionsBoundary } : {}),
   };
+}
+
+/** The first needed evaluation an explicit Deny blocks, with that Deny. */
+function firstExplicitDeny(original: PolicySet, plan: GrantPlan): { deny: StatementRef; check: Check } | null {
   for (const check of plan.checks) {
     const result = evaluate(original, check.request);
-    if (result.decision === 'explicitDeny' && result.matchedDeny) {
-      return proposeForDeny(ctx, result.matchedDeny, check, policies, extraNotes);
-    }
+    if (result.decision === 'explicitDeny' && result.matchedDeny) return { deny: result.matchedDeny, check };
   }
+  return null;
+}
 
+/** How the layer being edited sits in the full set: every verdict reads identity ∩ boundary, explicit denies first. */
+function repairScope(ctx: ProposeContext, plan: GrantPlan, policies: PrincipalPolicies, mode: EditMode): RepairScope {
   const boundary = policies.permissionsBoundary;
-  const layer = mode === 'boundary' && boundary ? [clonePolicy(boundary)] : policies.identityPolicies.map(clonePolicy);
-  const editable = (p: NamedPolicy) => !isAwsManaged(p) && (mode !== 'sso' || p.kind === 'inline');
-  // Every verdict below reads the full set: identity ∩ boundary, explicit denies first.
-  const scope: RepairScope = {
+  return {
     plan,
     catalog: ctx.catalog,
-    editable,
+    editable: (p: NamedPolicy) => !isAwsManaged(p) && (mode !== 'sso' || p.kind === 'inline'),
     withLayer: (l) =>
       mode === 'boundary' ? { identity: policies.identityPolicies, permissionsBoundary: l[0]! } : { identity: l, ...(boundary ? { permissionsBoundary: boundary } : {}) },
     layerAllows: (r) => (mode === 'boundary' ? r.boundaryAllows === true : r.identityAllows),
   };
-  const { state, missing, blockedElsewhere } = runRepairs(scope, layer);
+}
 
-  if (mode === 'identity' && boundary && missing.length === 0 && state.edits.size === 0 && blockedElsewhere.length > 0) {
-    // The identity policies already allow the call: only the boundary stands in the way, so the fix belongs there.
-    const first = blockedElsewhere[0]!.label;
-    const more = blockedElsewhere.length > 1 ? ` (and ${blockedElsewhere.length - 1} more evaluation${blockedElsewhere.length > 2 ? 's' : ''} of this call)` : '';
-    return proposeEdit(ctx, plan, policies, 'boundary', [
-      ...extraNotes,
-      `The identity policies of ${policies.name} already allow ${first}${more}, but permissions boundary ${boundary.name} does not, and a boundary caps whatever the identity policies grant: the fix goes into the boundary, so whoever administers the permissions boundary (usually the team that set it to limit what this ${policies.kind} may be granted) must agree to it.`,
-    ]);
-  }
+function boundaryOnlyNote(policies: PrincipalPolicies, boundary: NamedPolicy, blockedElsewhere: Check[]): string {
+  const first = blockedElsewhere[0]!.label;
+  const more = blockedElsewhere.length > 1 ? ` (and ${blockedElsewhere.length - 1} more evaluation${blockedElsewhere.length > 2 ? 's' : ''} of this call)` : '';
+  return `The identity policies of ${policies.name} already allow ${first}${more}, but permissions boundary ${boundary.name} does not, and a boundary caps whatever the identity policies grant: the fix goes into the boundary, so whoever administers the permissions boundary (usually the team that set it to limit what this ${policies.kind} may be granted) must agree to it.`;
+}
 
-  const notes: string[] = [...extraNotes];
-  for (const u of policies.unresolvedPolicies ?? []) {
-    notes.push(`The document of attached policy ${u.name} (${u.arn}) was not available, so the offline verdict ignores it.`);
-  }
-  const name = newPolicyName(plan, ctx.denial.action);
-
-  const toAdd = statementsFor(plan, missing);
-  if (toAdd.length > 0) {
-    if (state.targetIndex === undefined) {
-      const existing = state.layer.findIndex((p) =>
-        mode === 'boundary' ? true : mode === 'sso' ? p.kind === 'inline' : p.kind === 'inline' && p.viaGroup === undefined && p.name === name,
-      );
-      const current = state.layer[existing];
-      if (mode === 'boundary' && current && !editable(current)) {
-        // An AWS-managed boundary cannot change: propose a customer-managed copy that includes the grant.
-        const copyName = `${current.name}-access-auditor`.slice(0, 128);
-        state.layer[existing] = {
-          kind: 'managed',
-          name: copyName,
-          arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${copyName}`,
-          document: cloneDocument(current.document),
-        };
-        state.targetIndex = existing;
-        state.isNew = true;
-        notes.push(
-          `Permissions boundary ${current.name} is AWS managed and cannot be edited: the proposal is a customer-managed copy, ${copyName}, that also allows the call, to set as the boundary instead.`,
-        );
-      } else if (existing >= 0) state.targetIndex = existing;
-      else {
-        state.layer.push({ kind: 'inline', name, document: { Version: VERSION, Statement: [] } });
-        state.targetIndex = state.layer.length - 1;
-        state.isNew = true;
-      }
-    }
-    const container = state.layer[state.targetIndex]!;
-    state.added = uniqueSids(container.document.Statement, toAdd);
-    container.document.Statement.push(...state.added);
-  }
-
-  const principalKind = policies.kind;
-  const tName = targetName(mode, ctx, policies);
-  if (state.targetIndex === undefined) {
-    // Nothing to change in this layer: the verdict is the full evaluation of the current policies.
-    const now = validateChange(original, original, plan.checks, []);
-    const allowed = now.verdict === 'simulated-allow';
-    return {
-      target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
-      statements: [],
-      validated: now.verdict,
-      notes: allowed
-        ? [
-            ...notes,
-            `The current ${mode === 'boundary' ? 'permissions boundary' : 'policies'} already allow every evaluation this call needs, so nothing is proposed; the denial may predate a policy change, or come from a layer the message did not name (session policy, SCP, resource policy).`,
-          ]
-        : [
-            ...notes,
-            ...plan.notes,
-            `No change to the ${mode === 'boundary' ? 'permissions boundary' : mode === 'sso' ? 'permission set' : 'identity policies'} is proposed, and the call stays denied:`,
-            ...now.failures.map((f) => f.replace(/^After the change, /, 'As the policies stand, ')),
-          ],
+/** Picks the policy that receives what no repair covers (an AWS-managed boundary becomes a customer-managed copy). */
+function chooseContainer(run: EditRun): void {
+  const { state, mode, ctx, scope, name, notes } = run;
+  const existing = state.layer.findIndex((p) =>
+    mode === 'boundary' ? true : mode === 'sso' ? p.kind === 'inline' : p.kind === 'inline' && p.viaGroup === undefined && p.name === name,
+  );
+  const current = state.layer[existing];
+  if (mode === 'boundary' && current && !scope.editable(current)) {
+    // An AWS-managed boundary cannot change: propose a customer-managed copy that includes the grant.
+    const copyName = `${current.name}-access-auditor`.slice(0, 128);
+    state.layer[existing] = {
+      kind: 'managed',
+      name: copyName,
+      arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${copyName}`,
+      document: cloneDocument(current.document),
     };
+    state.targetIndex = existing;
+    state.isNew = true;
+    notes.push(
+      `Permissions boundary ${current.name} is AWS managed and cannot be edited: the proposal is a customer-managed copy, ${copyName}, that also allows the call, to set as the boundary instead.`,
+    );
+  } else if (existing >= 0) state.targetIndex = existing;
+  else {
+    state.layer.push({ kind: 'inline', name, document: { Version: VERSION, Statement: [] } });
+    state.targetIndex = state.layer.length - 1;
+    state.isNew = true;
   }
+}
 
-  let target = state.layer[state.targetIndex]!;
-  let isNew = state.isNew;
-  const originalTarget = isNew ? null : (mode === 'boundary' ? boundary : policies.identityPolicies[state.targetIndex]) ?? null;
-  let changedStatements = [...[...state.edits.keys()].map((si) => target.document.Statement[si]!), ...state.added];
-  let finalLayer = state.layer;
+/** Adds the plan's statements for the checks no repair covered, to the policy being edited or a new one. */
+function addMissingStatements(run: EditRun, missing: Check[]): void {
+  const toAdd = statementsFor(run.plan, missing);
+  if (toAdd.length === 0) return;
+  if (run.state.targetIndex === undefined) chooseContainer(run);
+  const container = run.state.layer[run.state.targetIndex!]!;
+  run.state.added = uniqueSids(container.document.Statement, toAdd);
+  container.document.Statement.push(...run.state.added);
+}
 
+/** Nothing to change in this layer: the verdict is the full evaluation of the current policies. */
+function proposeNoChange(run: EditRun): Proposal {
+  const { original, plan, mode, notes } = run;
+  const tName = targetName(mode, run.ctx, run.policies);
+  const now = validateChange(original, original, plan.checks, []);
+  const allowed = now.verdict === 'simulated-allow';
+  return {
+    target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
+    statements: [],
+    validated: now.verdict,
+    notes: allowed
+      ? [
+          ...notes,
+          `The current ${mode === 'boundary' ? 'permissions boundary' : 'policies'} already allow every evaluation this call needs, so nothing is proposed; the denial may predate a policy change, or come from a layer the message did not name (session policy, SCP, resource policy).`,
+        ]
+      : [
+          ...notes,
+          ...plan.notes,
+          `No change to the ${mode === 'boundary' ? 'permissions boundary' : mode === 'sso' ? 'permission set' : 'identity policies'} is proposed, and the call stays denied:`,
+          ...now.failures.map((f) => f.replace(/^After the change, /, 'As the policies stand, ')),
+        ],
+  };
+}
+
+/** A change over the size quota: for identity policies, the statements go into a new managed policy instead. */
+function fitQuota(run: EditRun): Change {
+  const { state, mode, policies, plan, ctx, name, notes } = run;
+  const target = state.layer[state.targetIndex!]!;
+  const changedStatements = [...[...state.edits.keys()].map((si) => target.document.Statement[si]!), ...state.added];
   const excess =
     mode === 'boundary'
       ? quotaExcess('role', [target], target)
-      : quotaExcess(mode === 'sso' ? 'permission-set' : principalKind, state.layer, target);
-  if (excess && mode === 'identity') {
-    const notAllowed = plan.checks.filter((c) => evaluate({ identity: policies.identityPolicies }, c.request).decision !== 'allowed');
-    const managed: NamedPolicy = {
-      kind: 'managed',
-      name,
-      arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${name}`,
-      document: { Version: VERSION, Statement: statementsFor(plan, notAllowed) },
-    };
-    notes.push(
-      `The change would bring ${excess.what} to ${excess.size} characters, over the IAM quota of ${excess.limit}, so the statements go into a new managed policy ${name} instead.`,
-    );
-    const attached = policies.identityPolicies.filter((p) => p.kind === 'managed' && p.viaGroup === undefined).length;
-    if (attached >= MANAGED_POLICIES_PER_PRINCIPAL) {
-      notes.push(
-        `The ${principalKind} already has ${attached} managed policies attached, the default limit: request a quota increase (up to 20) or merge policies first.`,
-      );
-    }
-    for (const [si] of state.edits) {
-      notes.push(
-        `Statement ${statementLabel(target.document.Statement[si]!, si)} of ${describePolicy(target, mode, ctx)} is a near miss for this call, but the policy has no room for the fix; the new policy grants the call instead, and the near miss can be cleaned up later.`,
-      );
-    }
-    finalLayer = [...policies.identityPolicies, managed];
-    target = managed;
-    isNew = true;
-    changedStatements = managed.document.Statement;
-    state.edits.clear();
-    state.originals.clear();
-    state.repairedFor.clear();
-  } else if (excess) {
-    notes.push(`The change brings ${excess.what} to ${excess.size} characters, over the quota of ${excess.limit}: split it before applying.`);
+      : quotaExcess(mode === 'sso' ? 'permission-set' : policies.kind, state.layer, target);
+  if (!excess || mode !== 'identity') {
+    if (excess) notes.push(`The change brings ${excess.what} to ${excess.size} characters, over the quota of ${excess.limit}: split it before applying.`);
+    return { target, isNew: state.isNew, changedStatements, finalLayer: state.layer, excess };
   }
+  const notAllowed = plan.checks.filter((c) => evaluate({ identity: policies.identityPolicies }, c.request).decision !== 'allowed');
+  const managed: NamedPolicy = {
+    kind: 'managed',
+    name,
+    arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${name}`,
+    document: { Version: VERSION, Statement: statementsFor(plan, notAllowed) },
+  };
+  notes.push(
+    `The change would bring ${excess.what} to ${excess.size} characters, over the IAM quota of ${excess.limit}, so the statements go into a new managed policy ${name} instead.`,
+  );
+  const attached = policies.identityPolicies.filter((p) => p.kind === 'managed' && p.viaGroup === undefined).length;
+  if (attached >= MANAGED_POLICIES_PER_PRINCIPAL) {
+    notes.push(
+      `The ${policies.kind} already has ${attached} managed policies attached, the default limit: request a quota increase (up to 20) or merge policies first.`,
+    );
+  }
+  for (const [si] of state.edits) {
+    notes.push(
+      `Statement ${statementLabel(target.document.Statement[si]!, si)} of ${describePolicy(target, mode, ctx)} is a near miss for this call, but the policy has no room for the fix; the new policy grants the call instead, and the near miss can be cleaned up later.`,
+    );
+  }
+  state.edits.clear();
+  state.originals.clear();
+  state.repairedFor.clear();
+  return { target: managed, isNew: true, changedStatements: managed.document.Statement, finalLayer: [...policies.identityPolicies, managed], excess };
+}
 
+/** Notes on what changed: each near miss fixed, the statements added, how to apply it. */
+function describeChange(run: EditRun, change: Change): void {
+  const { state, mode, ctx, plan, notes } = run;
+  const { target, isNew } = change;
   for (const [si, facts] of state.edits) {
     const statement = target.document.Statement[si]!;
     notes.push(`Fixed the near miss in statement ${statementLabel(statement, si)} of ${describePolicy(target, mode, ctx)}: ${describeRepairs(facts).join('; ')}.`);
@@ -412,7 +237,7 @@ export function proposeEdit(
       );
     }
   }
-  if (state.added.length > 0 && !excess) {
+  if (state.added.length > 0 && !change.excess) {
     notes.push(
       isNew
         ? `No existing statement comes close to allowing the call, so a new inline policy ${target.name} holds the ${state.added.length === 1 ? 'statement' : `${state.added.length} statements`}.`
@@ -431,7 +256,14 @@ export function proposeEdit(
   if (mode === 'boundary') {
     notes.push('A permissions boundary only caps permissions: the identity policies must allow the call as well.');
   }
+}
 
+/** Validates the change offline (needed checks, nothing lost, no neighbour newly allowed) and renders it. */
+function validatedProposal(run: EditRun, change: Change): Proposal {
+  const { state, mode, ctx, plan, policies, scope, original, notes } = run;
+  const { target, isNew, changedStatements, finalLayer } = change;
+  const boundary = policies.permissionsBoundary;
+  const originalTarget = state.isNew ? null : (mode === 'boundary' ? boundary : policies.identityPolicies[state.targetIndex!]) ?? null;
   const after: PolicySet =
     mode === 'boundary'
       ? { identity: policies.identityPolicies, permissionsBoundary: target }
@@ -446,6 +278,7 @@ export function proposeEdit(
   notes.push(...(outcome.notes ?? []), ...outcome.failures);
 
   const beforeDoc = isNew || !originalTarget ? null : originalTarget.document;
+  const tName = targetName(mode, ctx, policies);
   return {
     target: {
       kind: targetKind(mode),
@@ -458,4 +291,43 @@ export function proposeEdit(
     validated: outcome.verdict,
     notes,
   };
+}
+
+/**
+ * Proposes the change to the principal's identity policies, its permission set, or its permissions
+ * boundary: fixes a near-miss statement in place when there is one, otherwise adds the plan's
+ * statements (to the policy already being edited, else a new inline policy), respects the size
+ * quotas, and validates the result offline.
+ */
+export function proposeEdit(
+  ctx: ProposeContext,
+  plan: GrantPlan,
+  policies: PrincipalPolicies | null,
+  mode: EditMode,
+  extraNotes: string[] = [],
+): Proposal {
+  if (!policies || (mode === 'boundary' && !policies.permissionsBoundary)) return proposeBlind(ctx, plan, mode, extraNotes);
+  const original = currentSet(policies);
+  const denied = firstExplicitDeny(original, plan);
+  if (denied) return proposeForDeny(ctx, denied.deny, denied.check, policies, extraNotes);
+
+  const boundary = policies.permissionsBoundary;
+  const layer = mode === 'boundary' && boundary ? [clonePolicy(boundary)] : policies.identityPolicies.map(clonePolicy);
+  const scope = repairScope(ctx, plan, policies, mode);
+  const { state, missing, blockedElsewhere } = runRepairs(scope, layer);
+  if (mode === 'identity' && boundary && missing.length === 0 && state.edits.size === 0 && blockedElsewhere.length > 0) {
+    // The identity policies already allow the call: only the boundary stands in the way, so the fix belongs there.
+    return proposeEdit(ctx, plan, policies, 'boundary', [...extraNotes, boundaryOnlyNote(policies, boundary, blockedElsewhere)]);
+  }
+
+  const notes: string[] = [...extraNotes];
+  for (const u of policies.unresolvedPolicies ?? []) {
+    notes.push(`The document of attached policy ${u.name} (${u.arn}) was not available, so the offline verdict ignores it.`);
+  }
+  const run: EditRun = { ctx, plan, policies, mode, original, scope, state, notes, name: newPolicyName(plan, ctx.denial.action) };
+  addMissingStatements(run, missing);
+  if (state.targetIndex === undefined) return proposeNoChange(run);
+  const change = fitQuota(run);
+  describeChange(run, change);
+  return validatedProposal(run, change);
 }
