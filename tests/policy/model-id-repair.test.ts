@@ -90,7 +90,7 @@ describe('validateChange: access the principal had is not lost', () => {
   it('fails when a replacement revokes something the policies allowed', () => {
     const out = validateChange({ identity: [allow(fmArn('us-west-2', SONNET_35_V2))] }, { identity: [allow(fmArn('us-west-2', SONNET_35_V1))] }, [needed], [], { kept: [kept] });
     expect(out.verdict).toBe('simulated-deny');
-    expect(out.failures).toEqual(['The change would no longer allow bedrock:InvokeModel on the v2 model the statement granted, which the current policies allow.']);
+    expect(out.failures).toEqual([expect.objectContaining({ code: 'access-lost', params: { check: 'bedrock:InvokeModel on the v2 model the statement granted' } })]);
   });
 
   it('passes when the old grant is kept next to the new one', () => {

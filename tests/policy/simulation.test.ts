@@ -103,7 +103,7 @@ describe('validateChange', () => {
   it('fails naming the neighbour that became allowed', () => {
     const out = validateChange({ identity: [] }, { identity: [allow('arn:aws:bedrock:*::foundation-model/*')] }, [check], [neighbour]);
     expect(out.verdict).toBe('simulated-deny');
-    expect(out.failures).toEqual(['The change would also newly allow another model, which the denied call does not need.']);
+    expect(out.failures).toEqual([expect.objectContaining({ code: 'neighbour-newly-allowed', params: { neighbour: 'another model' } })]);
   });
 
   it('does not blame a neighbour that was already allowed', () => {
@@ -112,6 +112,8 @@ describe('validateChange', () => {
   });
 
   it('fails naming the evaluation still denied', () => {
-    expect(validateChange({ identity: [] }, { identity: [] }, [check], []).failures).toEqual(['After the change, the model is still not allowed by any statement.']);
+    expect(validateChange({ identity: [] }, { identity: [] }, [check], []).failures).toEqual([
+      expect.objectContaining({ code: 'check-not-allowed', params: { stage: 'after-change', check: 'the model' } }),
+    ]);
   });
 });

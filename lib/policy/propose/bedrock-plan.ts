@@ -8,13 +8,14 @@ import { compactList } from '../iam/document';
 import { hasWildcardCharacter } from '../iam/wildcard';
 import type { Check, GrantPlan, PlanContext } from './grant-plan';
 import { forEachAction, otherModels, request, siblingNeighbours, uniq } from './plan-checks';
+import { note, type ProposalNote } from './notes';
 
 /**
  * Model and profile IDs come from the record. One holding an IAM wildcard character names no real
  * model, and a grant written from it would reach every model it matches: that part gets no statement.
  */
-function refusalNote(what: string, id: string): string {
-  return `The ${what} ${id} in the request contains an IAM wildcard character (*, ? or $): it names no real model, and a grant written from it would reach every model it matches, so no statement is proposed for it; correct the model ID the caller sends.`;
+function refusalNote(what: string, id: string): ProposalNote {
+  return note('model-id-refused', { what, id });
 }
 
 /** The system profile a call went through, as the denial names it, and the model behind it. */
@@ -75,14 +76,14 @@ function keepUnrefused(p: SystemProfileCall, statements: PolicyStatement[]): Pol
 
 function planSystemProfileParts(denial: Denial, ctx: PlanContext, actions: string[]) {
   const p = systemProfileCall(denial, ctx);
-  const notes: string[] = [];
+  const notes: ProposalNote[] = [];
   if (p.refusedProfile) notes.push(refusalNote('inference profile ID', p.profileId));
   else if (p.refusedModel) notes.push(refusalNote('model ID', p.fmId));
   return { p, notes, neighbours: systemProfileNeighbours(ctx, actions, p) };
 }
 
 /** AWS's three-statement shape for a global profile: the profile, the model in the call region, the region-less model. */
-function planGlobalProfile(ctx: PlanContext, actions: string[], p: SystemProfileCall, neighbours: Check[], notes: string[]): GrantPlan {
+function planGlobalProfile(ctx: PlanContext, actions: string[], p: SystemProfileCall, neighbours: Check[], notes: ProposalNote[]): GrantPlan {
   const { call, fmId, profileArn } = p;
   const action = compactList(actions);
   const regionless = `arn:${ctx.partition}:bedrock:::foundation-model/${fmId}`;
@@ -136,7 +137,7 @@ function planGlobalProfile(ctx: PlanContext, actions: string[], p: SystemProfile
 }
 
 /** The regions a geographic profile's model grant names: the call's and the destinations, or `*` when those are unknown. */
-function geoProfileRegions(denial: Denial, p: SystemProfileCall, notes: string[]): string[] {
+function geoProfileRegions(denial: Denial, p: SystemProfileCall, notes: ProposalNote[]): string[] {
   const profile = denial.model?.inferenceProfile;
   const resourceArn = denial.resource ? parseBedrockArn(denial.resource) : null;
   let regions = uniq([p.call, ...(profile?.destinationRegions ?? [])]);
@@ -146,15 +147,13 @@ function geoProfileRegions(denial: Denial, p: SystemProfileCall, notes: string[]
   if ((profile?.destinationRegions ?? []).length === 0 && !p.refusedModel) {
     // Destinations unknown: a region wildcard is still safe because the grant is tied to the profile.
     regions = ['*'];
-    notes.push(
-      `The destination regions of ${p.profileId} are unknown, so the model grant uses a region wildcard tied to the profile by bedrock:InferenceProfileArn; bedrock:GetInferenceProfile lists the exact regions.`,
-    );
+    notes.push(note('destination-regions-unknown', { profile: p.profileId }));
   }
   return regions;
 }
 
 /** A geographic profile: the profile in the call region, the model in every destination region through it. */
-function planGeoProfile(denial: Denial, ctx: PlanContext, actions: string[], p: SystemProfileCall, neighbours: Check[], notes: string[]): GrantPlan {
+function planGeoProfile(denial: Denial, ctx: PlanContext, actions: string[], p: SystemProfileCall, neighbours: Check[], notes: ProposalNote[]): GrantPlan {
   const { call, fmId, profileArn, scope } = p;
   const action = compactList(actions);
   const regions = geoProfileRegions(denial, p, notes);
@@ -211,7 +210,7 @@ export function planApplicationProfile(denial: Denial, ctx: PlanContext, actions
   const call = denial.callRegion;
   const action = compactList(actions);
   const fmId = model?.foundationModelId;
-  const notes: string[] = [];
+  const notes: ProposalNote[] = [];
   const appId = parseBedrockArn(appArn)?.id ?? appArn;
   const refusedApp = hasWildcardCharacter(appId);
   const refusedModel = refusedApp || (fmId !== undefined && hasWildcardCharacter(fmId));
@@ -254,9 +253,7 @@ export function planApplicationProfile(denial: Denial, ctx: PlanContext, actions
       })),
     );
   } else {
-    notes.push(
-      'The model behind the application inference profile is unknown: bedrock:GetInferenceProfile lists its model ARNs, which need the same grant conditioned on bedrock:InferenceProfileArn.',
-    );
+    notes.push(note('application-profile-model-unknown'));
   }
   return {
     kind: 'application-profile',

@@ -6,6 +6,7 @@ import { escapeWildcards } from '../iam/wildcard';
 import { planApplicationProfile, planFoundationModel, planSystemProfile } from './bedrock-plan';
 import { grantedActions, normalizeAction, uniq } from './plan-checks';
 import { planGeneric, planMarketplace } from './resource-plan';
+import type { ProposalNote } from './notes';
 
 export { grantedActions, normalizeAction } from './plan-checks';
 
@@ -40,7 +41,7 @@ export interface GrantPlan {
   neighbours: Check[];
   /** Requests that must not become allowed when the conditioned statements are used (the model invoked directly). */
   conditionedNeighbours: Check[];
-  notes: string[];
+  notes: ProposalNote[];
   profileArn?: string;
   foundationModelId?: string;
 }

@@ -22,6 +22,7 @@ import {
   type EditMode,
 } from './edit-target';
 import { proposeBlind, proposeForDeny, streamNote } from './propose-unchecked';
+import { note, noteFields, withParams, type ProposalNote } from './notes';
 
 export type { EditMode } from './edit-target';
 export { proposeForDeny } from './propose-unchecked';
@@ -71,7 +72,7 @@ interface EditRun {
   original: PolicySet;
   scope: RepairScope;
   state: EditState;
-  notes: string[];
+  notes: ProposalNote[];
   /** The name a new inline or managed policy gets. */
   name: string;
 }
@@ -114,10 +115,14 @@ function repairScope(ctx: ProposeContext, plan: GrantPlan, policies: PrincipalPo
   };
 }
 
-function boundaryOnlyNote(policies: PrincipalPolicies, boundary: NamedPolicy, blockedElsewhere: Check[]): string {
-  const first = blockedElsewhere[0]!.label;
-  const more = blockedElsewhere.length > 1 ? ` (and ${blockedElsewhere.length - 1} more evaluation${blockedElsewhere.length > 2 ? 's' : ''} of this call)` : '';
-  return `The identity policies of ${policies.name} already allow ${first}${more}, but permissions boundary ${boundary.name} does not, and a boundary caps whatever the identity policies grant: the fix goes into the boundary, so whoever administers the permissions boundary (usually the team that set it to limit what this ${policies.kind} may be granted) must agree to it.`;
+function boundaryOnlyNote(policies: PrincipalPolicies, boundary: NamedPolicy, blockedElsewhere: Check[]): ProposalNote {
+  return note('boundary-only-obstacle', {
+    principal: policies.name,
+    check: blockedElsewhere[0]!.label,
+    moreChecks: blockedElsewhere.length - 1,
+    boundary: boundary.name,
+    principalKind: policies.kind,
+  });
 }
 
 /** Picks the policy that receives what no repair covers (an AWS-managed boundary becomes a customer-managed copy). */
@@ -138,9 +143,7 @@ function chooseContainer(run: EditRun): void {
     };
     state.targetIndex = existing;
     state.isNew = true;
-    notes.push(
-      `Permissions boundary ${current.name} is AWS managed and cannot be edited: the proposal is a customer-managed copy, ${copyName}, that also allows the call, to set as the boundary instead.`,
-    );
+    notes.push(note('aws-managed-boundary-copy', { boundary: current.name, copy: copyName }));
   } else if (existing >= 0) state.targetIndex = existing;
   else {
     state.layer.push({ kind: 'inline', name, document: { Version: VERSION, Statement: [] } });
@@ -169,17 +172,16 @@ function proposeNoChange(run: EditRun): Proposal {
     target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
     statements: [],
     validated: now.verdict,
-    notes: allowed
-      ? [
-          ...notes,
-          `The current ${mode === 'boundary' ? 'permissions boundary' : 'policies'} already allow every evaluation this call needs, so nothing is proposed; the denial may predate a policy change, or come from a layer the message did not name (session policy, SCP, resource policy).`,
-        ]
-      : [
-          ...notes,
-          ...plan.notes,
-          `No change to the ${mode === 'boundary' ? 'permissions boundary' : mode === 'sso' ? 'permission set' : 'identity policies'} is proposed, and the call stays denied:`,
-          ...now.failures.map((f) => f.replace(/^After the change, /, 'As the policies stand, ')),
-        ],
+    ...noteFields(
+      allowed
+        ? [...notes, note('already-allowed', { layer: mode === 'boundary' ? 'permissions boundary' : 'policies' })]
+        : [
+            ...notes,
+            ...plan.notes,
+            note('stays-denied', { layer: mode === 'boundary' ? 'permissions boundary' : mode === 'sso' ? 'permission set' : 'identity policies' }),
+            ...now.failures.map((f) => ('stage' in f.params ? withParams(f, { stage: 'current' }) : f)),
+          ],
+    ),
   };
 }
 
@@ -193,7 +195,7 @@ function fitQuota(run: EditRun): Change {
       ? quotaExcess('role', [target], target)
       : quotaExcess(mode === 'sso' ? 'permission-set' : policies.kind, state.layer, target);
   if (!excess || mode !== 'identity') {
-    if (excess) notes.push(`The change brings ${excess.what} to ${excess.size} characters, over the quota of ${excess.limit}: split it before applying.`);
+    if (excess) notes.push(note('quota-split', { what: excess.what, size: excess.size, limit: excess.limit }));
     return { target, isNew: state.isNew, changedStatements, finalLayer: state.layer, excess };
   }
   const notAllowed = plan.checks.filter((c) => evaluate({ identity: policies.identityPolicies }, c.request).decision !== 'allowed');
@@ -203,19 +205,13 @@ function fitQuota(run: EditRun): Change {
     arn: `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${name}`,
     document: { Version: VERSION, Statement: statementsFor(plan, notAllowed) },
   };
-  notes.push(
-    `The change would bring ${excess.what} to ${excess.size} characters, over the IAM quota of ${excess.limit}, so the statements go into a new managed policy ${name} instead.`,
-  );
+  notes.push(note('quota-new-managed-policy', { what: excess.what, size: excess.size, limit: excess.limit, policy: name }));
   const attached = policies.identityPolicies.filter((p) => p.kind === 'managed' && p.viaGroup === undefined).length;
   if (attached >= MANAGED_POLICIES_PER_PRINCIPAL) {
-    notes.push(
-      `The ${policies.kind} already has ${attached} managed policies attached, the default limit: request a quota increase (up to 20) or merge policies first.`,
-    );
+    notes.push(note('managed-policy-limit', { principalKind: policies.kind, attached }));
   }
   for (const [si] of state.edits) {
-    notes.push(
-      `Statement ${statementLabel(target.document.Statement[si]!, si)} of ${describePolicy(target, mode, ctx)} is a near miss for this call, but the policy has no room for the fix; the new policy grants the call instead, and the near miss can be cleaned up later.`,
-    );
+    notes.push(note('near-miss-no-room', { statement: statementLabel(target.document.Statement[si]!, si), policy: describePolicy(target, mode, ctx) }));
   }
   state.edits.clear();
   state.originals.clear();
@@ -229,32 +225,37 @@ function describeChange(run: EditRun, change: Change): void {
   const { target, isNew } = change;
   for (const [si, facts] of state.edits) {
     const statement = target.document.Statement[si]!;
-    notes.push(`Fixed the near miss in statement ${statementLabel(statement, si)} of ${describePolicy(target, mode, ctx)}: ${describeRepairs(facts).join('; ')}.`);
+    notes.push(
+      note('near-miss-fixed', {
+        statement: statementLabel(statement, si),
+        policy: describePolicy(target, mode, ctx),
+        repairs: describeRepairs(facts).join('; '),
+        repairKinds: [...new Set(facts.map((f) => f.kind))].join(','),
+      }),
+    );
     const widened = facts.filter((f) => f.kind === 'account-in-model-arn' && /[*?]/.test(f.to)).map((f) => f.to);
     if (widened.length > 0) {
-      notes.push(
-        `The corrected ${widened.join(', ')} keeps the statement's wildcards, so it now matches every model it was written for; narrow it to ${plan.checks[0]?.request.resource ?? 'the model the call used'} if only that model is needed.`,
-      );
+      notes.push(note('wildcard-kept-by-fix', { patterns: widened.join(', '), resource: plan.checks[0]?.request.resource ?? undefined }));
     }
   }
   if (state.added.length > 0 && !change.excess) {
     notes.push(
       isNew
-        ? `No existing statement comes close to allowing the call, so a new inline policy ${target.name} holds the ${state.added.length === 1 ? 'statement' : `${state.added.length} statements`}.`
-        : `Added ${state.added.length === 1 ? 'a statement' : `${state.added.length} statements`} to ${describePolicy(target, mode, ctx)} for what no existing statement grants.`,
+        ? note('new-inline-policy', { policy: target.name, count: state.added.length })
+        : note('statements-added', { policy: describePolicy(target, mode, ctx), count: state.added.length }),
     );
   }
   notes.push(...plan.notes, ...streamNote(plan));
   if (target.kind === 'managed' && !isNew) {
-    notes.push(`Applying it creates a new default version of ${target.name}; a managed policy keeps at most 5 versions, so delete an old one first if it has 5.`);
+    notes.push(note('managed-policy-version', { policy: target.name }));
   }
   if (mode === 'sso') {
     notes.push(
-      `Identity Center owns role ${roleNameOf(ctx.denial.principal) ?? ''}, so IAM edits to it fail: change permission set ${permissionSetNameOf(ctx.denial.principal) ?? ''} in the management (or delegated administrator) account and provision it again.`,
+      note('sso-permission-set-owner', { role: roleNameOf(ctx.denial.principal) ?? '', permissionSet: permissionSetNameOf(ctx.denial.principal) ?? '' }),
     );
   }
   if (mode === 'boundary') {
-    notes.push('A permissions boundary only caps permissions: the identity policies must allow the call as well.');
+    notes.push(note('boundary-caps-only'));
   }
 }
 
@@ -289,7 +290,7 @@ function validatedProposal(run: EditRun, change: Change): Proposal {
     statements: changedStatements,
     ...renderings(mode, target, beforeDoc, ctx, policies, isNew),
     validated: outcome.verdict,
-    notes,
+    ...noteFields(notes),
   };
 }
 
@@ -304,7 +305,7 @@ export function proposeEdit(
   plan: GrantPlan,
   policies: PrincipalPolicies | null,
   mode: EditMode,
-  extraNotes: string[] = [],
+  extraNotes: ProposalNote[] = [],
 ): Proposal {
   if (!policies || (mode === 'boundary' && !policies.permissionsBoundary)) return proposeBlind(ctx, plan, mode, extraNotes);
   const original = currentSet(policies);
@@ -320,9 +321,9 @@ export function proposeEdit(
     return proposeEdit(ctx, plan, policies, 'boundary', [...extraNotes, boundaryOnlyNote(policies, boundary, blockedElsewhere)]);
   }
 
-  const notes: string[] = [...extraNotes];
+  const notes: ProposalNote[] = [...extraNotes];
   for (const u of policies.unresolvedPolicies ?? []) {
-    notes.push(`The document of attached policy ${u.name} (${u.arn}) was not available, so the offline verdict ignores it.`);
+    notes.push(note('attached-policy-unavailable', { policy: u.name, policyArn: u.arn }));
   }
   const run: EditRun = { ctx, plan, policies, mode, original, scope, state, notes, name: newPolicyName(plan, ctx.denial.action) };
   addMissingStatements(run, missing);

@@ -9,24 +9,21 @@ import type { Check, GrantPlan } from './grant-plan';
 import { isSsoPrincipal, principalArnOf, type ProposeContext } from './propose-context';
 import { newPolicyName, renderings, targetKind, targetName, VERSION, type EditMode } from './edit-target';
 import { lastPathSegment } from '../../aws/arn';
+import { note, noteFields, type ProposalNote } from './notes';
 
-export function streamNote(plan: GrantPlan): string[] {
-  return plan.actions.length === 2 && plan.actions.includes('bedrock:InvokeModelWithResponseStream')
-    ? [
-        'The call streamed, so the grant covers bedrock:InvokeModelWithResponseStream and its non-streaming twin bedrock:InvokeModel (Converse and ConverseStream are authorized by the same two actions).',
-      ]
-    : [];
+export function streamNote(plan: GrantPlan): ProposalNote[] {
+  return plan.actions.length === 2 && plan.actions.includes('bedrock:InvokeModelWithResponseStream') ? [note('stream-pair')] : [];
 }
 
 /** Proposal when the principal's policies are unknown: the statements as a new policy, unchecked. */
-export function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMode, extraNotes: string[]): Proposal {
+export function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMode, extraNotes: ProposalNote[]): Proposal {
   if (plan.statements.length === 0) {
     const tName = targetName(mode, ctx, null);
     return {
       target: { kind: targetKind(mode), ...(tName ? { name: tName } : {}) },
       statements: [],
       validated: 'not-validated',
-      notes: [...extraNotes, ...plan.notes, 'Nothing is proposed, and the current policies were not available to check.'],
+      ...noteFields([...extraNotes, ...plan.notes, note('nothing-proposed-unchecked')]),
     };
   }
   const name = newPolicyName(plan, ctx.denial.action);
@@ -36,12 +33,12 @@ export function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMod
   let policy: NamedPolicy = { kind: 'inline', name, document };
   if (mode === 'boundary') {
     policy = { kind: 'managed', name: (policyArn ? lastPathSegment(policyArn) : name), ...(policyArn ? { arn: policyArn } : {}), document };
-    notes.push('create-policy-version replaces the whole boundary document: merge these statements into its current version first.');
+    notes.push(note('boundary-merge-first'));
   }
   if (mode === 'sso') {
-    notes.push('put-inline-policy-to-permission-set replaces the whole inline policy: merge these statements into the permission set\'s current inline policy first.');
+    notes.push(note('permission-set-merge-first'));
   }
-  notes.push('Not checked against current policies: they were not available (no snapshot entry and no IAM read), so the statements are given as a new policy.');
+  notes.push(note('policies-unavailable-new-policy'));
   const r = renderings(mode, policy, null, ctx, null, mode === 'identity');
   // A command would overwrite the current permission set or boundary with these statements alone.
   if (mode !== 'identity') delete r.cli;
@@ -54,7 +51,7 @@ export function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMod
     statements: plan.statements,
     ...r,
     validated: 'not-validated',
-    notes,
+    ...noteFields(notes),
   };
 }
 
@@ -64,7 +61,7 @@ export function proposeForDeny(
   deny: StatementRef,
   check: Check,
   policies: PrincipalPolicies,
-  extraNotes: string[],
+  extraNotes: ProposalNote[],
 ): Proposal {
   const mode: EditMode = deny.layer === 'permissions-boundary' ? 'boundary' : isSsoPrincipal(ctx.denial.principal) ? 'sso' : 'identity';
   const where =
@@ -81,10 +78,14 @@ export function proposeForDeny(
     },
     statements: [],
     validated: 'simulated-deny',
-    notes: [
+    ...noteFields([
       ...extraNotes,
-      `Statement ${deny.sid ?? `#${deny.index}`} of ${where} explicitly denies ${check.label}, and no Allow can override an explicit deny, so no Allow is proposed.`,
-      `To allow the call, that Deny must change: remove ${check.request.action} from its actions, exclude ${check.request.resource ?? 'the resource'} from its resources, or add a condition that exempts this principal${principalArn ? ` (for example aws:PrincipalArn ${principalArn})` : ''}; whoever owns that policy must decide.`,
-    ],
+      note('explicit-deny-statement', { statement: deny.sid ?? `#${deny.index}`, policy: where, check: check.label }),
+      note('explicit-deny-how-to-change', {
+        action: check.request.action,
+        resource: check.request.resource ?? undefined,
+        principalArn: principalArn || undefined,
+      }),
+    ]),
   };
 }

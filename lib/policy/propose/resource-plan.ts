@@ -10,12 +10,13 @@ import { escapeWildcards } from '../iam/wildcard';
 import { actionName } from '../../aws/action';
 import type { GrantPlan, PlanContext, PlanKind } from './grant-plan';
 import { normalizeAction, request, serviceOf, siblingNeighbours } from './plan-checks';
+import { note, type ProposalNote } from './notes';
 
 export function planMarketplace(ctx: PlanContext, region: string): GrantPlan {
   const actions = ['aws-marketplace:Subscribe', 'aws-marketplace:ViewSubscriptions'];
   const resourceNote = actions.every((a) => actionHasNoResourceType(ctx.catalog, a) === true)
-    ? 'aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions have no resource type, so Resource "*" is the narrowest grant.'
-    : 'The action catalog does not confirm that the Marketplace actions lack a resource type; check Resource "*".';
+    ? note('marketplace-no-resource-type')
+    : note('marketplace-resource-type-unconfirmed');
   return {
     kind: 'marketplace',
     actions,
@@ -30,7 +31,7 @@ export function planMarketplace(ctx: PlanContext, region: string): GrantPlan {
     conditionedNeighbours: [],
     notes: [
       resourceNote,
-      'Restrict aws-marketplace:Subscribe with a Condition on aws-marketplace:ProductId once the model\'s Marketplace product ID is known (the Bedrock model-access page lists them).',
+      note('marketplace-product-condition'),
     ],
   };
 }
@@ -46,7 +47,7 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
   const action = actions[0] ?? normalizeAction(denial.action);
   const service = serviceOf(action);
   const region = denial.deniedRegion || denial.callRegion;
-  const notes: string[] = [];
+  const notes: ProposalNote[] = [];
   const named = denial.resource && denial.resource !== '*' ? denial.resource : null;
   const info = ctx.catalog.lookup(action);
   /** What IAM evaluates (null: against "*" only). */
@@ -56,37 +57,31 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
   let kind: PlanKind = 'resource';
   if (info && info.resourceTypes.length === 0) {
     kind = 'no-resource-type';
-    if (named) notes.push(`The record names ${named}, but IAM does not evaluate ${action} against any resource, so the grant cannot name one.`);
+    if (named) notes.push(note('resource-not-evaluated', { resource: named, action }));
   } else if (named && (!info || resourceFitsAction(info, named))) {
     resource = named;
     grant = escapeWildcards(named);
     if (grant !== named) {
-      notes.push(`${named} contains characters IAM reads as wildcards, so the grant writes them as \${*}, \${?} and \${$} to name exactly that resource (${grant}).`);
+      notes.push(note('resource-wildcard-escaped', { resource: named, grant }));
     }
   } else {
     const type = info ? pickResourceType(info) : undefined;
     const format = type?.arnFormats[0];
-    const because = named
-      ? `${named} is not a resource ${action} acts on (${info?.resourceTypes.map((t) => t.name).join(', ') ?? ''}), so the grant does not use it`
-      : 'The denial names no resource';
+    const because = named ? { named, resourceTypes: info?.resourceTypes.map((t) => t.name).join(', ') ?? '' } : {};
     if (format) {
       resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId });
-      notes.push(`${because}: it uses the ${type?.name ?? ''} ARN format of ${action} with wildcards (${resource}); narrow it to the resources the caller really uses.`);
+      notes.push(note('resource-from-arn-format', { action, resourceType: type?.name ?? '', resource, ...because }));
     } else {
       resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:*`;
-      notes.push(
-        `${because}, and the resource types of ${action} are not in the action catalog, so the grant uses ${resource}; narrow it (load the action with loadActionCatalog for its ARN format).`,
-      );
+      notes.push(note('resource-format-unknown', { action, resource, ...because }));
     }
     grant = resource;
   }
   if (kind === 'no-resource-type') {
-    notes.push(`${action} has no resource type, so Resource "*" is the narrowest grant.`);
+    notes.push(note('no-resource-type', { action }));
   }
   if (action === 'bedrock:CallWithBearerToken') {
-    notes.push(
-      'To allow only one kind of Bedrock API key, add a Condition on bedrock:BearerTokenType ("SHORT_TERM" or "LONG_TERM"); the model calls made with the key still need their own bedrock:InvokeModel grant.',
-    );
+    notes.push(note('bearer-token-type-condition'));
   }
   const isBedrock = service === 'bedrock' && resource !== null && parseBedrockArn(resource) !== null;
   const context = { 'aws:RequestedRegion': region };
