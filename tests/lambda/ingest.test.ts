@@ -168,7 +168,7 @@ describe('ingest handler', () => {
     expect(result).toMatchObject({ outcome: 'counted', alert: 'sent' });
     const incident = await store.get(String(result.fingerprint));
     expect(incident?.latest.proposal?.validated).toBe('not-validated');
-    expect(incident?.latest.proposal?.notes.join(' ')).toMatch(/could not be read/);
+    expect(incident?.latest.proposal?.noteDetails?.map((n) => n.code)).toContain('policies-read-failed');
   });
 
   it('acknowledges a bad event without retrying it and counts it', async () => {
