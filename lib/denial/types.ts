@@ -3,6 +3,7 @@
  * stores as the latest explanation of an incident, and what alerts and reports read.
  * Field names are a public contract; add fields, never rename them.
  */
+import type { ProposalNote } from '../policy/propose/notes';
 
 export const REASON_LAYERS = [
   'identity',
@@ -189,6 +190,11 @@ export interface Proposal {
   cli?: string;
   validated: ValidationVerdict;
   notes: string[];
+  /**
+   * The same notes as data, in the same order: a stable `code` (lib/policy/propose/notes.ts), its
+   * parameters, and the sentence in `notes`. Absent on proposals stored before it existed.
+   */
+  noteDetails?: ProposalNote[];
 }
 
 /** One decoded access denial: the incident object of the `explain` contract. */

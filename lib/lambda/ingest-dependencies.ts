@@ -7,11 +7,11 @@ import { SnsNotifier } from '../alerts/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
 import type { IngestConfig } from '../config';
 import { deployedIncidentStore, type StoreWarnings } from './ingest-store';
-import { IamPolicySource } from '../policy/iam-policy-source';
-import { assumeRoleClientFactory } from '../policy/assume-role';
+import { IamPolicySource } from '../policy/sources/iam-policy-source';
+import { assumeRoleClientFactory } from '../policy/sources/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
-import { loadActionCatalog } from '../policy/iam-data-catalog';
-import { accountRoutedSimulator } from '../policy/account-routed-simulator';
+import { loadActionCatalog } from '../policy/catalog/iam-data-catalog';
+import { accountRoutedSimulator } from '../policy/sources/account-routed-simulator';
 import { incidentCommands } from '../alerts/commands';
 
 /**

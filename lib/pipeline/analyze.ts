@@ -3,9 +3,10 @@ import { explainRecord } from '../cloudtrail/explain';
 import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
 import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
-import { proposeFix } from '../policy/propose';
-import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/simulation';
-import type { ActionCatalog } from '../policy/action-catalog';
+import { proposeFix } from '../policy/propose/propose';
+import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/propose/simulation';
+import { appendNotes, note, type ProposalNote } from '../policy/propose/notes';
+import type { ActionCatalog } from '../policy/catalog/action-catalog';
 import { describeError } from '../errors';
 
 /** The optional enrichers: each one is skipped when absent, and a failure of one is a note, never a lost denial. */
@@ -36,7 +37,7 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
   const decoded = explainRecord(record);
   if (decoded.kind !== 'denial') return decoded;
   let denial = decoded.denial;
-  const notes: string[] = [];
+  const notes: ProposalNote[] = [];
 
   const profile = denial.model?.inferenceProfile;
   if (deps.profileResolver && profile) {
@@ -46,7 +47,7 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
         const resolved = await deps.profileResolver.resolve(idOrArn, denial.callRegion);
         if (resolved) denial = withResolvedProfile(denial, resolved);
       } catch (err) {
-        notes.push(`The inference profile could not be read live (${describeError(err)}); destination regions come from the built-in table.`);
+        notes.push(note('profile-read-failed', { error: describeError(err) }));
       }
     }
   }
@@ -58,7 +59,7 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
       policies = await deps.policySource.getPrincipalPolicies(denial.principal);
     } catch (err) {
       policiesUnreadable = true;
-      notes.push(`Current policies could not be read (${describeError(err)}); the proposal is not checked against them.`);
+      notes.push(note('policies-read-failed', { error: describeError(err) }));
     }
   }
 
@@ -67,7 +68,7 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
     try {
       catalog = await deps.loadCatalog([denial.action, ...(denial.relatedActions ?? [])]);
     } catch (err) {
-      notes.push(`Action data could not be loaded (${describeError(err)}); resource ARNs use the built-in patterns.`);
+      notes.push(note('action-data-failed', { error: describeError(err) }));
     }
   }
 
@@ -84,11 +85,11 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
         for (const request of requests) decisions.push(await deps.simulator.simulate(request));
         proposal = reconcileSimulation(proposal, combineDecisions(decisions));
       } catch (err) {
-        notes.push(`iam:SimulatePrincipalPolicy could not confirm the proposal (${describeError(err)}); the offline verdict stands.`);
+        notes.push(note('simulation-failed', { error: describeError(err) }));
       }
     }
   }
 
-  if (notes.length > 0) proposal = { ...proposal, notes: [...proposal.notes, ...notes] };
+  if (notes.length > 0) proposal = appendNotes(proposal, notes);
   return { kind: 'denial', denial: { ...denial, proposal } };
 }

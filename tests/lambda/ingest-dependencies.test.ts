@@ -4,8 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadIngestConfig } from '../../lib/config';
 import { buildPipelineDeps, defaultClients, INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
 import { incidentCommands } from '../../lib/alerts/commands';
-import { accountRoutedSimulator } from '../../lib/policy/account-routed-simulator';
-import { assumeRoleClientFactory } from '../../lib/policy/assume-role';
+import { accountRoutedSimulator } from '../../lib/policy/sources/account-routed-simulator';
+import { assumeRoleClientFactory } from '../../lib/policy/sources/assume-role';
 
 const sts = mockClient(STSClient);
 const config = loadIngestConfig({ TABLE_NAME: 'access-auditor-prod-incidents', TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:access-auditor-prod-alerts' });

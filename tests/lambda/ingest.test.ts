@@ -11,7 +11,7 @@ import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { createIngestHandler, type IngestResult } from '../../lib/lambda/ingest';
 import { lambdaContext } from '../support/lambda-context';
-import { IamPolicySource } from '../../lib/policy/iam-policy-source';
+import { IamPolicySource } from '../../lib/policy/sources/iam-policy-source';
 import type { PipelineDeps } from '../../lib/pipeline/process';
 
 const root = join(__dirname, '..', '..');
@@ -168,7 +168,7 @@ describe('ingest handler', () => {
     expect(result).toMatchObject({ outcome: 'counted', alert: 'sent' });
     const incident = await store.get(String(result.fingerprint));
     expect(incident?.latest.proposal?.validated).toBe('not-validated');
-    expect(incident?.latest.proposal?.notes.join(' ')).toMatch(/could not be read/);
+    expect(incident?.latest.proposal?.noteDetails?.map((n) => n.code)).toContain('policies-read-failed');
   });
 
   it('acknowledges a bad event without retrying it and counts it', async () => {

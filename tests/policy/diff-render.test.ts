@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import type { PolicyDocument } from '../../lib/denial/types';
-import { renderCli } from '../../lib/policy/cli-commands';
-import { applyUnifiedDiff, unifiedDiff } from '../../lib/policy/diff';
-import { formatPolicy } from '../../lib/policy/document';
-import { renderTerraform, terraformName } from '../../lib/policy/terraform';
+import { renderCli } from '../../lib/policy/render/aws-cli-commands';
+import { applyUnifiedDiff, unifiedDiff } from '../../lib/policy/render/diff';
+import { formatPolicy } from '../../lib/policy/iam/document';
+import { renderTerraform, terraformName } from '../../lib/policy/render/terraform';
 
 const DOC: PolicyDocument = {
   Version: '2012-10-17',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { PolicyDocument } from '../../lib/denial/types';
-import { asList, compactList, normalizePolicyDocument, parsePolicyDocument, policySize } from '../../lib/policy/document';
+import { asList, compactList, normalizePolicyDocument, parsePolicyDocument, policySize } from '../../lib/policy/iam/document';
 import { PolicyDocumentError } from '../../lib/policy/errors';
 
 const DOC: PolicyDocument = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { PolicyDocument, PolicyStatement } from '../../lib/denial/types';
-import { evaluate, evaluateDocuments, matchStatement, type EvaluationRequest } from '../../lib/policy/evaluator';
+import { evaluate, evaluateDocuments, matchStatement, type EvaluationRequest } from '../../lib/policy/iam/evaluator';
 
 const FM = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
 

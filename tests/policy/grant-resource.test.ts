@@ -1,14 +1,16 @@
 import type { Denial } from '../../lib/denial/types';
-import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from '../../lib/policy/action-catalog';
-import { asList } from '../../lib/policy/document';
-import { evaluate, evaluateDocuments } from '../../lib/policy/evaluator';
-import { planGrant } from '../../lib/policy/grant-plan';
-import { loadActionCatalog } from '../../lib/policy/iam-data-catalog';
-import { proposeFix } from '../../lib/policy/propose';
-import { buildProposeContext } from '../../lib/policy/propose-context';
+import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from '../../lib/policy/catalog/action-catalog';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate, evaluateDocuments } from '../../lib/policy/iam/evaluator';
+import { planGrant } from '../../lib/policy/propose/grant-plan';
+import { loadActionCatalog } from '../../lib/policy/catalog/iam-data-catalog';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { buildProposeContext } from '../../lib/policy/propose/propose-context';
+import type { NoteCode } from '../../lib/policy/propose/notes';
 import { applyProposal } from './fixtures/apply';
 import { ACCOUNT, denial as baseDenial, fmArn, profileArn, rolePrincipal, userPrincipal } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';
+import { noteCodes, paramsOf } from './fixtures/notes';
 import { roleWith, userWith } from './fixtures/policies';
 
 const role = rolePrincipal('app-role');
@@ -27,7 +29,8 @@ describe('the resource a generic grant names comes from the action catalog', () 
     grant: string;
     /** Resource of the evaluation IAM makes (null: authorized against "*"). */
     checked: string | null;
-    note?: RegExp;
+    /** A note the proposal must have: code, and the parameters that matter. */
+    note?: [NoteCode, Record<string, string | number>];
   }
   const CASES: Case[] = [
     {
@@ -40,7 +43,7 @@ describe('the resource a generic grant names comes from the action catalog', () 
       }),
       grant: '*',
       checked: null,
-      note: /no resource type, so Resource "\*" is the narrowest grant/,
+      note: ['no-resource-type', { action: 'bedrock:CallWithBearerToken' }],
     },
     {
       name: 'sts:GetCallerIdentity (no resource type per iam-data) with a stray resource: "*"',
@@ -53,14 +56,14 @@ describe('the resource a generic grant names comes from the action catalog', () 
       denial: baseDenial({ principal: role, action: 'kms:Decrypt', resource: 'arn:aws:s3:::b/obj' }),
       grant: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`,
       checked: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`,
-      note: /arn:aws:s3:::b\/obj is not a resource kms:Decrypt acts on/,
+      note: ['resource-from-arn-format', { named: 'arn:aws:s3:::b/obj', action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*` }],
     },
     {
       name: 'iam:PassRole with an EC2 instance ARN: the role ARN format, wildcarded',
       denial: baseDenial({ principal: role, action: 'iam:PassRole', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc` }),
       grant: `arn:aws:iam::${ACCOUNT}:role/*`,
       checked: `arn:aws:iam::${ACCOUNT}:role/*`,
-      note: /not a resource iam:PassRole acts on/,
+      note: ['resource-from-arn-format', { named: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`, action: 'iam:PassRole' }],
     },
     {
       name: 'a resource that fits the action is kept (control)',
@@ -78,7 +81,7 @@ describe('the resource a generic grant names comes from the action catalog', () 
     const policies = denial.principal.userName ? userWith(denial.principal.userName, []) : emptyRole;
     const p = proposeFix(denial, policies, { catalog });
     expect(p.statements.map((s) => s.Resource)).toEqual([grant]);
-    if (note) expect(p.notes.join('\n')).toMatch(note);
+    if (note) expect(paramsOf(p, note[0])).toMatchObject(note[1]);
     expect(p.validated).toBe('simulated-allow');
     expectProposalInvariants(p, catalog);
     // The evaluation IAM really makes is allowed by the proposal.
@@ -113,7 +116,7 @@ describe('record values are literals: IAM wildcard characters are escaped', () =
       const granted = p.statements.flatMap((s) => asList(s.Resource));
       expect(granted).toEqual([]);
       expect(p.validated).not.toBe('simulated-allow');
-      expect(p.notes.join('\n')).toMatch(/contains an IAM wildcard character/);
+      expect(noteCodes(p)).toContain('model-id-refused');
       expect(p.policyAfter?.Statement ?? []).toEqual([]);
     }
   });

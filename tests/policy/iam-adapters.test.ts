@@ -19,10 +19,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assumeRoleClientFactory, assumeRoleCredentials } from '../../lib/policy/assume-role';
+import { assumeRoleClientFactory, assumeRoleCredentials } from '../../lib/policy/sources/assume-role';
 import { PolicySourceError } from '../../lib/policy/errors';
-import { IamPolicySource } from '../../lib/policy/iam-policy-source';
-import { contextEntries, IamPolicySimulator } from '../../lib/policy/iam-simulator';
+import { IamPolicySource } from '../../lib/policy/sources/iam-policy-source';
+import { contextEntries, IamPolicySimulator } from '../../lib/policy/sources/iam-simulator';
 import { rolePrincipal, userPrincipal } from './fixtures/denials';
 
 const enc = (doc: unknown) => encodeURIComponent(JSON.stringify(doc));

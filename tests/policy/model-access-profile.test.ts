@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainRecord } from '../../lib/cloudtrail/explain';
-import { proposeFix } from '../../lib/policy/propose';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { paramsOf } from './fixtures/notes';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
 
@@ -33,7 +34,7 @@ describe('on-demand model-access proposals', () => {
       expect(proposal.target.kind).toBe('model-access');
       const profileArn = `arn:aws:bedrock:${region}:111122223333:inference-profile/${suggested}`;
       expect(proposal.statements.flatMap((s) => [s.Resource].flat())).toContain(profileArn);
-      expect(proposal.notes.join(' ')).toContain(suggested as string);
+      expect(paramsOf(proposal, 'on-demand-use-profile')).toMatchObject({ profile: suggested, profileArn });
     },
   );
 });

@@ -1,10 +1,11 @@
 import type { Denial, PolicyStatement } from '../../lib/denial/types';
-import { asList } from '../../lib/policy/document';
-import { evaluate } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
-import { validateChange } from '../../lib/policy/validate';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { validateChange } from '../../lib/policy/propose/validate';
 import { applyProposal } from './fixtures/apply';
 import { fmArn, modelDenial, profileArn, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
+import { paramsOf, repairKinds } from './fixtures/notes';
 import { doc, inline, roleWith } from './fixtures/policies';
 
 /**
@@ -22,7 +23,8 @@ interface Case {
   call: Denial;
   /** The statement's Resource after the fix. */
   resources: string[];
-  note: RegExp;
+  /** The kind of repair the `near-miss-fixed` note names. */
+  repair: string;
 }
 
 const CASES: Case[] = [
@@ -31,14 +33,14 @@ const CASES: Case[] = [
     granted: fmArn('us-west-2', SONNET_35_V2),
     call: modelDenial(SONNET_35_V1, 'us-west-2', { principal: role }),
     resources: [fmArn('us-west-2', SONNET_35_V2), fmArn('us-west-2', SONNET_35_V1)],
-    note: /it granted anthropic\.claude-3-5-sonnet-20241022-v2:0, a real model ID of the same family, so it was kept and anthropic\.claude-3-5-sonnet-20240620-v1:0 was added next to it/,
+    repair: 'other-version',
   },
   {
     name: 'granted a dated ID of a family the known-ID list does not hold: treated as real and kept',
     granted: fmArn('us-east-1', 'anthropic.claude-nova-9-20270101-v1:0'),
     call: modelDenial('anthropic.claude-nova-9-20270301-v1:0', 'us-east-1', { principal: role }),
     resources: [fmArn('us-east-1', 'anthropic.claude-nova-9-20270101-v1:0'), fmArn('us-east-1', 'anthropic.claude-nova-9-20270301-v1:0')],
-    note: /was kept and anthropic\.claude-nova-9-20270301-v1:0 was added next to it/,
+    repair: 'other-version',
   },
   {
     name: 'granted the real v1 profile, called the v2 profile: the v1 profile is kept',
@@ -46,32 +48,33 @@ const CASES: Case[] = [
     call: profileDenial('us', SONNET_35_V2, 'us-east-1', US_DESTINATIONS, { principal: role }),
     // The model ARNs the v2 profile routes to are added too (the "model ARN missing" repair).
     resources: [profileArn('us-east-1', `us.${SONNET_35_V1}`), profileArn('us-east-1', `us.${SONNET_35_V2}`), ...US_DESTINATIONS.map((r) => fmArn(r, SONNET_35_V2))],
-    note: /was kept and us\.anthropic\.claude-3-5-sonnet-20241022-v2:0 was added next to it/,
+    repair: 'other-version',
   },
   {
     name: 'granted an invented ID without the date the family always has: replaced',
     granted: fmArn('us-east-1', 'anthropic.claude-sonnet-4-5-v1:0'),
     call: modelDenial(SONNET_45, 'us-east-1', { principal: role }),
     resources: [fmArn('us-east-1', SONNET_45)],
-    note: /it named the model ID anthropic\.claude-sonnet-4-5-v1:0 instead of anthropic\.claude-sonnet-4-5-20250929-v1:0/,
+    repair: 'model-id',
   },
   {
     name: 'granted a date that is not a known version of a known family: replaced',
     granted: fmArn('us-east-1', 'anthropic.claude-sonnet-4-5-20240101-v1:0'),
     call: modelDenial(SONNET_45, 'us-east-1', { principal: role }),
     resources: [fmArn('us-east-1', SONNET_45)],
-    note: /it named the model ID anthropic\.claude-sonnet-4-5-20240101-v1:0 instead of/,
+    repair: 'model-id',
   },
 ];
 
 describe('model-ID near misses keep real model IDs', () => {
-  it.each(CASES)('$name', ({ granted, call, resources, note }) => {
+  it.each(CASES)('$name', ({ granted, call, resources, repair }) => {
     const statement: PolicyStatement = { Sid: 'Models', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: granted };
     const policies = roleWith('app-role', [inline('app', statement)]);
     const p = proposeFix(call, policies);
     const fixed = p.policyAfter?.Statement.find((s) => s.Sid === 'Models');
     expect(asList(fixed?.Resource)).toEqual(resources);
-    expect(p.notes.join('\n')).toMatch(note);
+    expect(paramsOf(p, 'near-miss-fixed')).toMatchObject({ statement: 'Models', policy: 'inline policy app' });
+    expect(repairKinds(p)).toContain(repair);
 
     // Whatever real model the statement granted before, it still grants after.
     const after = applyProposal(policies, p);
@@ -90,7 +93,7 @@ describe('validateChange: access the principal had is not lost', () => {
   it('fails when a replacement revokes something the policies allowed', () => {
     const out = validateChange({ identity: [allow(fmArn('us-west-2', SONNET_35_V2))] }, { identity: [allow(fmArn('us-west-2', SONNET_35_V1))] }, [needed], [], { kept: [kept] });
     expect(out.verdict).toBe('simulated-deny');
-    expect(out.failures).toEqual(['The change would no longer allow bedrock:InvokeModel on the v2 model the statement granted, which the current policies allow.']);
+    expect(out.failures).toEqual([expect.objectContaining({ code: 'access-lost', params: { check: 'bedrock:InvokeModel on the v2 model the statement granted' } })]);
   });
 
   it('passes when the old grant is kept next to the new one', () => {

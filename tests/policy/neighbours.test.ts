@@ -1,14 +1,15 @@
 import type { Denial, PolicyStatement } from '../../lib/denial/types';
 import { parseModelId } from '../../lib/bedrock/model-id';
-import type { ActionCatalog } from '../../lib/policy/action-catalog';
-import { parseBedrockArn } from '../../lib/policy/bedrock-arns';
-import { evaluate } from '../../lib/policy/evaluator';
-import { planGrant } from '../../lib/policy/grant-plan';
-import { loadActionCatalog, loadActionInfo } from '../../lib/policy/iam-data-catalog';
-import { proposeFix } from '../../lib/policy/propose';
-import { buildProposeContext } from '../../lib/policy/propose-context';
-import { SnapshotPolicySource } from '../../lib/policy/snapshot';
+import type { ActionCatalog } from '../../lib/policy/catalog/action-catalog';
+import { parseBedrockArn } from '../../lib/policy/catalog/bedrock-arns';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { planGrant } from '../../lib/policy/propose/grant-plan';
+import { loadActionCatalog, loadActionInfo } from '../../lib/policy/catalog/iam-data-catalog';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { buildProposeContext } from '../../lib/policy/propose/propose-context';
+import { SnapshotPolicySource } from '../../lib/policy/sources/snapshot';
 import { applyProposal } from './fixtures/apply';
+import { notesWith, paramsOf } from './fixtures/notes';
 import { ACCOUNT, denial as baseDenial, EXAMPLES, fmArn, modelDenial, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';
 import { inline, roleWith } from './fixtures/policies';
@@ -77,7 +78,7 @@ describe('what an in-place fix newly allows is reported, and a fix never adds an
     const policies = await source.getPrincipalPolicies(d.principal);
     const p = proposeFix(d, policies);
     expect(p.validated).toBe('simulated-allow');
-    expect(p.notes.join('\n')).toMatch(/keeps the statement's wildcard: also allows .*anthropic\.claude-/);
+    expect(paramsOf(p, 'neighbour-kept-wildcard')).toMatchObject({ statement: 'InvokeClaude', neighbour: expect.stringContaining('anthropic.claude-') });
     // The note is true: another Claude model is newly allowed in us-west-2.
     const other = { action: 'bedrock:InvokeModel', resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241022-v2:0'), context: { 'aws:RequestedRegion': 'us-west-2' } };
     expect(evaluate({ identity: policies!.identityPolicies }, other).decision).toBe('implicitDeny');
@@ -88,9 +89,13 @@ describe('what an in-place fix newly allows is reported, and a fix never adds an
     const d = EXAMPLES['04-bedrock-agent-cross-region-us-east-2']!;
     const policies = await source.getPrincipalPolicies(d.principal);
     const p = proposeFix(d, policies);
-    const notes = p.notes.join('\n');
-    expect(notes).toMatch(/also grants bedrock:GetFoundationModel, so with the ARNs the call needs it now also allows bedrock:GetFoundationModel on .*arn:aws:bedrock:us-east-2::foundation-model\//);
-    expect(notes).not.toMatch(/also allows bedrock:GetInferenceProfile on arn:aws:bedrock:us-east-2::foundation-model/);
+    const reported = notesWith(p, 'neighbour-other-action').map((n) => n.params);
+    expect(reported).toContainEqual(
+      expect.objectContaining({ action: 'bedrock:GetFoundationModel', resources: expect.stringContaining('arn:aws:bedrock:us-east-2::foundation-model/') }),
+    );
+    expect(reported).not.toContainEqual(
+      expect.objectContaining({ action: 'bedrock:GetInferenceProfile', resources: expect.stringMatching(/^arn:aws:bedrock:us-east-2::foundation-model/) }),
+    );
     expect(p.validated).toBe('simulated-allow');
   });
 

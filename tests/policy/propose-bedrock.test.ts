@@ -1,7 +1,7 @@
 import type { Denial, PolicyStatement } from '../../lib/denial/types';
-import { asList } from '../../lib/policy/document';
-import { evaluate } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
 import { applyProposal, checksFor, decisions } from './fixtures/apply';
 import {
   ACCOUNT,
@@ -17,6 +17,7 @@ import {
   denial as baseDenial,
 } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';
+import { noteCodes, paramsOf, repairKinds } from './fixtures/notes';
 import { inline, managed, roleWith } from './fixtures/policies';
 
 const role = rolePrincipal('app-role');
@@ -42,7 +43,7 @@ describe('cross-region inference profiles, policies unknown', () => {
       },
     ]);
     expect(p.validated).toBe('not-validated');
-    expect(p.notes.join(' ')).toMatch(/Not checked against current policies/);
+    expect(noteCodes(p)).toContain('policies-unavailable-new-policy');
     expect(p.target).toEqual({ kind: 'identity-policy', name: 'app-role' });
     expect(p.policyAfter?.Statement).toEqual(p.statements);
     expectProposalInvariants(p);
@@ -75,7 +76,7 @@ describe('cross-region inference profiles, policies unknown', () => {
     const p = proposeFix(d, null);
     expect(p.statements[1]?.Resource).toBe(`arn:aws:bedrock:*::foundation-model/${SONNET_45}`);
     expect(p.statements[1]?.Condition).toEqual({ StringEquals: { 'bedrock:InferenceProfileArn': profileArn('eu-west-1', `eu.${SONNET_45}`) } });
-    expect(p.notes.join(' ')).toMatch(/destination regions .* are unknown/);
+    expect(paramsOf(p, 'destination-regions-unknown')).toEqual({ profile: `eu.${SONNET_45}` });
   });
 
   it('a denied model region missing from the destination table is added', () => {
@@ -115,7 +116,7 @@ describe('cross-region inference profiles, policies unknown', () => {
     const d = baseDenial({ principal: role, resource: app, model: { modelId: app, provider: 'unknown', resourceType: 'application-inference-profile' } });
     const p = proposeFix(d, null);
     expect(p.statements.map((s) => s.Resource)).toEqual([app]);
-    expect(p.notes.join(' ')).toMatch(/model behind the application inference profile is unknown/);
+    expect(noteCodes(p)).toContain('application-profile-model-unknown');
   });
 
   it('bare model: the foundation-model ARN in the call region, never with an account', () => {
@@ -156,7 +157,8 @@ interface NearMissCase {
   name: string;
   denial: Denial;
   statement: PolicyStatement;
-  note: RegExp;
+  /** The kind of repair the `near-miss-fixed` note names. */
+  repair: string;
   /** The statement after the fix. */
   expected: PolicyStatement;
 }
@@ -170,14 +172,14 @@ const NEAR_MISSES: NearMissCase[] = [
     name: 'streaming action missing',
     denial: modelDenial(SONNET_45, 'us-east-1', { principal: role, eventName: 'ConverseStream', action: 'bedrock:InvokeModelWithResponseStream' }),
     statement: { Sid: 'Invoke', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', SONNET_45) },
-    note: /statement Invoke of inline policy app: it granted bedrock:InvokeModel but not bedrock:InvokeModelWithResponseStream/,
+    repair: 'missing-action',
     expected: { Sid: 'Invoke', Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: fmArn('us-east-1', SONNET_45) },
   },
   {
     name: 'aws:RequestedRegion condition excluding destination regions',
     denial: usCall,
     statement: { Sid: 'Claude', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [US_PROFILE, ...allUsModels], Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } },
-    note: /statement Claude of inline policy app: its aws:RequestedRegion condition excluded us-east-2/,
+    repair: 'region-condition',
     expected: {
       Sid: 'Claude',
       Effect: 'Allow',
@@ -190,21 +192,21 @@ const NEAR_MISSES: NearMissCase[] = [
     name: 'inference-profile ARN missing',
     denial: usCall,
     statement: { Sid: 'Models', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: `arn:aws:bedrock:*::foundation-model/${SONNET_45}` },
-    note: /statement Models of inline policy app: it granted the model but not the inference profile the call used/,
+    repair: 'missing-profile-arn',
     expected: { Sid: 'Models', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [`arn:aws:bedrock:*::foundation-model/${SONNET_45}`, US_PROFILE] },
   },
   {
     name: 'model ARN missing (profile only)',
     denial: usCall,
     statement: { Sid: 'Profile', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: US_PROFILE },
-    note: /statement Profile of inline policy app: it granted the inference profile but not the model it routes to/,
+    repair: 'missing-model-arn',
     expected: { Sid: 'Profile', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [US_PROFILE, ...allUsModels] },
   },
   {
     name: 'wrong region',
     denial: modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role }),
     statement: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') },
-    note: /statement Nova of inline policy app: it granted the model only in us-west-2, but .* us-east-1/,
+    repair: 'region',
     expected: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [fmArn('us-west-2', 'amazon.nova-pro-v1:0'), fmArn('us-east-1', 'amazon.nova-pro-v1:0')] },
   },
   {
@@ -212,7 +214,7 @@ const NEAR_MISSES: NearMissCase[] = [
     name: 'another real version of the model',
     denial: modelDenial('anthropic.claude-3-5-sonnet-20241022-v2:0', 'us-west-2', { principal: role }),
     statement: { Sid: 'Sonnet35', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20240620-v1:0') },
-    note: /it granted anthropic\.claude-3-5-sonnet-20240620-v1:0, a real model ID of the same family, so it was kept and anthropic\.claude-3-5-sonnet-20241022-v2:0 was added next to it/,
+    repair: 'other-version',
     expected: {
       Sid: 'Sonnet35',
       Effect: 'Allow',
@@ -224,27 +226,28 @@ const NEAR_MISSES: NearMissCase[] = [
     name: 'invented model date',
     denial: modelDenial('anthropic.claude-3-5-sonnet-20241022-v2:0', 'us-west-2', { principal: role }),
     statement: { Sid: 'Sonnet35', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241023-v2:0') },
-    note: /it named the model ID anthropic\.claude-3-5-sonnet-20241023-v2:0 instead of anthropic\.claude-3-5-sonnet-20241022-v2:0/,
+    repair: 'model-id',
     expected: { Sid: 'Sonnet35', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241022-v2:0') },
   },
   {
     name: 'account ID in an exact foundation-model ARN',
     denial: modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role }),
     statement: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: `arn:aws:bedrock:us-east-1:${ACCOUNT}:foundation-model/amazon.nova-pro-v1:0` },
-    note: /account ID in a foundation-model ARN/,
+    repair: 'account-in-model-arn',
     expected: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-pro-v1:0') },
   },
 ];
 
 describe('near misses are fixed in place', () => {
-  it.each(NEAR_MISSES)('$name', ({ denial, statement, note, expected }) => {
+  it.each(NEAR_MISSES)('$name', ({ denial, statement, repair, expected }) => {
     const other: PolicyStatement = { Sid: 'Logs', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: '*' };
     const policies = roleWith('app-role', [inline('app', other, statement)]);
     const p = proposeFix(denial, policies);
     expect(p.target).toEqual({ kind: 'identity-policy', name: 'app-role', policyName: 'app' });
     expect(p.statements).toEqual([expected]);
     expect(p.policyAfter?.Statement).toEqual([other, expected]);
-    expect(p.notes.join('\n')).toMatch(note);
+    expect(paramsOf(p, 'near-miss-fixed')).toMatchObject({ statement: statement.Sid, policy: 'inline policy app' });
+    expect(repairKinds(p)).toContain(repair);
     expect(p.validated).toBe('simulated-allow');
     expect(p.cli).toMatch(/put-role-policy --role-name app-role --policy-name app /);
     expectProposalInvariants(p);
@@ -253,7 +256,7 @@ describe('near misses are fixed in place', () => {
   it('names a statement without Sid by its index', () => {
     const policies = roleWith('app-role', [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') })]);
     const p = proposeFix(modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role }), policies);
-    expect(p.notes[0]).toMatch(/^Fixed the near miss in statement #0 of inline policy app:/);
+    expect(p.noteDetails?.[0]).toMatchObject({ code: 'near-miss-fixed', params: { statement: '#0', policy: 'inline policy app' } });
   });
 
   it('fixes a near miss in a group policy of a user with put-group-policy', () => {
@@ -262,7 +265,10 @@ describe('near misses are fixed in place', () => {
     const policies = { ...roleWith('dev', [groupPolicy]), kind: 'user' as const, arn: user.arn };
     const p = proposeFix(modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: user }), policies);
     expect(p.cli).toMatch(/aws iam put-group-policy --group-name team --policy-name team-bedrock/);
-    expect(p.notes[0]).toMatch(/inline policy team-bedrock of group team \(shared by every member of the group\)/);
+    expect(p.noteDetails?.[0]).toMatchObject({
+      code: 'near-miss-fixed',
+      params: { statement: 'Nova', policy: 'inline policy team-bedrock of group team (shared by every member of the group)' },
+    });
   });
 
   it('an unrelated grant is left alone and a new policy is added', () => {
@@ -288,6 +294,6 @@ describe('near misses are fixed in place', () => {
     const fixed = roleWith('app-role', [inline('access-auditor-bedrock-claude-sonnet-4-5-20250929', ...first.statements)]);
     const second = proposeFix(usCall, fixed);
     expect(second.statements).toEqual([]);
-    expect(second.notes[0]).toMatch(/already allow every evaluation/);
+    expect(noteCodes(second)[0]).toBe('already-allowed');
   });
 });

@@ -1,9 +1,11 @@
 import type { Denial, PolicyStatement, Proposal, Reason } from '../../lib/denial/types';
-import { evaluate, type PolicySet } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
+import { evaluate, type PolicySet } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
 import type { NamedPolicy, PrincipalPolicies } from '../../lib/policy/ports';
+import type { NoteCode } from '../../lib/policy/propose/notes';
 import { ACCOUNT, denial as baseDenial, fmArn, modelDenial, rolePrincipal } from './fixtures/denials';
 import { expectProposalInvariants } from './fixtures/invariants';
+import { noteCodes, paramsOf } from './fixtures/notes';
 import { inline, managed, roleWith } from './fixtures/policies';
 
 /**
@@ -44,7 +46,8 @@ interface BoundaryCase {
   target: Proposal['target'];
   statements: PolicyStatement[];
   validated: Proposal['validated'];
-  notes: RegExp[];
+  /** Notes the proposal must have: code, and the parameters that matter. */
+  notes: Array<[NoteCode, Record<string, string | number>]>;
 }
 
 const CASES: BoundaryCase[] = [
@@ -56,7 +59,7 @@ const CASES: BoundaryCase[] = [
     target: { kind: 'permissions-boundary', name: 'app-role', policyName: 'boundary', policyArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` },
     statements: [{ Sid: 'AccessAuditorGetObject', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/key' }],
     validated: 'simulated-allow',
-    notes: [/identity policies of app-role already allow/, /permissions boundary boundary does not/, /whoever administers the permissions boundary/],
+    notes: [['boundary-only-obstacle', { principal: 'app-role', boundary: 'boundary', moreChecks: 0 }]],
   },
   {
     name: 'the same with a layer the message does not name',
@@ -66,7 +69,7 @@ const CASES: BoundaryCase[] = [
     target: { kind: 'permissions-boundary', name: 'app-role', policyName: 'boundary', policyArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` },
     statements: [{ Sid: 'AccessAuditorGetObject', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/key' }],
     validated: 'simulated-allow',
-    notes: [/permissions boundary boundary does not/],
+    notes: [['boundary-only-obstacle', { principal: 'app-role', boundary: 'boundary' }]],
   },
   {
     name: 'a Bedrock grant capped by the boundary',
@@ -76,7 +79,7 @@ const CASES: BoundaryCase[] = [
     target: { kind: 'permissions-boundary', name: 'app-role', policyName: 'boundary', policyArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` },
     statements: [{ Sid: 'AccessAuditorInvokeFoundationModel', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', NOVA) }],
     validated: 'simulated-allow',
-    notes: [/permissions boundary boundary does not/],
+    notes: [['boundary-only-obstacle', { principal: 'app-role', boundary: 'boundary' }]],
   },
   {
     name: 'both layers block: the identity fix, simulated-deny naming the boundary',
@@ -86,7 +89,7 @@ const CASES: BoundaryCase[] = [
     target: { kind: 'identity-policy', name: 'app-role' },
     statements: [{ Sid: 'AccessAuditorGetObject', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/key' }],
     validated: 'simulated-deny',
-    notes: [/the permissions boundary does not allow it/, /permissions boundary boundary/],
+    notes: [['check-denied-by-boundary', { stage: 'after-change', boundary: 'boundary' }]],
   },
 ];
 
@@ -99,7 +102,7 @@ describe('permissions boundary intersection', () => {
     expect(p.target).toEqual(target);
     expect(p.statements).toEqual(statements);
     expect(p.validated).toBe(validated);
-    for (const re of notes) expect(p.notes.join('\n')).toMatch(re);
+    for (const [code, params] of notes) expect(paramsOf(p, code)).toMatchObject(params);
     expectProposalInvariants(p);
 
     // The verdict agrees with a hand-written full evaluation (identity ∩ boundary) of the applied change.
@@ -109,7 +112,7 @@ describe('permissions boundary intersection', () => {
 
   it('never claims "nothing to propose" while the boundary still blocks the call', () => {
     const p = proposeFix(s3Call('identity'), roleWith('app-role', [allowS3], ec2Boundary));
-    expect(p.notes.join('\n')).not.toMatch(/already allow every evaluation/);
+    expect(noteCodes(p)).not.toContain('already-allowed');
     expect(p.statements).not.toEqual([]);
   });
 
@@ -118,6 +121,6 @@ describe('permissions boundary intersection', () => {
     const p = proposeFix(s3Call('identity'), roleWith('app-role', [allowS3], awsBoundary));
     expect(p.target.kind).toBe('permissions-boundary');
     expect(p.validated).toBe('simulated-allow');
-    expect(p.notes.join('\n')).toMatch(/AWS managed and cannot be edited/);
+    expect(paramsOf(p, 'aws-managed-boundary-copy')).toEqual({ boundary: 'AmazonEC2FullAccess', copy: 'AmazonEC2FullAccess-access-auditor' });
   });
 });

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Denial, Proposal } from '../../lib/denial/types';
 import { explainRecord } from '../../lib/cloudtrail/explain';
-import { evaluate, type EvaluationRequest, type PolicySet } from '../../lib/policy/evaluator';
+import { evaluate, type EvaluationRequest, type PolicySet } from '../../lib/policy/iam/evaluator';
 import type { PrincipalPolicies } from '../../lib/policy/ports';
-import { proposeFix } from '../../lib/policy/propose';
-import { SnapshotPolicySource } from '../../lib/policy/snapshot';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { SnapshotPolicySource } from '../../lib/policy/sources/snapshot';
 import { EXAMPLES } from './fixtures/denials';
 import { exampleSnapshot } from './fixtures/snapshot';
 

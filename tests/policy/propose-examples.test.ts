@@ -2,13 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Denial } from '../../lib/denial/types';
 import { explainRecord } from '../../lib/cloudtrail/explain';
-import { asList } from '../../lib/policy/document';
-import { evaluate } from '../../lib/policy/evaluator';
-import { proposeFix } from '../../lib/policy/propose';
-import { SnapshotPolicySource } from '../../lib/policy/snapshot';
+import { asList } from '../../lib/policy/iam/document';
+import { evaluate } from '../../lib/policy/iam/evaluator';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import type { NoteCode } from '../../lib/policy/propose/notes';
+import { SnapshotPolicySource } from '../../lib/policy/sources/snapshot';
 import { EXAMPLES, SONNET_45 } from './fixtures/denials';
 import { applyProposal, checksFor, decisions } from './fixtures/apply';
 import { expectProposalInvariants } from './fixtures/invariants';
+import { paramsOf } from './fixtures/notes';
 import { exampleSnapshot } from './fixtures/snapshot';
 
 const source = SnapshotPolicySource.fromSnapshots([exampleSnapshot()]);
@@ -20,7 +22,8 @@ interface Expectation {
   resources: string[];
   actions: string[];
   cli: RegExp[];
-  notes: RegExp[];
+  /** Notes the proposal must have: code, and the parameters that matter. */
+  notes: Array<[NoteCode, Record<string, string | number>]>;
 }
 
 const EXPECTED: Record<string, Expectation> = {
@@ -29,7 +32,7 @@ const EXPECTED: Record<string, Expectation> = {
     resources: ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0'],
     actions: ['bedrock:InvokeModel'],
     cli: [/aws iam put-role-policy --role-name chat-web-apprunner-instance-role --policy-name access-auditor-bedrock-claude-3-5-sonnet-20240620 /],
-    notes: [/new inline policy access-auditor-bedrock-claude-3-5-sonnet-20240620/],
+    notes: [['new-inline-policy', { policy: 'access-auditor-bedrock-claude-3-5-sonnet-20240620', count: 1 }]],
   },
   '02-iam-user-wrong-model-id': {
     target: { kind: 'identity-policy', name: 'data-pipeline', policyName: 'BedrockClaudeInvoke', policyArn: 'arn:aws:iam::111122223333:policy/BedrockClaudeInvoke' },
@@ -37,7 +40,10 @@ const EXPECTED: Record<string, Expectation> = {
     resources: [`arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.${SONNET_45}`, `arn:aws:bedrock:*::foundation-model/${SONNET_45}`],
     actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
     cli: [/aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy\/BedrockClaudeInvoke --policy-document file:\/\/BedrockClaudeInvoke.json --set-as-default/],
-    notes: [/statement InvokeClaudeSonnet45 of managed policy BedrockClaudeInvoke: it named the model ID anthropic\.claude-sonnet-4-5-v1:0 instead of anthropic\.claude-sonnet-4-5-20250929-v1:0/, /at most 5 versions/],
+    notes: [
+      ['near-miss-fixed', { statement: 'InvokeClaudeSonnet45', policy: 'managed policy BedrockClaudeInvoke', repairKinds: 'model-id' }],
+      ['managed-policy-version', { policy: 'BedrockClaudeInvoke' }],
+    ],
   },
   '03-sso-permission-set-no-invoke': {
     target: { kind: 'sso-permission-set', name: 'ClaudeAccess', policyName: 'AwsSSOInlinePolicy' },
@@ -48,7 +54,10 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     actions: ['bedrock:InvokeModel'],
     cli: [/aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file:\/\//, /aws sso-admin provision-permission-set .* --target-id 111122223333/],
-    notes: [/permission set ClaudeAccess/, /Identity Center owns role AWSReservedSSO_ClaudeAccess_0a1b2c3d4e5f6789/],
+    notes: [
+      ['statements-added', { policy: 'the inline policy of permission set ClaudeAccess' }],
+      ['sso-permission-set-owner', { role: 'AWSReservedSSO_ClaudeAccess_0a1b2c3d4e5f6789', permissionSet: 'ClaudeAccess' }],
+    ],
   },
   '04-bedrock-agent-cross-region-us-east-2': {
     target: { kind: 'identity-policy', name: 'support-supervisor-agent-role-dev', policyName: 'AmazonBedrockAgentBedrockFoundationModelPolicy_dev' },
@@ -61,7 +70,12 @@ const EXPECTED: Record<string, Expectation> = {
     ],
     actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:GetInferenceProfile', 'bedrock:GetFoundationModel'],
     cli: [/aws iam put-role-policy --role-name support-supervisor-agent-role-dev --policy-name AmazonBedrockAgentBedrockFoundationModelPolicy_dev/],
-    notes: [/statement AmazonBedrockAgentInferenceProfilesCrossRegionPolicy of inline policy AmazonBedrockAgentBedrockFoundationModelPolicy_dev: it granted the model only in us-east-1, but the inference profile also routes the call to us-east-2 and us-west-2/],
+    notes: [
+      [
+        'near-miss-fixed',
+        { statement: 'AmazonBedrockAgentInferenceProfilesCrossRegionPolicy', policy: 'inline policy AmazonBedrockAgentBedrockFoundationModelPolicy_dev', repairKinds: 'region' },
+      ],
+    ],
   },
   '05-ecs-task-account-id-in-foundation-model-arn': {
     target: { kind: 'identity-policy', name: 'orders-api-task-role', policyName: 'orders-api-bedrock', policyArn: 'arn:aws:iam::111122223333:policy/orders-api-bedrock' },
@@ -69,14 +83,21 @@ const EXPECTED: Record<string, Expectation> = {
     resources: ['arn:aws:bedrock:*::foundation-model/anthropic.claude-*'],
     actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
     cli: [/create-policy-version --policy-arn arn:aws:iam::111122223333:policy\/orders-api-bedrock/],
-    notes: [/statement InvokeClaude of managed policy orders-api-bedrock: .*account ID in a foundation-model ARN/, /narrow it to arn:aws:bedrock:us-west-2::foundation-model\/anthropic\.claude-3-haiku-20240307-v1:0/, /streamed/],
+    notes: [
+      ['near-miss-fixed', { statement: 'InvokeClaude', policy: 'managed policy orders-api-bedrock', repairKinds: 'account-in-model-arn' }],
+      ['wildcard-kept-by-fix', { resource: 'arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0' }],
+      ['stream-pair', {}],
+    ],
   },
   '06-api-key-missing-call-with-bearer-token': {
     target: { kind: 'identity-policy', name: 'BedrockAPIKey-k7q2', policyName: undefined },
     resources: ['*'],
     actions: ['bedrock:CallWithBearerToken'],
     cli: [/aws iam put-user-policy --user-name BedrockAPIKey-k7q2 --policy-name access-auditor-bedrock-callwithbearertoken /],
-    notes: [/no resource type, so Resource "\*" is the narrowest grant/, /bedrock:BearerTokenType/],
+    notes: [
+      ['no-resource-type', { action: 'bedrock:CallWithBearerToken' }],
+      ['bearer-token-type-condition', {}],
+    ],
   },
 };
 
@@ -91,7 +112,7 @@ async function expectExample(name: string, denial: Denial): Promise<void> {
   expect(proposal.statements.flatMap((s) => asList(s.Resource))).toEqual(expected.resources);
   expect([...new Set(proposal.statements.flatMap((s) => asList(s.Action)))]).toEqual(expected.actions);
   for (const re of expected.cli) expect(proposal.cli).toMatch(re);
-  for (const re of expected.notes) expect(proposal.notes.join('\n')).toMatch(re);
+  for (const [code, params] of expected.notes) expect(paramsOf(proposal, code)).toMatchObject(params);
   expect(proposal.terraform).toContain('data "aws_iam_policy_document"');
   expect(proposal.diff).toMatch(/^--- .*\n\+\+\+ .*\n@@ /);
   expectProposalInvariants(proposal);

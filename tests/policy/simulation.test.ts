@@ -1,27 +1,36 @@
 import type { Proposal } from '../../lib/denial/types';
-import { proposeFix } from '../../lib/policy/propose';
-import { combineDecisions, reconcileSimulation, simulationRequestFor, simulationRequestsFor } from '../../lib/policy/simulation';
-import { validateChange } from '../../lib/policy/validate';
+import { proposeFix } from '../../lib/policy/propose/propose';
+import { combineDecisions, reconcileSimulation, simulationRequestFor, simulationRequestsFor } from '../../lib/policy/propose/simulation';
+import { validateChange } from '../../lib/policy/propose/validate';
 import type { SimulationDecision } from '../../lib/policy/ports';
+import { note, type NoteCode } from '../../lib/policy/propose/notes';
 import { fmArn, modelDenial, profileDenial, rolePrincipal, SONNET_45, US_DESTINATIONS } from './fixtures/denials';
 import { doc, inline, managed, roleWith } from './fixtures/policies';
 
-const base: Proposal = { target: { kind: 'identity-policy' }, statements: [], validated: 'simulated-allow', notes: ['n'] };
+const first = note('layer-unknown');
+const base: Proposal = { target: { kind: 'identity-policy' }, statements: [], validated: 'simulated-allow', notes: [first.text], noteDetails: [first] };
 
 describe('reconcileSimulation', () => {
-  it.each<[Proposal['validated'], SimulationDecision, Proposal['validated'], RegExp]>([
-    ['simulated-allow', 'allowed', 'simulated-allow', /confirms/],
-    ['simulated-deny', 'implicitDeny', 'simulated-deny', /agrees/],
-    ['simulated-allow', 'explicitDeny', 'simulated-deny', /Disagreement: the offline evaluator allows .* answers explicitDeny/],
-    ['simulated-allow', 'implicitDeny', 'simulated-deny', /Disagreement/],
-    ['simulated-deny', 'allowed', 'simulated-deny', /Disagreement: iam:SimulatePrincipalPolicy allows/],
-    ['not-validated', 'allowed', 'simulated-allow', /offline evaluator could not check/],
-    ['not-validated', 'implicitDeny', 'simulated-deny', /still denied/],
-  ])('offline %s + simulator %s → %s', (offline, decision, verdict, note) => {
+  it.each<[Proposal['validated'], SimulationDecision, Proposal['validated'], NoteCode, Record<string, string>]>([
+    ['simulated-allow', 'allowed', 'simulated-allow', 'simulation-confirms', {}],
+    ['simulated-deny', 'implicitDeny', 'simulated-deny', 'simulation-agrees-denied', { decision: 'implicitDeny' }],
+    ['simulated-allow', 'explicitDeny', 'simulated-deny', 'simulation-disagrees-denies', { decision: 'explicitDeny' }],
+    ['simulated-allow', 'implicitDeny', 'simulated-deny', 'simulation-disagrees-denies', { decision: 'implicitDeny' }],
+    ['simulated-deny', 'allowed', 'simulated-deny', 'simulation-disagrees-allows', {}],
+    ['not-validated', 'allowed', 'simulated-allow', 'simulation-allows-unchecked', {}],
+    ['not-validated', 'implicitDeny', 'simulated-deny', 'simulation-denies-unchecked', { decision: 'implicitDeny' }],
+  ])('offline %s + simulator %s → %s', (offline, decision, verdict, code, params) => {
     const result = reconcileSimulation({ ...base, validated: offline }, decision);
     expect(result.validated).toBe(verdict);
-    expect(result.notes[0]).toBe('n');
-    expect(result.notes[result.notes.length - 1]).toMatch(note);
+    expect(result.noteDetails?.map((n) => n.code)).toEqual(['layer-unknown', code]);
+    expect(result.noteDetails?.[1]?.params).toEqual(params);
+    expect(result.notes).toEqual(result.noteDetails?.map((n) => n.text));
+  });
+
+  it('a proposal without noteDetails (stored before they existed) only gets the sentence', () => {
+    const result = reconcileSimulation({ ...base, noteDetails: undefined, notes: ['n'] }, 'allowed');
+    expect(result.notes).toEqual(['n', 'iam:SimulatePrincipalPolicy confirms: with the change the call is allowed.']);
+    expect(result.noteDetails).toBeUndefined();
   });
 
   it('combineDecisions takes the worst', () => {
@@ -103,7 +112,7 @@ describe('validateChange', () => {
   it('fails naming the neighbour that became allowed', () => {
     const out = validateChange({ identity: [] }, { identity: [allow('arn:aws:bedrock:*::foundation-model/*')] }, [check], [neighbour]);
     expect(out.verdict).toBe('simulated-deny');
-    expect(out.failures).toEqual(['The change would also newly allow another model, which the denied call does not need.']);
+    expect(out.failures).toEqual([expect.objectContaining({ code: 'neighbour-newly-allowed', params: { neighbour: 'another model' } })]);
   });
 
   it('does not blame a neighbour that was already allowed', () => {
@@ -112,6 +121,8 @@ describe('validateChange', () => {
   });
 
   it('fails naming the evaluation still denied', () => {
-    expect(validateChange({ identity: [] }, { identity: [] }, [check], []).failures).toEqual(['After the change, the model is still not allowed by any statement.']);
+    expect(validateChange({ identity: [] }, { identity: [] }, [check], []).failures).toEqual([
+      expect.objectContaining({ code: 'check-not-allowed', params: { stage: 'after-change', check: 'the model' } }),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Principal } from '../../lib/denial/types';
 import { SnapshotParseError } from '../../lib/policy/errors';
-import { parseAuthorizationDetails, principalPoliciesFromSnapshot, SnapshotPolicySource } from '../../lib/policy/snapshot';
+import { parseAuthorizationDetails, principalPoliciesFromSnapshot, SnapshotPolicySource } from '../../lib/policy/sources/snapshot';
 import { rolePrincipal, ssoPrincipal, userPrincipal } from './fixtures/denials';
 import { exampleSnapshot, otherAccountSnapshot } from './fixtures/snapshot';
 

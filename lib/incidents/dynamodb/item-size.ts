@@ -48,7 +48,10 @@ const OPTIONAL_RENDERINGS = ['terraform', 'cli', 'policyAfter', 'diff'] as const
  */
 export function fitProposal(proposal: Proposal, maxBytes = MAX_PROPOSAL_BYTES): Proposal {
   if (byteLength(proposal) <= maxBytes) return proposal;
-  let fitted: Proposal = { ...proposal };
+  // noteDetails goes first, silently: `notes` holds the same sentences, and the cuts below apply to `notes` alone.
+  const { noteDetails: _noteDetails, ...withoutDetails } = proposal;
+  if (byteLength(withoutDetails) <= maxBytes) return withoutDetails;
+  let fitted: Proposal = { ...withoutDetails };
   const dropped: string[] = [];
   for (const key of OPTIONAL_RENDERINGS) {
     if (fitted[key] === undefined) continue;

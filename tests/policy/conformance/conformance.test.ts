@@ -5,7 +5,7 @@
  * A case with `knownGap` runs with `it.failing`: it passes while the evaluator still disagrees
  * with IAM and fails once the gap is closed, as a reminder to remove the flag.
  */
-import { evaluate } from '../../../lib/policy/evaluator';
+import { evaluate } from '../../../lib/policy/iam/evaluator';
 import { AREAS, CASES, type ConformanceCase } from './cases';
 
 function decide(c: ConformanceCase) {

@@ -1,13 +1,14 @@
-import type { ValidationVerdict } from '../denial/types';
-import { evaluate, type PolicySet } from './evaluator';
+import type { ValidationVerdict } from '../../denial/types';
+import { evaluate, type PolicySet } from '../iam/evaluator';
 import type { Check } from './grant-plan';
+import { note, type ProposalNote } from './notes';
 
 export interface ValidationOutcome {
   verdict: Exclude<ValidationVerdict, 'not-validated'>;
-  /** One sentence per failed check. */
-  failures: string[];
+  /** One note per failed check. */
+  failures: ProposalNote[];
   /** Newly allowed neighbours that an edited statement was written for: reported, not failures (absent when none). */
-  notes?: string[];
+  notes?: ProposalNote[];
 }
 
 export interface ValidationOptions {
@@ -18,10 +19,10 @@ export interface ValidationOptions {
   kept?: Check[];
   /**
    * Says why a newly allowed neighbour is what an edited statement was written for (its own
-   * wildcard, or its other actions on a resource the call needs): a sentence for the notes, or null
+   * wildcard, or its other actions on a resource the call needs): a note, or null
    * when it is not, which makes it a failure.
    */
-  explain?: (neighbour: Check) => string | null;
+  explain?: (neighbour: Check) => ProposalNote | null;
 }
 
 /**
@@ -36,28 +37,25 @@ export function validateChange(
   neighbours: Check[],
   options: ValidationOptions = {},
 ): ValidationOutcome {
-  const failures: string[] = [];
-  const notes: string[] = [];
+  const failures: ProposalNote[] = [];
+  const notes: ProposalNote[] = [];
+  const stage = 'after-change';
   for (const check of checks) {
     const result = evaluate(after, check.request);
     if (result.decision === 'allowed') continue;
     if (result.decision === 'explicitDeny' && result.matchedDeny) {
       const d = result.matchedDeny;
-      failures.push(`After the change, ${check.label} is still denied explicitly by statement ${d.sid ?? `#${d.index}`} of ${d.policy}.`);
+      failures.push(note('check-denied-explicitly', { stage, check: check.label, statement: d.sid ?? `#${d.index}`, policy: d.policy }));
     } else if (result.identityAllows && result.boundaryAllows === false) {
       const name = after.permissionsBoundary?.name;
-      failures.push(
-        `After the change, ${check.label} is still denied because the permissions boundary does not allow it${
-          name ? ` (permissions boundary ${name}: whoever administers it must allow the call there too)` : ''
-        }.`,
-      );
+      failures.push(note('check-denied-by-boundary', { stage, check: check.label, boundary: name || undefined }));
     } else {
-      failures.push(`After the change, ${check.label} is still not allowed by any statement.`);
+      failures.push(note('check-not-allowed', { stage, check: check.label }));
     }
   }
   for (const check of options.kept ?? []) {
     if (evaluate(before, check.request).decision === 'allowed' && evaluate(after, check.request).decision !== 'allowed') {
-      failures.push(`The change would no longer allow ${check.label}, which the current policies allow.`);
+      failures.push(note('access-lost', { check: check.label }));
     }
   }
   for (const neighbour of neighbours) {
@@ -66,11 +64,17 @@ export function validateChange(
     if (was === 'allowed' || now !== 'allowed') continue;
     const why = options.explain?.(neighbour) ?? null;
     if (why) notes.push(why);
-    else failures.push(`The change would also newly allow ${neighbour.label}, which the denied call does not need.`);
+    else failures.push(note('neighbour-newly-allowed', { neighbour: neighbour.label }));
   }
   return {
     verdict: failures.length === 0 ? 'simulated-allow' : 'simulated-deny',
     failures,
-    ...(notes.length > 0 ? { notes: [...new Set(notes)] } : {}),
+    ...(notes.length > 0 ? { notes: uniqueByText(notes) } : {}),
   };
+}
+
+/** The notes without repeats (the same sentence from two neighbours), first occurrence kept. */
+function uniqueByText(notes: ProposalNote[]): ProposalNote[] {
+  const seen = new Set<string>();
+  return notes.filter((n) => !seen.has(n.text) && seen.add(n.text));
 }

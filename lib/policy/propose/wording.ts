@@ -24,3 +24,8 @@ export function plural(noun: string): string {
   if (/(s|x|z|ch|sh)$/i.test(noun)) return `${noun}es`;
   return `${noun}s`;
 }
+
+/** `text` with its first letter in upper case, to start a sentence. */
+export function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,6 +1,6 @@
-import type { PolicyDocument } from '../denial/types';
-import { formatPolicy } from './document';
-import { lastPathSegment } from '../aws/arn';
+import type { PolicyDocument } from '../../denial/types';
+import { formatPolicy } from '../iam/document';
+import { lastPathSegment } from '../../aws/arn';
 
 /** Where a proposed document goes, in the terms of the AWS CLI command that puts it there. */
 export type ApplyTarget =

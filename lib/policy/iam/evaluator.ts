@@ -1,4 +1,4 @@
-import type { PolicyDocument, PolicyStatement } from '../denial/types';
+import type { PolicyDocument, PolicyStatement } from '../../denial/types';
 import { arnMatches } from './arn-matching';
 import { evaluateCondition, resolvePattern, type ConditionFailure, type RequestContext } from './conditions';
 import { asList } from './document';

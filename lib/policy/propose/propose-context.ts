@@ -1,6 +1,6 @@
-import type { Denial, Principal } from '../denial/types';
-import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from './action-catalog';
-import { parseArn, partitionOf } from '../aws/arn';
+import type { Denial, Principal } from '../../denial/types';
+import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from '../catalog/action-catalog';
+import { parseArn, partitionOf } from '../../aws/arn';
 import type { PlanContext } from './grant-plan';
 
 /** Options of `proposeFix`. */

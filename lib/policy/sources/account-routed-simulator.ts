@@ -1,7 +1,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { IamPolicySimulator } from './iam-simulator';
-import type { PolicySimulator } from './ports';
-import { accountOfArn } from '../aws/arn';
+import type { PolicySimulator } from '../ports';
+import { accountOfArn } from '../../aws/arn';
 
 /**
  * Simulates in the principal's own account: SimulatePrincipalPolicy only reads principals of the

@@ -1,5 +1,5 @@
-import type { PolicyDocument, PolicyStatement } from '../denial/types';
-import { asList } from './document';
+import type { PolicyDocument, PolicyStatement } from '../../denial/types';
+import { asList } from '../iam/document';
 
 /** Terraform string literal: `${` would start an interpolation, and IAM variables are written `&{...}`. */
 function hcl(value: string): string {

@@ -1,5 +1,5 @@
-import type { PolicyDocument, PolicyStatement } from '../denial/types';
-import { PolicyDocumentError } from './errors';
+import type { PolicyDocument, PolicyStatement } from '../../denial/types';
+import { PolicyDocumentError } from '../errors';
 
 export type ParsedDocument = { ok: true; document: PolicyDocument } | { ok: false; error: PolicyDocumentError };
 

@@ -1,6 +1,7 @@
-import type { Denial, PolicyDocument, Proposal } from '../denial/types';
+import type { Denial, PolicyDocument, Proposal } from '../../denial/types';
 import { planGrant } from './grant-plan';
-import type { PrincipalPolicies, SimulationDecision, SimulationRequest } from './ports';
+import { appendNotes, note } from './notes';
+import type { PrincipalPolicies, SimulationDecision, SimulationRequest } from '../ports';
 import { buildProposeContext, type ProposeOptions } from './propose-context';
 
 /** The policy to add to the principal's current ones when simulating: the changed document, or the statements. */
@@ -78,32 +79,14 @@ export function combineDecisions(decisions: SimulationDecision[]): SimulationDec
 export function reconcileSimulation(proposal: Proposal, decision: SimulationDecision): Proposal {
   const offline = proposal.validated;
   const simAllows = decision === 'allowed';
-  if (offline === 'simulated-allow' && simAllows) {
-    return { ...proposal, notes: [...proposal.notes, 'iam:SimulatePrincipalPolicy confirms: with the change the call is allowed.'] };
-  }
-  if (offline === 'simulated-deny' && !simAllows) {
-    return { ...proposal, notes: [...proposal.notes, `iam:SimulatePrincipalPolicy agrees that the call stays denied (${decision}).`] };
-  }
+  if (offline === 'simulated-allow' && simAllows) return appendNotes(proposal, [note('simulation-confirms')]);
+  if (offline === 'simulated-deny' && !simAllows) return appendNotes(proposal, [note('simulation-agrees-denied', { decision })]);
   if (offline === 'not-validated') {
-    return {
-      ...proposal,
-      validated: simAllows ? 'simulated-allow' : 'simulated-deny',
-      notes: [
-        ...proposal.notes,
-        simAllows
-          ? 'iam:SimulatePrincipalPolicy says the call is allowed with the change (the offline evaluator could not check it).'
-          : `iam:SimulatePrincipalPolicy says the call is still denied with the change (${decision}).`,
-      ],
-    };
+    return appendNotes({ ...proposal, validated: simAllows ? 'simulated-allow' : 'simulated-deny' }, [
+      simAllows ? note('simulation-allows-unchecked') : note('simulation-denies-unchecked', { decision }),
+    ]);
   }
-  return {
-    ...proposal,
-    validated: 'simulated-deny',
-    notes: [
-      ...proposal.notes,
-      offline === 'simulated-allow'
-        ? `Disagreement: the offline evaluator allows the call after the change, but iam:SimulatePrincipalPolicy answers ${decision} (an SCP, or a policy changed since the snapshot, may deny it); treat the fix as unproven.`
-        : 'Disagreement: iam:SimulatePrincipalPolicy allows the call after the change, but the offline evaluator does not (see the notes above); check the request context before relying on it.',
-    ],
-  };
+  return appendNotes({ ...proposal, validated: 'simulated-deny' }, [
+    offline === 'simulated-allow' ? note('simulation-disagrees-denies', { decision }) : note('simulation-disagrees-allows'),
+  ]);
 }

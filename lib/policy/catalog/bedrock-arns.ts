@@ -1,5 +1,5 @@
-import { parseModelId, splitProfileId } from '../bedrock/model-id';
-import { parseArn } from '../aws/arn';
+import { parseModelId, splitProfileId } from '../../bedrock/model-id';
+import { parseArn } from '../../aws/arn';
 
 /** Strips the geography prefix of a system inference profile ID (lib/bedrock decides what a prefix is). */
 export function stripGeoPrefix(id: string): string {

@@ -1,6 +1,6 @@
 import { IAMClient, SimulatePrincipalPolicyCommand, type ContextEntry, type ContextKeyTypeEnum } from '@aws-sdk/client-iam';
-import { PolicySourceError } from './errors';
-import type { PolicySimulator, SimulationDecision, SimulationRequest } from './ports';
+import { PolicySourceError } from '../errors';
+import type { PolicySimulator, SimulationDecision, SimulationRequest } from '../ports';
 
 export interface IamPolicySimulatorOptions {
   client?: IAMClient;

@@ -1,9 +1,9 @@
-import { isObject, type JsonObject } from '../aws/json';
-import type { PolicyDocument, Principal } from '../denial/types';
-import { lastPathSegment, parseArn } from '../aws/arn';
-import { normalizePolicyDocument } from './document';
-import { PolicyDocumentError, SnapshotParseError } from './errors';
-import type { NamedPolicy, PolicySource, PrincipalPolicies } from './ports';
+import { isObject, type JsonObject } from '../../aws/json';
+import type { PolicyDocument, Principal } from '../../denial/types';
+import { lastPathSegment, parseArn } from '../../aws/arn';
+import { normalizePolicyDocument } from '../iam/document';
+import { PolicyDocumentError, SnapshotParseError } from '../errors';
+import type { NamedPolicy, PolicySource, PrincipalPolicies } from '../ports';
 
 /** A managed policy with the document of its default version. */
 export interface SnapshotManagedPolicy {

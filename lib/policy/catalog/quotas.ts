@@ -1,5 +1,5 @@
-import type { NamedPolicy } from './ports';
-import { policySize } from './document';
+import type { NamedPolicy } from '../ports';
+import { policySize } from '../iam/document';
 
 /** IAM policy size quotas in characters, whitespace not counted (aws-facts 8.1). */
 export const POLICY_QUOTAS = {

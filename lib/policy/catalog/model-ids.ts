@@ -4,13 +4,10 @@
  * replaces only invented ones), and which model of the same provider stands as a neighbour.
  * Parsing comes from lib/bedrock; this module holds only data and the rules built on it.
  */
-import { parseModelId, splitProfileId } from '../bedrock/model-id';
-
-/** The date the list below was compiled. */
-export const KNOWN_MODEL_IDS_AS_OF = '2026-11-21';
+import { parseModelId, splitProfileId } from '../../bedrock/model-id';
 
 /**
- * Foundation-model IDs published in the Amazon Bedrock model catalog (per provider, the most
+ * Foundation-model IDs published in the Amazon Bedrock model catalog as of 2026-11-21 (per provider, the most
  * commonly granted first: the first one of another family is the neighbour). Not exhaustive: an ID
  * missing here is not assumed invented unless its family is listed with dated versions.
  */

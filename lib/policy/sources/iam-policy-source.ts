@@ -16,11 +16,11 @@ import {
   paginateListUserPolicies,
   type AttachedPolicy,
 } from '@aws-sdk/client-iam';
-import type { PolicyDocument, Principal } from '../denial/types';
-import { lastPathSegment, parseArn } from '../aws/arn';
-import { normalizePolicyDocument } from './document';
-import { PolicySourceError } from './errors';
-import type { NamedPolicy, PolicySource, PrincipalPolicies } from './ports';
+import type { PolicyDocument, Principal } from '../../denial/types';
+import { lastPathSegment, parseArn } from '../../aws/arn';
+import { normalizePolicyDocument } from '../iam/document';
+import { PolicySourceError } from '../errors';
+import type { NamedPolicy, PolicySource, PrincipalPolicies } from '../ports';
 
 export interface IamPolicySourceOptions {
   /** Client for the home account (default: a new IAMClient with adaptive retry). */

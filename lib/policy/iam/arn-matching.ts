@@ -1,4 +1,4 @@
-import { arnSegments, shortArnSegments } from '../aws/arn';
+import { arnSegments, shortArnSegments } from '../../aws/arn';
 import { matchPolicyPattern } from './wildcard';
 
 /**

@@ -5,8 +5,8 @@
  * the bundled catalog below is a small synchronous extract (checked against the package by a test),
  * and `loadActionCatalog` in iam-data-catalog.ts loads any other action before calling `proposeFix`.
  */
-import { arnMatches } from './arn-matching';
-import { actionName } from '../aws/action';
+import { arnMatches } from '../iam/arn-matching';
+import { actionName } from '../../aws/action';
 
 export interface ActionResourceType {
   name: string;

@@ -1,0 +1,102 @@
+/**
+ * Plans for every other action: a Marketplace subscription, and the generic plan whose resource the
+ * action catalog decides.
+ */
+import type { Denial } from '../../denial/types';
+import { actionHasNoResourceType, arnFromFormat, pickResourceType, resourceFitsAction } from '../catalog/action-catalog';
+import { parseBedrockArn } from '../catalog/bedrock-arns';
+import { compactList } from '../iam/document';
+import { escapeWildcards } from '../iam/wildcard';
+import { actionName } from '../../aws/action';
+import type { GrantPlan, PlanContext, PlanKind } from './grant-plan';
+import { normalizeAction, request, serviceOf, siblingNeighbours } from './plan-checks';
+import { note, type ProposalNote } from './notes';
+
+export function planMarketplace(ctx: PlanContext, region: string): GrantPlan {
+  const actions = ['aws-marketplace:Subscribe', 'aws-marketplace:ViewSubscriptions'];
+  const resourceNote = actions.every((a) => actionHasNoResourceType(ctx.catalog, a) === true)
+    ? note('marketplace-no-resource-type')
+    : note('marketplace-resource-type-unconfirmed');
+  return {
+    kind: 'marketplace',
+    actions,
+    statements: [
+      { Sid: 'AccessAuditorMarketplaceSubscribe', Effect: 'Allow', Action: 'aws-marketplace:Subscribe', Resource: '*' },
+      { Sid: 'AccessAuditorMarketplaceViewSubscriptions', Effect: 'Allow', Action: 'aws-marketplace:ViewSubscriptions', Resource: '*' },
+    ],
+    checks: actions.map((a) => ({ label: `${a}`, request: request(ctx, a, null, { 'aws:RequestedRegion': region }) })),
+    neighbours: [
+      { label: 'aws-marketplace:Unsubscribe', request: request(ctx, 'aws-marketplace:Unsubscribe', null, { 'aws:RequestedRegion': region }) },
+    ],
+    conditionedNeighbours: [],
+    notes: [
+      resourceNote,
+      note('marketplace-product-condition'),
+    ],
+  };
+}
+
+/**
+ * The resource of a grant for any other action, decided by the action catalog before the record:
+ * an action without a resource type is authorized against "*" whatever the record names (Bedrock
+ * logs the modelId of a CallWithBearerToken call, which IAM never evaluates); a named resource of a
+ * type the action does not act on is ignored; otherwise the named resource is granted as a literal.
+ * Without a usable resource, the ARN is built from the action's format with wildcards.
+ */
+export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[]): GrantPlan {
+  const action = actions[0] ?? normalizeAction(denial.action);
+  const service = serviceOf(action);
+  const region = denial.deniedRegion || denial.callRegion;
+  const notes: ProposalNote[] = [];
+  const named = denial.resource && denial.resource !== '*' ? denial.resource : null;
+  const info = ctx.catalog.lookup(action);
+  /** What IAM evaluates (null: against "*" only). */
+  let resource: string | null = null;
+  /** What the statement names: the literal resource escaped, or a pattern built from the ARN format. */
+  let grant = '*';
+  let kind: PlanKind = 'resource';
+  if (info && info.resourceTypes.length === 0) {
+    kind = 'no-resource-type';
+    if (named) notes.push(note('resource-not-evaluated', { resource: named, action }));
+  } else if (named && (!info || resourceFitsAction(info, named))) {
+    resource = named;
+    grant = escapeWildcards(named);
+    if (grant !== named) {
+      notes.push(note('resource-wildcard-escaped', { resource: named, grant }));
+    }
+  } else {
+    const type = info ? pickResourceType(info) : undefined;
+    const format = type?.arnFormats[0];
+    const because = named ? { named, resourceTypes: info?.resourceTypes.map((t) => t.name).join(', ') ?? '' } : {};
+    if (format) {
+      resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId });
+      notes.push(note('resource-from-arn-format', { action, resourceType: type?.name ?? '', resource, ...because }));
+    } else {
+      resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:*`;
+      notes.push(note('resource-format-unknown', { action, resource, ...because }));
+    }
+    grant = resource;
+  }
+  if (kind === 'no-resource-type') {
+    notes.push(note('no-resource-type', { action }));
+  }
+  if (action === 'bedrock:CallWithBearerToken') {
+    notes.push(note('bearer-token-type-condition'));
+  }
+  const isBedrock = service === 'bedrock' && resource !== null && parseBedrockArn(resource) !== null;
+  const context = { 'aws:RequestedRegion': region };
+  return {
+    kind: isBedrock ? 'bedrock-resource' : kind,
+    actions,
+    statements: [{ Sid: sidFor(action), Effect: 'Allow', Action: compactList(actions), Resource: grant }],
+    checks: actions.map((a) => ({ label: `${a} on ${resource ?? '*'}`, request: request(ctx, a, resource, context) })),
+    neighbours: siblingNeighbours(ctx, actions, resource, context, resource ?? '"*"'),
+    conditionedNeighbours: [],
+    notes,
+  };
+}
+
+/** `AccessAuditor` + the action name, a valid Sid (alphanumerics only). */
+function sidFor(action: string): string {
+  return `AccessAuditor${(actionName(action) ?? 'Grant').replace(/[^A-Za-z0-9]/g, '')}`;
+}
