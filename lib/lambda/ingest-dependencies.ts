@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SnsNotifier } from '../alerts/sns-notifier';
+import { SnsNotifier } from '../notify/sinks/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
 import type { IngestConfig } from '../config';
 import { DynamoIncidentStore } from '../incidents/dynamodb-store';
@@ -12,7 +12,7 @@ import { assumeRoleClientFactory } from '../policy/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
 import { loadActionCatalog } from '../policy/iam-data-catalog';
 import { accountRoutedSimulator } from '../policy/account-routed-simulator';
-import { incidentCommands } from '../alerts/commands';
+import { incidentCommands } from '../notify/alert/commands';
 
 /**
  * How long a claimed-but-unpublished alert is considered in flight. It must exceed the function timeout

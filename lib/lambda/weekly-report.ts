@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Notifier } from '../alerts/types';
+import type { Notifier } from '../notify/types';
 import type { IncidentStore } from '../incidents/types';
 import { runWeeklyReport } from '../report/run';
 

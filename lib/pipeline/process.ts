@@ -1,8 +1,8 @@
 import type { Denial } from '../denial/types';
 import type { AlertTrigger, Incident, IncidentStore, PendingAlert, RecordOutcome } from '../incidents/types';
 import { InvalidOccurrenceError } from '../incidents/errors';
-import type { Notifier } from '../alerts/types';
-import { renderAlert } from '../alerts/render';
+import type { Notifier } from '../notify/types';
+import { renderAlert } from '../notify/alert/render';
 import { isSilenced, pendingDecisionFor, statusTransitionFor, triggerFor, triggerToDefer, windowStart, type AlertPolicyConfig } from '../alerts/policy';
 import { AuditorError } from '../errors';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';

@@ -1,4 +1,4 @@
-import { ELLIPSIS, stripControl, maskSecrets, truncate } from '../alerts/escape';
+import { ELLIPSIS, stripControl, maskSecrets, truncate } from '../notify/sns-text';
 import { describeChange, fixWords, formatCount, PAGE_LIMITS, plural } from './format';
 import { weekday } from './period';
 import type { BreakdownRow, DayCount, RenderLimits, WeeklyReport } from './types';

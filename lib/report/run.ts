@@ -1,4 +1,4 @@
-import type { Notifier } from '../alerts/types';
+import type { Notifier } from '../notify/types';
 import type { IncidentStore } from '../incidents/types';
 import { buildWeeklyReport } from './aggregate';
 import { reportAlertMessage } from './message';

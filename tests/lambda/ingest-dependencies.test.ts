@@ -3,7 +3,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadIngestConfig } from '../../lib/config';
 import { buildPipelineDeps, defaultClients, INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
-import { incidentCommands } from '../../lib/alerts/commands';
+import { incidentCommands } from '../../lib/notify/alert/commands';
 import { accountRoutedSimulator } from '../../lib/policy/account-routed-simulator';
 import { assumeRoleClientFactory } from '../../lib/policy/assume-role';
 

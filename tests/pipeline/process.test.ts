@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
 import { EventInFlightError } from '../../lib/incidents/errors';

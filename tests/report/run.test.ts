@@ -1,5 +1,5 @@
 import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
 import { collectWeeklyReport, runWeeklyReport } from '../../lib/report/run';
 import { NOW, TOPIC } from './fixtures';
