@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { AlertInFlightError, processRecord, type AlertDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { processRecord, type PipelineOutcome } from '../lib/pipeline/process';
+import { AlertInFlightError, type AlertDeps } from '../lib/pipeline/dispatch-alert';
+import type { PipelineMetric } from '../lib/pipeline/metrics';
 import { EventInFlightError } from '../lib/incidents/errors';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
 import { incidentCommands } from '../lib/notify/alert/commands';
 import { principalDisplayName } from '../lib/denial/principal-name';
 import { MAX_WINDOW_MINUTES } from '../lib/alerts/policy';
-import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
+import { INGEST_ALERT_LEASE_SECONDS } from '../lib/config';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';

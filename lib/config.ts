@@ -1,6 +1,14 @@
 import { MAX_WINDOW_MINUTES } from './alerts/policy';
 import { ConfigError } from './errors';
 
+/**
+ * How long a claimed-but-unpublished alert is considered in flight by the deployed ingest function (and by
+ * `replay` against its table, which must behave the same). It must exceed the function timeout
+ * (serverless.yml: 30 s, checked by tests/deploy) so that a redelivery never races a publish still
+ * running, and stay under Lambda's first async retry delay (about a minute) so that the retry resends.
+ */
+export const INGEST_ALERT_LEASE_SECONDS = 45;
+
 /** Configuration of the ingest Lambda, read once per container from its environment. */
 export interface IngestConfig {
   tableName: string;

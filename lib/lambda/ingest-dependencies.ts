@@ -5,7 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SnsNotifier } from '../notify/sinks/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
-import type { IngestConfig } from '../config';
+import { INGEST_ALERT_LEASE_SECONDS, type IngestConfig } from '../config';
 import { DynamoIncidentStore } from '../incidents/dynamodb-store';
 import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
@@ -13,13 +13,6 @@ import type { PipelineDeps } from '../pipeline/process';
 import { loadActionCatalog } from '../policy/iam-data-catalog';
 import { accountRoutedSimulator } from '../policy/account-routed-simulator';
 import { incidentCommands } from '../notify/alert/commands';
-
-/**
- * How long a claimed-but-unpublished alert is considered in flight. It must exceed the function timeout
- * (serverless.yml: 30 s, checked by tests/deploy) so that a redelivery never races a publish still
- * running, and stay under Lambda's first async retry delay (about a minute) so that the retry resends.
- */
-export const INGEST_ALERT_LEASE_SECONDS = 45;
 
 /** SDK clients, created once per container; tests pass their own. */
 export interface AwsClients {

@@ -6,7 +6,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Notifier } from '../notify/types';
 import type { IncidentStore } from '../incidents/types';
-import { runWeeklyReport } from '../report/run';
+import { runWeeklyReport } from '../pipeline/weekly-report';
 
 export const REPORT_METRICS = ['ReportsSent', 'DenialsInPeriod'] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];

@@ -1,7 +1,7 @@
 import { isSilenced, windowPassed } from '../alerts/policy';
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../errors';
-import { claimAndPublish, resendPending, type AlertDeps } from './process';
+import { claimAndPublish, resendPending, type AlertDeps } from './dispatch-alert';
 
 export type SweepDeps = AlertDeps & { clock: () => Date };
 
