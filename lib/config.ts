@@ -1,4 +1,4 @@
-import { MAX_WINDOW_MINUTES } from './alerts/policy';
+import { alertPolicyConfig, MAX_WINDOW_MINUTES, type AlertPolicyConfig } from './alerts/policy';
 import { ConfigError } from './errors';
 
 /**
@@ -8,6 +8,18 @@ import { ConfigError } from './errors';
  * running, and stay under Lambda's first async retry delay (about a minute) so that the retry resends.
  */
 export const INGEST_ALERT_LEASE_SECONDS = 45;
+
+/**
+ * The alert policy of the deployed ingest function (and of `replay` against its table): the alert window
+ * and {@link INGEST_ALERT_LEASE_SECONDS}. Validated here, once at start, by {@link alertPolicyConfig}, so
+ * that a bad setting fails the cold start (or the command) with an AlertPolicyConfigError naming it. The
+ * settings are returned as given; the policy's defaults apply to the others where they are read.
+ */
+export function deployedAlertPolicy(windowMinutes: number): AlertPolicyConfig {
+  const settings: AlertPolicyConfig = { windowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS };
+  alertPolicyConfig(settings);
+  return settings;
+}
 
 /** Configuration of the ingest Lambda, read once per container from its environment. */
 export interface IngestConfig {

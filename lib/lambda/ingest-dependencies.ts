@@ -5,7 +5,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SnsNotifier } from '../notify/sinks/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
-import { INGEST_ALERT_LEASE_SECONDS, type IngestConfig } from '../config';
+import { deployedAlertPolicy, type IngestConfig } from '../config';
 import { DynamoIncidentStore } from '../incidents/dynamodb-store';
 import { IamPolicySource } from '../policy/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/assume-role';
@@ -41,7 +41,10 @@ export function defaultClients(region: string | undefined): AwsClients {
   };
 }
 
-/** Wires the pipeline's ports to AWS for the Lambda. */
+/**
+ * Wires the pipeline's ports to AWS for the Lambda; runs once per container, at the cold start.
+ * @throws AlertPolicyConfigError when the alert settings are invalid (see {@link deployedAlertPolicy}).
+ */
 export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date()): Omit<PipelineDeps, 'count'> {
   // One IAM client per account: the home account's own, or one assuming the member read role.
   const clientForAccount = assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region, homeClient: clients.iam, clock });
@@ -53,7 +56,7 @@ export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clo
     topicArn: config.topicArn,
     // The on-call copies these from the alert: they must reach the deployed table, not a local store.
     ...incidentCommands(config.tableName, clients.region),
-    alertPolicy: { windowMinutes: config.alertWindowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS },
+    alertPolicy: deployedAlertPolicy(config.alertWindowMinutes),
     clock,
     policySource,
     profileResolver: new BedrockProfileResolver({ clientForRegion: clients.bedrock, clock }),
