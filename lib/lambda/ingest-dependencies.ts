@@ -4,7 +4,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SnsNotifier } from '../notify/sinks/sns-notifier';
-import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
+import { BedrockProfileResolver } from '../bedrock/sources/bedrock-profile-resolver';
 import { deployedAlertPolicy, type IngestConfig } from '../config';
 import { DynamoIncidentStore } from '../incidents/dynamodb-store';
 import { IamPolicySource } from '../policy/iam-policy-source';
