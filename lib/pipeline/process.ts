@@ -39,9 +39,9 @@ export async function processRecord(record: unknown, deps: PipelineDeps, options
     count('RecordsSkipped');
     return analysed;
   }
-  if (analysed.kind === 'error') {
+  if (analysed.kind === 'invalid') {
     count('BadRecords');
-    return { kind: 'invalid', eventId: analysed.eventId, message: analysed.message };
+    return analysed;
   }
   const denial = analysed.denial;
   const now = deps.clock();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { proposeFix } from '../../lib/policy/propose';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
@@ -14,7 +14,7 @@ function onDemandDenial(region: string, modelId: string) {
     errorMessage: `Invocation of model ID ${modelId} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
     requestParameters: { modelId },
   };
-  const outcome = explainRecord(record);
+  const outcome = decodeRecord(record);
   if (outcome.kind !== 'denial') throw new Error(`expected a denial, got ${outcome.kind}`);
   return outcome.denial;
 }

@@ -17,11 +17,15 @@ import { decodePrincipal } from './principal';
 import { deniedResourceFromRecord, regionOfResource, resourceFromWords } from './resource';
 import { summarise } from './summary';
 
-/** The result of explaining one record: a denial, a record that is not one, or a record that cannot be read. */
-export type ExplainOutcome =
+/**
+ * What one CloudTrail record turned out to be: a denial, a record that is not one (`skipped`, with the
+ * reason), or a record that cannot be read (`invalid`). Decoding returns it, and so does the analysis
+ * (lib/pipeline/analyze), whose denial then carries a proposal.
+ */
+export type DenialOutcome =
   | { kind: 'denial'; denial: Denial }
   | { kind: 'skipped'; eventId: string | null; reason: string }
-  | { kind: 'error'; eventId: string | null; message: string };
+  | { kind: 'invalid'; eventId: string | null; message: string };
 
 /** Raw messages are kept up to this length (CloudTrail itself keeps about 1 KB). */
 export const MAX_STORED_MESSAGE_LENGTH = 4096;
@@ -70,7 +74,7 @@ function bedrockModelId(record: Record<string, unknown>, message: string | undef
   return null;
 }
 
-function explainObject(input: Record<string, unknown>): ExplainOutcome {
+function decodeObject(input: Record<string, unknown>): DenialOutcome {
   const record = unwrap(input);
   const eventId = eventIdOf(record);
   const errorFields = readErrorFields(record);
@@ -163,19 +167,20 @@ function explainObject(input: Record<string, unknown>): ExplainOutcome {
 }
 
 /**
- * Explains one CloudTrail record (or an EventBridge event carrying one). Records that are not access
- * problems are `skipped` with the reason; non-objects are `error`s. Never throws.
+ * Decodes one CloudTrail record (or an EventBridge event carrying one) into a denial, without proposing
+ * a fix (lib/pipeline/analyze does that). Records that are not access problems are `skipped` with the
+ * reason; non-objects are `invalid`. Never throws.
  */
-export function explainRecord(record: unknown): ExplainOutcome {
+export function decodeRecord(record: unknown): DenialOutcome {
   if (!isObject(record)) {
     const what = record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`;
-    return { kind: 'error', eventId: null, message: `expected a CloudTrail record (a JSON object), got ${what}` };
+    return { kind: 'invalid', eventId: null, message: `expected a CloudTrail record (a JSON object), got ${what}` };
   }
   try {
-    return explainObject(record);
+    return decodeObject(record);
   } catch (e) {
     // Defensive only: the decoder is written not to throw. Report rather than crash a batch.
-    return { kind: 'error', eventId: safeEventId(record), message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}` };
+    return { kind: 'invalid', eventId: safeEventId(record), message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
