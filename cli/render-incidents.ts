@@ -1,5 +1,5 @@
 import type { Incident } from '../lib/incidents/types';
-import { principalDisplayName } from '../lib/alerts/render';
+import { principalDisplayName } from '../lib/denial/principal-name';
 import { printableLine, type Style } from './style';
 
 /** The name alerts and reports use (an Identity Center role by its permission set), said to be one here. */

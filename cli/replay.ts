@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { processRecord, type AlertDeps, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../lib/pipeline/process';
+import { processRecord, type PipelineDeps, type PipelineOutcome } from '../lib/pipeline/process';
+import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
+import type { PipelineMetric } from '../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
-import { incidentCommands } from '../lib/alerts/commands';
-import { principalDisplayName } from '../lib/alerts/render';
-import { MAX_WINDOW_MINUTES } from '../lib/alerts/policy';
-import { INGEST_ALERT_LEASE_SECONDS } from '../lib/lambda/ingest-dependencies';
+import { incidentCommands } from '../lib/notify/alert/commands';
+import { principalDisplayName } from '../lib/denial/principal-name';
+import { alertPolicyConfig, MAX_WINDOW_MINUTES } from '../lib/alerts/policy';
+import { deployedAlertPolicy } from '../lib/config';
 import { RetryLaterError, UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -108,6 +110,10 @@ function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
   const items = source ?? readAllInputs(options.paths, io);
+  // Validated before anything is opened: a bad setting fails the command at once with AlertPolicyConfigError.
+  // Against a deployed table, behave as the deployed Lambda does (its alert lease).
+  const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
+  const deployedPolicy = deployedAlertPolicy(options.alertWindowMinutes);
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
   const counts = new Map<PipelineMetric, number>();
@@ -115,9 +121,8 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     store: runtime.store,
     notifier: runtime.notifier,
     topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN,
-    // Against a deployed table, behave as the deployed Lambda does: its alert lease, and commands in the
-    // alerts that reach that table (the on-call copies them from the alert).
-    alertPolicy: runtime.embedded ? { windowMinutes: options.alertWindowMinutes } : { windowMinutes: options.alertWindowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS },
+    alertPolicy: runtime.embedded ? embeddedPolicy : deployedPolicy,
+    // Against a deployed table, commands in the alerts that reach that table (the on-call copies them from the alert).
     ...(runtime.embedded || !options.table ? {} : incidentCommands(options.table, runtime.region)),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
   };

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { REPORT_FORMATS, isReportFormat, renderReport } from '../lib/report/render';
-import { collectWeeklyReport, runWeeklyReport } from '../lib/report/run';
+import { collectWeeklyReport, runWeeklyReport } from '../lib/pipeline/weekly-report';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { openRuntime } from './runtime';

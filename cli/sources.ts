@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { BedrockProfileResolver } from '../lib/bedrock/bedrock-profile-resolver';
+import { BedrockProfileResolver } from '../lib/bedrock/sources/bedrock-profile-resolver';
 import { IamPolicySimulator } from '../lib/policy/sources/iam-simulator';
 import { IamPolicySource } from '../lib/policy/sources/iam-policy-source';
 import { assumeRoleClientFactory } from '../lib/policy/sources/assume-role';

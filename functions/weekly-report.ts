@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SnsNotifier } from '../lib/alerts/sns-notifier';
+import { SnsNotifier } from '../lib/notify/sinks/sns-notifier';
 import { loadReportConfig } from '../lib/config';
 import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
 import { createReportPowertools, createWeeklyReportHandler } from '../lib/lambda/weekly-report';

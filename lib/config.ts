@@ -1,5 +1,50 @@
-import { MAX_WINDOW_MINUTES } from './alerts/policy';
+import { alertPolicyConfig, MAX_WINDOW_MINUTES, type AlertPolicyConfig } from './alerts/policy';
 import { ConfigError } from './errors';
+
+/** The ingest function's timeout: serverless.yml `functions.ingest.timeout` (tests/deploy checks that they agree). */
+export const INGEST_TIMEOUT_SECONDS = 30;
+
+/**
+ * Lambda's waits before it retries a failed asynchronous invocation (EventBridge invokes ingest that way):
+ * one minute before the first retry, two more minutes before the second (serverless.yml allows two), then
+ * the event goes to the on-failure destination. See "How Lambda handles errors and retries with
+ * asynchronous invocation" in the Lambda developer guide.
+ */
+export const LAMBDA_ASYNC_RETRY_DELAYS_SECONDS = [60, 120] as const;
+
+/**
+ * How long one delivery owns an eventID while counting it (the store's `leaseSeconds`), in the Lambda and
+ * in `replay --table` against the deployed table, which shares its event markers.
+ * - It must outlast the function timeout: an owner runs at most {@link INGEST_TIMEOUT_SECONDS} after its
+ *   claim, so a live owner is never taken over (it would then fail with EventInFlightError, not double count).
+ * - It ends when Lambda's first retry of a competing delivery can come back: that delivery failed with
+ *   EventInFlightError after the claim was made, and is retried one minute after failing. If the owner
+ *   died, that retry takes its claim over and finishes the count; the second retry, two minutes later, is
+ *   the margin before the event would go to the on-failure queue.
+ * A retry of the owner's own invocation keeps its request ID (the owner token) and resumes at once,
+ * whatever the lease.
+ */
+export const INGEST_COUNTING_LEASE_SECONDS = LAMBDA_ASYNC_RETRY_DELAYS_SECONDS[0];
+
+/**
+ * How long a claimed-but-unpublished alert is considered in flight by the deployed ingest function (and by
+ * `replay` against its table, which must behave the same). It must exceed the function timeout so that a
+ * redelivery never races a publish still running, and stay under Lambda's first async retry delay so that
+ * the retry resends: the timeout plus a quarter minute of margin (45 s).
+ */
+export const INGEST_ALERT_LEASE_SECONDS = INGEST_TIMEOUT_SECONDS + 15;
+
+/**
+ * The alert policy of the deployed ingest function (and of `replay` against its table): the alert window
+ * and {@link INGEST_ALERT_LEASE_SECONDS}. Validated here, once at start, by {@link alertPolicyConfig}, so
+ * that a bad setting fails the cold start (or the command) with an AlertPolicyConfigError naming it. The
+ * settings are returned as given; the policy's defaults apply to the others where they are read.
+ */
+export function deployedAlertPolicy(windowMinutes: number): AlertPolicyConfig {
+  const settings: AlertPolicyConfig = { windowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS };
+  alertPolicyConfig(settings);
+  return settings;
+}
 
 /** Configuration of the ingest Lambda, read once per container from its environment. */
 export interface IngestConfig {

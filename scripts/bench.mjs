@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark: records per second for `explain --json` on a large generated input, next to the time
 // JSON.parse alone takes on the same input in the same run. Target: decoding costs at most 5x parsing.
-// Measured in-process (no process start-up): the decode step alone (explainRecord on parsed records),
+// Measured in-process (no process start-up): the decode step alone (decodeRecord on parsed records),
 // the decoding path of `explain --json` (read + parse + decode + serialise), and, for information,
 // the throughput with the proposal step that `explain` also runs.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +14,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { iterateInputs } = require(join(root, 'dist/lib/cloudtrail/input.js'));
-const { proposeFix } = require(join(root, 'dist/lib/policy/propose/propose.js'));
-const { explainRecord } = require(join(root, 'dist/lib/cloudtrail/explain.js'));
+const { proposeFix } = require(join(root, 'dist/lib/policy/propose.js'));
+const { decodeRecord } = require(join(root, 'dist/lib/cloudtrail/decode.js'));
 
 const count = Number(process.argv[2] ?? 50_000);
 const examples = readdirSync(join(root, 'examples/records')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(root, 'examples/records', f), 'utf8')));
@@ -41,7 +41,7 @@ function decodeAll() {
   let bytes = 0;
   for (const item of iterateInputs(text)) {
     if ('record' in item) {
-      const o = explainRecord(item.record);
+      const o = decodeRecord(item.record);
       bytes += JSON.stringify(o.kind === 'denial' ? o.denial : o).length;
     }
   }
@@ -55,14 +55,14 @@ function parseAll() {
 }
 
 // Warm up both paths so the JIT has compiled them before timing.
-for (const l of lines.slice(0, 3000)) explainRecord(JSON.parse(l));
+for (const l of lines.slice(0, 3000)) decodeRecord(JSON.parse(l));
 parseAll();
 
 // The decode step alone, on records parsed beforehand (kept out of the timing).
 const parsed = lines.map((l) => JSON.parse(l));
 function decodeOnly() {
   let n = 0;
-  for (const r of parsed) n += explainRecord(r).kind === 'denial' ? 1 : 0;
+  for (const r of parsed) n += decodeRecord(r).kind === 'denial' ? 1 : 0;
   return n;
 }
 
@@ -82,7 +82,7 @@ const decodeRatio = decodeMs / parseMs;
 console.log(`input: ${count} records, ${mb} MB of JSON Lines (the six examples, varied)`);
 console.log(`JSON.parse alone:           ${parseMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (parseMs / 1000)).toLocaleString('en-US').padStart(9)} records/s`);
 console.log(`read+parse+decode+write:  ${explainMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (explainMs / 1000)).toLocaleString('en-US').padStart(9)} records/s  (read + parse + decode + serialise)`);
-console.log(`decode step alone:          ${decodeMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (decodeMs / 1000)).toLocaleString('en-US').padStart(9)} records/s  (explainRecord on parsed records)`);
+console.log(`decode step alone:          ${decodeMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (decodeMs / 1000)).toLocaleString('en-US').padStart(9)} records/s  (decodeRecord on parsed records)`);
 console.log(`ratio, decode step / JSON.parse: ${decodeRatio.toFixed(2)}x (target <= 5x)`);
 console.log(`ratio, whole explain --json / JSON.parse: ${ratio.toFixed(2)}x (includes parsing itself and serialising a larger output)   rss ${rssMb} MB`);
 
@@ -90,7 +90,7 @@ console.log(`ratio, whole explain --json / JSON.parse: ${ratio.toFixed(2)}x (inc
 const sample = lines.slice(0, Math.min(count, 5000));
 const proposeMs = time(() => {
   for (const l of sample) {
-    const o = explainRecord(JSON.parse(l));
+    const o = decodeRecord(JSON.parse(l));
     if (o.kind === 'denial') JSON.stringify(proposeFix(o.denial, null));
   }
 }).ms;

@@ -202,13 +202,3 @@ export function pendingDecisionFor(
   const stale = (config.stalePendingMinutes ?? DEFAULT_ALERT_POLICY.stalePendingMinutes) * 60_000;
   return age >= stale ? { kind: 'resend', claim } : { kind: 'none' };
 }
-
-/**
- * The lease-free primitive: the trigger to send again when this same event claimed an alert that is
- * still pending; null otherwise. Prefer {@link pendingDecisionFor}, which also avoids racing a publish
- * in flight and recovers abandoned claims.
- */
-export function retryTriggerFor(incident: Pick<Incident, 'alert'> | null, eventId: string): AlertTrigger | null {
-  const pending = incident?.alert.pending;
-  return pending !== undefined && pending.eventId === eventId ? pending.trigger : null;
-}

@@ -1,7 +1,7 @@
 /**
  * Where Amazon Bedrock system (cross-Region) inference profiles route calls: geography → source
  * region → destination regions. A dated snapshot used when the CLI runs offline; with credentials,
- * `bedrock:GetInferenceProfile` (see {@link ./bedrock-profile-resolver}) is authoritative, because
+ * `bedrock:GetInferenceProfile` (see {@link ./sources/bedrock-profile-resolver}) is authoritative, because
  * destinations vary by model and source region and change over time.
  *
  * Compiled from these AWS pages:

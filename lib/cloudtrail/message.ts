@@ -20,6 +20,7 @@
  * is never trusted.
  */
 import type { ReasonLayer } from '../denial/types';
+import { layerForPolicyType, looksLikePolicyType, lowerSameLength, normaliseAction, readId, readToken, skipSpaces, stripTrailingDots } from './message-scan';
 
 /** Messages are parsed up to this length; CloudTrail keeps about 1 KB, so nothing real is lost. */
 export const MAX_PARSED_MESSAGE_LENGTH = 8192;
@@ -81,85 +82,8 @@ const ENCODED_MARKER = 'encoded authorization failure message:';
 const YOU_ARE_NOT_AUTHORIZED = 'you are not authorized to perform this operation';
 const MAX_POLICY_TYPE_LENGTH = 100;
 const MAX_RESOURCE_WORDS = 200;
-const ACTION_RE = /^([A-Za-z0-9][A-Za-z0-9.-]{0,63}):([A-Za-z0-9*?][A-Za-z0-9*?_-]{0,127})$/;
 const SDK_PREFIX_RE = /^An error occurred \([^()]{0,100}\) when calling the [A-Za-z0-9]{0,100} operation(?: \(reached max retries: \d{1,3}\))?: /;
 const EXCEPTION_PREFIX_RE = /^[A-Za-z][A-Za-z.]{0,79}(?:Exception|Error|AccessDenied): /;
-
-/** Lower-cases the service prefix of an action; null when the text is not `service:Action`. */
-export function normaliseAction(text: string): string | null {
-  const m = ACTION_RE.exec(text);
-  if (!m) return null;
-  return `${(m[1] as string).toLowerCase()}:${m[2] as string}`;
-}
-
-/** Maps the policy-type words of a message to a reason layer. */
-export function layerForPolicyType(words: string): ReasonLayer {
-  const w = words.toLowerCase();
-  if (w.includes('service control')) return 'scp';
-  if (w.includes('resource control')) return 'rcp';
-  if (w.includes('permissions boundary') || w.includes('permission boundary')) return 'permissions-boundary';
-  if (w.includes('vpc endpoint')) return 'vpc-endpoint';
-  if (w.includes('identity-based') || w.includes('identity based')) return 'identity';
-  if (w.includes('session')) return 'session';
-  if (w.includes('resource-based') || w.includes('resource based')) return 'resource';
-  if (w.includes('trust policy')) return 'resource';
-  return 'unknown';
-}
-
-/** A token read up to the next space; `complete` is false when it ran into the end of a cut message. */
-interface Token {
-  text: string;
-  end: number;
-  complete: boolean;
-}
-
-function readToken(s: string, from: number, truncated: boolean): Token {
-  let end = s.indexOf(' ', from);
-  const atEnd = end < 0;
-  if (atEnd) end = s.length;
-  return { text: s.slice(from, end), end, complete: !(atEnd && truncated) };
-}
-
-function skipSpaces(s: string, from: number): number {
-  let i = from;
-  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13)) i++;
-  return i;
-}
-
-function stripTrailingDots(s: string): string {
-  let end = s.length;
-  while (end > 0 && (s[end - 1] === '.' || s[end - 1] === ' ')) end--;
-  return s.slice(0, end);
-}
-
-/**
- * Lower-cases without changing the length, so that indexes found in the lower-cased text apply to the
- * original (full Unicode lower-casing can lengthen strings, e.g. `İ`).
- */
-function lowerSameLength(s: string): string {
-  const l = s.toLowerCase();
-  return l.length === s.length ? l : s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-/** Policy-type words end with the noun: anything else is a cut or unknown clause. */
-function looksLikePolicyType(words: string): boolean {
-  return /(?:polic(?:y|ies)|boundar(?:y|ies))$/i.test(words) && !words.includes(',');
-}
-
-/** Reads the id that follows a marker: lowercase letters and digits (uppercase accepted, as in AWS examples). */
-function readId(s: string, from: number, truncated: boolean): string | undefined {
-  let i = skipSpaces(s, from);
-  const start = i;
-  while (i < s.length && i - start < 256) {
-    const c = s.charCodeAt(i);
-    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (!alnum) break;
-    i++;
-  }
-  if (i === start) return undefined;
-  if (i === s.length && truncated) return undefined;
-  return s.slice(start, i);
-}
 
 function emptyResult(shape: MessageShape, truncated: boolean): ParsedMessage {
   return { shape, layer: 'unknown', explicit: false, encoded: false, truncated };
@@ -317,12 +241,8 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
   }
 }
 
-/**
- * Parses an access-denied message. Never throws; cost is linear in the (capped) input.
- * @param message the raw `errorMessage` (CloudTrail) or SDK error text
- */
-export function parseDenialMessage(message: string | null | undefined): ParsedMessage {
-  if (typeof message !== 'string' || message.trim().length === 0) return emptyResult('empty', false);
+/** The text to parse: capped, without CloudTrail's cut marker (then `truncated`) and SDK or exception prefixes. */
+function messageText(message: string): { text: string; truncated: boolean } {
   const overlong = message.length > MAX_PARSED_MESSAGE_LENGTH;
   let text = (overlong ? message.slice(0, MAX_PARSED_MESSAGE_LENGTH) : message).trim();
   let truncated = overlong;
@@ -330,19 +250,31 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
     truncated = true;
     text = text.slice(0, text.length - (text.endsWith('…') ? 1 : 3)).trimEnd();
   }
-  text = text.replace(SDK_PREFIX_RE, '').replace(EXCEPTION_PREFIX_RE, '');
-  let lower = lowerSameLength(text);
-  const out = emptyResult('unrecognized', truncated);
+  return { text: text.replace(SDK_PREFIX_RE, '').replace(EXCEPTION_PREFIX_RE, ''), truncated };
+}
 
-  const encodedAt = lower.indexOf(ENCODED_MARKER);
+/** The message text and its same-length lower-cased copy, always cut together. */
+interface Scanned {
+  text: string;
+  lower: string;
+}
+
+/** Reads and removes the `Encoded authorization failure message: <blob>` suffix; returns where it began, or -1. */
+function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
+  const encodedAt = s.lower.indexOf(ENCODED_MARKER);
   if (encodedAt >= 0) {
     out.encoded = true;
-    const tok = readToken(text, skipSpaces(text, encodedAt + ENCODED_MARKER.length), truncated);
+    const tok = readToken(s.text, skipSpaces(s.text, encodedAt + ENCODED_MARKER.length), truncated);
     if (tok.complete && tok.text) out.encodedMessage = tok.text;
-    text = text.slice(0, encodedAt);
-    lower = lower.slice(0, encodedAt);
+    s.text = s.text.slice(0, encodedAt);
+    s.lower = s.lower.slice(0, encodedAt);
   }
+  return encodedAt;
+}
 
+/** Reads the authorization ID and removes the Access Troubleshooter suffix (`Go to https://...`); returns where it began, or -1. */
+function takeTroubleshooterSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
+  const { text, lower } = s;
   const idAt = lower.indexOf('authorization id:');
   const urlAt = lower.indexOf('#/authorization-details/');
   const authorizationId =
@@ -353,26 +285,27 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
   if (suffixAt < 0) suffixAt = lower.indexOf('go to http');
   if (suffixAt < 0 && idAt >= 0) suffixAt = lower.lastIndexOf('call the getrequestauthorizationdetails', idAt);
   if (suffixAt >= 0) {
-    text = text.slice(0, suffixAt);
-    lower = lower.slice(0, suffixAt);
+    s.text = text.slice(0, suffixAt);
+    s.lower = lower.slice(0, suffixAt);
   }
+  return suffixAt;
+}
 
-  let core = stripTrailingDots(text.trim());
-  let coreLower = lowerSameLength(core);
-  let bare = false;
-  if (coreLower.startsWith(YOU_ARE_NOT_AUTHORIZED)) {
-    bare = true;
-    const after = skipSpaces(core, YOU_ARE_NOT_AUTHORIZED.length + (core[YOU_ARE_NOT_AUTHORIZED.length] === '.' ? 1 : 0));
-    core = core.slice(after);
-    coreLower = coreLower.slice(after);
-  }
-  // Once the Access Troubleshooter or encoded suffix is removed, the clause before it is complete.
-  const clauseTruncated = truncated && suffixAt < 0 && encodedAt < 0;
+/** The clause that says who was denied what, without a leading `You are not authorized to perform this operation.` (then `bare`). */
+function coreClause(text: string): { core: string; coreLower: string; bare: boolean } {
+  const core = stripTrailingDots(text.trim());
+  const coreLower = lowerSameLength(core);
+  if (!coreLower.startsWith(YOU_ARE_NOT_AUTHORIZED)) return { core, coreLower, bare: false };
+  const after = skipSpaces(core, YOU_ARE_NOT_AUTHORIZED.length + (core[YOU_ARE_NOT_AUTHORIZED.length] === '.' ? 1 : 0));
+  return { core: core.slice(after), coreLower: coreLower.slice(after), bare: true };
+}
 
+/** Reads the core clause by its shape (standard first, then the other shapes services use) into `out`. */
+function parseCoreClause(core: string, coreLower: string, clauseTruncated: boolean, bare: boolean, out: ParsedMessage): void {
   const idx = coreLower.indexOf(NOT_AUTHORIZED_TO_PERFORM);
   if (idx > 0) {
     parseStandard(core, coreLower, idx, clauseTruncated, out);
-    return out;
+    return;
   }
   const youAt = coreLower.startsWith('you are not authorized to perform:') ? 'you are not authorized to perform:'.length : -1;
   if (youAt > 0) {
@@ -381,7 +314,7 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
     const tok = readToken(core, skipSpaces(core, youAt), clauseTruncated);
     const action = tok.complete ? normaliseAction(stripTrailingDots(tok.text)) : null;
     if (action) out.action = action;
-    return out;
+    return;
   }
   const principalNotAllowed = /^Principal \[([^\]]{1,2048})\] is not allowed to execute \[([^\]]{1,256})\]/.exec(core);
   if (principalNotAllowed) {
@@ -389,7 +322,7 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
     out.principal = principalNotAllowed[1] as string;
     const action = normaliseAction(principalNotAllowed[2] as string);
     if (action) out.action = action;
-    return out;
+    return;
   }
   const toAccess = coreLower.indexOf(' is not authorized to access');
   if (toAccess > 0) {
@@ -397,27 +330,45 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
     const start = core.lastIndexOf(' ', toAccess - 1) + 1;
     const principal = core.slice(start, toAccess);
     if (principal && principal.toLowerCase() !== 'user:') out.principal = principal;
-    return out;
+    return;
   }
   const accessTo = /^Access to the resource (\S{1,2048}) is denied/i.exec(core) ?? /^Not authorized to access resource (\S{1,2048})/i.exec(core);
   if (accessTo) {
     out.shape = 'resource-denied';
     const r = stripTrailingDots(accessTo[1] as string);
     if (!(clauseTruncated && accessTo.index + accessTo[0].length === core.length)) out.resource = r;
-    return out;
+    return;
   }
+  parseUnnamedClause(core, coreLower, bare, out);
+}
+
+/** The shapes that name nothing: generic `Access Denied`, encoded only, bare, else unrecognized words. */
+function parseUnnamedClause(core: string, coreLower: string, bare: boolean, out: ParsedMessage): void {
   if (coreLower.startsWith('access denied')) {
     out.shape = 'generic';
-    return out;
-  }
-  if (out.encoded) {
+  } else if (out.encoded) {
     out.shape = 'encoded';
-    return out;
-  }
-  if (bare || coreLower.startsWith('no access to any requested resource') || coreLower.startsWith('an unknown error occurred')) {
+  } else if (bare || coreLower.startsWith('no access to any requested resource') || coreLower.startsWith('an unknown error occurred')) {
     out.shape = 'bare';
-    return out;
+  } else {
+    out.reasonText = core.slice(0, 512);
   }
-  out.reasonText = core.slice(0, 512);
+}
+
+/**
+ * Parses an access-denied message. Never throws; cost is linear in the (capped) input.
+ * @param message the raw `errorMessage` (CloudTrail) or SDK error text
+ */
+export function parseDenialMessage(message: string | null | undefined): ParsedMessage {
+  if (typeof message !== 'string' || message.trim().length === 0) return emptyResult('empty', false);
+  const { text, truncated } = messageText(message);
+  const scanned: Scanned = { text, lower: lowerSameLength(text) };
+  const out = emptyResult('unrecognized', truncated);
+  const encodedAt = takeEncodedSuffix(scanned, truncated, out);
+  const suffixAt = takeTroubleshooterSuffix(scanned, truncated, out);
+  const { core, coreLower, bare } = coreClause(scanned.text);
+  // Once the Access Troubleshooter or encoded suffix is removed, the clause before it is complete.
+  const clauseTruncated = truncated && suffixAt < 0 && encodedAt < 0;
+  parseCoreClause(core, coreLower, clauseTruncated, bare, out);
   return out;
 }

@@ -136,43 +136,37 @@ export function decodePrincipal(userIdentity: unknown, messagePrincipal?: string
   if (invokedBy) p.invokedBy = invokedBy;
   const key = str(userIdentity, 'accessKeyId', 256);
   if (key) p.accessKeyId = maskAccessKeyId(key);
-
-  const session = obj(userIdentity, 'sessionContext');
-  const issuer = obj(session, 'sessionIssuer');
-  const issuerType = str(issuer, 'type', 64);
-  const issuerArn = str(issuer, 'arn', 2048);
-  const issuerName = str(issuer, 'userName', 256);
-  const webId = obj(session, 'webIdFederationData');
-  const webIdProvider = str(webId, 'federatedProvider', 2048);
-  const onBehalfOf = obj(userIdentity, 'onBehalfOf');
-  const idcUser = str(onBehalfOf, 'userId', 256);
+  const idcUser = str(obj(userIdentity, 'onBehalfOf'), 'userId', 256);
   if (idcUser) p.identityCenterUserId = idcUser;
 
-  switch (type) {
-    case 'AssumedRole': {
-      if (issuerType === 'Role' || issuerArn?.includes(':role/')) {
-        const id = identityFromArn(issuerArn);
-        withRole(p, issuerName ?? id?.name, issuerArn);
-      }
-      if (webIdProvider) {
-        p.identityProvider = webIdProvider;
-        // Before or without the issuer, a web-identity session is federated (an issuer-less record gets its role from the ARN later).
-        if (p.managedBy === 'iam' || p.managedBy === 'unknown') p.managedBy = 'federated';
-      }
+  addIdentityTypeFacts(p, userIdentity);
+  if (arn) fillFromArn(p, arn);
+  if (messagePrincipal && messagePrincipal.startsWith('arn:')) mergeMessagePrincipal(p, messagePrincipal);
+  if (p.managedBy === 'unknown' && p.roleName) p.managedBy = managedByForRole(p.roleArn, p.roleName);
+  if (!p.accountId && typeof own(userIdentity, 'accountId') === 'number') p.accountId = String(own(userIdentity, 'accountId'));
+  return p;
+}
+
+/** What each identity type adds: the role behind a session, the user, the identity provider, who manages it. */
+function addIdentityTypeFacts(p: Principal, userIdentity: unknown): void {
+  switch (p.type) {
+    case 'AssumedRole':
+      addAssumedRoleFacts(p, userIdentity);
       break;
-    }
     case 'IAMUser':
-      p.userName = str(userIdentity, 'userName', 256) ?? identityFromArn(arn)?.name;
+      p.userName = str(userIdentity, 'userName', 256) ?? identityFromArn(p.arn)?.name;
       p.managedBy = 'iam';
       break;
     case 'Root':
       p.managedBy = 'root';
       break;
-    case 'FederatedUser':
+    case 'FederatedUser': {
       p.managedBy = 'federated';
       // The issuing IAM user's policies bound a federated session: keep its name for the fix.
+      const issuerName = str(obj(obj(userIdentity, 'sessionContext'), 'sessionIssuer'), 'userName', 256);
       if (issuerName) p.userName = issuerName;
       break;
+    }
     case 'WebIdentityUser':
     case 'SAMLUser': {
       p.managedBy = 'federated';
@@ -187,27 +181,42 @@ export function decodePrincipal(userIdentity: unknown, messagePrincipal?: string
       break;
     case 'IdentityCenterUser': {
       p.managedBy = 'sso';
-      const store = str(onBehalfOf, 'identityStoreArn', 2048);
+      const store = str(obj(userIdentity, 'onBehalfOf'), 'identityStoreArn', 2048);
       if (store) p.identityProvider = store;
       break;
     }
     default:
       break;
   }
+}
 
-  if (arn) fillFromArn(p, arn);
-  if (messagePrincipal && messagePrincipal.startsWith('arn:')) {
-    if (!p.arn) {
-      p.arn = messagePrincipal;
-      if (p.type === 'Unknown') p.type = typeFromArn(messagePrincipal);
-      fillFromArn(p, messagePrincipal);
-    } else if (p.arn !== messagePrincipal) {
-      p.messageArn = messagePrincipal;
-    }
+/** An assumed-role session: the role from the session issuer, and the web identity provider when federated. */
+function addAssumedRoleFacts(p: Principal, userIdentity: unknown): void {
+  const session = obj(userIdentity, 'sessionContext');
+  const issuer = obj(session, 'sessionIssuer');
+  const issuerType = str(issuer, 'type', 64);
+  const issuerArn = str(issuer, 'arn', 2048);
+  if (issuerType === 'Role' || issuerArn?.includes(':role/')) {
+    const id = identityFromArn(issuerArn);
+    withRole(p, str(issuer, 'userName', 256) ?? id?.name, issuerArn);
   }
-  if (p.managedBy === 'unknown' && p.roleName) p.managedBy = managedByForRole(p.roleArn, p.roleName);
-  if (!p.accountId && typeof own(userIdentity, 'accountId') === 'number') p.accountId = String(own(userIdentity, 'accountId'));
-  return p;
+  const webIdProvider = str(obj(session, 'webIdFederationData'), 'federatedProvider', 2048);
+  if (webIdProvider) {
+    p.identityProvider = webIdProvider;
+    // Before or without the issuer, a web-identity session is federated (an issuer-less record gets its role from the ARN later).
+    if (p.managedBy === 'iam' || p.managedBy === 'unknown') p.managedBy = 'federated';
+  }
+}
+
+/** The message's principal ARN fills a record without one; a different one is kept as `messageArn`. */
+function mergeMessagePrincipal(p: Principal, messageArn: string): void {
+  if (!p.arn) {
+    p.arn = messageArn;
+    if (p.type === 'Unknown') p.type = typeFromArn(messageArn);
+    fillFromArn(p, messageArn);
+  } else if (p.arn !== messageArn) {
+    p.messageArn = messageArn;
+  }
 }
 
 function typeFromArn(arnText: string): string {

@@ -3,7 +3,7 @@
  * stores as the latest explanation of an incident, and what alerts and reports read.
  * Field names are a public contract; add fields, never rename them.
  */
-import type { ProposalNote } from '../policy/propose/notes';
+import type { ProposalNote } from './proposal-notes';
 
 export const REASON_LAYERS = [
   'identity',

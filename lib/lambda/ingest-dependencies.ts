@@ -3,23 +3,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
-import { SnsNotifier } from '../alerts/sns-notifier';
-import { BedrockProfileResolver } from '../bedrock/bedrock-profile-resolver';
-import type { IngestConfig } from '../config';
-import { deployedIncidentStore, type StoreWarnings } from './ingest-store';
+import { SnsNotifier } from '../notify/sinks/sns-notifier';
+import { BedrockProfileResolver } from '../bedrock/sources/bedrock-profile-resolver';
+import { deployedAlertPolicy, type IngestConfig } from '../config';
 import { IamPolicySource } from '../policy/sources/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/sources/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
+import { deployedIncidentStore, type StoreWarnings } from '../incidents/dynamodb/deployed-store';
 import { loadActionCatalog } from '../policy/catalog/iam-data-catalog';
 import { accountRoutedSimulator } from '../policy/sources/account-routed-simulator';
-import { incidentCommands } from '../alerts/commands';
-
-/**
- * How long a claimed-but-unpublished alert is considered in flight. It must exceed the function timeout
- * (serverless.yml: 30 s, checked by tests/deploy) so that a redelivery never races a publish still
- * running, and stay under Lambda's first async retry delay (about a minute) so that the retry resends.
- */
-export const INGEST_ALERT_LEASE_SECONDS = 45;
+import { incidentCommands } from '../notify/alert/commands';
 
 /** SDK clients, created once per container; tests pass their own. */
 export interface AwsClients {
@@ -48,7 +41,11 @@ export function defaultClients(region: string | undefined): AwsClients {
   };
 }
 
-/** Wires the pipeline's ports to AWS for the Lambda; `warnings` receives the store's warnings (the Lambda passes its logger). */
+/**
+ * Wires the pipeline's ports to AWS for the Lambda; runs once per container, at the cold start.
+ * `warnings` receives the store's warnings (the Lambda passes its logger).
+ * @throws AlertPolicyConfigError when the alert settings are invalid (see {@link deployedAlertPolicy}).
+ */
 export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date(), warnings: StoreWarnings = console): Omit<PipelineDeps, 'count'> {
   // One IAM client per account: the home account's own, or one assuming the member read role.
   const clientForAccount = assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region, homeClient: clients.iam, clock });
@@ -59,7 +56,7 @@ export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clo
     topicArn: config.topicArn,
     // The on-call copies these from the alert: they must reach the deployed table, not a local store.
     ...incidentCommands(config.tableName, clients.region),
-    alertPolicy: { windowMinutes: config.alertWindowMinutes, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS },
+    alertPolicy: deployedAlertPolicy(config.alertWindowMinutes),
     clock,
     policySource,
     profileResolver: new BedrockProfileResolver({ clientForRegion: clients.bedrock, clock }),

@@ -4,9 +4,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Notifier } from '../alerts/types';
-import type { CollectReportDeps } from '../report/run';
-import { runWeeklyReport } from '../report/run';
+import type { Notifier } from '../notify/types';
+import type { CollectReportDeps } from '../pipeline/weekly-report';
+import { runWeeklyReport } from '../pipeline/weekly-report';
 
 export const REPORT_METRICS = ['ReportsSent', 'DenialsInPeriod'] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];

@@ -1,5 +1,5 @@
-import type { Denial, Proposal } from '../denial/types';
-import { explainRecord } from '../cloudtrail/explain';
+import type { Proposal } from '../denial/types';
+import { decodeRecord, type DenialOutcome } from '../cloudtrail/decode';
 import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
 import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
@@ -22,19 +22,14 @@ export interface AnalyzeDeps {
   loadCatalog?: ((actions: string[]) => Promise<ActionCatalog>) | null;
 }
 
-export type AnalyzeOutcome =
-  | { kind: 'denial'; denial: Denial }
-  | { kind: 'skipped'; eventId: string | null; reason: string }
-  | { kind: 'error'; eventId: string | null; message: string };
-
 /**
  * decode → (resolve the inference profile) → (read current policies) → propose → (simulate):
  * the analysis both `explain` and the pipeline run. Only the decode step can reject a record;
  * IAM, Bedrock or simulator failures (throttling, the auditor's own AccessDenied) end up in the
  * proposal's notes with `validated: "not-validated"`, so the incident is still stored and alerted.
  */
-export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Promise<AnalyzeOutcome> {
-  const decoded = explainRecord(record);
+export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Promise<DenialOutcome> {
+  const decoded = decodeRecord(record);
   if (decoded.kind !== 'denial') return decoded;
   let denial = decoded.denial;
   const notes: ProposalNote[] = [];

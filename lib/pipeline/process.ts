@@ -1,42 +1,20 @@
 import type { Denial } from '../denial/types';
-import type { AlertTrigger, Incident, PendingAlert, RecordOutcome } from '../incidents/types';
+import type { RecordOutcome } from '../incidents/types';
 import type { AlertLedger, IncidentLister, OccurrenceRecorder, StatusUpdater } from '../incidents/ports';
 import { InvalidOccurrenceError } from '../incidents/errors';
-import type { Notifier } from '../alerts/types';
-import { renderAlert } from '../alerts/render';
-import { isSilenced, pendingDecisionFor, statusTransitionFor, triggerFor, triggerToDefer, windowStart, type AlertPolicyConfig } from '../alerts/policy';
-import { RetryLaterError } from '../errors';
+import { statusTransitionFor, triggerFor } from '../alerts/policy';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
+import { alertForRedelivery, claimAndPublish, resendPending, type AlertDeps, type AlertOutcome } from './dispatch-alert';
 
-/**
- * Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line.
- * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
- * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
- * elsewhere); `Failures` counts everything else that failed.
- */
-export const PIPELINE_METRICS = ['DenialsProcessed', 'IncidentsOpened', 'AlertsSent', 'AlertsDeferred', 'Duplicates', 'RecordsSkipped', 'BadRecords', 'Retries', 'Failures'] as const;
-export type PipelineMetric = (typeof PIPELINE_METRICS)[number];
-
-export interface PipelineDeps extends AnalyzeDeps {
+/** Everything processing a record needs: the analysis enrichers, the alert dispatch, and the clock. */
+export interface PipelineDeps extends AnalyzeDeps, Omit<AlertDeps, 'store'> {
   /** Records count, reopen and claim alerts ({@link ProcessDeps}); the sweep tick also lists open incidents. */
   store: OccurrenceRecorder & StatusUpdater & AlertLedger & IncidentLister;
-  notifier: Notifier;
-  alertPolicy: AlertPolicyConfig;
   clock: () => Date;
-  topicArn?: string;
-  /** The commands alerts print; by default they address the embedded default store. */
-  ackCommand?: (fingerprint: string) => string;
-  showCommand?: (fingerprint: string) => string;
-  count?: (metric: PipelineMetric, value?: number) => void;
 }
 
 /** What processing one record needs: the pipeline's dependencies, with only the store roles it uses. */
 export type ProcessDeps = Omit<PipelineDeps, 'store'> & { store: OccurrenceRecorder & StatusUpdater & AlertLedger };
-
-export type AlertOutcome = 'sent' | 'resent' | 'deferred' | 'none';
-
-/** What claiming and publishing an alert needs: the pipeline's dependencies without the analysis. */
-export type AlertDeps = Pick<ProcessDeps, 'notifier' | 'alertPolicy' | 'topicArn' | 'ackCommand' | 'showCommand' | 'count'> & { store: AlertLedger };
 
 export type PipelineOutcome =
   | { kind: 'skipped'; eventId: string | null; reason: string }
@@ -67,9 +45,9 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
     count('RecordsSkipped');
     return analysed;
   }
-  if (analysed.kind === 'error') {
+  if (analysed.kind === 'invalid') {
     count('BadRecords');
-    return { kind: 'invalid', eventId: analysed.eventId, message: analysed.message };
+    return analysed;
   }
   const denial = analysed.denial;
   const now = deps.clock();
@@ -106,55 +84,4 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
   // An alert re-sent just now is what went out; a trigger refused right after it waits for the window.
   const alert = resent === 'resent' ? 'resent' : claimed;
   return { kind: 'counted', eventId: denial.eventId, fingerprint: incident.fingerprint, created: recorded.created, reopened, count: incident.count, alert, denial };
-}
-
-/** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */
-export class AlertInFlightError extends RetryLaterError {
-  override name = 'AlertInFlightError';
-}
-
-/**
- * A redelivered event (Lambda retry, dead-letter redrive, replay) re-sends the alert it claimed but did
- * not publish. One more case is recovered here: an incident that was counted but never alerted (the
- * first delivery failed between counting and claiming), so even the `opened` alert is never lost.
- */
-async function alertForRedelivery(incident: Incident, eventId: string, now: Date, deps: ProcessDeps): Promise<AlertOutcome> {
-  const resent = await resendPending(incident, eventId, now, deps);
-  if (resent !== 'none' || incident.alert.pending) return resent;
-  const neverAlerted = incident.alert.alertsSent === 0 && !incident.alert.lastAlertAt && !incident.alert.deferred;
-  if (!neverAlerted || isSilenced(incident, now)) return 'none';
-  return claimAndPublish(incident, 'opened', eventId, now, deps);
-}
-
-/** Re-sends a claimed alert that was never published, when its claimer retries or the claim went stale. */
-export async function resendPending(incident: Incident, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
-  const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
-  if (decision.kind === 'none') return 'none';
-  if (decision.kind === 'wait') throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
-  // Take over exactly the claim we saw (compare-and-swap on it): of several callers re-sending one alert,
-  // only one wins. The claim then names this caller, whose own retry re-sends it if this publish fails.
-  const claim: PendingAlert = { trigger: decision.claim.trigger, eventId, claimedAt: now.toISOString() };
-  if (!(await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy), { replaces: decision.claim }))) return 'none';
-  await publish(incident, claim, now, deps);
-  return 'resent';
-}
-
-/** Claims the alert (at most one per window, none while one is pending) and sends it, or defers it. */
-export async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
-  const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
-  if (await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy))) {
-    await publish(incident, claim, now, deps);
-    return 'sent';
-  }
-  const toDefer = triggerToDefer(trigger, incident.alert.deferred);
-  if (toDefer) await deps.store.deferAlert(incident.fingerprint, toDefer);
-  deps.count?.('AlertsDeferred');
-  return 'deferred';
-}
-
-async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: AlertDeps): Promise<void> {
-  const message = renderAlert({ incident, trigger: claim.trigger, topicArn: deps.topicArn, ackCommand: deps.ackCommand, showCommand: deps.showCommand });
-  await deps.notifier.publish(message);
-  await deps.store.completeAlert(incident.fingerprint, claim.eventId, now, incident.count);
-  deps.count?.('AlertsSent');
 }

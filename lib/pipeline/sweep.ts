@@ -1,8 +1,8 @@
 import { isSilenced, windowPassed } from '../alerts/policy';
 import { randomUUID } from 'node:crypto';
-import { describeError } from '../errors';
 import type { AlertLedger, IncidentLister } from '../incidents/ports';
-import { claimAndPublish, resendPending, type AlertDeps } from './process';
+import { describeError } from '../errors';
+import { claimAndPublish, resendPending, type AlertDeps } from './dispatch-alert';
 
 /** The sweep lists open incidents and claims their alerts. */
 export type SweepDeps = Omit<AlertDeps, 'store'> & { store: AlertLedger & IncidentLister; clock: () => Date };

@@ -1,4 +1,4 @@
-import { principalDisplayName } from '../alerts/render';
+import { principalDisplayName } from '../denial/principal-name';
 import type { Principal, Proposal } from '../denial/types';
 import type { Incident } from '../incidents/types';
 import type { ProposalSummary } from './types';

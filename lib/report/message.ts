@@ -1,6 +1,5 @@
-import { asciiText, truncate } from '../alerts/escape';
-import { publishSize, PUBLISH_BYTES_BUDGET, SUBJECT_MAX_CHARS, type ChatProtocol } from '../alerts/render';
-import type { AlertMessage } from '../alerts/types';
+import { asciiText, publishSize, PUBLISH_BYTES_BUDGET, SUBJECT_MAX_CHARS, truncate } from '../notify/sns-text';
+import type { AlertMessage, ChatProtocol } from '../notify/types';
 import { AuditorError } from '../errors';
 import { CHAT_LIMITS, formatCount, TEXT_LIMITS } from './format';
 import { renderReportChat } from './render-chat';

@@ -1,5 +1,5 @@
-import { chatCode, chatPlain, ELLIPSIS } from '../alerts/escape';
-import { CHAT_DESCRIPTION_MAX_CHARS, type CustomChatNotification } from '../alerts/render';
+import { CHAT_DESCRIPTION_MAX_CHARS, chatCode, chatPlain, ELLIPSIS } from '../notify/sns-text';
+import type { CustomChatNotification } from '../notify/types';
 import { CHAT_LIMITS, describeChange, formatCount, plural, sparkline, summaryReady } from './format';
 import type { RenderLimits, WeeklyReport } from './types';
 

@@ -1,4 +1,4 @@
-import { ELLIPSIS, plainLine } from '../alerts/escape';
+import { ELLIPSIS, plainLine } from '../notify/sns-text';
 import { describeChange, fixWords, formatCount, PAGE_LIMITS, plural, sparkline } from './format';
 import { weekday } from './period';
 import type { BreakdownRow, RenderLimits, WeeklyReport } from './types';

@@ -1,4 +1,4 @@
-import { ELLIPSIS, plainLine, truncate } from '../alerts/escape';
+import { ELLIPSIS, plainLine, truncate } from '../notify/sns-text';
 import { describeChange, fixWords, formatCount, plural, sparkline, TEXT_LIMITS } from './format';
 import { weekday } from './period';
 import type { BreakdownRow, RegionRow, RenderLimits, WeeklyReport } from './types';

@@ -4,7 +4,6 @@ import {
   isSilenced,
   isThresholdCount,
   pendingDecisionFor,
-  retryTriggerFor,
   statusTransitionFor,
   triggerFor,
   triggerToDefer,
@@ -194,16 +193,6 @@ describe('triggerToDefer', () => {
     ['reopened', 'threshold', null],
   ])('%s over %p → %p', (trigger, existing, expected) => {
     expect(triggerToDefer(trigger, existing)).toBe(expected);
-  });
-});
-
-describe('retryTriggerFor', () => {
-  const pending = { trigger: 'threshold' as const, eventId: 'e-1', claimedAt: '2026-11-20T11:59:00Z' };
-  it('re-sends only the alert claimed by the same event', () => {
-    expect(retryTriggerFor(incident({ alert: { alertsSent: 0, pending } }), 'e-1')).toBe('threshold');
-    expect(retryTriggerFor(incident({ alert: { alertsSent: 0, pending } }), 'e-2')).toBeNull();
-    expect(retryTriggerFor(incident(), 'e-1')).toBeNull();
-    expect(retryTriggerFor(null, 'e-1')).toBeNull();
   });
 });
 

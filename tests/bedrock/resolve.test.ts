@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { regionsOfModelArns, withResolvedProfile } from '../../lib/bedrock/resolve';
 import type { Denial } from '../../lib/denial/types';
 
 const denialFrom = (file: string): Denial => {
-  const out = explainRecord(JSON.parse(readFileSync(join(__dirname, '../../examples/records', file), 'utf8')));
+  const out = decodeRecord(JSON.parse(readFileSync(join(__dirname, '../../examples/records', file), 'utf8')));
   if (out.kind !== 'denial') throw new Error('expected a denial');
   return out.denial;
 };
@@ -23,7 +23,7 @@ describe('withResolvedProfile', () => {
   });
 
   it('learns the foundation model of an application profile', () => {
-    const out = explainRecord({
+    const out = decodeRecord({
       eventSource: 'bedrock.amazonaws.com',
       eventName: 'InvokeModel',
       awsRegion: 'us-east-1',

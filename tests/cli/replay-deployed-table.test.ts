@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutIte
 import { SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../cli/main';
-import { INGEST_COUNTING_LEASE_SECONDS } from '../../lib/lambda/ingest-store';
+import { INGEST_COUNTING_LEASE_SECONDS } from '../../lib/config';
 import { captureIo } from '../support/cli-io';
 
 const dynamodb = mockClient(DynamoDBClient);

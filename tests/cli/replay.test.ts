@@ -1,6 +1,8 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
+import { runReplay } from '../../cli/replay';
+import { AlertPolicyConfigError } from '../../lib/alerts/errors';
 import { captureIo, jsonLines, tempDir } from '../support/cli-io';
 
 const root = join(__dirname, '..', '..');
@@ -172,5 +174,17 @@ describe('replay while an alert is in flight', () => {
     const lines = jsonLines(retry.out());
     expect(lines[0]).toMatchObject({ input: 0, kind: 'busy' });
     expect(lines[1]).toMatchObject({ input: 1, kind: 'counted', alert: 'sent' });
+  });
+});
+
+describe('replay alert policy', () => {
+  it('is validated before anything is opened: a bad setting fails the command at once', async () => {
+    const dir = tempDir();
+    const io = captureIo({ cwd: root });
+    const options = { paths: [recordsDir], policyFiles: [], dataDir: join(dir, 'data'), alertWindowMinutes: -5, online: false, json: true };
+    await expect(runReplay(options, io)).rejects.toThrow(AlertPolicyConfigError);
+    await expect(runReplay(options, io)).rejects.toThrow('alert windowMinutes must be a number between 0');
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+    expect(io.out()).toBe('');
   });
 });

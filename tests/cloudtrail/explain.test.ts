@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { servicePrefixOf } from '../../lib/cloudtrail/action';
-import { explainRecord, type ExplainOutcome } from '../../lib/cloudtrail/explain';
+import { decodeRecord, type DenialOutcome } from '../../lib/cloudtrail/decode';
 import { arnFitsActionPrefix } from '../../lib/cloudtrail/resource';
 import type { Denial } from '../../lib/denial/types';
 
@@ -13,7 +13,7 @@ const example = (prefix: string): Record<string, unknown> => {
   return JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as Record<string, unknown>;
 };
 
-function denialOf(outcome: ExplainOutcome): Denial {
+function denialOf(outcome: DenialOutcome): Denial {
   if (outcome.kind !== 'denial') throw new Error(`expected a denial, got ${JSON.stringify(outcome)}`);
   return outcome.denial;
 }
@@ -50,7 +50,7 @@ function record(fields: Record<string, unknown> = {}, session = 'sess-1'): Recor
 
 describe('the six shipped examples', () => {
   it('1: App Runner role without a Bedrock grant', () => {
-    const d = denialOf(explainRecord(example('01')));
+    const d = denialOf(decodeRecord(example('01')));
     expect(d).toMatchObject({
       action: 'bedrock:InvokeModel',
       callRegion: 'us-east-1',
@@ -64,7 +64,7 @@ describe('the six shipped examples', () => {
   });
 
   it('2: IAM user denied on the US profile', () => {
-    const d = denialOf(explainRecord(example('02')));
+    const d = denialOf(decodeRecord(example('02')));
     expect(d).toMatchObject({
       principal: { type: 'IAMUser', userName: 'data-pipeline', managedBy: 'iam', accessKeyId: 'AKIA…IPE1' },
       resource: `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0`,
@@ -73,7 +73,7 @@ describe('the six shipped examples', () => {
   });
 
   it('3: Identity Center permission set, global profile', () => {
-    const d = denialOf(explainRecord(example('03')));
+    const d = denialOf(decodeRecord(example('03')));
     expect(d.principal).toMatchObject({ managedBy: 'sso', permissionSetName: 'ClaudeAccess', sessionName: 'alice@example.com' });
     expect(d.principal.roleArn).toContain('/aws-reserved/sso.amazonaws.com/');
     expect(d.action).toBe('bedrock:InvokeModel');
@@ -84,7 +84,7 @@ describe('the six shipped examples', () => {
   });
 
   it('4: agent role denied in us-east-2 on a us-east-1 Converse call', () => {
-    const d = denialOf(explainRecord(example('04')));
+    const d = denialOf(decodeRecord(example('04')));
     expect(d.callRegion).toBe('us-east-1');
     expect(d.deniedRegion).toBe('us-east-2');
     expect(d.action).toBe('bedrock:InvokeModel');
@@ -95,19 +95,19 @@ describe('the six shipped examples', () => {
   });
 
   it('5: ECS task role, streaming action, us-west-2', () => {
-    const d = denialOf(explainRecord(example('05')));
+    const d = denialOf(decodeRecord(example('05')));
     expect(d).toMatchObject({ action: 'bedrock:InvokeModelWithResponseStream', deniedRegion: 'us-west-2', callRegion: 'us-west-2', principal: { roleName: 'orders-api-task-role' } });
   });
 
   it('6: API key user lacking bedrock:CallWithBearerToken', () => {
-    const d = denialOf(explainRecord(example('06')));
+    const d = denialOf(decodeRecord(example('06')));
     expect(d).toMatchObject({ action: 'bedrock:CallWithBearerToken', resource: null, bearerToken: true, deniedRegion: 'us-east-1', reason: { layer: 'identity' } });
     expect(d.reason.summary).toContain('API key');
   });
 
   it('every example has a 16-hex fingerprint, a summary sentence, and the raw error fields', () => {
     for (const prefix of ['01', '02', '03', '04', '05', '06']) {
-      const d = denialOf(explainRecord(example(prefix)));
+      const d = denialOf(decodeRecord(example(prefix)));
       expect(d.fingerprint).toMatch(/^[0-9a-f]{16}$/);
       expect(d.reason.summary).toMatch(/^[A-Z].*\.$/);
       expect(d.errorCode).toMatch(/AccessDenied/);
@@ -291,13 +291,13 @@ const variants: Case[] = [
   },
 ];
 
-describe('explainRecord variants', () => {
+describe('decodeRecord variants', () => {
   it.each(variants)('$name', ({ record: r, expected }) => {
-    expect(denialOf(explainRecord(r))).toMatchObject(expected);
+    expect(denialOf(decodeRecord(r))).toMatchObject(expected);
   });
 
   it('the message principal is always carried in the output', () => {
-    const d = denialOf(explainRecord(record({ userIdentity: { type: 'AWSAccount', principalId: 'AROAX:s', accountId: '444455556666' } })));
+    const d = denialOf(decodeRecord(record({ userIdentity: { type: 'AWSAccount', principalId: 'AROAX:s', accountId: '444455556666' } })));
     expect(JSON.stringify(d)).toContain(STS('sess-1'));
   });
 });
@@ -394,7 +394,7 @@ const resourceCases: Case[] = [
 
 describe('the denied resource belongs to the denied action', () => {
   it.each(resourceCases)('$name', ({ record: r, expected }) => {
-    expect(denialOf(explainRecord(r))).toMatchObject(expected);
+    expect(denialOf(decodeRecord(r))).toMatchObject(expected);
   });
 
   it('a resource never comes from another service than the denied action\'s (unless the message names it)', () => {
@@ -405,7 +405,7 @@ describe('the denied resource belongs to the denied action', () => {
     fc.assert(
       fc.property(fc.constantFrom(...sources), fc.constantFrom(...actions), fc.subarray(arns), fc.constantFrom(...params), (source, action, listed, requestParameters) => {
         const d = denialOf(
-          explainRecord(
+          decodeRecord(
             record({
               eventSource: source,
               errorMessage: `User: ${STS('s')} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
@@ -431,7 +431,7 @@ describe('"Access Denied" in any case, and codes recorded as numbers', () => {
     ['errorCode 403 (a string) with "access denied"', { errorCode: '403', errorMessage: 'access denied' }, '403'],
     ['errorCode AccessDenied with "Access Denied" (unchanged)', { errorCode: 'AccessDenied', errorMessage: 'Access Denied' }, 'AccessDenied'],
   ])('%s is a denial', (_name, fields, errorCode) => {
-    const d = denialOf(explainRecord(record({ eventName: 'GetObject', ...fields })));
+    const d = denialOf(decodeRecord(record({ eventName: 'GetObject', ...fields })));
     expect(d).toMatchObject({ errorCode, action: 's3:GetObject', resource: 'arn:aws:s3:::data-bucket/reports/2026.csv', reason: { layer: 'unknown', explicit: false } });
   });
 });
@@ -443,7 +443,7 @@ describe('records that are not denials', () => {
     ['an unrelated validation error', record({ errorCode: 'ValidationException', errorMessage: 'The provided model identifier is invalid.' }), /ValidationException/],
     ['a missing key', record({ errorCode: 'NoSuchKey', errorMessage: 'The specified key does not exist.' }), /NoSuchKey/],
   ])('%s is skipped with a reason', (_name, r, reason) => {
-    const out = explainRecord(r);
+    const out = decodeRecord(r);
     expect(out).toEqual({ kind: 'skipped', eventId: 'evt-sess-1', reason: expect.stringMatching(reason) });
   });
 
@@ -456,11 +456,11 @@ describe('records that are not denials', () => {
     ['a numeric message and no code', record({ errorCode: undefined, errorMessage: 42 }), 'the record has no errorCode and its errorMessage is a number, not text'],
     ['a null code and an empty message', record({ errorCode: null, errorMessage: '' }), 'the call did not fail (no errorCode or errorMessage)'],
   ])('%s is skipped with an accurate reason', (_name, r, reason) => {
-    expect(explainRecord(r)).toEqual({ kind: 'skipped', eventId: 'evt-sess-1', reason });
+    expect(decodeRecord(r)).toEqual({ kind: 'skipped', eventId: 'evt-sess-1', reason });
   });
 
   it.each([[null], [42], ['text'], [[1, 2]], [undefined]])('%p is an error, not an exception', (value) => {
-    expect(explainRecord(value)).toMatchObject({ kind: 'error', eventId: null });
+    expect(decodeRecord(value)).toMatchObject({ kind: 'invalid', eventId: null });
   });
 });
 
@@ -468,7 +468,7 @@ describe('properties', () => {
   it('never throws on arbitrary values', () => {
     fc.assert(
       fc.property(fc.anything({ withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true, withDate: true }), (v) => {
-        expect(['denial', 'skipped', 'error']).toContain(explainRecord(v).kind);
+        expect(['denial', 'skipped', 'invalid']).toContain(decodeRecord(v).kind);
       }),
       { numRuns: 1000 },
     );
@@ -479,8 +479,8 @@ describe('properties', () => {
     const keys = [...Object.keys(base), 'additionalEventData', 'resources'];
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.jsonValue(), (key, value) => {
-        const out = explainRecord({ ...base, [key]: value });
-        expect(['denial', 'skipped', 'error']).toContain(out.kind);
+        const out = decodeRecord({ ...base, [key]: value });
+        expect(['denial', 'skipped', 'invalid']).toContain(out.kind);
         if (out.kind === 'denial') expect(out.denial.fingerprint).toMatch(/^[0-9a-f]{16}$/);
       }),
       { numRuns: 1500 },
@@ -494,7 +494,7 @@ describe('properties', () => {
         fc.string({ unit: 'binary', maxLength: 30 }),
         fc.dictionary(fc.constantFrom('type', 'arn', 'accountId', 'userName', 'invokedBy', 'accessKeyId'), fc.string({ unit: 'binary', maxLength: 60 })),
         (message, region, identity) => {
-          const out = explainRecord(record({ errorMessage: message, awsRegion: region, userIdentity: identity }));
+          const out = decodeRecord(record({ errorMessage: message, awsRegion: region, userIdentity: identity }));
           expect(out.kind).toBe('denial');
         },
       ),

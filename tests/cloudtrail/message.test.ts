@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { layerForPolicyType, normaliseAction, parseDenialMessage, type ParsedMessage } from '../../lib/cloudtrail/message';
+import { parseDenialMessage, type ParsedMessage } from '../../lib/cloudtrail/message';
+import { layerForPolicyType, normaliseAction } from '../../lib/cloudtrail/message-scan';
 import type { ReasonLayer } from '../../lib/denial/types';
 
 const ROLE = 'arn:aws:sts::123456789012:assumed-role/AppRole/session-1';

@@ -1,4 +1,4 @@
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { describePrincipal, describeResource } from '../../lib/cloudtrail/summary';
 import type { Principal } from '../../lib/denial/types';
 
@@ -6,7 +6,7 @@ const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:sts::${ACCOUNT}:assumed-role/app/s`;
 
 function summaryOf(fields: Record<string, unknown>): string {
-  const out = explainRecord({
+  const out = decodeRecord({
     eventID: 'e',
     eventSource: 'ec2.amazonaws.com',
     eventName: 'RunInstances',
@@ -59,7 +59,7 @@ describe('reason.summary', () => {
   ])('%s', (_name, fields, expected) => expect(summaryOf(fields)).toMatch(expected));
 
   it('a marketplace message outside Bedrock is an ordinary identity-policy denial', () => {
-    const out = explainRecord({
+    const out = decodeRecord({
       eventSource: 'aws-marketplace.amazonaws.com',
       eventName: 'Subscribe',
       errorCode: 'AccessDenied',

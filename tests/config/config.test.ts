@@ -1,4 +1,5 @@
-import { loadIngestConfig, loadReportConfig } from '../../lib/config';
+import { deployedAlertPolicy, INGEST_ALERT_LEASE_SECONDS, loadIngestConfig, loadReportConfig } from '../../lib/config';
+import { AlertPolicyConfigError } from '../../lib/alerts/errors';
 import { ConfigError } from '../../lib/errors';
 
 const valid = { TABLE_NAME: 'access-auditor-prod-incidents', TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:access-auditor-prod-alerts' };
@@ -40,5 +41,12 @@ describe('loadReportConfig', () => {
   it('defaults the report to seven days and validates the range', () => {
     expect(loadReportConfig(valid).reportDays).toBe(7);
     expect(() => loadReportConfig({ ...valid, REPORT_DAYS: '91' })).toThrow(/REPORT_DAYS=91 must be between 1 and 90/);
+  });
+});
+
+describe('deployedAlertPolicy', () => {
+  it('is the window with the deployed alert lease, validated by the alert policy', () => {
+    expect(deployedAlertPolicy(60)).toEqual({ windowMinutes: 60, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS });
+    expect(() => deployedAlertPolicy(-1)).toThrow(AlertPolicyConfigError);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { fingerprintOf, resourceClass } from '../../lib/denial/fingerprint';
 import type { Denial } from '../../lib/denial/types';
 
@@ -13,7 +13,7 @@ function bedrockDenial(o: { session?: string; region?: string; action?: string; 
   const action = o.action ?? 'bedrock:InvokeModel';
   const resource = `arn:aws:bedrock:${o.modelArnRegion ?? 'us-east-2'}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`;
   const clause = o.layer === 'scp' ? `with an explicit deny in a service control policy${o.policyArn ? `: ${o.policyArn}` : ''}` : `because no identity-based policy allows the ${action} action`;
-  const out = explainRecord({
+  const out = decodeRecord({
     eventID: `${session}-${o.region ?? 'us-east-1'}-${Math.random()}`,
     eventTime: '2026-11-20T10:00:00Z',
     eventSource: 'bedrock.amazonaws.com',
@@ -87,7 +87,7 @@ describe('fingerprints of the shipped examples', () => {
     return JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
   };
   const fingerprint = (record: unknown): string => {
-    const out = explainRecord(record);
+    const out = decodeRecord(record);
     if (out.kind !== 'denial') throw new Error('expected a denial');
     return out.denial.fingerprint;
   };

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { processRecord } from '../../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
 import { loadTemplateFile } from '../../deploy/cfn-template';

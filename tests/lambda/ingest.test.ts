@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SnsNotifier } from '../../lib/alerts/sns-notifier';
+import { SnsNotifier } from '../../lib/notify/sinks/sns-notifier';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { createIngestHandler, type IngestResult } from '../../lib/lambda/ingest';

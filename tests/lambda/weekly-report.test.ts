@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SnsNotifier } from '../../lib/alerts/sns-notifier';
+import { SnsNotifier } from '../../lib/notify/sinks/sns-notifier';
 import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { createWeeklyReportHandler, runTimeOf, type WeeklyReportResult } from '../../lib/lambda/weekly-report';
 import { TOPIC } from '../report/fixtures';

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { EventInFlightError } from '../../lib/incidents/errors';
-import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../../lib/pipeline/process';
+import { processRecord, type PipelineDeps, type PipelineOutcome } from '../../lib/pipeline/process';
+import { AlertInFlightError } from '../../lib/pipeline/dispatch-alert';
+import type { PipelineMetric } from '../../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;

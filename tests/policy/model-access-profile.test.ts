@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { proposeFix } from '../../lib/policy/propose/propose';
 import { paramsOf } from './fixtures/notes';
 
@@ -15,7 +15,7 @@ function onDemandDenial(region: string, modelId: string) {
     errorMessage: `Invocation of model ID ${modelId} with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
     requestParameters: { modelId },
   };
-  const outcome = explainRecord(record);
+  const outcome = decodeRecord(record);
   if (outcome.kind !== 'denial') throw new Error(`expected a denial, got ${outcome.kind}`);
   return outcome.denial;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Denial, Proposal } from '../../lib/denial/types';
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { evaluate, type EvaluationRequest, type PolicySet } from '../../lib/policy/iam/evaluator';
 import type { PrincipalPolicies } from '../../lib/policy/ports';
 import { proposeFix } from '../../lib/policy/propose/propose';
@@ -130,7 +130,7 @@ describe('the six examples against hand-written evaluations', () => {
   });
 
   it.each(Object.keys(EXPECTED))('%s (decoded from the CloudTrail record)', async (name) => {
-    const outcome = explainRecord(JSON.parse(readFileSync(join(__dirname, '../../examples/records', `${name}.json`), 'utf8')));
+    const outcome = decodeRecord(JSON.parse(readFileSync(join(__dirname, '../../examples/records', `${name}.json`), 'utf8')));
     if (outcome.kind !== 'denial') throw new Error(`${name} is not a denial`);
     await check(name, outcome.denial);
   });

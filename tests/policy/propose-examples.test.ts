@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Denial } from '../../lib/denial/types';
-import { explainRecord } from '../../lib/cloudtrail/explain';
+import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { asList } from '../../lib/policy/iam/document';
 import { evaluate } from '../../lib/policy/iam/evaluator';
 import { proposeFix } from '../../lib/policy/propose/propose';
@@ -168,7 +168,7 @@ describe('the six examples, from hand-built denials', () => {
 describe('the six examples, end to end from the CloudTrail records', () => {
   const dir = join(__dirname, '../../examples/records');
   it.each(readdirSync(dir).filter((f) => f.endsWith('.json')))('%s', async (file) => {
-    const outcome = explainRecord(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    const outcome = decodeRecord(JSON.parse(readFileSync(join(dir, file), 'utf8')));
     expect(outcome.kind).toBe('denial');
     if (outcome.kind !== 'denial') return;
     await expectExample(file.replace(/\.json$/, ''), outcome.denial);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { publishSize } from '../../lib/alerts/render';
+import { publishSize } from '../../lib/notify/sns-text';
 import { buildWeeklyReport } from '../../lib/report/aggregate';
 import { REPORT_KIND, reportAlertMessage, reportSubject } from '../../lib/report/message';
 import { daysOf } from '../../lib/report/period';

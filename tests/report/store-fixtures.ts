@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { makeDenial, proposal, user } from './fixtures';
 

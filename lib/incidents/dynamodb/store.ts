@@ -20,7 +20,7 @@ export interface DynamoIncidentStoreOptions {
    * How long a delivery owns an eventID while counting it, in seconds. Must exceed the time one delivery
    * can take (the Lambda timeout): a lease that expires while its owner still runs lets a second delivery
    * take over. The Lambda, and replay against its table, pass `INGEST_COUNTING_LEASE_SECONDS`
-   * (lib/lambda/ingest-store.ts). Default 900 (the embedded default: no retries to wait for).
+   * (lib/incidents/dynamodb/deployed-store.ts, with the timing constants in lib/config.ts). Default 900 (the embedded default: no retries to wait for).
    */
   leaseSeconds?: number;
   /** Cap on each distinct-values set (accounts, regions, sessions). Default {@link MAX_DISTINCT_VALUES}. */

@@ -1,9 +1,9 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { AlertPublishError } from '../../lib/alerts/errors';
-import { renderAlert } from '../../lib/alerts/render';
-import { SnsNotifier } from '../../lib/alerts/sns-notifier';
-import { incident } from './fixtures';
+import { AlertPublishError } from '../../../lib/notify/errors';
+import { renderAlert } from '../../../lib/notify/alert/render';
+import { SnsNotifier } from '../../../lib/notify/sinks/sns-notifier';
+import { incident } from '../../alerts/fixtures';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:access-auditor-alerts';
 const sns = mockClient(SNSClient);

@@ -1,5 +1,8 @@
 /**
- * Escaping for alert text. Almost every value in an alert can be chosen by whoever triggers the
+ * What SNS accepts, and how untrusted text is made safe to send: the publish limits shared by alerts and
+ * the weekly report, then escaping and sanitising.
+ *
+ * Escaping for notification text. Almost every value in an alert can be chosen by whoever triggers the
  * denial (session names, user names, resource names, model IDs, user agents, error messages), so
  * nothing reaches a chat channel or an email without passing through one of these functions.
  *
@@ -17,6 +20,34 @@
  * overrides and zero-width characters are removed, lone surrogates become U+FFFD, and access key IDs
  * (AKIA/ASIA/ABIA/ACCA + 16 characters) and Amazon Bedrock API keys are masked.
  */
+
+import type { AlertMessage } from './types';
+
+/** SNS publish limit: message plus attribute names, types and values (and, to be safe, the subject). */
+export const MAX_PUBLISH_BYTES = 262_144;
+/** What rendering aims for, leaving room for anything SNS adds that we do not count. */
+export const PUBLISH_BYTES_BUDGET = MAX_PUBLISH_BYTES - 4_096;
+/** SNS: the subject must be "less than 100 characters long". */
+export const SUBJECT_MAX_CHARS = 99;
+/**
+ * Assumed chat limits (unverified: the custom notification docs give none, and non-conforming payloads
+ * are dropped silently). 3,000 is Slack's limit for a text section, 150 for a header.
+ */
+export const CHAT_DESCRIPTION_MAX_CHARS = 3_000;
+export const CHAT_TITLE_MAX_CHARS = 150;
+export const SMS_MAX_CHARS = 160;
+
+/** Bytes SNS counts for a publish: message, subject, and every attribute's name, type and value. */
+export function publishSize(message: AlertMessage): number {
+  let size = Buffer.byteLength(message.Message, 'utf8') + Buffer.byteLength(message.Subject, 'utf8');
+  for (const [name, value] of Object.entries(message.MessageAttributes)) {
+    size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.DataType, 'utf8') + Buffer.byteLength(value.StringValue, 'utf8');
+  }
+  return size;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escaping and sanitising
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;

@@ -14,14 +14,18 @@ import { readErrorFields, skipReason } from './error-fields';
 import { cap, isObject, obj, own, str } from '../aws/json';
 import { parseDenialMessage } from './message';
 import { decodePrincipal } from './principal';
-import { deniedResourceFromRecord, regionOfResource, resourceFromWords } from './resource';
+import { deniedResourceFromRecord, regionOfResource, resourceFromWords, type ResourceContext } from './resource';
 import { summarise } from './summary';
 
-/** The result of explaining one record: a denial, a record that is not one, or a record that cannot be read. */
-export type ExplainOutcome =
+/**
+ * What one CloudTrail record turned out to be: a denial, a record that is not one (`skipped`, with the
+ * reason), or a record that cannot be read (`invalid`). Decoding returns it, and so does the analysis
+ * (lib/pipeline/analyze), whose denial then carries a proposal.
+ */
+export type DenialOutcome =
   | { kind: 'denial'; denial: Denial }
   | { kind: 'skipped'; eventId: string | null; reason: string }
-  | { kind: 'error'; eventId: string | null; message: string };
+  | { kind: 'invalid'; eventId: string | null; message: string };
 
 /** Raw messages are kept up to this length (CloudTrail itself keeps about 1 KB). */
 export const MAX_STORED_MESSAGE_LENGTH = 4096;
@@ -70,7 +74,82 @@ function bedrockModelId(record: Record<string, unknown>, message: string | undef
   return null;
 }
 
-function explainObject(input: Record<string, unknown>): ExplainOutcome {
+type ParsedMessage = ReturnType<typeof parseDenialMessage>;
+type AccessProblem = NonNullable<ReturnType<typeof classifyAccessProblem>>;
+type ModelAccessIssue = NonNullable<Reason['modelAccessIssue']>;
+
+/** Model-access wording only means a Bedrock model problem on Bedrock's own events. */
+function modelAccessIssueOf(problem: AccessProblem, prefix: string | null): ModelAccessIssue | undefined {
+  const bedrockOrUnknown = prefix === null || prefix === 'bedrock' || prefix === 'bedrock-mantle';
+  return problem.kind === 'model-access' && bedrockOrUnknown ? problem.issue : undefined;
+}
+
+/** The denied action: the message's, else the Marketplace action a model subscription needs, else the event's. */
+function deniedAction(parsed: ParsedMessage, relatedActions: string[], eventSource: string, eventName: string): string {
+  const marketplaceAction = relatedActions.includes('aws-marketplace:Subscribe') ? 'aws-marketplace:Subscribe' : relatedActions[0];
+  return parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? 'unknown';
+}
+
+/** The message is authoritative about the resource; the record only stands in for what it omits. */
+function deniedResource(
+  record: Record<string, unknown>,
+  parsed: ParsedMessage,
+  prefix: string | null,
+  action: string,
+  ctx: ResourceContext,
+): { resource: string | null; resourceText?: string } {
+  if (parsed.resource === '*') return { resource: null };
+  if (parsed.resource && parseArn(parsed.resource)) return { resource: parsed.resource };
+  const worded = parsed.resourceText ? resourceFromWords(parsed.resourceText, ctx) : null;
+  return {
+    resource: worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? parsed.resource ?? null,
+    resourceText: worded?.note,
+  };
+}
+
+/** The Bedrock model of a Bedrock record, with the profile to use when on-demand calls are not supported. */
+function modelOf(
+  record: Record<string, unknown>,
+  errorMessage: string | undefined,
+  resource: string | null,
+  issue: ModelAccessIssue | undefined,
+  ctx: ResourceContext,
+): ModelInfo | undefined {
+  const modelId = bedrockModelId(record, errorMessage, resource);
+  if (!modelId) return undefined;
+  const model = buildModelInfo(modelId, { callRegion: ctx.region, accountId: ctx.accountId, partition: ctx.partition });
+  return issue === 'on-demand-unsupported' ? withSuggestedProfile(model, ctx.region) : model;
+}
+
+/** The reason without its summary: the layer, and what the message says about the denying policy. */
+function reasonOf(parsed: ParsedMessage, issue: ModelAccessIssue | undefined): Omit<Reason, 'summary'> {
+  const reason: Omit<Reason, 'summary'> = issue
+    ? { layer: 'model-access', explicit: parsed.explicit, modelAccessIssue: issue }
+    : { layer: parsed.layer, explicit: parsed.explicit };
+  if (!issue) {
+    if (parsed.policyType) reason.policyType = parsed.policyType;
+    if (parsed.policyArn) reason.policyArn = parsed.policyArn;
+    if (parsed.transitiveVia) reason.transitiveVia = parsed.transitiveVia;
+  }
+  if (parsed.authorizationId) reason.authorizationId = parsed.authorizationId;
+  if (parsed.encoded) reason.encoded = true;
+  if (parsed.truncated) reason.truncated = true;
+  return reason;
+}
+
+/** Adds what the record says about the call (related actions, bearer token, source IP, user agent). */
+function addCallDetails(denial: Denial, record: Record<string, unknown>, relatedActions: string[]): void {
+  if (relatedActions.length > 0) denial.relatedActions = relatedActions;
+  const bearer = bearerTokenOf(record);
+  if (bearer !== undefined) denial.bearerToken = bearer;
+  const ip = str(record, 'sourceIPAddress', 256);
+  if (ip) denial.sourceIPAddress = ip;
+  const ua = own(record, 'userAgent');
+  if (typeof ua === 'string' && ua.length > 0) denial.userAgent = cap(ua, MAX_USER_AGENT_LENGTH);
+}
+
+/** Decodes a record object in steps: classify, parse the message, principal, action, resource, model, reason. */
+function decodeObject(input: Record<string, unknown>): DenialOutcome {
   const record = unwrap(input);
   const eventId = eventIdOf(record);
   const errorFields = readErrorFields(record);
@@ -86,49 +165,15 @@ function explainObject(input: Record<string, unknown>): ExplainOutcome {
   const accountId = str(record, 'recipientAccountId', 64) ?? principal.accountId ?? null;
   const partition = partitionOfArn(principal.arn) ?? partitionOfArn(parsed.resource) ?? partitionOfRegion(callRegion);
   const prefix = servicePrefixOf(eventSource);
+  const ctx: ResourceContext = { partition, region: callRegion, accountId: principal.accountId ?? accountId };
 
-  // Model-access wording only means a Bedrock model problem on Bedrock's own events.
-  const bedrockOrUnknown = prefix === null || prefix === 'bedrock' || prefix === 'bedrock-mantle';
-  const issue = problem.kind === 'model-access' && bedrockOrUnknown ? problem.issue : undefined;
+  const issue = modelAccessIssueOf(problem, prefix);
   const relatedActions = issue === 'marketplace' && errorMessage ? marketplaceActionsIn(errorMessage) : [];
-  const marketplaceAction = relatedActions.includes('aws-marketplace:Subscribe') ? 'aws-marketplace:Subscribe' : relatedActions[0];
-  const action = parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? 'unknown';
-
-  // The message is authoritative about the resource; the record only stands in for what it omits.
-  let resource: string | null;
-  let resourceText: string | undefined;
-  if (parsed.resource === '*') {
-    resource = null;
-  } else if (parsed.resource && parseArn(parsed.resource)) {
-    resource = parsed.resource;
-  } else {
-    const ctx = { partition, region: callRegion, accountId: principal.accountId ?? accountId };
-    const worded = parsed.resourceText ? resourceFromWords(parsed.resourceText, ctx) : null;
-    resourceText = worded?.note;
-    resource = worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? parsed.resource ?? null;
-  }
+  const action = deniedAction(parsed, relatedActions, eventSource, eventName);
+  const { resource, resourceText } = deniedResource(record, parsed, prefix, action, ctx);
   const deniedRegion = regionOfResource(resource, callRegion);
-
-  let model: ModelInfo | undefined;
-  if (prefix === 'bedrock') {
-    const modelId = bedrockModelId(record, errorMessage, resource);
-    if (modelId) {
-      model = buildModelInfo(modelId, { callRegion, accountId: principal.accountId ?? accountId, partition });
-      if (issue === 'on-demand-unsupported') model = withSuggestedProfile(model, callRegion);
-    }
-  }
-
-  const reason: Omit<Reason, 'summary'> = issue
-    ? { layer: 'model-access', explicit: parsed.explicit, modelAccessIssue: issue }
-    : { layer: parsed.layer, explicit: parsed.explicit };
-  if (!issue) {
-    if (parsed.policyType) reason.policyType = parsed.policyType;
-    if (parsed.policyArn) reason.policyArn = parsed.policyArn;
-    if (parsed.transitiveVia) reason.transitiveVia = parsed.transitiveVia;
-  }
-  if (parsed.authorizationId) reason.authorizationId = parsed.authorizationId;
-  if (parsed.encoded) reason.encoded = true;
-  if (parsed.truncated) reason.truncated = true;
+  const model = prefix === 'bedrock' ? modelOf(record, errorMessage, resource, issue, ctx) : undefined;
+  const reason = reasonOf(parsed, issue);
 
   // The summary names a worded resource as kept in the denial (access key IDs masked).
   const said = parsed.resourceText === undefined || parsed.resourceText === resourceText ? parsed : { ...parsed, resourceText };
@@ -152,30 +197,25 @@ function explainObject(input: Record<string, unknown>): ExplainOutcome {
   if (model) denial.model = model;
   if (resourceText) denial.resourceText = resourceText;
   denial.fingerprint = fingerprintOf(denial);
-  if (relatedActions.length > 0) denial.relatedActions = relatedActions;
-  const bearer = bearerTokenOf(record);
-  if (bearer !== undefined) denial.bearerToken = bearer;
-  const ip = str(record, 'sourceIPAddress', 256);
-  if (ip) denial.sourceIPAddress = ip;
-  const ua = own(record, 'userAgent');
-  if (typeof ua === 'string' && ua.length > 0) denial.userAgent = cap(ua, MAX_USER_AGENT_LENGTH);
+  addCallDetails(denial, record, relatedActions);
   return { kind: 'denial', denial };
 }
 
 /**
- * Explains one CloudTrail record (or an EventBridge event carrying one). Records that are not access
- * problems are `skipped` with the reason; non-objects are `error`s. Never throws.
+ * Decodes one CloudTrail record (or an EventBridge event carrying one) into a denial, without proposing
+ * a fix (lib/pipeline/analyze does that). Records that are not access problems are `skipped` with the
+ * reason; non-objects are `invalid`. Never throws.
  */
-export function explainRecord(record: unknown): ExplainOutcome {
+export function decodeRecord(record: unknown): DenialOutcome {
   if (!isObject(record)) {
     const what = record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`;
-    return { kind: 'error', eventId: null, message: `expected a CloudTrail record (a JSON object), got ${what}` };
+    return { kind: 'invalid', eventId: null, message: `expected a CloudTrail record (a JSON object), got ${what}` };
   }
   try {
-    return explainObject(record);
+    return decodeObject(record);
   } catch (e) {
     // Defensive only: the decoder is written not to throw. Report rather than crash a batch.
-    return { kind: 'error', eventId: safeEventId(record), message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}` };
+    return { kind: 'invalid', eventId: safeEventId(record), message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 

@@ -11,8 +11,8 @@ import {
   plainLine,
   stripControl,
   truncate,
-} from '../../lib/alerts/escape';
-import { controlChars } from './fixtures';
+} from '../../lib/notify/sns-text';
+import { controlChars } from '../alerts/fixtures';
 
 /** Hostile values an attacker can place in session names, user agents, request parameters or resource names. */
 const HOSTILE: Array<[string, string]> = [

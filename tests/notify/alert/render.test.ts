@@ -1,19 +1,13 @@
 import fc from 'fast-check';
-import {
-  alertAttributes,
-  CHAT_DESCRIPTION_MAX_CHARS,
-  CHAT_TITLE_MAX_CHARS,
-  MAX_PUBLISH_BYTES,
-  publishSize,
-  renderAlert,
-  renderSubject,
-  serviceOf,
-  type ChatNotification,
-} from '../../lib/alerts/render';
-import { severityFor } from '../../lib/alerts/severity';
-import type { Denial, Principal, PolicyStatement } from '../../lib/denial/types';
-import type { AlertTrigger, Incident } from '../../lib/incidents/types';
-import { controlChars, denial, FINGERPRINT, incident, parseBody, proposal } from './fixtures';
+import { renderAlert } from '../../../lib/notify/alert/render';
+import { alertAttributes, renderSubject } from '../../../lib/notify/alert/subject';
+import { serviceOf } from '../../../lib/notify/alert/facts';
+import type { ChatNotification } from '../../../lib/notify/alert/chat';
+import { CHAT_DESCRIPTION_MAX_CHARS, CHAT_TITLE_MAX_CHARS, MAX_PUBLISH_BYTES, publishSize } from '../../../lib/notify/sns-text';
+import { severityFor } from '../../../lib/alerts/severity';
+import type { Denial, Principal, PolicyStatement } from '../../../lib/denial/types';
+import type { AlertTrigger, Incident } from '../../../lib/incidents/types';
+import { controlChars, denial, FINGERPRINT, incident, parseBody, proposal } from '../../alerts/fixtures';
 
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:access-auditor-alerts';
 

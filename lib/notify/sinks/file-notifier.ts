@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AlertPublishError } from './errors';
+import { AlertPublishError } from '../errors';
 import { publishInput } from './sns-notifier';
-import { renderTerminalSummary } from './terminal';
-import type { AlertMessage, Notifier } from './types';
+import { renderTerminalSummary } from '../terminal';
+import type { AlertMessage, Notifier } from '../types';
 
 /** Topic ARN written when neither the notifier nor the message names one (the embedded default has no topic). */
 export const LOCAL_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-local';

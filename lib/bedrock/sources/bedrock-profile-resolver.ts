@@ -4,9 +4,9 @@
  * Profiles are regional: the call goes to the control plane of the region the profile was called in.
  */
 import { BedrockClient, GetInferenceProfileCommand } from '@aws-sdk/client-bedrock';
-import type { ProfileResolver, ResolvedProfile } from './ports';
-import { regionsOfModelArns } from './resolve';
-import { AuditorError } from '../errors';
+import type { ProfileResolver, ResolvedProfile } from '../ports';
+import { regionsOfModelArns } from '../resolve';
+import { AuditorError } from '../../errors';
 
 /** Raised for failures other than "profile not found / not readable" (throttling, network, ...). */
 export class ProfileResolverError extends AuditorError {

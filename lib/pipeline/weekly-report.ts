@@ -1,9 +1,13 @@
-import type { Notifier } from '../alerts/types';
+/**
+ * The weekly report use case: read the period's incidents and rollups from the store, aggregate them
+ * (../report), and publish one message. The scheduled Lambda and the CLI's `report` command run it.
+ */
+import type { Notifier } from '../notify/types';
 import type { ActivityReader, IncidentLister } from '../incidents/ports';
-import { buildWeeklyReport } from './aggregate';
-import { reportAlertMessage } from './message';
-import { previousPeriod, reportPeriod } from './period';
-import type { WeeklyReport } from './types';
+import { buildWeeklyReport } from '../report/aggregate';
+import { reportAlertMessage } from '../report/message';
+import { previousPeriod, reportPeriod } from '../report/period';
+import type { WeeklyReport } from '../report/types';
 
 export interface CollectReportDeps {
   /** Activity of the period from the day rollups; open and acknowledged incidents by status. */

@@ -1,6 +1,6 @@
 import { BedrockClient, GetInferenceProfileCommand } from '@aws-sdk/client-bedrock';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BedrockProfileResolver, ProfileResolverError } from '../../lib/bedrock/bedrock-profile-resolver';
+import { BedrockProfileResolver, ProfileResolverError } from '../../../lib/bedrock/sources/bedrock-profile-resolver';
 
 const PROFILE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const PROFILE_ARN = `arn:aws:bedrock:us-east-1:111122223333:inference-profile/${PROFILE}`;

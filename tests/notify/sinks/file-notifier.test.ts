@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlertPublishError } from '../../lib/alerts/errors';
-import { FileNotifier, LOCAL_TOPIC_ARN, messageIdFor } from '../../lib/alerts/file-notifier';
-import { renderAlert } from '../../lib/alerts/render';
-import { renderTerminalSummary } from '../../lib/alerts/terminal';
-import { controlChars, denial, FINGERPRINT, incident } from './fixtures';
+import { AlertPublishError } from '../../../lib/notify/errors';
+import { FileNotifier, LOCAL_TOPIC_ARN, messageIdFor } from '../../../lib/notify/sinks/file-notifier';
+import { renderAlert } from '../../../lib/notify/alert/render';
+import { renderTerminalSummary } from '../../../lib/notify/terminal';
+import { controlChars, denial, FINGERPRINT, incident } from '../../alerts/fixtures';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
 

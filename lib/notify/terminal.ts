@@ -1,4 +1,4 @@
-import { plainLine } from './escape';
+import { plainLine } from './sns-text';
 import type { AlertMessage } from './types';
 
 const SUMMARY_LABELS = ['Why:', 'How often:', 'Fix:', 'Acknowledge:'] as const;

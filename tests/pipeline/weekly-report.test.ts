@@ -1,9 +1,9 @@
 import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
-import { collectWeeklyReport, runWeeklyReport } from '../../lib/report/run';
-import { NOW, TOPIC } from './fixtures';
-import { CapturingNotifier, freshReportStore, seedWeek } from './store-fixtures';
+import { collectWeeklyReport, runWeeklyReport } from '../../lib/pipeline/weekly-report';
+import { NOW, TOPIC } from '../report/fixtures';
+import { CapturingNotifier, freshReportStore, seedWeek } from '../report/store-fixtures';
 
 let dynamo: EmbeddedDynamoDB;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
-import { AlertPublishError } from './errors';
-import type { AlertMessage, Notifier } from './types';
-import { regionOfArn } from '../aws/arn';
+import { AlertPublishError } from '../errors';
+import type { AlertMessage, Notifier } from '../types';
+import { regionOfArn } from '../../aws/arn';
 
 export interface SnsNotifierOptions {
   /** The topic this notifier publishes to; it overrides any `TopicArn` already on the message. */

@@ -1,0 +1,8 @@
+/**
+ * Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line.
+ * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
+ * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
+ * elsewhere); `Failures` counts everything else that failed.
+ */
+export const PIPELINE_METRICS = ['DenialsProcessed', 'IncidentsOpened', 'AlertsSent', 'AlertsDeferred', 'Duplicates', 'RecordsSkipped', 'BadRecords', 'Retries', 'Failures'] as const;
+export type PipelineMetric = (typeof PIPELINE_METRICS)[number];
