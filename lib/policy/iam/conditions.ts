@@ -1,4 +1,5 @@
 import { arnMatches } from './arn-matching';
+import { inRange, parseCidr, parseIpAddress } from './ip-address';
 import { matchPolicyPattern, unescapeSpecials } from './wildcard';
 
 /** Request context values by condition key. Keys are matched case-insensitively, as IAM does. */
@@ -7,6 +8,13 @@ export type RequestContext = Record<string, string | string[]>;
 type ConditionValue = string | string[] | boolean | number | Array<string | boolean | number>;
 export type ConditionBlock = Record<string, Record<string, ConditionValue>>;
 
+/**
+ * Three-valued truth: `unknown` when the request context cannot settle the question (a key the
+ * record does not carry, a malformed value, a reading of IAM's rules that the documentation leaves
+ * open). Callers resolve it in the direction that never reports a wrong allow.
+ */
+export type Truth = boolean | 'unknown';
+
 /** Why a condition block did not hold: operator and key as written in the policy. */
 export interface ConditionFailure {
   operator: string;
@@ -14,61 +22,75 @@ export interface ConditionFailure {
 }
 
 export interface ConditionResult {
+  /** Resolved for the statement's effect: an unknown holds in a Deny and fails in an Allow. */
   holds: boolean;
+  /** Before that resolution. */
+  truth: Truth;
   failures: ConditionFailure[];
-  /** Operators this evaluator does not implement (a Deny treats them as holding, an Allow as failing). */
+  /** Operators this evaluator does not implement (their truth is unknown). */
   unsupported: string[];
+  /** Condition keys whose truth could not be settled, as written in the policy. */
+  undetermined: string[];
 }
+
+/** Which absent keys are known to be absent; by default every absent key is (a closed world). */
+export interface ContextKnowledge {
+  /** True when the request really had no value for this key (lower-case name); false: unknown. */
+  isAbsenceKnown(key: string): boolean;
+}
+
+export const CLOSED_WORLD: ContextKnowledge = { isAbsenceKnown: () => true };
 
 interface Operator {
   negated: boolean;
   /** True for operators whose policy values are patterns (StringLike, ArnLike): the escapes stay for the matcher. */
   pattern?: boolean;
-  /** True when the request value matches one policy value. */
-  match(requestValue: string, policyValue: string): boolean;
+  /** Whether the request value matches one policy value; unknown when either value is malformed. */
+  match(requestValue: string, policyValue: string): Truth;
 }
 
 const num = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
 
 function date(s: string): number {
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  if (/^\d+(\.\d+)?$/.test(s.trim())) return Number(s) * 1000;
   return Date.parse(s);
 }
 
-function ipv4(s: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-  if (!m) return null;
-  const octets = m.slice(1).map(Number);
-  if (octets.some((o) => o > 255)) return null;
-  return ((octets[0]! << 24) >>> 0) + (octets[1]! << 16) + (octets[2]! << 8) + octets[3]!;
+const IPV4_MAPPED = { family: 6 as const, network: 0xffff00000000n, bits: 96 };
+
+function inCidr(ip: string, cidr: string): Truth {
+  const address = parseIpAddress(ip);
+  const range = parseCidr(cidr);
+  if (!address || !range) return 'unknown';
+  // An IPv4-mapped IPv6 caller against an IPv4 range: whether AWS compares them is not documented.
+  if (address.family !== range.family && inRange(address, IPV4_MAPPED)) return 'unknown';
+  return inRange(address, range);
 }
 
-function inCidr(ip: string, cidr: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const addr = ipv4(ip);
-  const net = base === undefined ? null : ipv4(base);
-  if (addr === null || net === null) return false;
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-  return ((addr & mask) >>> 0) === ((net & mask) >>> 0);
-}
+const compareWith =
+  (read: (s: string) => number, f: (a: number, b: number) => boolean) =>
+  (r: string, p: string): Truth => {
+    const a = read(r);
+    const b = read(p);
+    return Number.isNaN(a) || Number.isNaN(b) ? 'unknown' : f(a, b);
+  };
+const compareNum = (f: (a: number, b: number) => boolean) => compareWith(num, f);
+const compareDate = (f: (a: number, b: number) => boolean) => compareWith(date, f);
 
-const compareNum = (f: (a: number, b: number) => boolean) => (r: string, p: string) => {
-  const a = num(r);
-  const b = num(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
-};
-const compareDate = (f: (a: number, b: number) => boolean) => (r: string, p: string) => {
-  const a = date(r);
-  const b = date(p);
-  return !Number.isNaN(a) && !Number.isNaN(b) && f(a, b);
-};
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function binaryEquals(r: string, p: string): Truth {
+  const a = r.trim();
+  const b = p.trim();
+  if (!BASE64.test(a) || !BASE64.test(b)) return 'unknown';
+  return Buffer.from(a, 'base64').equals(Buffer.from(b, 'base64'));
+}
 
 const stringEquals = (r: string, p: string) => r === p;
 const stringEqualsIgnoreCase = (r: string, p: string) => r.toLowerCase() === p.toLowerCase();
 const stringLike = (r: string, p: string) => matchPolicyPattern(p, r);
 const arnLike = (r: string, p: string) => arnMatches(p, r);
+const BOOLEAN = /^(?:true|false)$/i;
+const boolEquals = (r: string, p: string): Truth => (BOOLEAN.test(r) && BOOLEAN.test(p) ? r.toLowerCase() === p.toLowerCase() : 'unknown');
 
 const OPERATORS: Record<string, Operator> = {
   stringequals: { negated: false, match: stringEquals },
@@ -89,7 +111,8 @@ const OPERATORS: Record<string, Operator> = {
   datelessthanequals: { negated: false, match: compareDate((a, b) => a <= b) },
   dategreaterthan: { negated: false, match: compareDate((a, b) => a > b) },
   dategreaterthanequals: { negated: false, match: compareDate((a, b) => a >= b) },
-  bool: { negated: false, match: (r, p) => r.toLowerCase() === p.toLowerCase() },
+  bool: { negated: false, match: boolEquals },
+  binaryequals: { negated: false, match: binaryEquals },
   ipaddress: { negated: false, match: inCidr },
   notipaddress: { negated: true, match: inCidr },
   // ArnEquals and ArnLike behave identically in IAM: both accept wildcards.
@@ -98,6 +121,13 @@ const OPERATORS: Record<string, Operator> = {
   arnnotequals: { negated: true, pattern: true, match: arnLike },
   arnnotlike: { negated: true, pattern: true, match: arnLike },
 };
+
+/** Operators whose policy values may hold policy variables (IAM substitutes them in string and ARN operators only). */
+const SUBSTITUTING = /^(?:string|arn)/;
+
+const or = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false);
+const and = (values: Truth[]): Truth => (values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true);
+const not = (value: Truth): Truth => (value === 'unknown' ? value : !value);
 
 /** Splits `ForAnyValue:StringLikeIfExists` into its qualifier, base operator and IfExists flag. */
 export function parseOperator(name: string): { set?: 'any' | 'all'; base: string; ifExists: boolean } {
@@ -130,97 +160,140 @@ export function contextValue(context: RequestContext, key: string): string[] | u
   return undefined;
 }
 
-/**
- * Replaces `${key}` policy variables (with `${key, 'default'}` defaults and the `${*}`, `${?}`,
- * `${$}` escapes). Null when a variable has no value: the element then matches nothing.
- */
-export function substituteVariables(text: string, context: RequestContext): string | null {
-  const resolved = resolvePattern(text, context);
-  return resolved === null ? null : unescapeSpecials(resolved);
-}
+/** A policy value after its variables are replaced: the text, or why there is none. */
+export type ResolvedValue = { text: string } | { unresolved: true } | { ambiguous: true };
 
 /**
- * Like {@link substituteVariables} but keeps `${*}`, `${?}` and `${$}` as written, for a matcher
- * that reads them as literal characters ({@link matchPolicyPattern}); resolving them to bare `*`
- * first would turn a literal asterisk into a wildcard.
+ * Replaces `${key}` policy variables (with `${key, 'default'}` defaults), keeping the `${*}`,
+ * `${?}`, `${$}` escapes as written for a pattern matcher. A variable without a value is
+ * `unresolved`; in a pattern, a value that itself holds `*` or `?` is `ambiguous` (IAM does not
+ * say whether such a value matches as a wildcard or literally).
  */
-export function resolvePattern(text: string, context: RequestContext): string | null {
-  if (!text.includes('${')) return text;
+export function resolveValue(text: string, context: RequestContext, pattern: boolean): ResolvedValue {
+  if (!text.includes('${')) return { text };
   let unresolved = false;
+  let ambiguous = false;
   const out = text.replace(/\$\{([^}]*)\}/g, (_m, inner: string) => {
     const body = inner.trim();
     if (body === '*' || body === '?' || body === '$') return `\${${body}}`;
     const [keyPart, ...defaultParts] = body.split(',');
-    const key = (keyPart ?? '').trim();
-    const values = contextValue(context, key);
-    if (values && values.length === 1 && values[0] !== undefined) return values[0];
-    const fallback = defaultParts.join(',').trim();
-    const quoted = /^'(.*)'$/.exec(fallback);
-    if (quoted && quoted[1] !== undefined) return quoted[1];
-    unresolved = true;
-    return '';
+    const values = contextValue(context, (keyPart ?? '').trim());
+    let value: string | undefined;
+    if (values && values.length === 1) value = values[0];
+    else {
+      const quoted = /^'(.*)'$/.exec(defaultParts.join(',').trim());
+      value = quoted?.[1];
+    }
+    if (value === undefined) {
+      unresolved = true;
+      return '';
+    }
+    if (pattern && /[*?]/.test(value)) ambiguous = true;
+    return value;
   });
-  return unresolved ? null : out;
+  if (unresolved) return { unresolved: true };
+  return ambiguous ? { ambiguous: true } : { text: out };
 }
 
-function keyHolds(
-  op: Operator,
-  parsed: { set?: 'any' | 'all'; ifExists: boolean },
-  requestValues: string[] | undefined,
-  policyValues: string[],
-): boolean {
-  const missing = requestValues === undefined || (parsed.set !== undefined && requestValues.length === 0);
-  if (missing) {
-    if (parsed.ifExists) return true;
-    if (parsed.set === 'all') return true;
-    if (parsed.set === 'any') return false;
-    return op.negated;
-  }
-  const matchesAny = (r: string) => policyValues.some((p) => op.match(r, p));
-  if (parsed.set === 'all') return requestValues.every((r) => (op.negated ? !matchesAny(r) : matchesAny(r)));
-  if (parsed.set === 'any') return requestValues.some((r) => (op.negated ? !matchesAny(r) : matchesAny(r)));
-  const anyMatch = requestValues.some(matchesAny);
-  return op.negated ? !anyMatch : anyMatch;
+/**
+ * Like {@link resolveValue} for a pattern; null when a variable has no value or its value would be
+ * read as a wildcard. For callers that only need a usable pattern.
+ */
+export function resolvePattern(text: string, context: RequestContext): string | null {
+  const r = resolveValue(text, context, true);
+  return 'text' in r ? r.text : null;
+}
+
+/** Replaces policy variables and the escapes; null when a variable has no value. */
+export function substituteVariables(text: string, context: RequestContext): string | null {
+  const r = resolveValue(text, context, false);
+  return 'text' in r ? unescapeSpecials(r.text) : null;
+}
+
+type RequestValues = string[] | 'absent' | 'unknown';
+
+function requestValuesOf(context: RequestContext, key: string, knowledge: ContextKnowledge): RequestValues {
+  const values = contextValue(context, key);
+  if (values !== undefined) return values;
+  return knowledge.isAbsenceKnown(key.toLowerCase()) ? 'absent' : 'unknown';
+}
+
+function absentKeyHolds(op: Operator, parsed: { set?: 'any' | 'all'; ifExists: boolean }): boolean {
+  if (parsed.ifExists) return true;
+  if (parsed.set === 'all') return true;
+  if (parsed.set === 'any') return false;
+  return op.negated;
+}
+
+function keyHolds(op: Operator, parsed: { set?: 'any' | 'all'; ifExists: boolean }, request: RequestValues, policyValues: Array<string | null>): Truth {
+  if (request === 'unknown') return 'unknown';
+  if (request === 'absent' || (parsed.set !== undefined && request.length === 0)) return absentKeyHolds(op, parsed);
+  const matchesOne = (r: string): Truth => or(policyValues.map((p) => (p === null ? 'unknown' : op.match(r, p))));
+  const each = (r: string): Truth => (op.negated ? not(matchesOne(r)) : matchesOne(r));
+  if (parsed.set === 'all') return and(request.map(each));
+  if (parsed.set === 'any') return or(request.map(each));
+  // A single-valued operator on a key with several values: IAM leaves the outcome open.
+  if (request.length !== 1) return 'unknown';
+  return each(request[0] as string);
+}
+
+function nullHolds(request: RequestValues, rawValues: string[]): Truth {
+  if (request === 'unknown') return 'unknown';
+  const present = request !== 'absent' && request.length > 0;
+  return or(rawValues.map((v) => (BOOLEAN.test(v) ? (v.toLowerCase() === 'true' ? !present : present) : 'unknown')));
+}
+
+function policyValuesFor(base: string, op: Operator, rawValues: string[], context: RequestContext): Array<string | null> {
+  if (!SUBSTITUTING.test(base)) return rawValues;
+  return rawValues.map((v) => {
+    const r = resolveValue(v, context, op.pattern === true);
+    if (!('text' in r)) return null;
+    return op.pattern ? r.text : unescapeSpecials(r.text);
+  });
+}
+
+function conditionKeyTruth(
+  operatorName: string,
+  key: string,
+  raw: ConditionValue,
+  context: RequestContext,
+  knowledge: ContextKnowledge,
+): { truth: Truth; unsupported?: boolean } {
+  const parsed = parseOperator(operatorName);
+  const rawValues = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v));
+  const request = requestValuesOf(context, key, knowledge);
+  if (parsed.base === 'null') return { truth: nullHolds(request, rawValues) };
+  const op = OPERATORS[parsed.base];
+  if (!op) return { truth: 'unknown', unsupported: true };
+  return { truth: keyHolds(op, parsed, request, policyValuesFor(parsed.base, op, rawValues, context)) };
 }
 
 /**
  * Evaluates a statement's Condition element: every operator and every key must hold (AND);
- * the values listed for one key are alternatives (OR). Missing keys follow IAM: false for
+ * the values listed for one key are alternatives (OR). Known-absent keys follow IAM: false for
  * positive operators, true for negated ones, true with IfExists, ForAllValues true, ForAnyValue false.
+ * Anything the context cannot settle is unknown, and `holds` resolves it against the statement:
+ * a Deny is assumed to apply and an Allow not to, so no verdict is ever a wrong allow.
  */
 export function evaluateCondition(
   condition: ConditionBlock | undefined,
   context: RequestContext,
   effect: 'Allow' | 'Deny',
+  knowledge: ContextKnowledge = CLOSED_WORLD,
 ): ConditionResult {
-  const result: ConditionResult = { holds: true, failures: [], unsupported: [] };
+  const result: ConditionResult = { holds: true, truth: true, failures: [], unsupported: [], undetermined: [] };
   if (!condition) return result;
+  const truths: Truth[] = [];
   for (const [operatorName, block] of Object.entries(condition)) {
-    const parsed = parseOperator(operatorName);
     for (const [key, raw] of Object.entries(block)) {
-      const rawValues = (Array.isArray(raw) ? raw : [raw]).map((v) => String(v));
-      let holds: boolean;
-      if (parsed.base === 'null') {
-        const present = (contextValue(context, key)?.length ?? 0) > 0;
-        holds = rawValues.some((v) => (v.toLowerCase() === 'true' ? !present : present));
-      } else {
-        const op = OPERATORS[parsed.base];
-        if (!op) {
-          result.unsupported.push(operatorName);
-          holds = effect === 'Deny';
-        } else {
-          const resolve = op.pattern ? resolvePattern : substituteVariables;
-          const policyValues = rawValues
-            .map((v) => resolve(v, context))
-            .filter((v): v is string => v !== null);
-          holds = keyHolds(op, parsed, contextValue(context, key), policyValues);
-        }
-      }
-      if (!holds) {
-        result.holds = false;
-        result.failures.push({ operator: operatorName, key });
-      }
+      const { truth, unsupported } = conditionKeyTruth(operatorName, key, raw, context, knowledge);
+      if (unsupported) result.unsupported.push(operatorName);
+      if (truth === false) result.failures.push({ operator: operatorName, key });
+      if (truth === 'unknown') result.undetermined.push(key);
+      truths.push(truth);
     }
   }
+  result.truth = and(truths);
+  result.holds = result.truth === 'unknown' ? effect === 'Deny' : result.truth;
   return result;
 }

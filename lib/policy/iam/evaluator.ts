@@ -1,6 +1,7 @@
 import type { PolicyDocument, PolicyStatement } from '../../denial/types';
 import { arnMatches } from './arn-matching';
-import { evaluateCondition, resolvePattern, type ConditionFailure, type RequestContext } from './conditions';
+import { arnSegments } from '../../aws/arn';
+import { CLOSED_WORLD, evaluateCondition, resolveValue, type ConditionFailure, type ContextKnowledge, type RequestContext, type ResolvedValue, type Truth } from './conditions';
 import { asList } from './document';
 import { wildcardMatch } from './wildcard';
 
@@ -18,6 +19,12 @@ export interface EvaluationRequest {
   principalArn?: string | null;
   /** Added to the context as `aws:PrincipalAccount` unless the context already has it. */
   principalAccount?: string | null;
+  /**
+   * Which keys missing from `context` are known to be absent from the request. Default: all of them
+   * (a closed world). A request read from a CloudTrail record passes what the record settles, so that a
+   * condition on anything else (resource tags, most service keys) is undetermined, not false.
+   */
+  knowledge?: ContextKnowledge;
 }
 
 /** A policy as the evaluator sees it (a {@link NamedPolicy} fits). */
@@ -55,6 +62,14 @@ export interface EvaluationResult {
   boundaryAllows?: boolean;
   /** Condition operators this evaluator does not implement, as encountered. */
   unsupported: string[];
+  /**
+   * Keys (and `Resource` for an element whose variables could not be read) that the decision depends on
+   * but the request context cannot settle. `decision` assumes the worst of them (a Deny applies, an
+   * Allow does not); `bestCaseDecision` assumes the best. Empty when the decision holds either way.
+   */
+  undetermined: string[];
+  /** The decision if every undetermined element went the caller's way; present only when it differs. */
+  bestCaseDecision?: Decision;
 }
 
 /** How one statement relates to a request, element by element. */
@@ -65,6 +80,10 @@ export interface StatementMatch {
   condition: boolean;
   conditionFailures: ConditionFailure[];
   unsupported: string[];
+  /** Whether the statement applies before unknowns are resolved against its effect. */
+  truth: Truth;
+  /** Condition keys (and `Resource`) whose truth the context could not settle. */
+  undetermined: string[];
 }
 
 function actionMatches(statement: PolicyStatement, action: string): boolean {
@@ -73,20 +92,37 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
   return false;
 }
 
-function resourcePatternMatches(pattern: string, resource: string | null, context: RequestContext): boolean {
-  const resolved = resolvePattern(pattern, context);
-  if (resolved === null) return false;
-  // A request without a resource is authorized against "*" only.
-  if (resource === null) return resolved === '*';
-  return arnMatches(resolved, resource);
+const or = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false);
+
+/**
+ * Replaces policy variables in a Resource pattern. IAM substitutes them only in the resource part of an
+ * ARN (after the fifth colon); before it a `${...}` stays literal text, which no real ARN contains.
+ */
+function resolveResourcePattern(pattern: string, context: RequestContext): ResolvedValue {
+  const head = arnSegments(pattern);
+  if (!head || !pattern.startsWith('arn:')) return resolveValue(pattern, context, true);
+  const prefix = pattern.slice(0, pattern.length - head.resource.length);
+  const rest = resolveValue(head.resource, context, true);
+  return 'text' in rest ? { text: prefix + rest.text } : rest;
 }
 
-function resourceMatches(statement: PolicyStatement, resource: string | null, context: RequestContext): boolean {
+function resourcePatternMatches(pattern: string, resource: string | null, context: RequestContext): Truth {
+  const resolved = resolveResourcePattern(pattern, context);
+  // A variable without a value, or one whose value holds a wildcard: IAM's documentation leaves the
+  // statement's fate open, so the caller resolves it the safe way.
+  if (!('text' in resolved)) return 'unknown';
+  // A request without a resource is authorized against "*" only.
+  if (resource === null) return resolved.text === '*';
+  return arnMatches(resolved.text, resource);
+}
+
+function resourceMatches(statement: PolicyStatement, resource: string | null, context: RequestContext): Truth {
   if (statement.Resource !== undefined) {
-    return asList(statement.Resource).some((p) => resourcePatternMatches(p, resource, context));
+    return or(asList(statement.Resource).map((p) => resourcePatternMatches(p, resource, context)));
   }
   if (statement.NotResource !== undefined) {
-    return !asList(statement.NotResource).some((p) => resourcePatternMatches(p, resource, context));
+    const listed = or(asList(statement.NotResource).map((p) => resourcePatternMatches(p, resource, context)));
+    return listed === 'unknown' ? listed : !listed;
   }
   // Identity policies always name resources; a statement without one (trust policies) is not applicable.
   return false;
@@ -106,83 +142,99 @@ export function matchStatement(statement: PolicyStatement, request: EvaluationRe
   const context = requestContext(request);
   const action = actionMatches(statement, request.action);
   const resource = resourceMatches(statement, request.resource, context);
-  const condition = evaluateCondition(statement.Condition, context, statement.Effect);
+  const condition = evaluateCondition(statement.Condition, context, statement.Effect, request.knowledge ?? CLOSED_WORLD);
+  const resolve = (t: Truth) => (t === 'unknown' ? statement.Effect === 'Deny' : t);
+  const truth: Truth = !action || resource === false || condition.truth === false ? false : resource === true && condition.truth === true ? true : 'unknown';
+  const undetermined = truth === 'unknown' ? [...(resource === 'unknown' ? ['Resource'] : []), ...condition.undetermined] : [];
   return {
-    applies: action && resource && condition.holds,
+    applies: resolve(truth),
     action,
-    resource,
+    resource: resolve(resource),
     condition: condition.holds,
     conditionFailures: condition.failures,
     unsupported: condition.unsupported,
+    truth,
+    undetermined,
   };
 }
 
 interface PolicyVerdict {
+  /** The first Allow and Deny that apply, unknowns resolved the safe way. */
   allow?: StatementRef;
   deny?: StatementRef;
+  /** Whether an Allow / a Deny applies when every unknown goes the caller's way. */
+  bestCaseAllows: boolean;
+  bestCaseDenies: boolean;
   unsupported: string[];
+  undetermined: string[];
 }
 
-function evaluatePolicy(
-  policy: EvaluatedPolicy,
-  layer: StatementRef['layer'],
-  request: EvaluationRequest,
-): PolicyVerdict {
-  const verdict: PolicyVerdict = { unsupported: [] };
+function statementRef(policy: EvaluatedPolicy, layer: StatementRef['layer'], index: number, statement: PolicyStatement): StatementRef {
+  return {
+    policy: policy.name,
+    layer,
+    index,
+    ...(policy.arn ? { policyArn: policy.arn } : {}),
+    ...(policy.kind ? { policyKind: policy.kind } : {}),
+    ...(policy.viaGroup ? { viaGroup: policy.viaGroup } : {}),
+    ...(statement.Sid ? { sid: statement.Sid } : {}),
+  };
+}
+
+function evaluatePolicy(policy: EvaluatedPolicy, layer: StatementRef['layer'], request: EvaluationRequest): PolicyVerdict {
+  const verdict: PolicyVerdict = { bestCaseAllows: false, bestCaseDenies: false, unsupported: [], undetermined: [] };
   policy.document.Statement.forEach((statement, index) => {
     const match = matchStatement(statement, request);
     verdict.unsupported.push(...match.unsupported);
+    verdict.undetermined.push(...match.undetermined);
+    const isDeny = statement.Effect === 'Deny';
+    if (match.truth === true || (match.truth === 'unknown' && !isDeny)) {
+      if (isDeny) verdict.bestCaseDenies = true;
+      else verdict.bestCaseAllows = true;
+    }
     if (!match.applies) return;
-    const ref: StatementRef = {
-      policy: policy.name,
-      layer,
-      index,
-      ...(policy.arn ? { policyArn: policy.arn } : {}),
-      ...(policy.kind ? { policyKind: policy.kind } : {}),
-      ...(policy.viaGroup ? { viaGroup: policy.viaGroup } : {}),
-      ...(statement.Sid ? { sid: statement.Sid } : {}),
-    };
-    if (statement.Effect === 'Deny') verdict.deny ??= ref;
+    const ref = statementRef(policy, layer, index, statement);
+    if (isDeny) verdict.deny ??= ref;
     else verdict.allow ??= ref;
   });
   return verdict;
 }
 
+function decide(denied: boolean, identityAllows: boolean, boundaryAllows: boolean | undefined): Decision {
+  if (denied) return 'explicitDeny';
+  return identityAllows && boundaryAllows !== false ? 'allowed' : 'implicitDeny';
+}
+
 /**
  * Evaluates identity policies (and a permissions boundary) the way IAM does for a request within
  * one account: an explicit Deny anywhere wins; otherwise the request is allowed only when an identity
- * statement allows it and, if there is a boundary, the boundary allows it too.
+ * statement allows it and, if there is a boundary, the boundary allows it too. Whatever the context
+ * cannot settle is resolved so that the decision is never a wrong allow (see `undetermined`).
  */
 export function evaluate(policies: PolicySet, request: EvaluationRequest): EvaluationResult {
-  const unsupported: string[] = [];
-  let matchedAllow: StatementRef | undefined;
-  let matchedDeny: StatementRef | undefined;
-  for (const policy of policies.identity) {
-    const v = evaluatePolicy(policy, 'identity', request);
-    unsupported.push(...v.unsupported);
-    matchedAllow ??= v.allow;
-    matchedDeny ??= v.deny;
-  }
-  let boundaryAllows: boolean | undefined;
-  if (policies.permissionsBoundary) {
-    const v = evaluatePolicy(policies.permissionsBoundary, 'permissions-boundary', request);
-    unsupported.push(...v.unsupported);
-    boundaryAllows = v.allow !== undefined;
-    matchedDeny ??= v.deny;
-  }
+  const identity = policies.identity.map((policy) => evaluatePolicy(policy, 'identity', request));
+  const boundary = policies.permissionsBoundary ? evaluatePolicy(policies.permissionsBoundary, 'permissions-boundary', request) : undefined;
+  const all = boundary ? [...identity, boundary] : identity;
+  const matchedAllow = identity.find((v) => v.allow)?.allow;
+  const matchedDeny = all.find((v) => v.deny)?.deny;
   const identityAllows = matchedAllow !== undefined;
-  const base = {
+  const boundaryAllows = boundary ? boundary.allow !== undefined : undefined;
+  const decision = decide(matchedDeny !== undefined, identityAllows, boundaryAllows);
+  const bestCase = decide(
+    all.some((v) => v.bestCaseDenies),
+    identity.some((v) => v.bestCaseAllows),
+    boundary ? boundary.bestCaseAllows : undefined,
+  );
+  return {
+    decision,
+    ...(matchedDeny && decision === 'explicitDeny' ? { matchedDeny } : {}),
+    ...(matchedAllow ? { matchedAllow } : {}),
     identityAllows,
     ...(boundaryAllows !== undefined ? { boundaryAllows } : {}),
-    unsupported: [...new Set(unsupported)],
+    unsupported: [...new Set(all.flatMap((v) => v.unsupported))],
+    undetermined: bestCase === decision ? [] : [...new Set(all.flatMap((v) => v.undetermined))],
+    ...(bestCase !== decision ? { bestCaseDecision: bestCase } : {}),
   };
-  if (matchedDeny) {
-    return { decision: 'explicitDeny', matchedDeny, ...(matchedAllow ? { matchedAllow } : {}), ...base };
-  }
-  if (identityAllows && boundaryAllows !== false) {
-    return { decision: 'allowed', ...(matchedAllow ? { matchedAllow } : {}), ...base };
-  }
-  return { decision: 'implicitDeny', ...(matchedAllow ? { matchedAllow } : {}), ...base };
 }
 
 /** Convenience: evaluates bare documents as unnamed identity policies. */
