@@ -5,6 +5,7 @@
 import { hash } from 'node:crypto';
 import type { Denial, ModelInfo, Reason } from '../denial/types';
 import { fingerprintOf } from '../denial/fingerprint';
+import { recordContext } from './request-context';
 import { buildModelInfo, withSuggestedProfile } from '../bedrock/model-info';
 import { marketplaceActionsIn, modelIdInOnDemandMessage } from '../bedrock/model-access';
 import { actionForEvent, servicePrefixOf } from './action';
@@ -196,6 +197,7 @@ function decodeObject(input: Record<string, unknown>): DenialOutcome {
   };
   if (model) denial.model = model;
   if (resourceText) denial.resourceText = resourceText;
+  denial.requestContext = recordContext(record, { arn: principal.roleArn ?? principal.arn, accountId: principal.accountId ?? accountId });
   denial.fingerprint = fingerprintOf(denial);
   addCallDetails(denial, record, relatedActions);
   return { kind: 'denial', denial };

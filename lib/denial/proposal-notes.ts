@@ -82,6 +82,8 @@ export const NOTE_CODES = [
   'check-denied-explicitly',
   'check-denied-by-boundary',
   'check-not-allowed',
+  'check-undetermined',
+  'resource-needs-input',
   'access-lost',
   'neighbour-newly-allowed',
   'neighbour-other-action',

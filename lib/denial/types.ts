@@ -152,7 +152,15 @@ export const TARGET_KINDS = [
 ] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-export const VALIDATION_VERDICTS = ['simulated-allow', 'simulated-deny', 'not-validated'] as const;
+/**
+ * - `simulated-allow`: with the fix, policy evaluation allows every evaluation the call needs, whatever
+ *   the parts of the request the record does not show (`checkedBy` says who evaluated).
+ * - `simulated-deny`: with the fix the call is still denied.
+ * - `unknown-context`: the verdict depends on condition keys the record does not settle (named in the notes).
+ * - `needs-input`: the record does not name the exact resource: the fix holds a placeholder to fill in.
+ * - `not-validated`: the policies were not available to check against.
+ */
+export const VALIDATION_VERDICTS = ['simulated-allow', 'simulated-deny', 'unknown-context', 'needs-input', 'not-validated'] as const;
 export type ValidationVerdict = (typeof VALIDATION_VERDICTS)[number];
 
 /** An IAM policy statement as it appears in a document (values may be string or string[]). */
@@ -189,6 +197,14 @@ export interface Proposal {
   terraform?: string;
   cli?: string;
   validated: ValidationVerdict;
+  /**
+   * True when the statements name exactly the resources the call needed (no placeholder, no wildcard
+   * standing in for a resource the record did not name); false when someone must fill something in.
+   * Absent when there are no statements.
+   */
+  exact?: boolean;
+  /** Who evaluated the verdict: the offline evaluator on the policies read, IAM's policy simulator, or both. */
+  checkedBy?: Array<'offline-evaluator' | 'iam-simulator'>;
   notes: string[];
   /**
    * The same notes as data, in the same order: a stable `code` (lib/policy/propose/notes.ts), its
@@ -219,6 +235,12 @@ export interface Denial {
   reason: Reason;
   model?: ModelInfo;
   fingerprint: string;
+  /**
+   * The request context IAM evaluated, as far as the record shows it: global condition keys (time,
+   * MFA, principal, source IP or VPC endpoint, TLS) and the lower-case keys the record settles
+   * (present, or known to be absent). Any other key is unknown to the evaluator.
+   */
+  requestContext?: { values: Record<string, string | string[]>; determined: string[] };
   proposal?: Proposal;
   /**
    * Raw error code and message as recorded (the message may be truncated by CloudTrail). A code

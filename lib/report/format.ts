@@ -1,4 +1,6 @@
 import type { ProposalSummary, RenderLimits, WeekOverWeek } from './types';
+import type { ValidationVerdict } from '../denial/types';
+import { isReady } from '../denial/readiness';
 
 /** Whole numbers with thousands separators, independent of the machine's locale. */
 export function formatCount(n: number): string {
@@ -39,14 +41,22 @@ export const TEXT_LIMITS: Readonly<RenderLimits> = Object.freeze({ top: 10, rows
 export const CHAT_LIMITS: Readonly<RenderLimits> = Object.freeze({ top: 5, rows: 3, open: 5 });
 export const PAGE_LIMITS: Readonly<RenderLimits> = Object.freeze({ top: 25, rows: 15, open: 200 });
 
-/** True when the summary is of a proposal that changes something and that the simulator confirmed. */
+/** True when the summary is of a ready fix ({@link isReady}: exact, and evaluation allows the call). */
 export function summaryReady(proposal: ProposalSummary | null): boolean {
-  return proposal !== null && proposal.kind !== 'none' && proposal.validated === 'simulated-allow';
+  return proposal !== null && isReady(proposal);
 }
 
 /** The proposal in a few words: "fix ready (scp)", "fix proposed, not validated (identity-policy)", "no fix proposed". */
 export function fixWords(proposal: ProposalSummary | null): string {
   if (!proposal || proposal.kind === 'none') return 'no fix proposed';
   if (summaryReady(proposal)) return `fix ready (${proposal.kind})`;
-  return proposal.validated === 'simulated-deny' ? `fix proposed, simulator still denies (${proposal.kind})` : `fix proposed, not validated (${proposal.kind})`;
+  return `${FIX_STATE[proposal.validated]} (${proposal.kind})`;
 }
+
+const FIX_STATE: Readonly<Record<ValidationVerdict, string>> = {
+  'simulated-allow': 'fix proposed',
+  'simulated-deny': 'fix proposed, evaluation still denies',
+  'unknown-context': 'fix proposed, depends on request context the record does not show',
+  'needs-input': 'fix needs the exact resource filled in',
+  'not-validated': 'fix proposed, not validated',
+};

@@ -2,6 +2,7 @@ import { principalDisplayName } from '../denial/principal-name';
 import type { Principal, Proposal } from '../denial/types';
 import type { Incident } from '../incidents/types';
 import type { ProposalSummary } from './types';
+import { isReady, readinessFacts } from '../denial/readiness';
 
 /**
  * The name people know a principal by, the same as in alerts: the permission set for Identity Center
@@ -31,10 +32,10 @@ export function accountOf(incident: Incident): string | null {
 }
 
 export function proposalSummary(proposal: Proposal | undefined): ProposalSummary | null {
-  return proposal ? { kind: proposal.target.kind, validated: proposal.validated } : null;
+  return proposal ? readinessFacts(proposal) : null;
 }
 
-/** A fix is ready when a proposal exists, changes something, and the simulator confirmed it allows the call. */
+/** A fix is ready when a proposal exists and {@link isReady} says so (exact, and evaluation allows the call). */
 export function isFixReady(proposal: Proposal | undefined): boolean {
-  return proposal !== undefined && proposal.target.kind !== 'none' && proposal.validated === 'simulated-allow';
+  return proposal !== undefined && isReady(readinessFacts(proposal));
 }

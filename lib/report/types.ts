@@ -54,6 +54,8 @@ export interface ReportTotals {
 export interface ProposalSummary {
   kind: TargetKind;
   validated: ValidationVerdict;
+  /** False when the fix holds a placeholder to fill in. */
+  exact?: boolean;
 }
 
 /** One incident ranked by its count in the period. */

@@ -31,6 +31,7 @@ describe('the resource a generic grant names comes from the action catalog', () 
     checked: string | null;
     /** A note the proposal must have: code, and the parameters that matter. */
     note?: [NoteCode, Record<string, string | number>];
+    validated?: 'simulated-allow' | 'needs-input';
   }
   const CASES: Case[] = [
     {
@@ -52,18 +53,20 @@ describe('the resource a generic grant names comes from the action catalog', () 
       checked: null,
     },
     {
-      name: 'kms:Decrypt with an S3 object ARN: the KMS key ARN format, wildcarded',
+      name: 'kms:Decrypt with an S3 object ARN: the KMS key ARN format with a placeholder, needs input',
       denial: baseDenial({ principal: role, action: 'kms:Decrypt', resource: 'arn:aws:s3:::b/obj' }),
-      grant: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`,
-      checked: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`,
-      note: ['resource-from-arn-format', { named: 'arn:aws:s3:::b/obj', action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/*` }],
+      grant: `arn:aws:kms:us-east-1:${ACCOUNT}:key/<KeyId>`,
+      checked: `arn:aws:kms:us-east-1:${ACCOUNT}:key/<KeyId>`,
+      note: ['resource-from-arn-format', { named: 'arn:aws:s3:::b/obj', action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/<KeyId>` }],
+      validated: 'needs-input',
     },
     {
-      name: 'iam:PassRole with an EC2 instance ARN: the role ARN format, wildcarded',
+      name: 'iam:PassRole with an EC2 instance ARN: the role ARN format with a placeholder, needs input',
       denial: baseDenial({ principal: role, action: 'iam:PassRole', resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc` }),
-      grant: `arn:aws:iam::${ACCOUNT}:role/*`,
-      checked: `arn:aws:iam::${ACCOUNT}:role/*`,
+      grant: `arn:aws:iam::${ACCOUNT}:role/<RoleNameWithPath>`,
+      checked: `arn:aws:iam::${ACCOUNT}:role/<RoleNameWithPath>`,
       note: ['resource-from-arn-format', { named: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`, action: 'iam:PassRole' }],
+      validated: 'needs-input',
     },
     {
       name: 'a resource that fits the action is kept (control)',
@@ -73,7 +76,7 @@ describe('the resource a generic grant names comes from the action catalog', () 
     },
   ];
 
-  it.each(CASES)('$name', ({ denial, grant, checked, note }) => {
+  it.each(CASES)('$name', ({ denial, grant, checked, note, validated = 'simulated-allow' }) => {
     const plan = planGrant(denial, buildProposeContext(denial, { catalog }));
     expect(plan.statements.map((s) => s.Resource)).toEqual([grant]);
     expect(plan.checks.map((c) => c.request.resource)).toEqual([checked]);
@@ -82,9 +85,10 @@ describe('the resource a generic grant names comes from the action catalog', () 
     const p = proposeFix(denial, policies, { catalog });
     expect(p.statements.map((s) => s.Resource)).toEqual([grant]);
     if (note) expect(paramsOf(p, note[0])).toMatchObject(note[1]);
-    expect(p.validated).toBe('simulated-allow');
+    expect(p.validated).toBe(validated);
+    expect(p.exact).toBe(validated !== 'needs-input');
     expectProposalInvariants(p, catalog);
-    // The evaluation IAM really makes is allowed by the proposal.
+    // The evaluation IAM really makes is allowed by the proposal (with the placeholder as written).
     const real = { action: denial.action, resource: checked, context: { 'aws:RequestedRegion': 'us-east-1' } };
     expect(evaluate(applyProposal(policies, p), real).decision).toBe('allowed');
   });

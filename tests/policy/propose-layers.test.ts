@@ -382,7 +382,8 @@ describe('non-Bedrock actions and the resource rule', () => {
     const catalog = await loadActionCatalog(['sqs:SendMessage']);
     const d = baseDenial({ principal: role, action: 'SQS:SendMessage', resource: null, callRegion: 'eu-west-1', deniedRegion: 'eu-west-1' });
     const p = proposeFix(d, null, { catalog });
-    expect(p.statements[0]).toMatchObject({ Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:*` });
+    expect(p.statements[0]).toMatchObject({ Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:<QueueName>` });
+    expect(paramsOf(p, 'resource-needs-input')).toEqual({ resource: `arn:aws:sqs:eu-west-1:${ACCOUNT}:<QueueName>`, placeholders: '<QueueName>' });
     expect(notesWith(p, 'resource-from-arn-format').map((n) => n.params)).toEqual([expect.not.objectContaining({ named: expect.anything() })]);
     expectProposalInvariants(p, catalog);
   });
@@ -390,8 +391,8 @@ describe('non-Bedrock actions and the resource rule', () => {
   it('never falls back to Resource "*" for an action it does not know', () => {
     const d = baseDenial({ principal: role, action: 'newservice:DoThing', resource: null });
     const p = proposeFix(d, null);
-    expect(asList(p.statements[0]?.Resource)).toEqual([`arn:aws:newservice:us-east-1:${ACCOUNT}:*`]);
-    expect(paramsOf(p, 'resource-format-unknown')).toEqual({ action: 'newservice:DoThing', resource: `arn:aws:newservice:us-east-1:${ACCOUNT}:*` });
+    expect(asList(p.statements[0]?.Resource)).toEqual([`arn:aws:newservice:us-east-1:${ACCOUNT}:<RESOURCE>`]);
+    expect(paramsOf(p, 'resource-format-unknown')).toEqual({ action: 'newservice:DoThing', resource: `arn:aws:newservice:us-east-1:${ACCOUNT}:<RESOURCE>` });
   });
 
   it('an action without resource type gets "*" (iam-data says so)', async () => {

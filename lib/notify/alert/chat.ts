@@ -22,11 +22,12 @@ import {
   statementsText,
   targetParts,
   times,
-  VERDICT_WORDS,
+  verdictWords,
   WHO_APPLIES,
   type Line,
   type Segment,
 } from './facts';
+import { isReady, readinessFacts } from '../../denial/readiness';
 
 /** An alert's chat notification: threaded by fingerprint. */
 export type ChatNotification = CustomChatNotification<{
@@ -71,7 +72,7 @@ function renderChatFix(proposal: Proposal | undefined, room: number, budget: Bud
   const pointer = `_Fix shortened: run_ ${chatCode(show)}`;
   if (proposal === undefined) return [`*Fix:* no proposal was computed; run ${chatCode(show)}`];
   const head = [
-    `*Fix* (${targetParts(proposal).map((s) => renderChatSegment(s, sizes)).join('')}; ${escapeSlack(VERDICT_WORDS[proposal.validated])}):`,
+    `*Fix* (${targetParts(proposal).map((s) => renderChatSegment(s, sizes)).join('')}; ${escapeSlack(verdictWords(proposal))}):`,
   ];
   const fits = (lines: string[]) => lines.join('\n').length <= room;
   const statementsSource = statementsText(proposal);
@@ -149,7 +150,8 @@ export function renderChat(input: ConsoleLinkInput & { trigger: AlertTrigger }, 
 
   const nextSteps: string[] = [];
   if (proposal !== undefined && proposal.target.kind !== 'none') {
-    nextSteps.push(`Apply the fix: ${targetParts(proposal).map((segment) => renderChatSegment(segment, CHAT_SIZES[1] as ChatSizes)).join('')}`);
+    const where = targetParts(proposal).map((segment) => renderChatSegment(segment, CHAT_SIZES[1] as ChatSizes)).join('');
+    nextSteps.push(`${nextStepVerb(proposal)}: ${where}`);
   }
   nextSteps.push(`Acknowledge: ${chatCode(commands.ack)}`, `Full details and fix: ${chatCode(commands.show)}`);
   for (const link of consoleLinks(input)) nextSteps.push(`${escapeSlack(link.label)}: ${escapeSlack(link.url)}`);
@@ -192,4 +194,11 @@ export function renderChat(input: ConsoleLinkInput & { trigger: AlertTrigger }, 
       },
     },
   };
+}
+
+/** Only a ready fix is "apply": anything else asks for a person's eyes first. */
+function nextStepVerb(proposal: Proposal): string {
+  if (isReady(readinessFacts(proposal))) return 'Apply the fix';
+  if (proposal.validated === 'needs-input') return 'Fill in the exact resource, then apply the fix';
+  return 'Review the proposed change (not a confirmed fix)';
 }

@@ -6,7 +6,7 @@ import { plainBlock, plainLine } from '../sns-text';
 import { clip, TEXT_FIX_MAX_LINES, type Budget } from './budget';
 import type { IncidentCommandLines } from './commands';
 import { consoleLinks, type ConsoleLinkInput } from './console-links';
-import { factLines, headline, proposalOf, statementsText, targetParts, VERDICT_WORDS, WHO_APPLIES, type Line, type Segment } from './facts';
+import { factLines, headline, proposalOf, statementsText, targetParts, verdictWords, WHO_APPLIES, type Line, type Segment } from './facts';
 
 function renderTextSegment(segment: Segment, budget: Budget): string {
   if (typeof segment === 'string') return segment;
@@ -47,7 +47,7 @@ export function renderEmailText(input: ConsoleLinkInput & { trigger: AlertTrigge
     out.push('Fix:         no proposal was computed; see the details command below.');
   } else {
     out.push(`Fix:         ${targetParts(proposal).map((s) => renderTextSegment(s, budget)).join('')}`);
-    out.push(`${' '.repeat(LABEL_WIDTH)}${VERDICT_WORDS[proposal.validated]}`);
+    out.push(`${' '.repeat(LABEL_WIDTH)}${verdictWords(proposal)}`);
     const statements = clip(plainBlock(statementsText(proposal)), budget.textStatements, TEXT_FIX_MAX_LINES);
     if (statements.text !== '') out.push('  Statements to add or change:', indent(statements.text));
     const diffSource = proposal.diff !== undefined ? plainBlock(proposal.diff) : '';

@@ -8,6 +8,7 @@ import type { AlertTrigger, Incident } from '../../incidents/types';
 import { principalDisplayName } from '../../denial/principal-name';
 import { actionService } from '../../aws/action';
 import type { IncidentCommandLines } from './commands';
+import { checkedByWords } from '../../denial/readiness';
 
 export const MAX_RELATED_RESOURCES = 5;
 const MAX_LISTED_DESTINATIONS = 6;
@@ -58,8 +59,16 @@ export const VERDICT_WORDS: Readonly<Record<ValidationVerdict, string>> = {
   // Offline evaluation always; iam:SimulatePrincipalPolicy confirms it when enabled (its verdict, if different, is in the notes).
   'simulated-allow': 'validated: with this fix, policy evaluation allows the denied call',
   'simulated-deny': 'NOT enough: with this fix, policy evaluation still denies the call',
+  'unknown-context': 'NOT confirmed: the verdict depends on parts of the request the record does not show',
+  'needs-input': 'NOT ready: fill in the exact resource the caller uses first',
   'not-validated': 'not validated against the current policies',
 };
+
+/** The verdict in words, naming who evaluated an allow (the offline evaluator, IAM's simulator, or both). */
+export function verdictWords(proposal: Proposal): string {
+  if (proposal.validated !== 'simulated-allow') return VERDICT_WORDS[proposal.validated];
+  return `validated by ${checkedByWords(proposal)}: with this fix, policy evaluation allows the denied call`;
+}
 
 /** The first alert of an incident reads as new even when a threshold claimed it before the creator did. */
 export function headline(incident: Incident, trigger: AlertTrigger): string {

@@ -171,7 +171,7 @@ export function resourceFitsAction(info: ActionInfo, resource: string): boolean 
 }
 
 /** Fills an ARN format: partition, region and account from the call; every other variable becomes `*`. */
-export function arnFromFormat(format: string, values: { partition: string; region: string; account: string }): string {
+export function arnFromFormat(format: string, values: { partition: string; region: string; account: string }, unknown: 'wildcard' | 'placeholder' = 'wildcard'): string {
   return format.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
     switch (name) {
       case 'Partition':
@@ -181,7 +181,7 @@ export function arnFromFormat(format: string, values: { partition: string; regio
       case 'Account':
         return values.account;
       default:
-        return '*';
+        return unknown === 'wildcard' ? '*' : `<${name}>`;
     }
   });
 }

@@ -42,6 +42,11 @@ export interface GrantPlan {
   /** Requests that must not become allowed when the conditioned statements are used (the model invoked directly). */
   conditionedNeighbours: Check[];
   notes: ProposalNote[];
+  /**
+   * Placeholders (`<RoleNameWithPath>`) in the granted resource, where the record does not name the
+   * resource: the fix is not exact until someone fills them in, so it is never called ready.
+   */
+  needsInput?: string[];
   profileArn?: string;
   foundationModelId?: string;
 }
@@ -52,6 +57,8 @@ export interface PlanContext {
   catalog: ActionCatalog;
   principalArn: string | null;
   principalAccount: string | null;
+  /** What the record settles of the request context; absent: a closed world (every missing key is absent). */
+  recordContext?: { values: Record<string, string | string[]>; determined: ReadonlySet<string> };
 }
 
 /**

@@ -45,9 +45,9 @@ const TEMPLATES = {
     `${p.resource} contains characters IAM reads as wildcards, so the grant writes them as \${*}, \${?} and \${$} to name exactly that resource (${p.grant}).`,
   /** `named`/`resourceTypes` present: the record named a resource the action does not act on. */
   'resource-from-arn-format': (p: { action: string; resourceType: string; resource: string; named?: string; resourceTypes?: string }) =>
-    `${notUsed(p)}: it uses the ${p.resourceType} ARN format of ${p.action} with wildcards (${p.resource}); narrow it to the resources the caller really uses.`,
+    `${notUsed(p)}: the fix uses the ${p.resourceType} ARN format of ${p.action} (${p.resource}), with the parts the record does not give left as placeholders.`,
   'resource-format-unknown': (p: { action: string; resource: string; named?: string; resourceTypes?: string }) =>
-    `${notUsed(p)}, and the resource types of ${p.action} are not in the action catalog, so the grant uses ${p.resource}; narrow it (load the action with loadActionCatalog for its ARN format).`,
+    `${notUsed(p)}, and the resource types of ${p.action} are not in the action catalog, so the fix names ${p.resource}, a placeholder for the resource's ARN.`,
   'no-resource-type': (p: { action: string }) => `${p.action} has no resource type, so Resource "*" is the narrowest grant.`,
   'bearer-token-type-condition': () =>
     'To allow only one kind of Bedrock API key, add a Condition on bedrock:BearerTokenType ("SHORT_TERM" or "LONG_TERM"); the model calls made with the key still need their own bedrock:InvokeModel grant.',
@@ -178,6 +178,10 @@ const TEMPLATES = {
       p.boundary ? ` (permissions boundary ${p.boundary}: whoever administers it must allow the call there too)` : ''
     }.`,
   'check-not-allowed': (p: { stage: CheckStage; check: string }) => `${stage(p)}${p.check} is still not allowed by any statement.`,
+  'check-undetermined': (p: { stage: CheckStage; check: string; keys: string }) =>
+    `${stage(p)}${p.check} depends on ${p.keys}, which the record does not show: policy evaluation allows it only for some values, so the verdict is unknown-context, not an allow.`,
+  'resource-needs-input': (p: { resource: string; placeholders: string }) =>
+    `The record does not name the exact resource, so the fix names ${p.resource}: replace ${p.placeholders} with the resource the caller uses before applying it (needs-input, not a ready fix).`,
   'access-lost': (p: { check: string }) => `The change would no longer allow ${p.check}, which the current policies allow.`,
   'neighbour-newly-allowed': (p: { neighbour: string }) =>
     `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,

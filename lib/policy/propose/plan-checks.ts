@@ -9,6 +9,7 @@ import type { EvaluationRequest } from '../iam/evaluator';
 import type { Denial } from '../../denial/types';
 import { actionService } from '../../aws/action';
 import type { Check, PlanContext } from './grant-plan';
+import { actionPrefixOf } from '../../aws/action';
 
 /** `SNS:Publish` → `sns:Publish`: IAM action prefixes are case-insensitive, lower case is the norm. */
 export function normalizeAction(action: string): string {
@@ -43,8 +44,24 @@ export function serviceOf(action: string): string {
   return actionService(action);
 }
 
+/**
+ * One evaluation the call needs: the plan's own context keys (the region and Bedrock keys of each
+ * destination) over what the record says of the request. With a record, a key is known to be absent
+ * only when the record settles it or the plan models it (the plan's keys, and Bedrock's own keys,
+ * which the plans set deliberately); any other key is unknown, so a condition on it cannot make the
+ * verdict an allow.
+ */
 export function request(ctx: PlanContext, action: string, resource: string | null, context: Record<string, string>): EvaluationRequest {
-  return { action, resource, context, principalArn: ctx.principalArn, principalAccount: ctx.principalAccount };
+  const base = { action, resource, principalArn: ctx.principalArn, principalAccount: ctx.principalAccount };
+  const recorded = ctx.recordContext;
+  if (!recorded) return { ...base, context };
+  const planned = new Set(Object.keys(context).map((k) => k.toLowerCase()));
+  const modelsService = actionPrefixOf(action) === 'bedrock';
+  return {
+    ...base,
+    context: { ...recorded.values, ...context },
+    knowledge: { isAbsenceKnown: (key) => recorded.determined.has(key) || planned.has(key) || (modelsService && key.startsWith('bedrock:')) },
+  };
 }
 
 export function forEachAction(actions: string[], make: (action: string) => Check[]): Check[] {

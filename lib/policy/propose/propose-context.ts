@@ -87,5 +87,8 @@ export function buildProposeContext(denial: Denial, options: ProposeOptions): Pr
     catalog: options.catalog ? combineCatalogs(options.catalog, BUNDLED_ACTION_CATALOG) : BUNDLED_ACTION_CATALOG,
     principalArn: principalArnOf(principal),
     principalAccount: principal.accountId ?? denial.accountId,
+    ...(denial.requestContext
+      ? { recordContext: { values: denial.requestContext.values, determined: new Set(denial.requestContext.determined.map((k) => k.toLowerCase())) } }
+      : {}),
   };
 }

@@ -281,11 +281,30 @@ function proposeExplicitIdentityDeny(ctx: ProposeContext, plan: GrantPlan, polic
  */
 export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, options: ProposeOptions = {}): Proposal {
   const ctx = buildProposeContext(denial, options);
-  const principal = denial.principal;
   const access = modelAccessKind(denial);
-  if (access && !isMarketplaceDenial(denial)) return proposeModelAccess(ctx, access, policies);
-
+  if (access && !isMarketplaceDenial(denial)) return withCheckedBy(proposeModelAccess(ctx, access, policies));
   const plan = planGrant(denial, ctx);
+  return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
+}
+
+/** Every verdict but `not-validated` comes from the offline evaluator here; the simulator step adds itself. */
+function withCheckedBy(proposal: Proposal): Proposal {
+  return proposal.validated === 'not-validated' ? proposal : { ...proposal, checkedBy: ['offline-evaluator'] };
+}
+
+/**
+ * A fix whose resource holds placeholders is never an allow, whatever the evaluation of the placeholder
+ * says: it becomes `needs-input` (a fix that is still denied stays `simulated-deny`).
+ */
+function withExactness(proposal: Proposal, plan: GrantPlan): Proposal {
+  if (!plan.needsInput) return { ...proposal, exact: proposal.statements.length > 0 ? true : undefined };
+  const validated = proposal.validated === 'simulated-deny' ? proposal.validated : 'needs-input';
+  return { ...proposal, validated, exact: false };
+}
+
+function proposeForPlan(ctx: ProposeContext, plan: GrantPlan, policies: PrincipalPolicies | null): Proposal {
+  const denial = ctx.denial;
+  const principal = denial.principal;
   switch (denial.reason.layer) {
     case 'scp':
     case 'rcp':

@@ -69,13 +69,14 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
     const format = type?.arnFormats[0];
     const because = named ? { named, resourceTypes: info?.resourceTypes.map((t) => t.name).join(', ') ?? '' } : {};
     if (format) {
-      resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId });
+      resource = arnFromFormat(format, { partition: ctx.partition, region, account: ctx.accountId }, 'placeholder');
       notes.push(note('resource-from-arn-format', { action, resourceType: type?.name ?? '', resource, ...because }));
     } else {
-      resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:*`;
+      resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:<RESOURCE>`;
       notes.push(note('resource-format-unknown', { action, resource, ...because }));
     }
     grant = resource;
+    notes.push(note('resource-needs-input', { resource, placeholders: placeholdersIn(resource).join(', ') }));
   }
   if (kind === 'no-resource-type') {
     notes.push(note('no-resource-type', { action }));
@@ -93,7 +94,13 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
     neighbours: siblingNeighbours(ctx, actions, resource, context, resource ?? '"*"'),
     conditionedNeighbours: [],
     notes,
+    ...(resource !== null && placeholdersIn(resource).length > 0 ? { needsInput: placeholdersIn(resource) } : {}),
   };
+}
+
+/** The `<Name>` placeholders of a resource the record did not name, in order. */
+function placeholdersIn(resource: string): string[] {
+  return [...resource.matchAll(/<[A-Za-z_]+>/g)].map((m) => m[0]);
 }
 
 /** `AccessAuditor` + the action name, a valid Sid (alphanumerics only). */

@@ -78,7 +78,14 @@ export function combineDecisions(decisions: SimulationDecision[]): SimulationDec
  */
 export function reconcileSimulation(proposal: Proposal, decision: SimulationDecision): Proposal {
   const offline = proposal.validated;
+  // A placeholder resource or an unsettled context: the simulator cannot settle either.
+  if (offline === 'needs-input' || offline === 'unknown-context') return proposal;
   const simAllows = decision === 'allowed';
+  const checked: Proposal['checkedBy'] = offline === 'not-validated' ? ['iam-simulator'] : ['offline-evaluator', 'iam-simulator'];
+  return reconcileWith({ ...proposal, checkedBy: checked }, offline, simAllows, decision);
+}
+
+function reconcileWith(proposal: Proposal, offline: Proposal['validated'], simAllows: boolean, decision: SimulationDecision): Proposal {
   if (offline === 'simulated-allow' && simAllows) return appendNotes(proposal, [note('simulation-confirms')]);
   if (offline === 'simulated-deny' && !simAllows) return appendNotes(proposal, [note('simulation-agrees-denied', { decision })]);
   if (offline === 'not-validated') {

@@ -1,10 +1,10 @@
 import type { ValidationVerdict } from '../../denial/types';
-import { evaluate, type PolicySet } from '../iam/evaluator';
+import { evaluate, type Decision, type EvaluationResult, type PolicySet } from '../iam/evaluator';
 import type { Check } from './grant-plan';
 import { note, type ProposalNote } from './notes';
 
 export interface ValidationOutcome {
-  verdict: Exclude<ValidationVerdict, 'not-validated'>;
+  verdict: Extract<ValidationVerdict, 'simulated-allow' | 'simulated-deny' | 'unknown-context'>;
   /** One note per failed check. */
   failures: ProposalNote[];
   /** Newly allowed neighbours that an edited statement was written for: reported, not failures (absent when none). */
@@ -25,10 +25,33 @@ export interface ValidationOptions {
   explain?: (neighbour: Check) => ProposalNote | null;
 }
 
+/** The decision if everything the context leaves open went the caller's way. */
+const bestCase = (result: EvaluationResult): Decision => result.bestCaseDecision ?? result.decision;
+
+/** Why one needed evaluation is not allowed after the change; null when it is. */
+function checkFailure(after: PolicySet, check: Check): ProposalNote | null {
+  const stage = 'after-change';
+  const result = evaluate(after, check.request);
+  if (result.decision === 'allowed') return null;
+  if (bestCase(result) === 'allowed') return note('check-undetermined', { stage, check: check.label, keys: result.undetermined.join(', ') });
+  if (result.decision === 'explicitDeny' && result.matchedDeny) {
+    const d = result.matchedDeny;
+    return note('check-denied-explicitly', { stage, check: check.label, statement: d.sid ?? `#${d.index}`, policy: d.policy });
+  }
+  if (result.identityAllows && result.boundaryAllows === false) {
+    const name = after.permissionsBoundary?.name;
+    return note('check-denied-by-boundary', { stage, check: check.label, boundary: name || undefined });
+  }
+  return note('check-not-allowed', { stage, check: check.label });
+}
+
 /**
  * Offline proof of a change: every evaluation the call needs is allowed after it (identity and
  * boundary together, explicit denies first), nothing the policies allowed becomes denied, and no
  * neighbouring request that was denied before is allowed after, unless `explain` accounts for it.
+ * What the request context leaves open is read against the fix: a needed evaluation counts as allowed
+ * only if it is allowed for every unknown value (else `unknown-context`), and a neighbour or a kept
+ * request as allowed if any value would allow it.
  */
 export function validateChange(
   before: PolicySet,
@@ -39,35 +62,24 @@ export function validateChange(
 ): ValidationOutcome {
   const failures: ProposalNote[] = [];
   const notes: ProposalNote[] = [];
-  const stage = 'after-change';
   for (const check of checks) {
-    const result = evaluate(after, check.request);
-    if (result.decision === 'allowed') continue;
-    if (result.decision === 'explicitDeny' && result.matchedDeny) {
-      const d = result.matchedDeny;
-      failures.push(note('check-denied-explicitly', { stage, check: check.label, statement: d.sid ?? `#${d.index}`, policy: d.policy }));
-    } else if (result.identityAllows && result.boundaryAllows === false) {
-      const name = after.permissionsBoundary?.name;
-      failures.push(note('check-denied-by-boundary', { stage, check: check.label, boundary: name || undefined }));
-    } else {
-      failures.push(note('check-not-allowed', { stage, check: check.label }));
-    }
+    const failure = checkFailure(after, check);
+    if (failure) failures.push(failure);
   }
   for (const check of options.kept ?? []) {
-    if (evaluate(before, check.request).decision === 'allowed' && evaluate(after, check.request).decision !== 'allowed') {
+    if (evaluate(before, check.request).decision === 'allowed' && bestCase(evaluate(after, check.request)) !== 'allowed') {
       failures.push(note('access-lost', { check: check.label }));
     }
   }
   for (const neighbour of neighbours) {
-    const was = evaluate(before, neighbour.request).decision;
-    const now = evaluate(after, neighbour.request).decision;
-    if (was === 'allowed' || now !== 'allowed') continue;
+    if (bestCase(evaluate(before, neighbour.request)) === 'allowed' || bestCase(evaluate(after, neighbour.request)) !== 'allowed') continue;
     const why = options.explain?.(neighbour) ?? null;
     if (why) notes.push(why);
     else failures.push(note('neighbour-newly-allowed', { neighbour: neighbour.label }));
   }
+  const undeterminedOnly = failures.length > 0 && failures.every((f) => f.code === 'check-undetermined');
   return {
-    verdict: failures.length === 0 ? 'simulated-allow' : 'simulated-deny',
+    verdict: failures.length === 0 ? 'simulated-allow' : undeterminedOnly ? 'unknown-context' : 'simulated-deny',
     failures,
     ...(notes.length > 0 ? { notes: uniqueByText(notes) } : {}),
   };
