@@ -56,6 +56,31 @@ function nameOrArn(value: string | undefined, build: (name: string) => string | 
   return build(value);
 }
 
+/**
+ * A secret by ARN, or by name: Secrets Manager appends six random characters to every secret's ARN
+ * (`prod/db` → `secret:prod/db-AbCdEf`), so a name stands for the ARN pattern `secret:prod/db-??????`,
+ * the one pattern AWS documents for it.
+ */
+function secretArn(params: unknown, ctx: ResourceContext): string | null {
+  const id = str(params, 'secretId', MAX_PARAM_LENGTH);
+  if (!id) return null;
+  if (id.startsWith('arn:')) return isArn(id) ? id : null;
+  if (!ctx.accountId || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(id)) return null;
+  return `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}-??????`;
+}
+
+/** The one instance (or volume) an EC2 call names; null when it names none or several. */
+function ec2Arn(params: unknown, ctx: ResourceContext): string | null {
+  if (!ctx.accountId) return null;
+  const base = `arn:${ctx.partition}:ec2:${ctx.region}:${ctx.accountId}`;
+  const items = own(obj(params, 'instancesSet'), 'items');
+  const listed = Array.isArray(items) && items.length === 1 ? str(items[0], 'instanceId', 64) : undefined;
+  const instance = str(params, 'instanceId', 64) ?? listed;
+  if (instance && /^i-[0-9a-f]{8,17}$/.test(instance)) return `${base}:instance/${instance}`;
+  const volume = str(params, 'volumeId', 64);
+  return volume && /^vol-[0-9a-f]{8,17}$/.test(volume) ? `${base}:volume/${volume}` : null;
+}
+
 /** Per-service readers of requestParameters, keyed by IAM service prefix. */
 function fromRequestParameters(prefix: string, params: unknown, ctx: ResourceContext): string | null {
   const { partition: p, region: r, accountId: a } = ctx;
@@ -105,14 +130,18 @@ function fromRequestParameters(prefix: string, params: unknown, ctx: ResourceCon
       });
     }
     case 'secretsmanager':
-      return isArn(own(params, 'secretId')) ? (own(params, 'secretId') as string) : null;
+      return secretArn(params, ctx);
+    case 'ec2':
+      return ec2Arn(params, ctx);
     case 'ssm': {
       const name = str(params, 'name', MAX_PARAM_LENGTH);
       return nameOrArn(name, (n) => (a ? `arn:${p}:ssm:${r}:${a}:parameter/${n.replace(/^\//, '')}` : null));
     }
     case 'logs': {
       const group = str(params, 'logGroupName', 512);
-      return group && a ? `arn:${p}:logs:${r}:${a}:log-group:${group}` : null;
+      const stream = str(params, 'logStreamName', 512);
+      if (!group || !a) return null;
+      return stream ? `arn:${p}:logs:${r}:${a}:log-group:${group}:log-stream:${stream}` : `arn:${p}:logs:${r}:${a}:log-group:${group}`;
     }
     case 'ecr': {
       const repo = str(params, 'repositoryName', 256);
@@ -190,7 +219,19 @@ export function deniedResourceFromRecord(record: unknown, recordPrefix: string |
   const params = obj(record, 'requestParameters');
   const specific = recordPrefix ? fromRequestParameters(recordPrefix, params, ctx) : null;
   if (specific && fits(specific)) return specific;
-  return genericArnParameter(params, fits);
+  return genericArnParameter(params, fits) ?? (action.toLowerCase() === 'iam:passrole' ? passedRole(params) : null);
+}
+
+/** Where services take the role a caller passes (Lambda `role`, CodeBuild `serviceRole`, ...), besides `...Arn` parameters. */
+const ROLE_PARAMETERS = ['role', 'Role', 'serviceRole', 'ServiceRole', 'iamRole', 'IamRole', 'executionRole', 'ExecutionRole'] as const;
+
+/** The IAM role ARN a call passes, for an `iam:PassRole` denial inside another service's call. */
+function passedRole(params: unknown): string | null {
+  for (const key of ROLE_PARAMETERS) {
+    const value = own(params, key);
+    if (isArn(value) && parseArn(value)?.service === 'iam' && parseArn(value)?.resource.startsWith('role/')) return value;
+  }
+  return null;
 }
 
 /** IAM role and user names (paths allowed), as AWS writes them in `on resource: role <name>` / `user <name>`. */

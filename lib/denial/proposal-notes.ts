@@ -84,6 +84,7 @@ export const NOTE_CODES = [
   'check-not-allowed',
   'check-undetermined',
   'resource-needs-input',
+  'passed-to-service',
   'access-lost',
   'neighbour-newly-allowed',
   'neighbour-other-action',

@@ -131,7 +131,7 @@ describe('renderNote: the one place note wording comes from', () => {
 
 /** A value for every parameter any note takes. */
 const SAMPLE_PARAMS = {
-  what: 'model ID', id: 'x', keys: 'aws:ResourceTag/team', placeholders: '<KeyId>', profile: 'us.x', resource: 'arn:aws:s3:::b', action: 's3:GetObject', grant: 'g', resourceType: 'object', named: 'n',
+  what: 'model ID', id: 'x', keys: 'aws:ResourceTag/team', service: 'lambda.amazonaws.com', placeholders: '<KeyId>', profile: 'us.x', resource: 'arn:aws:s3:::b', action: 's3:GetObject', grant: 'g', resourceType: 'object', named: 'n',
   resourceTypes: 'object', model: 'm', region: 'us-east-1', geography: 'us', profileArn: 'arn', principal: 'p', check: 'c', policyType: 'service control policy',
   policyArn: 'arn', account: '1', partition: 'aws', inference: 'regional', policy: 'inline policy app', owner: 'o', role: 'r', likely: 'unread-layer',
   principalType: 'AWSAccount', statement: 'S', principalArn: 'arn', moreChecks: 1, boundary: 'b', principalKind: 'role', copy: 'c', layer: 'policies',

@@ -64,6 +64,19 @@ export function escapeWildcards(literal: string): string {
   return literal.replace(/[*?$]/g, (ch) => `\${${ch}}`);
 }
 
+/** A secret named without its random suffix (see lib/cloudtrail/resource.ts): `...:secret:<name>-??????`. */
+const SECRET_BY_NAME = /^(arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:.+)-\?{6}$/;
+
+/**
+ * The pattern that grants exactly a resource from a record: the literal, escaped, except the six
+ * `?` that stand for the random suffix of a secret the call named by name, the one wildcard AWS
+ * documents for it (six characters, exactly).
+ */
+export function grantPattern(resource: string): string {
+  const secret = SECRET_BY_NAME.exec(resource);
+  return secret ? `${escapeWildcards(secret[1] as string)}-??????` : escapeWildcards(resource);
+}
+
 /** True when a value holds a character IAM would read as a wildcard (or a policy variable). */
 export function hasWildcardCharacter(value: string): boolean {
   return /[*?$]/.test(value);

@@ -2,10 +2,10 @@ import type { Denial, PolicyStatement } from '../../denial/types';
 import { geoPrefixOf, isInvokeAction, parseBedrockArn } from '../catalog/bedrock-arns';
 import type { ActionCatalog } from '../catalog/action-catalog';
 import type { EvaluationRequest } from '../iam/evaluator';
-import { escapeWildcards } from '../iam/wildcard';
+import { grantPattern } from '../iam/wildcard';
 import { planApplicationProfile, planFoundationModel, planSystemProfile } from './bedrock-plan';
 import { grantedActions, normalizeAction, uniq } from './plan-checks';
-import { planGeneric, planMarketplace } from './resource-plan';
+import { planGeneric, withPassedToService, planMarketplace } from './resource-plan';
 import type { ProposalNote } from './notes';
 
 export { grantedActions, normalizeAction } from './plan-checks';
@@ -72,7 +72,7 @@ export function grantedResources(plan: GrantPlan): string[] {
   if (plan.kind === 'resource' || plan.kind === 'no-resource-type' || plan.kind === 'bedrock-resource' || plan.kind === 'marketplace') {
     return uniq(plan.statements.flatMap((s) => (s.Resource === undefined ? [] : Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
   }
-  return uniq(plan.checks.map((c) => (c.request.resource === null ? '*' : escapeWildcards(c.request.resource))));
+  return uniq(plan.checks.map((c) => (c.request.resource === null ? '*' : grantPattern(c.request.resource))));
 }
 
 /** True for Marketplace subscription denials (the action, or the Bedrock model-access message naming it). */
@@ -88,7 +88,7 @@ export function planGrant(denial: Denial, ctx: PlanContext): GrantPlan {
   if (isMarketplaceDenial(denial)) return planMarketplace(ctx, denial.deniedRegion || denial.callRegion);
   const actions = grantedActions(denial);
   const action = actions[0] ?? '';
-  if (!isInvokeAction(action)) return planGeneric(denial, ctx, actions);
+  if (!isInvokeAction(action)) return withPassedToService(planGeneric(denial, ctx, actions), denial);
   const model = denial.model;
   const resourceArn = denial.resource ? parseBedrockArn(denial.resource) : null;
   const profileKind = model?.inferenceProfile?.kind;

@@ -13,7 +13,7 @@ import { parseOperator } from '../iam/conditions';
 import { asList, compactList } from '../iam/document';
 import { matchStatement, type EvaluationRequest } from '../iam/evaluator';
 import { isInventedModelId } from '../catalog/model-ids';
-import { escapeWildcards, hasWildcardCharacter, matchPolicyPattern, wildcardMatch } from '../iam/wildcard';
+import { grantPattern, hasWildcardCharacter, matchPolicyPattern, wildcardMatch } from '../iam/wildcard';
 
 export const NEAR_MISS_KINDS = [
   'account-in-model-arn',
@@ -78,7 +78,7 @@ function repairResource(s: PolicyStatement, resource: string, facts: RepairFact[
   if (!target || s.Resource === undefined || hasWildcardCharacter(target.id)) return false;
   const patterns = asList(s.Resource);
   const parsed = patterns.map((p) => ({ raw: p, arn: parseBedrockArn(p) }));
-  const literal = escapeWildcards(resource);
+  const literal = grantPattern(resource);
 
   // 1. Fix a pattern that is wrong in place: an account in a foundation-model ARN, a wrong model ID.
   for (const [k, { raw, arn }] of parsed.entries()) {

@@ -182,6 +182,8 @@ const TEMPLATES = {
     `${stage(p)}${p.check} depends on ${p.keys}, which the record does not show: policy evaluation allows it only for some values, so the verdict is unknown-context, not an allow.`,
   'resource-needs-input': (p: { resource: string; placeholders: string }) =>
     `The record does not name the exact resource, so the fix names ${p.resource}: replace ${p.placeholders} with the resource the caller uses before applying it (needs-input, not a ready fix).`,
+  'passed-to-service': (p: { service: string }) =>
+    `The grant lets the role be passed to ${p.service} only (iam:PassedToService), the service the record shows receiving it.`,
   'access-lost': (p: { check: string }) => `The change would no longer allow ${p.check}, which the current policies allow.`,
   'neighbour-newly-allowed': (p: { neighbour: string }) =>
     `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,

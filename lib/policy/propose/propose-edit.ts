@@ -93,11 +93,16 @@ function currentSet(policies: PrincipalPolicies): PolicySet {
   };
 }
 
-/** The first needed evaluation an explicit Deny blocks, with that Deny. */
-function firstExplicitDeny(original: PolicySet, plan: GrantPlan): { deny: StatementRef; check: Check } | null {
+/**
+ * The first needed evaluation an explicit Deny blocks, with that Deny, and the context keys it depends
+ * on when it applies only for some of their values (empty when it applies whatever they are).
+ */
+function firstExplicitDeny(original: PolicySet, plan: GrantPlan): { deny: StatementRef; check: Check; undetermined: string[] } | null {
   for (const check of plan.checks) {
     const result = evaluate(original, check.request);
-    if (result.decision === 'explicitDeny' && result.matchedDeny) return { deny: result.matchedDeny, check };
+    if (result.decision !== 'explicitDeny' || !result.matchedDeny) continue;
+    const undetermined = result.bestCaseDecision !== undefined && result.bestCaseDecision !== 'explicitDeny' ? result.undetermined : [];
+    return { deny: result.matchedDeny, check, undetermined };
   }
   return null;
 }
@@ -310,7 +315,7 @@ export function proposeEdit(
   if (!policies || (mode === 'boundary' && !policies.permissionsBoundary)) return proposeBlind(ctx, plan, mode, extraNotes);
   const original = currentSet(policies);
   const denied = firstExplicitDeny(original, plan);
-  if (denied) return proposeForDeny(ctx, denied.deny, denied.check, policies, extraNotes);
+  if (denied) return proposeForDeny(ctx, denied.deny, denied.check, policies, extraNotes, denied.undetermined);
 
   const boundary = policies.permissionsBoundary;
   const layer = mode === 'boundary' && boundary ? [clonePolicy(boundary)] : policies.identityPolicies.map(clonePolicy);

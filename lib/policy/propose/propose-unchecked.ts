@@ -62,6 +62,7 @@ export function proposeForDeny(
   check: Check,
   policies: PrincipalPolicies,
   extraNotes: ProposalNote[],
+  undetermined: string[] = [],
 ): Proposal {
   const mode: EditMode = deny.layer === 'permissions-boundary' ? 'boundary' : isSsoPrincipal(ctx.denial.principal) ? 'sso' : 'identity';
   const where =
@@ -77,9 +78,11 @@ export function proposeForDeny(
       ...(deny.policyArn ? { policyArn: deny.policyArn } : {}),
     },
     statements: [],
-    validated: 'simulated-deny',
+    // A Deny that applies only for some values of keys the record does not show: not a known deny.
+    validated: undetermined.length > 0 ? 'unknown-context' : 'simulated-deny',
     ...noteFields([
       ...extraNotes,
+      ...(undetermined.length > 0 ? [note('check-undetermined', { stage: 'current', check: check.label, keys: undetermined.join(', ') })] : []),
       note('explicit-deny-statement', { statement: deny.sid ?? `#${deny.index}`, policy: where, check: check.label }),
       note('explicit-deny-how-to-change', {
         action: check.request.action,

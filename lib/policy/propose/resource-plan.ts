@@ -6,7 +6,7 @@ import type { Denial } from '../../denial/types';
 import { actionHasNoResourceType, arnFromFormat, pickResourceType, resourceFitsAction } from '../catalog/action-catalog';
 import { parseBedrockArn } from '../catalog/bedrock-arns';
 import { compactList } from '../iam/document';
-import { escapeWildcards } from '../iam/wildcard';
+import { grantPattern } from '../iam/wildcard';
 import { actionName } from '../../aws/action';
 import type { GrantPlan, PlanContext, PlanKind } from './grant-plan';
 import { normalizeAction, request, serviceOf, siblingNeighbours } from './plan-checks';
@@ -60,7 +60,7 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
     if (named) notes.push(note('resource-not-evaluated', { resource: named, action }));
   } else if (named && (!info || resourceFitsAction(info, named))) {
     resource = named;
-    grant = escapeWildcards(named);
+    grant = grantPattern(named);
     if (grant !== named) {
       notes.push(note('resource-wildcard-escaped', { resource: named, grant }));
     }
@@ -106,4 +106,26 @@ function placeholdersIn(resource: string): string[] {
 /** `AccessAuditor` + the action name, a valid Sid (alphanumerics only). */
 function sidFor(action: string): string {
   return `AccessAuditor${(actionName(action) ?? 'Grant').replace(/[^A-Za-z0-9]/g, '')}`;
+}
+
+/** Services whose `eventSource` is not the service principal a role is passed to. */
+const PASSED_TO_SERVICE: Readonly<Record<string, string>> = { 'ecs.amazonaws.com': 'ecs-tasks.amazonaws.com' };
+
+/**
+ * An `iam:PassRole` grant names the service the record shows the role being passed to
+ * (`iam:PassedToService`), so the fix lets the caller hand the role to that service only. The checks
+ * carry the key with the same value, so the verdict is about the grant as written.
+ */
+export function withPassedToService(plan: GrantPlan, denial: Denial): GrantPlan {
+  if (!plan.actions.some((a) => a.toLowerCase() === 'iam:passrole')) return plan;
+  const source = denial.eventSource.toLowerCase();
+  if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(source) || source === 'iam.amazonaws.com') return plan;
+  const service = PASSED_TO_SERVICE[source] ?? source;
+  const condition = { StringEquals: { 'iam:PassedToService': service } };
+  return {
+    ...plan,
+    statements: plan.statements.map((s) => ({ ...s, Condition: condition })),
+    checks: plan.checks.map((c) => ({ ...c, request: { ...c.request, context: { ...c.request.context, 'iam:PassedToService': service } } })),
+    notes: [...plan.notes, note('passed-to-service', { service })],
+  };
 }
