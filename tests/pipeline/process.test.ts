@@ -34,14 +34,20 @@ async function pipeline(start: Date) {
   return { store, published, metrics, clock, deps };
 }
 
-/** What a Lambda retry does: try again until the delivery is neither in flight nor racing a publish. */
+/**
+ * What a Lambda retry does: try again until the delivery is neither in flight nor racing a publish,
+ * after a growing, jittered pause (as Lambda waits between retries), so that retrying deliveries do not
+ * keep the shared event loop and dynalite busy while the delivery they wait for needs them.
+ */
 async function deliverWithRetries(record: unknown, deps: PipelineDeps): Promise<PipelineOutcome> {
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     try {
       return await processRecord(record, deps);
     } catch (err) {
       if (!(err instanceof EventInFlightError) && !(err instanceof AlertInFlightError)) throw err;
     }
+    const ceilingMs = Math.min(200, 5 * 2 ** attempt);
+    await new Promise((resolve) => setTimeout(resolve, ceilingMs / 2 + (Math.random() * ceilingMs) / 2));
   }
 }
 
