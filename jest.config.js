@@ -5,6 +5,8 @@
  * @middy/core ships only as ES modules: Jest's CommonJS loader cannot require it, so it is transpiled too.
  *
  * One worker per core: Jest's default (cores - 1) runs every suite in one process on a 2-core machine.
+ * The deploy suites share one `osls package` per run (tests/deploy/package-central.ts): globalSetup
+ * makes the run's scratch folder, globalTeardown removes it.
  */
 module.exports = {
   testEnvironment: 'node',
@@ -14,6 +16,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   testTimeout: 30000,
   maxWorkers: '100%',
+  globalSetup: '<rootDir>/tests/support/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   setupFiles: ['<rootDir>/tests/support/quiet-sdk.js'],
   reporters: ['default', '<rootDir>/tests/support/summary-reporter.js'],
 };
