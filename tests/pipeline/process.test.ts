@@ -1,27 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertMessage, Notifier } from '../../lib/alerts/types';
+import type { AlertMessage } from '../../lib/alerts/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb-store';
-import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded-dynamodb';
 import { EventInFlightError } from '../../lib/incidents/errors';
 import { AlertInFlightError, processRecord, type PipelineDeps, type PipelineMetric, type PipelineOutcome } from '../../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
+import { CapturingNotifier } from '../support/builders';
+import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
 const occurrence = (id: string) => ({ ...base, eventID: id });
 
-let dynamo: Awaited<ReturnType<typeof startEmbeddedDynamoDB>>;
-let tables = 0;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 async function pipeline(start: Date) {
-  const store = new DynamoIncidentStore({ client: dynamo.client, tableName: `pipeline-${++tables}` });
-  await store.ensureTable();
-  const published: AlertMessage[] = [];
-  const notifier: Notifier = { publish: async (m) => (published.push(m), { messageId: `m-${published.length}` }) };
+  const store = await freshStore(dynamo.client);
+  const notifier = new CapturingNotifier('m-');
+  const published = notifier.messages;
   const metrics = new Map<PipelineMetric, number>();
   const clock = { now: start };
   const deps: PipelineDeps = {
