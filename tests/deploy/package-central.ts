@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Template } from '../../deploy/cfn-template';
@@ -19,8 +19,10 @@ export interface PackagedService {
  * The central service as `osls package` produces it, packaged at most once per test run:
  * - `ACCESS_AUDITOR_PACKAGE_DIR` names a package made before the run (CI: `scripts/package-all.sh test`,
  *   which also verifies it): the suites read it and leave it in place;
- * - otherwise, under `npm test` / `npx jest`, the first suite that needs it packages into the run's
- *   scratch folder (tests/support/global-setup.js) while the others wait for it; globalTeardown removes it;
+ * - otherwise, under `npm test` / `npx jest`, it is packaged into the run's scratch folder: started in
+ *   the background by globalSetup when the run includes the deploy suites ({@link startPackagingInBackground}),
+ *   so the other suites keep both cores busy meanwhile, or else by the first suite that needs it; the
+ *   others wait for it, and globalTeardown removes it;
  * - otherwise (no globalSetup ran) the suite packages into a temporary folder that `release()` removes.
  */
 export async function packagedCentralService(stage = 'test'): Promise<PackagedService> {
@@ -30,27 +32,28 @@ export async function packagedCentralService(stage = 'test'): Promise<PackagedSe
   const runDir = process.env[RUN_DIR_ENV];
   if (!runDir || !existsSync(runDir)) {
     const dir = mkdtempSync(join(tmpdir(), 'access-auditor-package-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'access-auditor-osls-'));
     try {
-      runOslsPackage(stage, dir);
+      runOslsPackage(stage, dir, scratch);
       return { dir, template: readPackage(dir, stage), release: () => rmSync(dir, { recursive: true, force: true }) };
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       throw error;
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   }
 
-  const dir = join(runDir, `package-${stage}`);
-  const failed = `${dir}.failed`;
+  const { dir, lock, partial, failed, scratch } = runPackagePaths(runDir, stage);
   let mine = true;
   try {
-    mkdirSync(`${dir}.lock`); // atomic: one suite of the run packages, the others wait
+    mkdirSync(lock); // atomic: one packages (globalSetup or a suite), the others wait
   } catch {
     mine = false;
   }
   if (mine) {
-    const partial = `${dir}.partial`;
     try {
-      runOslsPackage(stage, partial);
+      runOslsPackage(stage, partial, scratch);
       renameSync(partial, dir);
     } catch (error) {
       writeFileSync(failed, String((error as Error).message));
@@ -68,25 +71,79 @@ export async function packagedCentralService(stage = 'test'): Promise<PackagedSe
   return { dir, template: readPackage(dir, stage), release: () => undefined };
 }
 
+function runPackagePaths(runDir: string, stage: string) {
+  const dir = join(runDir, `package-${stage}`);
+  // `scratch` is osls's TMPDIR: serverless-esbuild leaves its work folders there, removed with the run's folder.
+  return { dir, lock: `${dir}.lock`, partial: `${dir}.partial`, failed: `${dir}.failed`, log: `${dir}.log`, pid: `${dir}.pid`, scratch: `${dir}.tmp` };
+}
+
+/** The deploy suites that read the package (globalSetup packages ahead only when the run includes one). */
+export const PACKAGE_READERS = ['tests/deploy/serverless-template.test.ts', 'tests/deploy/cfn-spec.test.ts'];
+
 /**
- * Runs `osls package` for the central service into `dir`, offline: no AWS credentials or profile are
- * passed on, telemetry and update notices are off. Takes a few seconds.
+ * Starts `osls package` into the run's scratch folder without waiting for it (globalSetup, in Jest's
+ * main process): when it ends, the package is moved into place or the failure is written down for the
+ * suites waiting in {@link packagedCentralService}. {@link stopBackgroundPackaging} ends it if the run
+ * ends first.
  */
-function runOslsPackage(stage: string, dir: string): void {
+export function startPackagingInBackground(runDir: string, stage = 'test'): void {
+  const { dir, lock, partial, failed, log, pid, scratch } = runPackagePaths(runDir, stage);
+  mkdirSync(lock);
+  mkdirSync(scratch, { recursive: true });
+  const out = openSync(log, 'w');
+  const child = spawn(process.execPath, oslsArgs(stage, partial), { cwd: repoRoot, env: oslsEnv(scratch), stdio: ['ignore', out, out] });
+  closeSync(out);
+  if (child.pid !== undefined) writeFileSync(pid, String(child.pid));
+  const timer = setTimeout(() => child.kill(), OSLS_TIMEOUT_MS);
+  timer.unref();
+  const fail = (reason: string) => writeFileSync(failed, `osls package failed (${reason}):\n${existsSync(log) ? readFileSync(log, 'utf8') : ''}`);
+  child.on('error', (error) => fail(error.message));
+  child.on('exit', (code, signal) => {
+    clearTimeout(timer);
+    rmSync(pid, { force: true });
+    if (code !== 0) return fail(signal ? `killed by ${signal}` : `exit ${code}`);
+    try {
+      renameSync(partial, dir);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  });
+  child.unref();
+}
+
+/** Ends the background packaging of this run if it still runs (globalTeardown). */
+export function stopBackgroundPackaging(runDir: string, stage = 'test'): void {
+  const { pid } = runPackagePaths(runDir, stage);
+  if (!existsSync(pid)) return;
+  const id = Number.parseInt(readFileSync(pid, 'utf8'), 10);
+  if (Number.isInteger(id) && id > 0) {
+    try {
+      process.kill(id);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const OSLS_TIMEOUT_MS = 150_000;
+
+function oslsArgs(stage: string, dir: string): string[] {
+  return [require.resolve('osls/bin/serverless.js'), 'package', '--stage', stage, '--region', 'us-east-1', '--package', dir];
+}
+
+/** No AWS credentials or profile are passed on; telemetry and update notices are off; temporary files go to `scratch`. */
+function oslsEnv(scratch: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('AWS_') && !key.startsWith('SLS_')) env[key] = value;
   }
-  const result = spawnSync(
-    process.execPath,
-    [require.resolve('osls/bin/serverless.js'), 'package', '--stage', stage, '--region', 'us-east-1', '--package', dir],
-    {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 150_000,
-      env: { ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0' },
-    },
-  );
+  return { ...env, TMPDIR: scratch, TMP: scratch, TEMP: scratch, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', FORCE_COLOR: '0' };
+}
+
+/** Runs `osls package` for the central service into `dir`, offline. Takes a few seconds. */
+function runOslsPackage(stage: string, dir: string, scratch: string): void {
+  mkdirSync(scratch, { recursive: true });
+  const result = spawnSync(process.execPath, oslsArgs(stage, dir), { cwd: repoRoot, encoding: 'utf8', timeout: OSLS_TIMEOUT_MS, env: oslsEnv(scratch) });
   if (result.status !== 0) {
     throw new Error(`osls package failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`);
   }
