@@ -63,8 +63,8 @@ export async function packagedCentralService(stage = 'test'): Promise<PackagedSe
     // Packaging takes seconds (a minute on a loaded 2-core machine); osls itself is bounded at 150 s.
     const deadline = Date.now() + 170_000;
     while (!existsSync(dir)) {
-      if (existsSync(failed)) throw new Error(`packaging by another suite of this run failed:\n${readFileSync(failed, 'utf8')}`);
-      if (Date.now() > deadline) throw new Error(`gave up waiting for ${dir} (packaged by another suite of this run)`);
+      if (existsSync(failed)) throw new Error(`packaging for this run (globalSetup or another suite) failed:\n${readFileSync(failed, 'utf8')}`);
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${dir} (packaged for this run by globalSetup or another suite)`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
