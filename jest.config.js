@@ -6,7 +6,8 @@
  *
  * One worker per core: Jest's default (cores - 1) runs every suite in one process on a 2-core machine.
  * The deploy suites share one `osls package` per run (tests/deploy/package-central.ts): globalSetup
- * makes the run's scratch folder, globalTeardown removes it.
+ * makes the run's scratch folder and, when the run includes them, starts packaging into it in the
+ * background; globalTeardown removes it. ACCESS_AUDITOR_PACKAGE_DIR names a package made beforehand.
  */
 module.exports = {
   testEnvironment: 'node',
