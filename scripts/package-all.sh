@@ -17,5 +17,8 @@ node deploy/sync-event-pattern.mjs --check
 # Bounded: packaging takes seconds; a hang (e.g. a tool waiting on the network) must fail CI.
 limit=""
 if command -v timeout >/dev/null 2>&1; then limit="timeout 300"; fi
-$limit npx --no-install osls package --stage "$stage" --region "$region" --package "$out"
+# serverless-esbuild leaves its work folders in TMPDIR: give it one that goes when this script ends.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/access-auditor-osls.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+TMPDIR="$scratch" $limit npx --no-install osls package --stage "$stage" --region "$region" --package "$out"
 node deploy/verify-package.mjs "$out"

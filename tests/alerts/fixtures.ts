@@ -1,5 +1,6 @@
 import type { Denial, Proposal } from '../../lib/denial/types';
 import type { Incident } from '../../lib/incidents/types';
+import { denial as baseDenial } from '../support/builders';
 
 /** Built by hand from examples/records/01-apprunner-no-bedrock-grant.json. */
 export const FINGERPRINT = '6c1f0b9e2d4a7c35';
@@ -33,8 +34,9 @@ export function proposal(overrides: Partial<Proposal> = {}): Proposal {
   };
 }
 
+/** Example 01 as the decoder describes it, on the shared denial builder. */
 export function denial(overrides: Partial<Denial> = {}): Denial {
-  return {
+  return baseDenial({
     eventId: 'b0e7c1d2-0001-4a6b-9c8d-111122223301',
     eventTime: '2026-11-20T09:14:03Z',
     eventSource: 'bedrock.amazonaws.com',
@@ -74,7 +76,7 @@ export function denial(overrides: Partial<Denial> = {}): Denial {
     sourceIPAddress: 'tasks.apprunner.amazonaws.com',
     userAgent: 'aws-sdk-js/3.700.0 ua/2.1 os/linux lang/js md/nodejs#20.18.0 api/bedrock-runtime#3.700.0',
     ...overrides,
-  };
+  });
 }
 
 /** An incident as the store returns it after counting an occurrence. */

@@ -1,8 +1,7 @@
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTemplateFile, materialize, type Loose, type Template } from '../../deploy/cfn-template';
 import { checkValue, loadCfnSpec, templateViolations, type CfnSpec, type SpecType, type TemplateLike, type Violations } from './cfn-spec';
-import { ALL_FEATURES, packageCentralService, repoRoot } from './package-central';
+import { ALL_FEATURES, packagedCentralService, repoRoot, type PackagedService } from './package-central';
 
 
 const CENTRAL = {
@@ -13,17 +12,16 @@ const CENTRAL = {
 
 const member = loadTemplateFile(join(repoRoot, 'deploy', 'member-account.yml'));
 let spec: CfnSpec;
-let dir: string;
+let packaged: PackagedService | undefined;
 let central: Template;
 
-beforeAll(() => {
+beforeAll(async () => {
   spec = loadCfnSpec();
-  ({ dir, template: central } = packageCentralService('test'));
+  packaged = await packagedCentralService('test');
+  central = packaged.template;
 }, 180_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => packaged?.release());
 
 describe('CloudFormation resource specification', () => {
   // Raw templates check both branches of every Fn::If and every Fn::GetAtt; materialized ones

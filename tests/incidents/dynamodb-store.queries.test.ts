@@ -2,19 +2,13 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { StoreError } from '../../lib/incidents/errors';
 import { incidentTableDefinition } from '../../lib/incidents/dynamodb/table-design';
 import type { PendingAlert } from '../../lib/incidents/types';
-import { at, freshStore, makeDenial } from './fixtures';
+import { at, makeDenial } from './fixtures';
+import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 
-let dynamo: EmbeddedDynamoDB;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useEmbeddedDynamoDB();
 
 const NOW = at('2026-11-20T10:00:00Z');
 

@@ -1,17 +1,11 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
 import type { RecordOutcome } from '../../lib/incidents/types';
-import { at, freshStore, makeDenial, sampleProposal } from './fixtures';
+import { at, makeDenial, sampleProposal } from './fixtures';
+import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 
-let dynamo: EmbeddedDynamoDB;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useEmbeddedDynamoDB();
 
 const NOW = at('2026-11-20T10:00:00Z');
 const minutesAfter = (date: Date, minutes: number): Date => new Date(date.getTime() + minutes * 60_000);

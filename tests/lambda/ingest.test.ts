@@ -8,9 +8,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SnsNotifier } from '../../lib/notify/sinks/sns-notifier';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
-import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { createIngestHandler, type IngestResult } from '../../lib/lambda/ingest';
 import { lambdaContext } from '../support/lambda-context';
+import { freshTableName, useEmbeddedDynamoDB } from '../support/dynamodb';
 import { IamPolicySource } from '../../lib/policy/sources/iam-policy-source';
 import type { PipelineDeps } from '../../lib/pipeline/process';
 
@@ -37,14 +37,9 @@ const context = lambdaContext('access-auditor-dev-ingest');
 
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
-let dynamo: Awaited<ReturnType<typeof startEmbeddedDynamoDB>>;
-let tableSeq = 0;
+const dynamo = useEmbeddedDynamoDB();
 const logs: string[] = [];
 
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => dynamo.close());
 beforeEach(() => {
   sns.reset();
   iam.reset();
@@ -52,7 +47,7 @@ beforeEach(() => {
 });
 
 async function setup(overrides: Partial<PipelineDeps> = {}) {
-  const store = new DynamoIncidentStore({ client: dynamo.client, tableName: `ingest-test-${++tableSeq}` });
+  const store = new DynamoIncidentStore({ client: dynamo.client, tableName: freshTableName('ingest-test') });
   await store.ensureTable();
   const logger = new Logger({ serviceName: 'access-auditor', logLevel: 'DEBUG' });
   // Powertools writes through console; capture instead of printing during tests.

@@ -3,10 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SnsNotifier } from '../../lib/notify/sinks/sns-notifier';
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { createWeeklyReportHandler, runTimeOf, type WeeklyReportResult } from '../../lib/lambda/weekly-report';
 import { TOPIC } from '../report/fixtures';
-import { freshReportStore, seedWeek } from '../report/store-fixtures';
+import { seedWeek } from '../report/store-fixtures';
+import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 import { lambdaContext } from '../support/lambda-context';
 
 const context = lambdaContext('access-auditor-dev-weeklyReport', 'req-report-1', 60_000);
@@ -25,13 +25,9 @@ const scheduledEvent = {
 };
 
 const sns = mockClient(SNSClient);
-let dynamo: EmbeddedDynamoDB;
+const dynamo = useEmbeddedDynamoDB();
 const logs: string[] = [];
 
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => dynamo.close());
 beforeEach(() => {
   sns.reset();
   logs.length = 0;
@@ -47,7 +43,7 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 async function setup(clock = () => new Date('2026-12-25T12:00:00Z')) {
-  const store = await freshReportStore(dynamo.client);
+  const store = await freshStore(dynamo.client);
   await seedWeek(store);
   const handler = createWeeklyReportHandler({
     store,

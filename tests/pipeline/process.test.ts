@@ -1,29 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AlertMessage, Notifier } from '../../lib/notify/types';
+import type { AlertMessage } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
-import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { EventInFlightError } from '../../lib/incidents/errors';
 import { processRecord, type PipelineDeps, type PipelineOutcome } from '../../lib/pipeline/process';
 import { AlertInFlightError } from '../../lib/pipeline/dispatch-alert';
 import type { PipelineMetric } from '../../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
+import { CapturingNotifier } from '../support/builders';
+import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 
 const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
 const occurrence = (id: string) => ({ ...base, eventID: id });
 
-let dynamo: Awaited<ReturnType<typeof startEmbeddedDynamoDB>>;
-let tables = 0;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => dynamo.close());
+const dynamo = useEmbeddedDynamoDB();
 
 async function pipeline(start: Date) {
-  const store = new DynamoIncidentStore({ client: dynamo.client, tableName: `pipeline-${++tables}` });
-  await store.ensureTable();
-  const published: AlertMessage[] = [];
-  const notifier: Notifier = { publish: async (m) => (published.push(m), { messageId: `m-${published.length}` }) };
+  const store = await freshStore(dynamo.client);
+  const notifier = new CapturingNotifier('m-');
+  const published = notifier.messages;
   const metrics = new Map<PipelineMetric, number>();
   const clock = { now: start };
   const deps: PipelineDeps = {
@@ -36,14 +31,20 @@ async function pipeline(start: Date) {
   return { store, published, metrics, clock, deps };
 }
 
-/** What a Lambda retry does: try again until the delivery is neither in flight nor racing a publish. */
+/**
+ * What a Lambda retry does: try again until the delivery is neither in flight nor racing a publish,
+ * after a growing, jittered pause (as Lambda waits between retries), so that retrying deliveries do not
+ * keep the shared event loop and dynalite busy while the delivery they wait for needs them.
+ */
 async function deliverWithRetries(record: unknown, deps: PipelineDeps): Promise<PipelineOutcome> {
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     try {
       return await processRecord(record, deps);
     } catch (err) {
       if (!(err instanceof EventInFlightError) && !(err instanceof AlertInFlightError)) throw err;
     }
+    const ceilingMs = Math.min(200, 5 * 2 ** attempt);
+    await new Promise((resolve) => setTimeout(resolve, ceilingMs / 2 + (Math.random() * ceilingMs) / 2));
   }
 }
 

@@ -1,22 +1,17 @@
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import type { AlertMessage, Notifier } from '../../lib/notify/types';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { collectWeeklyReport, runWeeklyReport } from '../../lib/pipeline/weekly-report';
 import { NOW, TOPIC } from '../report/fixtures';
-import { CapturingNotifier, freshReportStore, seedWeek } from '../report/store-fixtures';
+import { seedWeek } from '../report/store-fixtures';
+import { CapturingNotifier } from '../support/builders';
+import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 
-let dynamo: EmbeddedDynamoDB;
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamoDB({ inMemory: true });
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const dynamo = useEmbeddedDynamoDB();
 
 describe('runWeeklyReport against dynalite', () => {
   it('reports the recorded week and publishes exactly one message', async () => {
     // Given a week of occurrences recorded through the real store
-    const store = await freshReportStore(dynamo.client);
+    const store = await freshStore(dynamo.client);
     await seedWeek(store);
     const notifier = new CapturingNotifier();
 
@@ -46,7 +41,7 @@ describe('runWeeklyReport against dynalite', () => {
   });
 
   it('reports the same period and numbers when run again later the same day', async () => {
-    const store = await freshReportStore(dynamo.client);
+    const store = await freshStore(dynamo.client);
     await seedWeek(store);
     const first = await collectWeeklyReport({ store, now: NOW, days: 7 });
     const retry = await collectWeeklyReport({ store, now: new Date('2026-11-23T21:00:00Z'), days: 7 });
@@ -55,7 +50,7 @@ describe('runWeeklyReport against dynalite', () => {
   });
 
   it('reports an empty table as a quiet week', async () => {
-    const store = await freshReportStore(dynamo.client);
+    const store = await freshStore(dynamo.client);
     const notifier = new CapturingNotifier();
     const report = await runWeeklyReport({ store, notifier, now: NOW, days: 7 });
     expect(report.totals.denials).toBe(0);
@@ -63,7 +58,7 @@ describe('runWeeklyReport against dynalite', () => {
   });
 
   it('lets a publishing failure propagate', async () => {
-    const store = await freshReportStore(dynamo.client);
+    const store = await freshStore(dynamo.client);
     const failing: Notifier = { publish: () => Promise.reject(new Error('SNS is down')) };
     await expect(runWeeklyReport({ store, notifier: failing, now: NOW, days: 7 })).rejects.toThrow('SNS is down');
   });

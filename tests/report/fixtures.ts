@@ -1,4 +1,5 @@
-import type { Denial, Principal, Proposal } from '../../lib/denial/types';
+import type { Principal, Proposal } from '../../lib/denial/types';
+import { reportDenial, rolePrincipal, userPrincipal } from '../support/builders';
 import type { DailyCount, Incident } from '../../lib/incidents/types';
 
 /** The report period used throughout: Monday 2026-11-16 to Sunday 2026-11-22, run on Monday 09:00 UTC. */
@@ -8,44 +9,17 @@ export const TO = new Date('2026-11-23T00:00:00.000Z');
 export const TOPIC = 'arn:aws:sns:us-east-1:111122223333:access-auditor-alerts';
 
 export function role(name: string, account = '111122223333', extra: Partial<Principal> = {}): Principal {
-  return {
-    type: 'AssumedRole',
-    arn: `arn:aws:sts::${account}:assumed-role/${name}/session-1`,
-    accountId: account,
-    roleName: name,
-    roleArn: `arn:aws:iam::${account}:role/${name}`,
-    sessionName: 'session-1',
-    managedBy: 'iam',
-    ...extra,
-  };
+  return rolePrincipal(name, '/', extra, account);
 }
 
-export function user(name: string, account = '111122223333'): Principal {
-  return { type: 'IAMUser', arn: `arn:aws:iam::${account}:user/${name}`, accountId: account, userName: name, managedBy: 'iam' };
-}
+export const user = (name: string, account = '111122223333'): Principal => userPrincipal(name, account);
 
 export function proposal(kind: Proposal['target']['kind'], validated: Proposal['validated']): Proposal {
   return { target: { kind }, statements: [], validated, notes: [] };
 }
 
-/** A denial as the pipeline hands it to the store. */
-export function makeDenial(overrides: Partial<Denial> & { eventId: string; fingerprint: string }): Denial {
-  return {
-    eventTime: '2026-11-18T10:00:00Z',
-    eventSource: 'bedrock.amazonaws.com',
-    eventName: 'InvokeModel',
-    accountId: '111122223333',
-    principal: role('chat-web'),
-    action: 'bedrock:InvokeModel',
-    callRegion: 'us-east-1',
-    deniedRegion: 'us-east-1',
-    resource: null,
-    reason: { layer: 'identity', explicit: false, summary: 'No identity-based policy allows the action.' },
-    errorCode: 'AccessDeniedException',
-    errorMessage: 'User: ... is not authorized to perform: bedrock:InvokeModel',
-    ...overrides,
-  };
-}
+/** A denial as the pipeline hands it to the store (the shared builder's report preset). */
+export const makeDenial = reportDenial;
 
 /** An incident as the store returns it; `latest` is derived from the same fields. */
 export function makeIncident(overrides: Partial<Incident> & { fingerprint: string }): Incident {

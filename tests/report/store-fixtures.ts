@@ -1,25 +1,5 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AlertMessage, Notifier } from '../../lib/notify/types';
-import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
+import type { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { makeDenial, proposal, user } from './fixtures';
-
-/** The notification port, keeping what was published in memory. */
-export class CapturingNotifier implements Notifier {
-  readonly messages: AlertMessage[] = [];
-  async publish(message: AlertMessage): Promise<{ messageId: string }> {
-    this.messages.push(message);
-    return { messageId: `msg-${this.messages.length}` };
-  }
-}
-
-let tables = 0;
-
-/** A store on a brand-new table of the shared dynalite server. */
-export async function freshReportStore(client: DynamoDBClient): Promise<DynamoIncidentStore> {
-  const store = new DynamoIncidentStore({ client, tableName: `report-${process.pid}-${++tables}` });
-  await store.ensureTable();
-  return store;
-}
 
 const minuteAfter = (iso: string) => new Date(Date.parse(iso) + 60_000);
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../cli/io';
@@ -24,8 +24,17 @@ export function captureIo(options: { stdin?: string; tty?: boolean; cwd?: string
   };
 }
 
+const tempDirs: string[] = [];
+// Registered when a suite imports this module: its temporary folders go when it ends.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new empty folder under the system's temporary folder, removed after the calling suite. */
 export function tempDir(prefix = 'access-auditor-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 export function jsonLines(text: string): Array<Record<string, unknown>> {

@@ -70,8 +70,11 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     maxAttempts: 2,
     // dynalite serves one request at a time on this process's own event loop: a pool of kept-alive
     // sockets queues a burst instead of opening hundreds of connections that then time out while the
-    // loop is busy. The request timeout is the backstop for a LevelDB store that could not open.
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }), connectionTimeout: 10_000, requestTimeout: 30_000 },
+    // loop is busy. No connection timeout: the SDK starts it when the request is created, so a request
+    // queued for a pooled socket behind a burst timed out on a loaded machine although nothing was
+    // wrong; a loopback connection is accepted or refused at once. The request timeout is the backstop
+    // for a LevelDB store that could not open.
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }), requestTimeout: 30_000 },
   });
 
   let closing: Promise<void> | undefined;
