@@ -44,7 +44,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@aws-sdk/*', '@smithy/*'], message: 'The core is pure: AWS SDK calls belong in an adapter folder (see ADAPTER_FOLDERS in eslint.config.mjs).' },
+            {
+              group: ['@aws-sdk/*', '@smithy/*'],
+              message: 'The core is pure: AWS SDK calls belong in an adapter folder (see ADAPTER_FOLDERS in eslint.config.mjs).',
+            },
             { group: ['dynalite'], message: 'The embedded DynamoDB lives in lib/incidents/embedded only.' },
           ],
         },

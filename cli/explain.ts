@@ -35,13 +35,24 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
       json: { type: 'boolean' },
     },
   });
-  const deps: AnalyzeDeps = buildAnalyzeDeps({ policyFiles: values.policies ?? [], online: Boolean(values.online), region: values.region, readRole: values['read-role'], io });
+  const deps: AnalyzeDeps = buildAnalyzeDeps({
+    policyFiles: values.policies ?? [],
+    online: Boolean(values.online),
+    region: values.region,
+    readRole: values['read-role'],
+    io,
+  });
   const items = readAllInputs(positionals, io);
   return writeExplanations(items, deps, { json: Boolean(values.json) }, io);
 }
 
 /** Explains each input item and writes one output per item, in order; returns 1 when any item was unreadable. */
-export async function writeExplanations(items: Iterable<InputItem> | AsyncIterable<InputItem>, deps: AnalyzeDeps, options: { json: boolean }, io: CliIo): Promise<number> {
+export async function writeExplanations(
+  items: Iterable<InputItem> | AsyncIterable<InputItem>,
+  deps: AnalyzeDeps,
+  options: { json: boolean },
+  io: CliIo,
+): Promise<number> {
   const style = makeStyle(useColor(io));
   let failed = false;
   let total = 0;

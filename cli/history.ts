@@ -21,7 +21,14 @@ per second, so a day of a busy account can take minutes: narrow it with --event-
 
 /** Pulls the history options out of argv, leaving the rest for explain or replay. */
 function splitArgs(argv: string[]): { since: string; region?: string; eventSource?: string; max: number; replay: boolean; rest: string[] } {
-  const out = { since: '24h', region: undefined as string | undefined, eventSource: undefined as string | undefined, max: 1000, replay: false, rest: [] as string[] };
+  const out = {
+    since: '24h',
+    region: undefined as string | undefined,
+    eventSource: undefined as string | undefined,
+    max: 1000,
+    replay: false,
+    rest: [] as string[],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = () => {

@@ -46,9 +46,17 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
   const suppressMs = action === 'suppress' ? parseDuration(values.for as string) : 0;
 
   const style = makeStyle(useColor(io));
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive whole number');
-  const runtime = await openRuntime({ dataDir: values['data-dir'], table: values.table, region: values.region, topicArn: values['topic-arn'], needsTopic: false, mustExist: true, io });
+  const runtime = await openRuntime({
+    dataDir: values['data-dir'],
+    table: values.table,
+    region: values.region,
+    topicArn: values['topic-arn'],
+    needsTopic: false,
+    mustExist: true,
+    io,
+  });
   try {
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
@@ -73,7 +81,12 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     }
     const now = io.now();
     const to = STATUS_FOR[action];
-    const changed = await runtime.store.setStatus(incident.fingerprint, to, now, to === 'suppressed' ? { suppressedUntil: new Date(now.getTime() + suppressMs) } : {});
+    const changed = await runtime.store.setStatus(
+      incident.fingerprint,
+      to,
+      now,
+      to === 'suppressed' ? { suppressedUntil: new Date(now.getTime() + suppressMs) } : {},
+    );
     if (!changed) {
       io.stderr.write(`incident ${incident.fingerprint} changed meanwhile; try again\n`);
       return 1;

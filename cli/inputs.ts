@@ -32,7 +32,8 @@ export function expandPaths(paths: string[], cwd: string): InputSource[] {
       .sort()
       .filter((name) => RECORD_FILE.test(name) && statSync(join(full, name)).isFile())
       .map((name) => ({ file: join(full, name) }));
-    if (files.length === 0) sources.push({ problem: `${p} is a directory with no *.json, *.jsonl or *.ndjson files (directories are not searched recursively)` });
+    if (files.length === 0)
+      sources.push({ problem: `${p} is a directory with no *.json, *.jsonl or *.ndjson files (directories are not searched recursively)` });
     sources.push(...files);
   }
   return sources;

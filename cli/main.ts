@@ -27,7 +27,10 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   incidents: { run: incidentsCommand, usage: INCIDENTS_USAGE },
   history: { run: historyCommand, usage: HISTORY_USAGE },
   report: { run: reportCommand, usage: REPORT_USAGE },
-  start: { run: startCommand, usage: 'Usage: access-auditor start [--data-dir DIR]\n\nReplays examples/ on the embedded default, then prints the incident table.' },
+  start: {
+    run: startCommand,
+    usage: 'Usage: access-auditor start [--data-dir DIR]\n\nReplays examples/ on the embedded default, then prints the incident table.',
+  },
 };
 
 /** Entry point: returns the exit code (0 ok, 1 some input failed, 2 usage or fatal error). */

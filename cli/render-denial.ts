@@ -28,14 +28,27 @@ function model(denial: Denial): string | null {
   const base = m.foundationModelId && m.foundationModelId !== m.modelId ? `${m.modelId} (model ${m.foundationModelId})` : m.modelId;
   const profile = m.inferenceProfile;
   if (!profile) return printableLine(base);
-  const source = profile.destinationsSource === 'table' && profile.destinationsAsOf ? `, table of ${profile.destinationsAsOf}` : profile.destinationsSource === 'api' ? ', live' : '';
+  const source =
+    profile.destinationsSource === 'table' && profile.destinationsAsOf
+      ? `, table of ${profile.destinationsAsOf}`
+      : profile.destinationsSource === 'api'
+        ? ', live'
+        : '';
   return printableLine(`${base} via ${profile.kind} ${profile.scope} profile → ${profile.destinationRegions.join(', ') || 'unknown regions'}${source}`);
 }
 
 function colourDiff(diff: string, style: Style): string {
   return diff
     .split('\n')
-    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? style.green(line) : line.startsWith('-') && !line.startsWith('---') ? style.red(line) : line.startsWith('@@') ? style.cyan(line) : line))
+    .map((line) =>
+      line.startsWith('+') && !line.startsWith('+++')
+        ? style.green(line)
+        : line.startsWith('-') && !line.startsWith('---')
+          ? style.red(line)
+          : line.startsWith('@@')
+            ? style.cyan(line)
+            : line,
+    )
     .map((line) => `    ${line}`)
     .join('\n');
 }
@@ -48,8 +61,18 @@ function indent(text: string): string {
 }
 
 function proposalLines(proposal: Proposal, style: Style): string[] {
-  const verdict = proposal.validated === 'simulated-allow' ? style.green(proposal.validated) : proposal.validated === 'simulated-deny' ? style.red(proposal.validated) : style.yellow(proposal.validated);
-  const target = [proposal.target.kind, proposal.target.name, proposal.target.policyName ? `policy ${proposal.target.policyName}` : undefined, proposal.target.policyArn]
+  const verdict =
+    proposal.validated === 'simulated-allow'
+      ? style.green(proposal.validated)
+      : proposal.validated === 'simulated-deny'
+        ? style.red(proposal.validated)
+        : style.yellow(proposal.validated);
+  const target = [
+    proposal.target.kind,
+    proposal.target.name,
+    proposal.target.policyName ? `policy ${proposal.target.policyName}` : undefined,
+    proposal.target.policyArn,
+  ]
     .filter(Boolean)
     .join(' ');
   const lines = [row(style, 'fix', `${printableLine(target)}  ${verdict}`)];

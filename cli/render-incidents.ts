@@ -16,7 +16,16 @@ function clip(value: string, width: number): string {
 export function renderIncidentTable(incidents: Incident[], style: Style): string {
   if (incidents.length === 0) return 'No incidents.\n';
   const sorted = [...incidents].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
-  const header = ['FINGERPRINT     ', 'STATUS      ', 'COUNT', 'LAST SEEN           ', 'DENIED IN     ', 'LAYER       ', 'ACTION                          ', 'PRINCIPAL'].join(' ');
+  const header = [
+    'FINGERPRINT     ',
+    'STATUS      ',
+    'COUNT',
+    'LAST SEEN           ',
+    'DENIED IN     ',
+    'LAYER       ',
+    'ACTION                          ',
+    'PRINCIPAL',
+  ].join(' ');
   const lines = [style.bold(header)];
   for (const i of sorted) {
     lines.push(
@@ -49,6 +58,7 @@ export function renderIncidentDetail(incident: Incident, style: Style): string {
     `  why        [${incident.reason.layer}${incident.reason.explicit ? ', explicit' : ''}] ${printableLine(incident.reason.summary)}`,
     `  alerts     ${incident.alert.alertsSent} sent${incident.alert.lastAlertAt ? `, last ${incident.alert.lastAlertAt}` : ''}${incident.alert.pending ? ', one pending' : ''}${incident.alert.deferred ? `, ${incident.alert.deferred} deferred` : ''}`,
   ];
-  if (incident.sessions.length > 0) lines.push(`  sessions   ${printableLine(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
+  if (incident.sessions.length > 0)
+    lines.push(`  sessions   ${printableLine(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -134,7 +134,11 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       total++;
       if ('error' in item) {
         failed = true;
-        io.stdout.write(options.json ? JSON.stringify({ error: item.error, input: item.index }) + '\n' : `${style.red('error   ')}input ${item.index}: ${printableLine(item.error)}\n`);
+        io.stdout.write(
+          options.json
+            ? JSON.stringify({ error: item.error, input: item.index }) + '\n'
+            : `${style.red('error   ')}input ${item.index}: ${printableLine(item.error)}\n`,
+        );
         continue;
       }
       let outcome: PipelineOutcome;
@@ -146,7 +150,9 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
         if (!(err instanceof RetryLaterError)) throw err;
         failed = true;
         const message = `${(err as Error).message}; replay this record again later`;
-        io.stdout.write(options.json ? JSON.stringify({ input: item.index, kind: 'busy', message }) + '\n' : `${style.yellow('busy    ')}${printableLine(message)}\n`);
+        io.stdout.write(
+          options.json ? JSON.stringify({ input: item.index, kind: 'busy', message }) + '\n' : `${style.yellow('busy    ')}${printableLine(message)}\n`,
+        );
         continue;
       }
       if (outcome.kind === 'invalid') failed = true;

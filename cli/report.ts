@@ -33,10 +33,19 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
   let now = io.now();
   if (values.until) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until) || Number.isNaN(Date.parse(`${values.until}T00:00:00Z`))) throw new UsageError('--until must be a date, YYYY-MM-DD');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until) || Number.isNaN(Date.parse(`${values.until}T00:00:00Z`)))
+      throw new UsageError('--until must be a date, YYYY-MM-DD');
     now = new Date(`${values.until}T00:00:00Z`);
   }
-  const runtime = await openRuntime({ dataDir: values['data-dir'], alertsFile: values['alerts-file'], table: values.table, topicArn: values['topic-arn'], needsTopic: Boolean(values.publish), mustExist: true, io });
+  const runtime = await openRuntime({
+    dataDir: values['data-dir'],
+    alertsFile: values['alerts-file'],
+    table: values.table,
+    topicArn: values['topic-arn'],
+    needsTopic: Boolean(values.publish),
+    mustExist: true,
+    io,
+  });
   try {
     const report = values.publish
       ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, days })

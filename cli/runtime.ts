@@ -77,7 +77,9 @@ function storeWarnings(io: CliIo): { warn: (message: string, details: Record<str
 function openAws(options: RuntimeOptions): Runtime {
   const needsTopic = options.needsTopic ?? true;
   if (!options.table || (needsTopic && !options.topicArn)) {
-    throw new UsageError(needsTopic ? '--table and --topic-arn go together: give both to use real AWS, or neither for the embedded default' : '--topic-arn needs --table');
+    throw new UsageError(
+      needsTopic ? '--table and --topic-arn go together: give both to use real AWS, or neither for the embedded default' : '--topic-arn needs --table',
+    );
   }
   const topicArn = options.topicArn;
   const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? regionOfArn(topicArn);

@@ -53,9 +53,7 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const clientForAccount = options.readRole ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) : undefined;
   const live = new IamPolicySource({ client: iam, ...(clientForAccount ? { clientForAccount } : {}) });
   return {
-    policySource: snapshot
-      ? { getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p) }
-      : live,
+    policySource: snapshot ? { getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p) } : live,
     profileResolver: new BedrockProfileResolver({
       clientForRegion: (r: string) => {
         let client = bedrockClients.get(r);

@@ -385,7 +385,14 @@ function materialize(template, overrides = {}, pseudo = {}) {
   const ctx = {
     template,
     parameters: parameterValues(template, overrides),
-    pseudo: { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '111122223333', 'AWS::StackName': 'stack', 'AWS::URLSuffix': 'amazonaws.com', ...pseudo },
+    pseudo: {
+      'AWS::Partition': 'aws',
+      'AWS::Region': 'us-east-1',
+      'AWS::AccountId': '111122223333',
+      'AWS::StackName': 'stack',
+      'AWS::URLSuffix': 'amazonaws.com',
+      ...pseudo,
+    },
   };
   const resources = {};
   for (const [name, r] of Object.entries(template.Resources ?? {})) {

@@ -109,23 +109,19 @@ for (const [logicalId, resource] of Object.entries(resolved.Resources)) {
     const dot = handler.lastIndexOf('.');
     const file = join(dir, `${handler.slice(0, dot)}.js`);
     const exportName = handler.slice(dot + 1);
-    const probe = spawnSync(
-      process.execPath,
-      ['-e', probeScript(file, exportName)],
-      {
-        cwd: dir,
-        encoding: 'utf8',
-        timeout: 30_000,
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
-          ...env,
-          NODE_OPTIONS: '--enable-source-maps',
-        },
+    const probe = spawnSync(process.execPath, ['-e', probeScript(file, exportName)], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'not-a-real-secret',
+        ...env,
+        NODE_OPTIONS: '--enable-source-maps',
       },
-    );
+    });
     if (probe.status !== 0) {
       fail(`${logicalId}: ${zipName} does not load (${probe.error?.message ?? `exit ${probe.status}`}): ${probe.stderr.slice(-1500)}`);
     } else {

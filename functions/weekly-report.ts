@@ -12,7 +12,11 @@ const region = process.env.AWS_REGION;
 
 export const handler = createWeeklyReportHandler({
   // Reads only: the store's warnings (cleanup after counting) cannot happen here, but would reach the log.
-  store: new DynamoIncidentStore({ client: new DynamoDBClient({ region }), tableName: config.tableName, onWarning: (message, details) => logger.warn(message, details) }),
+  store: new DynamoIncidentStore({
+    client: new DynamoDBClient({ region }),
+    tableName: config.tableName,
+    onWarning: (message, details) => logger.warn(message, details),
+  }),
   notifier: new SnsNotifier({ client: new SNSClient({ region }), topicArn: config.topicArn }),
   topicArn: config.topicArn,
   days: config.reportDays,

@@ -18,7 +18,9 @@ const { proposeFix } = require(join(root, 'dist/lib/policy/propose.js'));
 const { decodeRecord } = require(join(root, 'dist/lib/cloudtrail/decode.js'));
 
 const count = Number(process.argv[2] ?? 50_000);
-const examples = readdirSync(join(root, 'examples/records')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(root, 'examples/records', f), 'utf8')));
+const examples = readdirSync(join(root, 'examples/records'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(join(root, 'examples/records', f), 'utf8')));
 // Vary identifiers so nothing can be cached across records.
 const lines = [];
 for (let i = 0; i < count; i++) {
@@ -80,9 +82,21 @@ const rssMb = (process.memoryUsage().rss / 1e6).toFixed(0);
 const ratio = explainMs / parseMs;
 const decodeRatio = decodeMs / parseMs;
 console.log(`input: ${count} records, ${mb} MB of JSON Lines (the six examples, varied)`);
-console.log(`JSON.parse alone:           ${parseMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (parseMs / 1000)).toLocaleString('en-US').padStart(9)} records/s`);
-console.log(`read+parse+decode+write:  ${explainMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (explainMs / 1000)).toLocaleString('en-US').padStart(9)} records/s  (read + parse + decode + serialise)`);
-console.log(`decode step alone:          ${decodeMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (decodeMs / 1000)).toLocaleString('en-US').padStart(9)} records/s  (decodeRecord on parsed records)`);
+console.log(
+  `JSON.parse alone:           ${parseMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (parseMs / 1000))
+    .toLocaleString('en-US')
+    .padStart(9)} records/s`,
+);
+console.log(
+  `read+parse+decode+write:  ${explainMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (explainMs / 1000))
+    .toLocaleString('en-US')
+    .padStart(9)} records/s  (read + parse + decode + serialise)`,
+);
+console.log(
+  `decode step alone:          ${decodeMs.toFixed(0).padStart(6)} ms  ${Math.round(count / (decodeMs / 1000))
+    .toLocaleString('en-US')
+    .padStart(9)} records/s  (decodeRecord on parsed records)`,
+);
 console.log(`ratio, decode step / JSON.parse: ${decodeRatio.toFixed(2)}x (target <= 5x)`);
 console.log(`ratio, whole explain --json / JSON.parse: ${ratio.toFixed(2)}x (includes parsing itself and serialising a larger output)   rss ${rssMb} MB`);
 
@@ -100,11 +114,18 @@ console.log(`with proposals (no snapshot): ${Math.round(sample.length / (propose
 const cliCount = Math.min(count, 20_000);
 const file = join(mkdtempSync(join(tmpdir(), 'access-auditor-bench-')), 'records.jsonl');
 writeFileSync(file, lines.slice(0, cliCount).join('\n'));
-for (const [label, extra] of [['CLI explain --json', []], ['CLI explain --json --policies', ['--policies', join(root, 'examples/policies/111122223333.json')]]]) {
+for (const [label, extra] of [
+  ['CLI explain --json', []],
+  ['CLI explain --json --policies', ['--policies', join(root, 'examples/policies/111122223333.json')]],
+]) {
   const start = process.hrtime.bigint();
   const run = spawnSync(process.execPath, [join(root, 'bin/access-auditor'), 'explain', '--json', ...extra, file], { stdio: ['ignore', 'ignore', 'inherit'] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${label} exited ${run.status}`);
-  console.log(`${(label + ':').padEnd(32)}${Math.round(cliCount / (ms / 1000)).toLocaleString('en-US').padStart(9)} records/s  (${cliCount} records, process start included)`);
+  console.log(
+    `${(label + ':').padEnd(32)}${Math.round(cliCount / (ms / 1000))
+      .toLocaleString('en-US')
+      .padStart(9)} records/s  (${cliCount} records, process start included)`,
+  );
 }
 process.exitCode = decodeRatio <= 5 ? 0 : 1;

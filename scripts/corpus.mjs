@@ -14,7 +14,9 @@ if (!dir) {
   console.error('usage: npm run corpus -- DIR');
   process.exit(2);
 }
-const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort();
 if (files.length === 0) {
   console.error(`corpus: no *.jsonl files in ${dir}`);
   process.exit(2);
@@ -29,10 +31,13 @@ let records = 0;
 let denials = 0;
 for (const file of files) {
   const path = join(dir, file);
-  const inputs = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const inputs = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const run = spawnSync(process.execPath, [join(root, 'bin', 'access-auditor'), 'explain', '--json', path], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const outputs = run.stdout.split('\n').filter((l) => l.trim() !== '');
-  if (outputs.length !== inputs.length) problems.push(`${file}: ${inputs.length} records but ${outputs.length} output lines (exit ${run.status}; ${run.stderr.slice(0, 300)})`);
+  if (outputs.length !== inputs.length)
+    problems.push(`${file}: ${inputs.length} records but ${outputs.length} output lines (exit ${run.status}; ${run.stderr.slice(0, 300)})`);
   inputs.forEach((line, i) => {
     records++;
     const out = outputs[i] ? JSON.parse(outputs[i]) : null;

@@ -49,9 +49,7 @@ export function alertPolicyConfig(overrides: Partial<AlertPolicyConfig> = {}): R
     stalePendingMinutes: overrides.stalePendingMinutes ?? DEFAULT_ALERT_POLICY.stalePendingMinutes,
   };
   if (!Number.isFinite(config.windowMinutes) || config.windowMinutes < 0 || config.windowMinutes > MAX_WINDOW_MINUTES) {
-    throw new AlertPolicyConfigError(
-      `alert windowMinutes must be a number between 0 and ${MAX_WINDOW_MINUTES}, got ${String(overrides.windowMinutes)}`,
-    );
+    throw new AlertPolicyConfigError(`alert windowMinutes must be a number between 0 and ${MAX_WINDOW_MINUTES}, got ${String(overrides.windowMinutes)}`);
   }
   if (!Number.isInteger(config.thresholdBase) || config.thresholdBase < 2) {
     throw new AlertPolicyConfigError(`alert thresholdBase must be an integer >= 2, got ${String(overrides.thresholdBase)}`);

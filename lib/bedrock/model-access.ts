@@ -37,7 +37,8 @@ export function detectModelAccessIssue(errorCode: string | undefined, errorMessa
   if (m.includes('end of its life')) return 'end-of-life';
   if (m.includes('use case details have not been submitted')) return 'use-case-form';
   const accessCode = errorCode === undefined || errorCode.includes('AccessDenied');
-  if (accessCode && m.includes('arketplace') && /aws-marketplace:(?:Subscribe|ViewSubscriptions)|required AWS Marketplace actions/i.test(m)) return 'marketplace';
+  if (accessCode && m.includes('arketplace') && /aws-marketplace:(?:Subscribe|ViewSubscriptions)|required AWS Marketplace actions/i.test(m))
+    return 'marketplace';
   if (accessCode && m.includes('access to the model') && /don['’]t have access to the model/i.test(m)) return 'not-enabled';
   return null;
 }

@@ -70,7 +70,8 @@ export function classifyAccessProblem(errorCode: string | null | undefined, erro
   const issue = detectModelAccessIssue(code, message);
   if (issue) return { kind: 'model-access', issue };
   if (code && ACCESS_ERROR_CODE_WILDCARDS.some((w) => matchesWildcard(w, code))) return { kind: 'access-denied' };
-  if (message && (ACCESS_DENIED_MESSAGE_RE.test(message) || ACCESS_ERROR_MESSAGE_WILDCARDS.some((w) => matchesWildcard(w, message)))) return { kind: 'access-denied' };
+  if (message && (ACCESS_DENIED_MESSAGE_RE.test(message) || ACCESS_ERROR_MESSAGE_WILDCARDS.some((w) => matchesWildcard(w, message))))
+    return { kind: 'access-denied' };
   return null;
 }
 

@@ -50,7 +50,15 @@ function unwrap(record: Record<string, unknown>): Record<string, unknown> {
  * Built from the fields that make an event distinct.
  */
 function syntheticEventId(record: Record<string, unknown>, principalArn: string | null, message: string | undefined): string {
-  const parts = [str(record, 'eventTime', 64), str(record, 'eventSource', 256), str(record, 'eventName', 256), principalArn, str(record, 'requestID', 256), str(record, 'sourceIPAddress', 256), message?.slice(0, 1024)];
+  const parts = [
+    str(record, 'eventTime', 64),
+    str(record, 'eventSource', 256),
+    str(record, 'eventName', 256),
+    principalArn,
+    str(record, 'requestID', 256),
+    str(record, 'sourceIPAddress', 256),
+    message?.slice(0, 1024),
+  ];
   return `no-event-id-${hash('sha256', parts.map((p) => p ?? '').join('\n'), 'hex').slice(0, 24)}`;
 }
 
@@ -69,7 +77,10 @@ function bedrockModelId(record: Record<string, unknown>, message: string | undef
   const fromMessage = message ? modelIdInOnDemandMessage(message) : null;
   if (fromMessage) return fromMessage;
   const arn = parseArn(resource);
-  if (arn?.service === 'bedrock' && /^(?:foundation-model|inference-profile|application-inference-profile|provisioned-model|imported-model|custom-model-deployment)\//.test(arn.resource)) {
+  if (
+    arn?.service === 'bedrock' &&
+    /^(?:foundation-model|inference-profile|application-inference-profile|provisioned-model|imported-model|custom-model-deployment)\//.test(arn.resource)
+  ) {
     return resource;
   }
   return null;
@@ -217,7 +228,11 @@ export function decodeRecord(record: unknown): DenialOutcome {
     return decodeObject(record);
   } catch (e) {
     // Defensive only: the decoder is written not to throw. Report rather than crash a batch.
-    return { kind: 'invalid', eventId: safeEventId(record), message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      kind: 'invalid',
+      eventId: safeEventId(record),
+      message: `internal error while decoding the record: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }
 

@@ -46,14 +46,22 @@ function itemsFromObject(value: Record<string, unknown>, next: () => number, whe
     return;
   }
   const records = own(value, 'Records');
-  if (Array.isArray(records) && records.length > 0 && records.every((r) => isObject(r) && own(r, 'eventSource') === 'aws:sqs' && typeof own(r, 'body') === 'string')) {
+  if (
+    Array.isArray(records) &&
+    records.length > 0 &&
+    records.every((r) => isObject(r) && own(r, 'eventSource') === 'aws:sqs' && typeof own(r, 'body') === 'string')
+  ) {
     records.forEach((r, i) => itemsFromEmbeddedJson(str(r, 'body') as string, next, `${where}: Records[${i}].body`, out));
     return;
   }
   if (Array.isArray(records)) {
     records.forEach((r, i) => {
       if (isObject(r) && looksLikeRecord(r)) out.push({ index: next(), record: r });
-      else out.push({ index: next(), error: `${where}: Records[${i}] is ${isObject(r) ? 'an object without eventName or eventSource' : describe(r)}, not a CloudTrail record` });
+      else
+        out.push({
+          index: next(),
+          error: `${where}: Records[${i}] is ${isObject(r) ? 'an object without eventName or eventSource' : describe(r)}, not a CloudTrail record`,
+        });
     });
     return;
   }
@@ -91,7 +99,10 @@ function itemsFromObject(value: Record<string, unknown>, next: () => number, whe
     });
     return;
   }
-  out.push({ index: next(), error: `${where}: JSON object is not a CloudTrail record (no eventName or eventSource), a log file {"Records": [...]}, or an EventBridge event` });
+  out.push({
+    index: next(),
+    error: `${where}: JSON object is not a CloudTrail record (no eventName or eventSource), a log file {"Records": [...]}, or an EventBridge event`,
+  });
 }
 
 /** A JSON document carried as a string (an SQS message body): its items, or one error item. */
@@ -122,7 +133,10 @@ export function readInputsFromValue(value: unknown, startIndex = 0, where = 'inp
     } else if (Array.isArray(value) && value.length > 0 && value.every(isObject)) {
       value.forEach((v, i) => itemsFromObject(v as Record<string, unknown>, next, `${where}, element ${i}`, out));
     } else {
-      out.push({ index: next(), error: `${where}: ${describe(value)}${Array.isArray(value) && value.length > 0 ? ' whose elements are not all objects' : ''} is not a CloudTrail record` });
+      out.push({
+        index: next(),
+        error: `${where}: ${describe(value)}${Array.isArray(value) && value.length > 0 ? ' whose elements are not all objects' : ''} is not a CloudTrail record`,
+      });
     }
   } catch (e) {
     out.push({ index: next(), error: `${where}: could not read the value (${errorDetail(e)})` });
@@ -151,7 +165,8 @@ function findDocumentEnd(text: string, start: number, limit: number): { end: num
   for (let i = start; i < stop; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
       else if (c === 10) return { end: -1, scanned: i - start };
     } else if (c === 34) {

@@ -94,7 +94,7 @@ function modelAccessSentence(issue: ModelAccessIssue, input: SummaryInput, relat
 
 /** Where to look when the message names no policy, for cases whose usual causes are known. */
 function knownHint(action: string, message: ParsedMessage): string {
-  if (/^sts:AssumeRole/.test(action)) return ' (check both the caller\'s identity policies and the target role\'s trust policy)';
+  if (/^sts:AssumeRole/.test(action)) return " (check both the caller's identity policies and the target role's trust policy)";
   if (message.reasonText && /IAM user access not activated/i.test(message.reasonText)) {
     return ' (IAM access to billing data is not activated for this account: the root user turns it on in the account settings)';
   }
@@ -119,7 +119,11 @@ export function summarise(input: SummaryInput, relatedActions: string[] = []): s
       ? `${capitalise(who)} was denied ${action}${on}; the reason is in an encoded authorization failure message that CloudTrail cut, so decode the full one from the caller's error with ${decode}.`
       : `${capitalise(who)} was denied ${action}${on}; the reason is in an encoded authorization failure message, which ${decode} decodes.`;
   }
-  const decodeNote = !reason.encoded ? '' : blobCut ? `; CloudTrail cut the encoded message, so decode the caller's copy with ${decode} for the full context` : `; ${decode} decodes the attached message for the full context`;
+  const decodeNote = !reason.encoded
+    ? ''
+    : blobCut
+      ? `; CloudTrail cut the encoded message, so decode the caller's copy with ${decode} for the full context`
+      : `; ${decode} decodes the attached message for the full context`;
   if (reason.layer !== 'unknown' && reason.policyType) {
     const type = reason.policyType;
     if (type.startsWith('S3 ')) return `The ${type} blocks ${action} for ${who}${on}.`;

@@ -7,14 +7,7 @@ import { parseArn } from '../aws/arn';
 
 /** The name people know the principal by: permission set, role, user, else the ARN's last part. */
 export function principalDisplayName(principal: Principal): string {
-  return (
-    principal.permissionSetName ??
-    principal.roleName ??
-    principal.userName ??
-    arnPrincipalName(principal.arn) ??
-    principal.invokedBy ??
-    principal.type
-  );
+  return principal.permissionSetName ?? principal.roleName ?? principal.userName ?? arnPrincipalName(principal.arn) ?? principal.invokedBy ?? principal.type;
 }
 
 /** The IAM name used for the `principal` attribute (role or user name: what filter policies match). */
@@ -30,4 +23,3 @@ function arnPrincipalName(arn: string | null): string | undefined {
   if (parts[0] === 'assumed-role' && parts[1] !== undefined) return parts[1];
   return parts[parts.length - 1];
 }
-

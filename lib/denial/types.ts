@@ -5,17 +5,7 @@
  */
 import type { ProposalNote } from './proposal-notes';
 
-export const REASON_LAYERS = [
-  'identity',
-  'scp',
-  'rcp',
-  'permissions-boundary',
-  'session',
-  'resource',
-  'vpc-endpoint',
-  'model-access',
-  'unknown',
-] as const;
+export const REASON_LAYERS = ['identity', 'scp', 'rcp', 'permissions-boundary', 'session', 'resource', 'vpc-endpoint', 'model-access', 'unknown'] as const;
 export type ReasonLayer = (typeof REASON_LAYERS)[number];
 
 export const MANAGED_BY = ['iam', 'sso', 'service-linked', 'root', 'federated', 'aws-service', 'unknown'] as const;

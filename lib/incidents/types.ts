@@ -65,9 +65,7 @@ export interface Occurrence {
 }
 
 /** Outcome of recording one occurrence: counted exactly once, or recognised as already counted. */
-export type RecordOutcome =
-  | { kind: 'counted'; incident: Incident; created: boolean }
-  | { kind: 'duplicate'; incident: Incident | null };
+export type RecordOutcome = { kind: 'counted'; incident: Incident; created: boolean } | { kind: 'duplicate'; incident: Incident | null };
 
 /** Default cap on each distinct-values set of an incident (accounts, regions, sessions). */
 export const MAX_DISTINCT_VALUES = 50;

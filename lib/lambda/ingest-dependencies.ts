@@ -46,9 +46,20 @@ export function defaultClients(region: string | undefined): AwsClients {
  * `warnings` receives the store's warnings (the Lambda passes its logger).
  * @throws AlertPolicyConfigError when the alert settings are invalid (see {@link deployedAlertPolicy}).
  */
-export function buildPipelineDeps(config: IngestConfig, clients: AwsClients, clock: () => Date = () => new Date(), warnings: StoreWarnings = console): Omit<PipelineDeps, 'count'> {
+export function buildPipelineDeps(
+  config: IngestConfig,
+  clients: AwsClients,
+  clock: () => Date = () => new Date(),
+  warnings: StoreWarnings = console,
+): Omit<PipelineDeps, 'count'> {
   // One IAM client per account: the home account's own, or one assuming the member read role.
-  const clientForAccount = assumeRoleClientFactory({ sts: clients.sts, readRoleName: config.readRoleName, region: clients.iam.config.region, homeClient: clients.iam, clock });
+  const clientForAccount = assumeRoleClientFactory({
+    sts: clients.sts,
+    readRoleName: config.readRoleName,
+    region: clients.iam.config.region,
+    homeClient: clients.iam,
+    clock,
+  });
   const policySource = new IamPolicySource({ client: clients.iam, cacheTtlSeconds: config.policyCacheTtlSeconds, clientForAccount, clock });
   return {
     store: deployedIncidentStore(clients.dynamodb, config.tableName, warnings, config.occurrenceTtlDays),

@@ -53,7 +53,14 @@ export function createIngestHandler(deps: IngestDependencies) {
       const outcome = await processRecord(parsed.record, { ...deps.pipeline, count }, { owner: context.awsRequestId });
       switch (outcome.kind) {
         case 'counted':
-          logger.info('Denial recorded', { fingerprint: outcome.fingerprint, count: outcome.count, created: outcome.created, alert: outcome.alert, action: outcome.denial.action, layer: outcome.denial.reason.layer });
+          logger.info('Denial recorded', {
+            fingerprint: outcome.fingerprint,
+            count: outcome.count,
+            created: outcome.created,
+            alert: outcome.alert,
+            action: outcome.denial.action,
+            layer: outcome.denial.reason.layer,
+          });
           return { outcome: outcome.kind, fingerprint: outcome.fingerprint, alert: outcome.alert };
         case 'duplicate':
           logger.info('Event already counted', { fingerprint: outcome.fingerprint, alert: outcome.alert });

@@ -79,13 +79,7 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
   if (options.multiline) {
     return clean.replace(LINE_BREAK, '\n').replace(/\t/g, '  ').replace(CONTROL, '').replace(INVISIBLE, '');
   }
-  return clean
-    .replace(LINE_BREAK, ' ')
-    .replace(/\t/g, ' ')
-    .replace(CONTROL, '')
-    .replace(INVISIBLE, '')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  return clean.replace(LINE_BREAK, ' ').replace(/\t/g, ' ').replace(CONTROL, '').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
 }
 
 /** Masks access key IDs (keeps the 4-character prefix and the last 4) and Bedrock API keys wherever they appear. */

@@ -47,7 +47,8 @@ export async function alertForRedelivery(incident: Incident, eventId: string, no
 export async function resendPending(incident: Incident, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
   const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
   if (decision.kind === 'none') return 'none';
-  if (decision.kind === 'wait') throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
+  if (decision.kind === 'wait')
+    throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
   // Take over exactly the claim we saw (compare-and-swap on it): of several callers re-sending one alert,
   // only one wins. The claim then names this caller, whose own retry re-sends it if this publish fails.
   const claim: PendingAlert = { trigger: decision.claim.trigger, eventId, claimedAt: now.toISOString() };

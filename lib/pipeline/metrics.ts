@@ -4,5 +4,15 @@
  * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
  * elsewhere); `Failures` counts everything else that failed.
  */
-export const PIPELINE_METRICS = ['DenialsProcessed', 'IncidentsOpened', 'AlertsSent', 'AlertsDeferred', 'Duplicates', 'RecordsSkipped', 'BadRecords', 'Retries', 'Failures'] as const;
+export const PIPELINE_METRICS = [
+  'DenialsProcessed',
+  'IncidentsOpened',
+  'AlertsSent',
+  'AlertsDeferred',
+  'Duplicates',
+  'RecordsSkipped',
+  'BadRecords',
+  'Retries',
+  'Failures',
+] as const;
 export type PipelineMetric = (typeof PIPELINE_METRICS)[number];

@@ -83,5 +83,14 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
   const claimed = trigger ? await claimAndPublish(incident, trigger, denial.eventId, now, deps) : 'none';
   // An alert re-sent just now is what went out; a trigger refused right after it waits for the window.
   const alert = resent === 'resent' ? 'resent' : claimed;
-  return { kind: 'counted', eventId: denial.eventId, fingerprint: incident.fingerprint, created: recorded.created, reopened, count: incident.count, alert, denial };
+  return {
+    kind: 'counted',
+    eventId: denial.eventId,
+    fingerprint: incident.fingerprint,
+    created: recorded.created,
+    reopened,
+    count: incident.count,
+    alert,
+    denial,
+  };
 }

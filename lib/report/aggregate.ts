@@ -2,17 +2,7 @@ import type { DailyCount, Incident } from '../incidents/types';
 import { ReportPeriodError } from './errors';
 import { accountOf, isFixReady, principalKey, principalLabel, proposalSummary, serviceOf } from './labels';
 import { DAY_MS, daysOf } from './period';
-import type {
-  BreakdownRow,
-  DayCount,
-  OpenIncident,
-  RegionRow,
-  ReportTotals,
-  TopIncident,
-  WeekOverWeek,
-  WeeklyReport,
-  WeeklyReportInput,
-} from './types';
+import type { BreakdownRow, DayCount, OpenIncident, RegionRow, ReportTotals, TopIncident, WeekOverWeek, WeeklyReport, WeeklyReportInput } from './types';
 
 /**
  * Builds the weekly report from what the store returned. Pure and deterministic: every list has a
@@ -71,7 +61,12 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
       byDeniedRegion: regionBreakdown(incidents, countIn),
       byService: breakdown(incidents, countIn, serviceOf),
       byLayer: breakdown(incidents, countIn, (i) => i.reason.layer),
-      byPrincipal: breakdown(incidents, countIn, (i) => principalKey(i.principal), (i) => principalLabel(i.principal)),
+      byPrincipal: breakdown(
+        incidents,
+        countIn,
+        (i) => principalKey(i.principal),
+        (i) => principalLabel(i.principal),
+      ),
     },
     daily,
     stillOpen,

@@ -33,24 +33,32 @@ export function renderReportChat(report: WeeklyReport, limits: RenderLimits = CH
     for (const t of report.top.slice(0, limits.top)) {
       const where = t.callRegion !== t.deniedRegion ? `${chatCode(t.deniedRegion, 30)} from ${chatCode(t.callRegion, 30)}` : chatCode(t.deniedRegion, 30);
       const fix = summaryReady(t.proposal) ? ', fix ready' : '';
-      lines.push(`• ${formatCount(t.count)}× ${chatCode(t.action, 80)} by ${chatCode(t.principal, 60)} in ${where} (${t.layer}, ${t.status}${t.isNew ? ', new' : ''}${fix})`);
+      lines.push(
+        `• ${formatCount(t.count)}× ${chatCode(t.action, 80)} by ${chatCode(t.principal, 60)} in ${where} (${t.layer}, ${t.status}${t.isNew ? ', new' : ''}${fix})`,
+      );
     }
     if (report.top.length > limits.top) lines.push(`${ELLIPSIS} and ${plural(report.top.length - limits.top, 'incident')} more`);
   }
 
   lines.push('', `*Still open: ${formatCount(totals.stillOpen)}* (${formatCount(totals.fixReady)} with a fix ready)`);
   for (const o of report.stillOpen.slice(0, limits.open)) {
-    lines.push(`• ${plural(o.daysOpen, 'day')}: ${chatCode(o.action, 80)} by ${chatCode(o.principal, 60)}${o.fixReady ? ', fix ready' : ''} (${chatCode(o.fingerprint, 80)})`);
+    lines.push(
+      `• ${plural(o.daysOpen, 'day')}: ${chatCode(o.action, 80)} by ${chatCode(o.principal, 60)}${o.fixReady ? ', fix ready' : ''} (${chatCode(o.fingerprint, 80)})`,
+    );
   }
   if (report.stillOpen.length > limits.open) lines.push(`${ELLIPSIS} and ${plural(report.stillOpen.length - limits.open, 'open incident')} more`);
 
   const nextSteps: string[] = [];
-  if (totals.fixReady > 0) nextSteps.push(`Apply the ${plural(totals.fixReady, 'validated fix', 'validated fixes')}: \`access-auditor incidents show <fingerprint>\``);
+  if (totals.fixReady > 0)
+    nextSteps.push(`Apply the ${plural(totals.fixReady, 'validated fix', 'validated fixes')}: \`access-auditor incidents show <fingerprint>\``);
   if (totals.stillOpen > 0) nextSteps.push('Review open incidents: `access-auditor incidents list --status open`');
   if (totals.resolvedSeenAgain > 0) nextSteps.push('Check the resolved incidents that were seen again: their fix did not hold');
   if (nextSteps.length === 0) nextSteps.push('Nothing to do this week');
 
-  const topLayers = report.breakdowns.byLayer.filter((r) => r.denials > 0).slice(0, 3).map((r) => r.key);
+  const topLayers = report.breakdowns.byLayer
+    .filter((r) => r.denials > 0)
+    .slice(0, 3)
+    .map((r) => r.key);
   return {
     version: '1.0',
     source: 'custom',

@@ -74,7 +74,8 @@ function topSection(report: WeeklyReport, limits: RenderLimits): string[] {
       '<th>Action</th><th>Principal</th><th>Managed by</th><th>Account</th><th>Denied region</th><th>Layer</th><th>Status</th><th>Fix</th><th>Fingerprint</th></tr></thead><tbody>',
   );
   report.top.slice(0, limits.top).forEach((t, i) => {
-    const region = t.callRegion !== t.deniedRegion ? `<code>${text(t.deniedRegion)}</code> from <code>${text(t.callRegion)}</code>` : `<code>${text(t.deniedRegion)}</code>`;
+    const region =
+      t.callRegion !== t.deniedRegion ? `<code>${text(t.deniedRegion)}</code> from <code>${text(t.callRegion)}</code>` : `<code>${text(t.deniedRegion)}</code>`;
     out.push(
       `<tr><td class="n">${i + 1}</td><td class="n">${formatCount(t.count)}</td>` +
         (withTrend ? `<td class="n">${formatCount(t.previousCount ?? 0)}</td>` : '') +
@@ -144,11 +145,20 @@ function more(total: number, shown: number, what: string): string[] {
   return total > shown ? [`<p class="muted">${ELLIPSIS} and ${escapeHtml(plural(total - shown, what))} more.</p>`] : [];
 }
 
-function table<R extends BreakdownRow>(title: string, column: string, rows: readonly R[], limit: number, extra?: { header: string; cell: (row: R) => string }): string {
+function table<R extends BreakdownRow>(
+  title: string,
+  column: string,
+  rows: readonly R[],
+  limit: number,
+  extra?: { header: string; cell: (row: R) => string },
+): string {
   const head = `<tr><th>${escapeHtml(column)}</th><th class="n">Denials</th><th class="n">Incidents</th>${extra ? `<th class="n">${escapeHtml(extra.header)}</th>` : ''}</tr>`;
   const body = rows
     .slice(0, limit)
-    .map((r) => `<tr><td>${text(r.label)}</td><td class="n">${formatCount(r.denials)}</td><td class="n">${formatCount(r.incidents)}</td>${extra ? `<td class="n">${extra.cell(r)}</td>` : ''}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${text(r.label)}</td><td class="n">${formatCount(r.denials)}</td><td class="n">${formatCount(r.incidents)}</td>${extra ? `<td class="n">${extra.cell(r)}</td>` : ''}</tr>`,
+    )
     .join('');
   return [`<h3>${escapeHtml(title)}</h3>`, `<table><thead>${head}</thead><tbody>${body}</tbody></table>`, ...more(rows.length, limit, 'row')].join('\n');
 }

@@ -18,8 +18,12 @@ export function renderReportMarkdown(report: WeeklyReport, limits: RenderLimits 
 
   out.push('## Summary', '');
   out.push(`- **${plural(totals.denials, 'denial')}**${report.weekOverWeek ? `, ${describeChange(report.weekOverWeek)}` : ''}`);
-  out.push(`- ${plural(totals.incidentsSeen, 'incident')} seen: ${formatCount(totals.newIncidents)} new, ${formatCount(totals.reopened)} reopened, ${formatCount(totals.resolvedSeenAgain)} resolved but seen again`);
-  out.push(`- ${plural(totals.crossRegionDenials, 'cross-region denial')} (call region differs from the denied region) in ${plural(totals.crossRegionIncidents, 'incident')}`);
+  out.push(
+    `- ${plural(totals.incidentsSeen, 'incident')} seen: ${formatCount(totals.newIncidents)} new, ${formatCount(totals.reopened)} reopened, ${formatCount(totals.resolvedSeenAgain)} resolved but seen again`,
+  );
+  out.push(
+    `- ${plural(totals.crossRegionDenials, 'cross-region denial')} (call region differs from the denied region) in ${plural(totals.crossRegionIncidents, 'incident')}`,
+  );
   out.push(`- **${formatCount(totals.stillOpen)} still open**, ${formatCount(totals.fixReady)} with a validated fix ready`, '');
 
   out.push('## Denials per day', '');
@@ -61,7 +65,10 @@ export function renderReportMarkdown(report: WeeklyReport, limits: RenderLimits 
   out.push('## Still open', '');
   if (report.stillOpen.length === 0) out.push('Nothing open.');
   else {
-    out.push('| Days open | Status | Fix ready | Action | Principal | Account | Denied region | Denials (all time) | Fingerprint |', '|---:|---|---|---|---|---|---|---:|---|');
+    out.push(
+      '| Days open | Status | Fix ready | Action | Principal | Account | Denied region | Denials (all time) | Fingerprint |',
+      '|---:|---|---|---|---|---|---|---:|---|',
+    );
     for (const o of report.stillOpen.slice(0, limits.open)) {
       out.push(
         `| ${formatCount(o.daysOpen)} | ${o.status} | ${o.fixReady ? 'yes' : 'no'} | ${code(o.action)} | ${code(o.principal)} | ${code(o.accountId ?? 'unknown')} | ${code(o.deniedRegion)} | ${formatCount(o.count)} | ${code(o.fingerprint)} |`,

@@ -21,7 +21,9 @@ export function renderReportText(report: WeeklyReport, limits: RenderLimits = TE
   lines.push(`Denials       ${formatCount(totals.denials)}${change}`);
   lines.push(`Incidents     ${formatCount(totals.incidentsSeen)} seen: ${formatCount(totals.newIncidents)} new, ${formatCount(totals.reopened)} reopened`);
   if (totals.resolvedSeenAgain > 0) lines.push(`              ${plural(totals.resolvedSeenAgain, 'resolved incident')} seen again after resolving`);
-  lines.push(`Cross-region  ${plural(totals.crossRegionDenials, 'denial')} (${plural(totals.crossRegionIncidents, 'incident')}) denied outside the call region`);
+  lines.push(
+    `Cross-region  ${plural(totals.crossRegionDenials, 'denial')} (${plural(totals.crossRegionIncidents, 'incident')}) denied outside the call region`,
+  );
   lines.push(`Still open    ${formatCount(totals.stillOpen)} (${formatCount(totals.fixReady)} with a validated fix ready)`);
   lines.push('');
 

@@ -200,7 +200,16 @@ describe('a burst of 10,000 occurrences of one denial', () => {
     expect(store.incident?.alert.pending).toBeUndefined();
 
     // Given the window has passed, when the denial happens again, then exactly one more alert goes out.
-    const later = run(store, [{ eventId: 'late-1', at: T0 + 81 * MINUTE }, { eventId: 'late-2', at: T0 + 82 * MINUTE }], CONFIG, 2, () => 0);
+    const later = run(
+      store,
+      [
+        { eventId: 'late-1', at: T0 + 81 * MINUTE },
+        { eventId: 'late-2', at: T0 + 82 * MINUTE },
+      ],
+      CONFIG,
+      2,
+      () => 0,
+    );
     expect(later.map((s) => s.trigger)).toEqual(['deferred']);
     expect(store.incident?.alert.deferred).toBeUndefined();
   });
@@ -257,7 +266,13 @@ describe('at most one alert per fingerprint per window, and no claimed alert los
       fc.property(fc.array(fc.integer({ min: 0, max: 90 * MINUTE }), { minLength: 1, maxLength: 100 }), (gaps) => {
         let at = T0;
         const store = new ModelStore();
-        const sent = run(store, gaps.map((gap, i) => ({ eventId: `e-${i}`, at: (at += gap) })), CONFIG, 1, () => 0);
+        const sent = run(
+          store,
+          gaps.map((gap, i) => ({ eventId: `e-${i}`, at: (at += gap) })),
+          CONFIG,
+          1,
+          () => 0,
+        );
         expect(sent[0]).toMatchObject({ at: T0 + (gaps[0] as number), trigger: 'opened' });
       }),
       { numRuns: 100 },
@@ -277,7 +292,16 @@ describe('publish failures', () => {
   it('a redelivery racing the first publish waits instead of sending a second alert', () => {
     const store = new ModelStore();
     // Both copies in flight at once; the scheduler always advances the newest.
-    const sent = run(store, [{ eventId: 'e-0', at: T0 }, { eventId: 'e-0', at: T0 + 1000 }], CONFIG, 2, (n) => n - 1);
+    const sent = run(
+      store,
+      [
+        { eventId: 'e-0', at: T0 },
+        { eventId: 'e-0', at: T0 + 1000 },
+      ],
+      CONFIG,
+      2,
+      (n) => n - 1,
+    );
     expect(sent).toHaveLength(1);
   });
 

@@ -82,10 +82,19 @@ describe('triggerFor', () => {
     { name: 'deferred and never alerted', incident: { count: 57, alert: { alertsSent: 0, deferred: 'reopened' } }, expected: 'deferred' },
     {
       name: 'deferred but suppressed',
-      incident: { count: 57, status: 'suppressed', suppressedUntil: minutesAhead(5), alert: { alertsSent: 1, deferred: 'threshold', lastAlertAt: minutesAgo(600) } },
+      incident: {
+        count: 57,
+        status: 'suppressed',
+        suppressedUntil: minutesAhead(5),
+        alert: { alertsSent: 1, deferred: 'threshold', lastAlertAt: minutesAgo(600) },
+      },
       expected: null,
     },
-    { name: 'threshold beats deferred', incident: { count: 1000, alert: { alertsSent: 1, deferred: 'reopened', lastAlertAt: minutesAgo(600) } }, expected: 'threshold' },
+    {
+      name: 'threshold beats deferred',
+      incident: { count: 1000, alert: { alertsSent: 1, deferred: 'reopened', lastAlertAt: minutesAgo(600) } },
+      expected: 'threshold',
+    },
   ];
 
   it.each(cases)('$name', ({ incident: overrides, created = false, reopened = false, expected }) => {
@@ -108,8 +117,20 @@ describe('triggerFor', () => {
 
 describe('isThresholdCount', () => {
   it.each([
-    [0, false], [1, false], [9, false], [10, true], [11, false], [20, false], [100, true], [101, false],
-    [1000, true], [10_000, true], [100_000_000, true], [-10, false], [10.5, false], [Number.NaN, false],
+    [0, false],
+    [1, false],
+    [9, false],
+    [10, true],
+    [11, false],
+    [20, false],
+    [100, true],
+    [101, false],
+    [1000, true],
+    [10_000, true],
+    [100_000_000, true],
+    [-10, false],
+    [10.5, false],
+    [Number.NaN, false],
   ])('%p → %p', (count, expected) => {
     expect(isThresholdCount(count)).toBe(expected);
   });

@@ -1,4 +1,11 @@
-import { AS_OF, COMMERCIAL_REGIONS, destinationRegions, geographyForRegion, lookupDestinations, suggestedProfileIdFor } from '../../lib/bedrock/profile-destinations';
+import {
+  AS_OF,
+  COMMERCIAL_REGIONS,
+  destinationRegions,
+  geographyForRegion,
+  lookupDestinations,
+  suggestedProfileIdFor,
+} from '../../lib/bedrock/profile-destinations';
 import { buildModelInfo, withSuggestedProfile } from '../../lib/bedrock/model-info';
 
 describe('profile destinations table', () => {
@@ -63,7 +70,11 @@ describe('buildModelInfo', () => {
   });
 
   it('says "unknown" when the table has no row', () => {
-    expect(buildModelInfo('ca.anthropic.claude-sonnet-4-5-20250929-v1:0', { ...ctx, callRegion: 'ca-central-1' }).inferenceProfile).toMatchObject({ scope: 'ca', destinationRegions: [], destinationsSource: 'unknown' });
+    expect(buildModelInfo('ca.anthropic.claude-sonnet-4-5-20250929-v1:0', { ...ctx, callRegion: 'ca-central-1' }).inferenceProfile).toMatchObject({
+      scope: 'ca',
+      destinationRegions: [],
+      destinationsSource: 'unknown',
+    });
   });
 
   it('uses the region of a profile ARN, not the call region', () => {
@@ -72,7 +83,9 @@ describe('buildModelInfo', () => {
   });
 
   it('suggests a profile only for foundation models', () => {
-    expect(withSuggestedProfile(buildModelInfo('anthropic.claude-3-5-sonnet-20241022-v2:0', ctx), 'us-east-1').suggestedProfileId).toBe('us.anthropic.claude-3-5-sonnet-20241022-v2:0');
+    expect(withSuggestedProfile(buildModelInfo('anthropic.claude-3-5-sonnet-20241022-v2:0', ctx), 'us-east-1').suggestedProfileId).toBe(
+      'us.anthropic.claude-3-5-sonnet-20241022-v2:0',
+    );
     expect(withSuggestedProfile(buildModelInfo('us.anthropic.claude-3-5-sonnet-20241022-v2:0', ctx), 'us-east-1').suggestedProfileId).toBeUndefined();
   });
 });

@@ -16,8 +16,21 @@ describe('withResolvedProfile', () => {
     const denial = denialFrom('04-bedrock-agent-cross-region-us-east-2.json');
     const before = JSON.stringify(denial);
     const arn = 'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0';
-    const next = withResolvedProfile(denial, { arn, id: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', kind: 'system', modelArns: [fm('us-east-1'), fm('us-east-2'), fm('us-west-1'), fm('us-west-2')], destinationRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'] });
-    expect(next.model?.inferenceProfile).toEqual({ id: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', arn, kind: 'system', scope: 'us', destinationRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'], destinationsSource: 'api' });
+    const next = withResolvedProfile(denial, {
+      arn,
+      id: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      kind: 'system',
+      modelArns: [fm('us-east-1'), fm('us-east-2'), fm('us-west-1'), fm('us-west-2')],
+      destinationRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'],
+    });
+    expect(next.model?.inferenceProfile).toEqual({
+      id: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      arn,
+      kind: 'system',
+      scope: 'us',
+      destinationRegions: ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'],
+      destinationsSource: 'api',
+    });
     expect(next.fingerprint).toBe(denial.fingerprint);
     expect(JSON.stringify(denial)).toBe(before);
   });
@@ -32,8 +45,19 @@ describe('withResolvedProfile', () => {
       requestParameters: { modelId: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc' },
     });
     if (out.kind !== 'denial') throw new Error('expected a denial');
-    const next = withResolvedProfile(out.denial, { arn: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc', id: 'abc', kind: 'application', modelArns: [fm('us-east-1', 'anthropic.claude-3-haiku-20240307-v1:0')], destinationRegions: ['us-east-1'] });
-    expect(next.model).toMatchObject({ foundationModelId: 'anthropic.claude-3-haiku-20240307-v1:0', provider: 'anthropic', family: 'claude-3-haiku', inferenceProfile: { kind: 'application', scope: 'application', destinationsSource: 'api', destinationRegions: ['us-east-1'] } });
+    const next = withResolvedProfile(out.denial, {
+      arn: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc',
+      id: 'abc',
+      kind: 'application',
+      modelArns: [fm('us-east-1', 'anthropic.claude-3-haiku-20240307-v1:0')],
+      destinationRegions: ['us-east-1'],
+    });
+    expect(next.model).toMatchObject({
+      foundationModelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+      provider: 'anthropic',
+      family: 'claude-3-haiku',
+      inferenceProfile: { kind: 'application', scope: 'application', destinationsSource: 'api', destinationRegions: ['us-east-1'] },
+    });
   });
 
   it('leaves denials without a model unchanged', () => {
@@ -42,6 +66,9 @@ describe('withResolvedProfile', () => {
   });
 
   it('reads regions from model ARNs, skipping region-less ones', () => {
-    expect(regionsOfModelArns([fm('us-east-1'), 'arn:aws:bedrock:::foundation-model/x', fm('us-east-1'), fm('eu-west-1'), 'junk'])).toEqual(['us-east-1', 'eu-west-1']);
+    expect(regionsOfModelArns([fm('us-east-1'), 'arn:aws:bedrock:::foundation-model/x', fm('us-east-1'), fm('eu-west-1'), 'junk'])).toEqual([
+      'us-east-1',
+      'eu-west-1',
+    ]);
   });
 });

@@ -6,7 +6,9 @@ import { captureIo, jsonLines } from '../support/cli-io';
 const root = join(__dirname, '..', '..');
 const recordsDir = join(root, 'examples', 'records');
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
-const exampleFiles = readdirSync(recordsDir).filter((f) => f.endsWith('.json')).sort();
+const exampleFiles = readdirSync(recordsDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const example = (name: string) => JSON.parse(readFileSync(join(recordsDir, name), 'utf8')) as Record<string, unknown>;
 
 describe('explain --json', () => {
@@ -17,7 +19,20 @@ describe('explain --json', () => {
     const lines = jsonLines(io.out());
     expect(lines.map((l) => l.eventId)).toEqual(exampleFiles.map((f) => example(f).eventID));
     for (const line of lines) {
-      for (const field of ['eventId', 'eventTime', 'eventSource', 'eventName', 'accountId', 'principal', 'action', 'callRegion', 'deniedRegion', 'resource', 'reason', 'fingerprint']) {
+      for (const field of [
+        'eventId',
+        'eventTime',
+        'eventSource',
+        'eventName',
+        'accountId',
+        'principal',
+        'action',
+        'callRegion',
+        'deniedRegion',
+        'resource',
+        'reason',
+        'fingerprint',
+      ]) {
         expect(line).toHaveProperty(field);
       }
       expect(line.principal).toHaveProperty('managedBy');
@@ -45,7 +60,11 @@ describe('explain --json', () => {
 
   it.each([
     ['a CloudTrail log file', (r: unknown) => JSON.stringify({ Records: [r, r] }), 2],
-    ['an EventBridge event', (r: unknown) => JSON.stringify({ version: '0', id: 'x', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.bedrock', detail: r }), 1],
+    [
+      'an EventBridge event',
+      (r: unknown) => JSON.stringify({ version: '0', id: 'x', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.bedrock', detail: r }),
+      1,
+    ],
     ['a pretty-printed record', (r: unknown) => JSON.stringify(r, null, 2), 1],
   ])('detects %s by itself', async (_name, wrap, expected) => {
     const io = captureIo({ stdin: wrap(example(exampleFiles[3] as string)), cwd: root });

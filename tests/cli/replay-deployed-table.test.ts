@@ -25,11 +25,21 @@ afterAll(() => {
  */
 function deployedTableThatCountedIt(): void {
   dynamodb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-  dynamodb.on(GetItemCommand).callsFake((input: { Key: { PK: { S: string } } }) =>
-    input.Key.PK.S.startsWith('EVT#')
-      ? { Item: { state: { S: 'counted' }, fingerprint: { S: 'fp-1' }, eventTime: { S: '2026-11-20T09:14:03.000Z' }, owner: { S: 'lambda-request' }, leaseUntil: { N: '0' } } }
-      : {},
-  );
+  dynamodb
+    .on(GetItemCommand)
+    .callsFake((input: { Key: { PK: { S: string } } }) =>
+      input.Key.PK.S.startsWith('EVT#')
+        ? {
+            Item: {
+              state: { S: 'counted' },
+              fingerprint: { S: 'fp-1' },
+              eventTime: { S: '2026-11-20T09:14:03.000Z' },
+              owner: { S: 'lambda-request' },
+              leaseUntil: { N: '0' },
+            },
+          }
+        : {},
+    );
   dynamodb.on(UpdateItemCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
 }
 
@@ -50,11 +60,17 @@ describe('replay against a deployed table', () => {
     deployedTableThatCountedIt();
     const io = captureIo({ now: NOW });
 
-    const code = await main(['replay', '--table', 'access-auditor-prod-incidents', '--topic-arn', TOPIC, 'examples/records/01-apprunner-no-bedrock-grant.json'], io);
+    const code = await main(
+      ['replay', '--table', 'access-auditor-prod-incidents', '--topic-arn', TOPIC, 'examples/records/01-apprunner-no-bedrock-grant.json'],
+      io,
+    );
 
     expect(code).toBe(0);
     expect(io.out()).toMatch(/already counted/);
-    const warnings = io.err().split('\n').filter((l) => l.startsWith('warning: '));
+    const warnings = io
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('warning: '));
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/^warning: could not remove a counted eventID from pendingEvents \{"eventId":".+","key":"INC#fp-1\/(INCIDENT|DAY#2026-11-20)"/);
   });

@@ -32,10 +32,23 @@ describe('printableLine', () => {
 
   it('is what the incident table uses, so a line break in a role name cannot add a row', () => {
     const incident = {
-      fingerprint: '0123456789abcdef', status: 'open', count: 1, firstSeen: '2026-11-20T00:00:00.000Z', lastSeen: '2026-11-20T00:00:00.000Z',
-      accounts: [], regions: [], sessions: [], principal: { type: 'AssumedRole', arn: null, accountId: null, managedBy: 'iam', roleName: 'evil\nffffffffffffffff open 999' },
-      action: 'bedrock:InvokeModel', reason: { layer: 'identity', explicit: false, summary: 's' }, eventSource: 'bedrock.amazonaws.com', callRegion: 'us-east-1',
-      deniedRegion: 'us-east-1', resource: null, latest: {} as Incident['latest'], alert: { alertsSent: 0 },
+      fingerprint: '0123456789abcdef',
+      status: 'open',
+      count: 1,
+      firstSeen: '2026-11-20T00:00:00.000Z',
+      lastSeen: '2026-11-20T00:00:00.000Z',
+      accounts: [],
+      regions: [],
+      sessions: [],
+      principal: { type: 'AssumedRole', arn: null, accountId: null, managedBy: 'iam', roleName: 'evil\nffffffffffffffff open 999' },
+      action: 'bedrock:InvokeModel',
+      reason: { layer: 'identity', explicit: false, summary: 's' },
+      eventSource: 'bedrock.amazonaws.com',
+      callRegion: 'us-east-1',
+      deniedRegion: 'us-east-1',
+      resource: null,
+      latest: {} as Incident['latest'],
+      alert: { alertsSent: 0 },
     } as Incident;
     expect(renderIncidentTable([incident], makeStyle(false)).trimEnd().split('\n')).toHaveLength(2);
   });

@@ -12,10 +12,26 @@ describe('classifyAccessProblem', () => {
     ['ForbiddenException', undefined, 'access-denied'],
     ['KMS.AccessDeniedException', undefined, 'access-denied'],
     ['InvalidParameterException', 'User: arn:aws:iam::1:user/u is not authorized to perform: x:Y', 'access-denied'],
-    ['ValidationException', 'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.', 'model-access'],
-    ['ValidationException', "Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.", 'model-access'],
-    ['ResourceNotFoundException', 'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock', 'model-access'],
-    ['AccessDeniedException', 'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.', 'model-access'],
+    [
+      'ValidationException',
+      'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
+      'model-access',
+    ],
+    [
+      'ValidationException',
+      "Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+      'model-access',
+    ],
+    [
+      'ResourceNotFoundException',
+      'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+      'model-access',
+    ],
+    [
+      'AccessDeniedException',
+      'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
+      'model-access',
+    ],
     ['ThrottlingException', 'Rate exceeded', null],
     ['ValidationException', 'The provided model identifier is invalid.', null],
     ['NoSuchKey', 'The specified key does not exist.', null],
@@ -34,9 +50,18 @@ describe('classifyAccessProblem', () => {
   });
 
   it('names the model-access issue', () => {
-    expect(classifyAccessProblem('ValidationException', 'The provided model doesn’t support on-demand throughput.')).toEqual({ kind: 'model-access', issue: 'on-demand-unsupported' });
-    expect(classifyAccessProblem('ResourceNotFoundException', 'Access denied. This Model is marked by provider as Legacy ...')).toEqual({ kind: 'model-access', issue: 'legacy' });
-    expect(classifyAccessProblem('AccessDeniedException', "You don't have access to the model with the specified model ID.")).toEqual({ kind: 'model-access', issue: 'not-enabled' });
+    expect(classifyAccessProblem('ValidationException', 'The provided model doesn’t support on-demand throughput.')).toEqual({
+      kind: 'model-access',
+      issue: 'on-demand-unsupported',
+    });
+    expect(classifyAccessProblem('ResourceNotFoundException', 'Access denied. This Model is marked by provider as Legacy ...')).toEqual({
+      kind: 'model-access',
+      issue: 'legacy',
+    });
+    expect(classifyAccessProblem('AccessDeniedException', "You don't have access to the model with the specified model ID.")).toEqual({
+      kind: 'model-access',
+      issue: 'not-enabled',
+    });
   });
 });
 

@@ -4,7 +4,11 @@ import { readErrorFields, skipReason, type ErrorFields } from '../../lib/cloudtr
 describe('readErrorFields', () => {
   it.each<[string, Record<string, unknown>, ErrorFields]>([
     ['string code and message', { errorCode: 'AccessDenied', errorMessage: 'Access Denied' }, { code: 'AccessDenied', message: 'Access Denied' }],
-    ['numeric code is read as its text', { errorCode: 403, errorMessage: 'Access Denied' }, { code: '403', codeCoercion: 'a number, read as "403"', message: 'Access Denied' }],
+    [
+      'numeric code is read as its text',
+      { errorCode: 403, errorMessage: 'Access Denied' },
+      { code: '403', codeCoercion: 'a number, read as "403"', message: 'Access Denied' },
+    ],
     ['boolean code is read as its text', { errorCode: true }, { code: 'true', codeCoercion: 'a boolean, read as "true"' }],
     ['non-finite number cannot be read', { errorCode: Number.NaN }, { codeUnreadable: 'a non-finite number' }],
     ['object code cannot be read', { errorCode: { a: 1 } }, { codeUnreadable: 'an object' }],
@@ -19,9 +23,13 @@ describe('readErrorFields', () => {
 describe('skipReason', () => {
   it('never says a record has no errorCode when it has one', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ minLength: 1, maxLength: 256 }), fc.integer(), fc.boolean(), fc.object()), fc.option(fc.jsonValue()), (errorCode, errorMessage) => {
-        expect(skipReason(readErrorFields({ errorCode, errorMessage }))).not.toMatch(/no errorCode|did not fail/);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ minLength: 1, maxLength: 256 }), fc.integer(), fc.boolean(), fc.object()),
+        fc.option(fc.jsonValue()),
+        (errorCode, errorMessage) => {
+          expect(skipReason(readErrorFields({ errorCode, errorMessage }))).not.toMatch(/no errorCode|did not fail/);
+        },
+      ),
     );
   });
 

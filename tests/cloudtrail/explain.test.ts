@@ -88,7 +88,10 @@ describe('the six shipped examples', () => {
     expect(d.callRegion).toBe('us-east-1');
     expect(d.deniedRegion).toBe('us-east-2');
     expect(d.action).toBe('bedrock:InvokeModel');
-    expect(d.principal).toMatchObject({ roleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/support-supervisor-agent-role-dev`, sessionName: expect.stringMatching(/^BedrockAgents-/) });
+    expect(d.principal).toMatchObject({
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/support-supervisor-agent-role-dev`,
+      sessionName: expect.stringMatching(/^BedrockAgents-/),
+    });
     expect(d.model?.inferenceProfile).toMatchObject({ id: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', kind: 'system', scope: 'us' });
     expect(d.model?.inferenceProfile?.destinationRegions).toEqual(expect.arrayContaining(['us-east-1', 'us-east-2', 'us-west-2']));
     expect(d.reason.summary).toMatch(/in us-east-2 .*us-east-1/);
@@ -96,12 +99,23 @@ describe('the six shipped examples', () => {
 
   it('5: ECS task role, streaming action, us-west-2', () => {
     const d = denialOf(decodeRecord(example('05')));
-    expect(d).toMatchObject({ action: 'bedrock:InvokeModelWithResponseStream', deniedRegion: 'us-west-2', callRegion: 'us-west-2', principal: { roleName: 'orders-api-task-role' } });
+    expect(d).toMatchObject({
+      action: 'bedrock:InvokeModelWithResponseStream',
+      deniedRegion: 'us-west-2',
+      callRegion: 'us-west-2',
+      principal: { roleName: 'orders-api-task-role' },
+    });
   });
 
   it('6: API key user lacking bedrock:CallWithBearerToken', () => {
     const d = denialOf(decodeRecord(example('06')));
-    expect(d).toMatchObject({ action: 'bedrock:CallWithBearerToken', resource: null, bearerToken: true, deniedRegion: 'us-east-1', reason: { layer: 'identity' } });
+    expect(d).toMatchObject({
+      action: 'bedrock:CallWithBearerToken',
+      resource: null,
+      bearerToken: true,
+      deniedRegion: 'us-east-1',
+      reason: { layer: 'identity' },
+    });
     expect(d.reason.summary).toContain('API key');
   });
 
@@ -126,14 +140,27 @@ const variants: Case[] = [
   {
     name: 'S3 object denial in eu-west-1',
     record: record(),
-    expected: { action: 's3:GetObject', resource: 'arn:aws:s3:::data-bucket/reports/2026.csv', deniedRegion: 'eu-west-1', reason: { layer: 'identity', explicit: false } },
+    expected: {
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::data-bucket/reports/2026.csv',
+      deniedRegion: 'eu-west-1',
+      reason: { layer: 'identity', explicit: false },
+    },
   },
   {
     name: 'explicit SCP deny with policy ARN and authorization id',
     record: record({
       errorMessage: `User: ${STS('s')} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::data-bucket/k" with an explicit deny in a service control policy: arn:aws:organizations::999988887777:policy/o-abc/service_control_policy/p-123. Go to https://us-east-1.console.aws.amazon.com/iam/home#/authorization-details/abc123 for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: abc123`,
     }),
-    expected: { reason: { layer: 'scp', explicit: true, policyArn: 'arn:aws:organizations::999988887777:policy/o-abc/service_control_policy/p-123', authorizationId: 'abc123', policyType: 'service control policy' } },
+    expected: {
+      reason: {
+        layer: 'scp',
+        explicit: true,
+        policyArn: 'arn:aws:organizations::999988887777:policy/o-abc/service_control_policy/p-123',
+        authorizationId: 'abc123',
+        policyType: 'service control policy',
+      },
+    },
   },
   {
     name: 'generic Access Denied derives action and resource from the event',
@@ -154,7 +181,11 @@ const variants: Case[] = [
       errorMessage: 'You are not authorized to perform this operation. Encoded authorization failure message: AbCdEf123',
       requestParameters: { instanceType: 't3.micro' },
     }),
-    expected: { action: 'ec2:RunInstances', resource: null, reason: { encoded: true, layer: 'unknown', summary: expect.stringContaining('sts:DecodeAuthorizationMessage') } },
+    expected: {
+      action: 'ec2:RunInstances',
+      resource: null,
+      reason: { encoded: true, layer: 'unknown', summary: expect.stringContaining('sts:DecodeAuthorizationMessage') },
+    },
   },
   {
     name: 'STS AssumeRole with no because clause',
@@ -178,12 +209,17 @@ const variants: Case[] = [
       eventName: 'InvokeModel',
       awsRegion: 'us-east-1',
       errorCode: 'ValidationException',
-      errorMessage: 'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
+      errorMessage:
+        'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
       requestParameters: { modelId: 'anthropic.claude-3-5-sonnet-20241022-v2:0' },
     }),
     expected: {
       action: 'bedrock:InvokeModel',
-      reason: { layer: 'model-access', modelAccessIssue: 'on-demand-unsupported', summary: expect.stringContaining('us.anthropic.claude-3-5-sonnet-20241022-v2:0') },
+      reason: {
+        layer: 'model-access',
+        modelAccessIssue: 'on-demand-unsupported',
+        summary: expect.stringContaining('us.anthropic.claude-3-5-sonnet-20241022-v2:0'),
+      },
       model: { suggestedProfileId: 'us.anthropic.claude-3-5-sonnet-20241022-v2:0' },
     },
   },
@@ -194,10 +230,15 @@ const variants: Case[] = [
       eventName: 'Converse',
       awsRegion: 'eu-west-1',
       errorCode: 'ValidationException',
-      errorMessage: "Invocation of model ID anthropic.claude-3-7-sonnet-20250219-v1:0 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
+      errorMessage:
+        "Invocation of model ID anthropic.claude-3-7-sonnet-20250219-v1:0 with on-demand throughput isn't supported. Retry your request with the ID or ARN of an inference profile that contains this model.",
       requestParameters: {},
     }),
-    expected: { action: 'bedrock:InvokeModel', model: { suggestedProfileId: 'eu.anthropic.claude-3-7-sonnet-20250219-v1:0' }, reason: { layer: 'model-access' } },
+    expected: {
+      action: 'bedrock:InvokeModel',
+      model: { suggestedProfileId: 'eu.anthropic.claude-3-7-sonnet-20250219-v1:0' },
+      reason: { layer: 'model-access' },
+    },
   },
   {
     name: 'Legacy model ResourceNotFoundException',
@@ -205,10 +246,14 @@ const variants: Case[] = [
       eventSource: 'bedrock.amazonaws.com',
       eventName: 'InvokeModel',
       errorCode: 'ResourceNotFoundException',
-      errorMessage: 'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+      errorMessage:
+        'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
       requestParameters: { modelId: 'anthropic.claude-v2:1' },
     }),
-    expected: { reason: { layer: 'model-access', modelAccessIssue: 'legacy', summary: expect.stringContaining('Legacy') }, model: { family: 'claude', version: 'v2:1' } },
+    expected: {
+      reason: { layer: 'model-access', modelAccessIssue: 'legacy', summary: expect.stringContaining('Legacy') },
+      model: { family: 'claude', version: 'v2:1' },
+    },
   },
   {
     name: 'AWS Marketplace subscription message',
@@ -216,7 +261,8 @@ const variants: Case[] = [
       eventSource: 'bedrock.amazonaws.com',
       eventName: 'InvokeModel',
       errorCode: 'AccessDeniedException',
-      errorMessage: 'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
+      errorMessage:
+        'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
       requestParameters: { modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0' },
     }),
     expected: {
@@ -235,7 +281,11 @@ const variants: Case[] = [
       errorMessage: `User: ${STS('s')} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0 because no identity-based policy allows the bedrock:InvokeModel action`,
       requestParameters: { modelId: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0' },
     }),
-    expected: { deniedRegion: 'unspecified', resource: 'arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0', reason: { summary: expect.stringContaining('"unspecified"') } },
+    expected: {
+      deniedRegion: 'unspecified',
+      resource: 'arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      reason: { summary: expect.stringContaining('"unspecified"') },
+    },
   },
   {
     name: 'application inference profile ARN',
@@ -247,7 +297,9 @@ const variants: Case[] = [
       errorMessage: `User: ${STS('s')} is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-west-2:${ACCOUNT}:application-inference-profile/abcd1234efgh because no identity-based policy allows the bedrock:InvokeModel action`,
       requestParameters: { modelId: `arn:aws:bedrock:us-west-2:${ACCOUNT}:application-inference-profile/abcd1234efgh` },
     }),
-    expected: { model: { resourceType: 'application-inference-profile', provider: 'unknown', inferenceProfile: { kind: 'application', destinationsSource: 'unknown' } } },
+    expected: {
+      model: { resourceType: 'application-inference-profile', provider: 'unknown', inferenceProfile: { kind: 'application', destinationsSource: 'unknown' } },
+    },
   },
   {
     name: 'bedrock-mantle bearer token in requestParameters',
@@ -303,15 +355,34 @@ describe('decodeRecord variants', () => {
 });
 
 const PASS_ROLE_ON_ROLE_FOO = `User: ${STS('s')} is not authorized to perform: iam:PassRole on resource: role Foo because no identity-based policy allows the iam:PassRole action`;
-const EC2_RUN = { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', awsRegion: 'us-east-1', errorCode: 'Client.UnauthorizedOperation', requestParameters: { instanceType: 't3.micro' }, resources: [{ ARN: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` }] };
-const BEDROCK_CALL = { eventSource: 'bedrock.amazonaws.com', eventName: 'InvokeModel', awsRegion: 'us-east-1', errorCode: 'AccessDeniedException', additionalEventData: { callWithBearerToken: true } };
-const bearerDenied = (tail: string) => `User: ${STS('s')} is not authorized to perform: bedrock:CallWithBearerToken${tail} because no identity-based policy allows the bedrock:CallWithBearerToken action`;
+const EC2_RUN = {
+  eventSource: 'ec2.amazonaws.com',
+  eventName: 'RunInstances',
+  awsRegion: 'us-east-1',
+  errorCode: 'Client.UnauthorizedOperation',
+  requestParameters: { instanceType: 't3.micro' },
+  resources: [{ ARN: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*` }],
+};
+const BEDROCK_CALL = {
+  eventSource: 'bedrock.amazonaws.com',
+  eventName: 'InvokeModel',
+  awsRegion: 'us-east-1',
+  errorCode: 'AccessDeniedException',
+  additionalEventData: { callWithBearerToken: true },
+};
+const bearerDenied = (tail: string) =>
+  `User: ${STS('s')} is not authorized to perform: bedrock:CallWithBearerToken${tail} because no identity-based policy allows the bedrock:CallWithBearerToken action`;
 
 const resourceCases: Case[] = [
   {
     name: 'EC2 RunInstances denied iam:PassRole on "role Foo": the role ARN, not the instance',
     record: record({ ...EC2_RUN, errorMessage: PASS_ROLE_ON_ROLE_FOO }),
-    expected: { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/Foo`, deniedRegion: 'us-east-1', reason: { summary: expect.stringContaining(`arn:aws:iam::${ACCOUNT}:role/Foo`) } },
+    expected: {
+      action: 'iam:PassRole',
+      resource: `arn:aws:iam::${ACCOUNT}:role/Foo`,
+      deniedRegion: 'us-east-1',
+      reason: { summary: expect.stringContaining(`arn:aws:iam::${ACCOUNT}:role/Foo`) },
+    },
   },
   {
     name: '"role Foo" is built in the caller\'s partition',
@@ -335,7 +406,12 @@ const resourceCases: Case[] = [
   },
   {
     name: '"role Foo" with no account anywhere: no ARN, the words are kept',
-    record: record({ ...EC2_RUN, userIdentity: undefined, recipientAccountId: undefined, errorMessage: `User: anonymous is not authorized to perform: iam:PassRole on resource: role Foo` }),
+    record: record({
+      ...EC2_RUN,
+      userIdentity: undefined,
+      recipientAccountId: undefined,
+      errorMessage: `User: anonymous is not authorized to perform: iam:PassRole on resource: role Foo`,
+    }),
     expected: { resource: null, resourceText: 'role Foo' },
   },
   {
@@ -350,8 +426,16 @@ const resourceCases: Case[] = [
   },
   {
     name: 'S3 GetObject denied kms:Decrypt (no on-resource clause): not the object',
-    record: record({ errorMessage: `User: ${STS('s')} is not authorized to perform: kms:Decrypt because no identity-based policy allows the kms:Decrypt action`, requestParameters: { bucketName: 'b', key: 'k' } }),
-    expected: { action: 'kms:Decrypt', resource: null, deniedRegion: 'eu-west-1', reason: { layer: 'identity', summary: expect.not.stringContaining('arn:aws:s3') } },
+    record: record({
+      errorMessage: `User: ${STS('s')} is not authorized to perform: kms:Decrypt because no identity-based policy allows the kms:Decrypt action`,
+      requestParameters: { bucketName: 'b', key: 'k' },
+    }),
+    expected: {
+      action: 'kms:Decrypt',
+      resource: null,
+      deniedRegion: 'eu-west-1',
+      reason: { layer: 'identity', summary: expect.not.stringContaining('arn:aws:s3') },
+    },
   },
   {
     name: 'S3 GetObject denied kms:Decrypt with the key in resources[]: the key',
@@ -364,11 +448,22 @@ const resourceCases: Case[] = [
   {
     name: 'bedrock:CallWithBearerToken without "on resource: *": no resource, the model is still described',
     record: record({ ...BEDROCK_CALL, errorMessage: bearerDenied(''), requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }),
-    expected: { action: 'bedrock:CallWithBearerToken', resource: null, deniedRegion: 'us-east-1', bearerToken: true, model: { modelId: 'amazon.nova-lite-v1:0', provider: 'amazon', resourceType: 'foundation-model' } },
+    expected: {
+      action: 'bedrock:CallWithBearerToken',
+      resource: null,
+      deniedRegion: 'us-east-1',
+      bearerToken: true,
+      model: { modelId: 'amazon.nova-lite-v1:0', provider: 'amazon', resourceType: 'foundation-model' },
+    },
   },
   {
     name: 'bedrock:CallWithBearerToken on a profile call: no resource, the profile is still described',
-    record: record({ ...BEDROCK_CALL, eventName: 'Converse', errorMessage: bearerDenied(''), requestParameters: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } }),
+    record: record({
+      ...BEDROCK_CALL,
+      eventName: 'Converse',
+      errorMessage: bearerDenied(''),
+      requestParameters: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' },
+    }),
     expected: { resource: null, model: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', inferenceProfile: { scope: 'us' } } },
   },
   {
@@ -380,14 +475,17 @@ const resourceCases: Case[] = [
     name: 'AWS Marketplace model-access denial: the model is described but is not the Subscribe resource',
     record: record({
       ...BEDROCK_CALL,
-      errorMessage: 'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
+      errorMessage:
+        'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
       requestParameters: { modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0' },
     }),
     expected: { action: 'aws-marketplace:Subscribe', resource: null, model: { foundationModelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0' } },
   },
   {
     name: 'same service, no message resource: still derived from the record',
-    record: record({ errorMessage: `User: ${STS('s')} is not authorized to perform: s3:GetObject because no identity-based policy allows the s3:GetObject action` }),
+    record: record({
+      errorMessage: `User: ${STS('s')} is not authorized to perform: s3:GetObject because no identity-based policy allows the s3:GetObject action`,
+    }),
     expected: { resource: 'arn:aws:s3:::data-bucket/reports/2026.csv' },
   },
 ];
@@ -397,27 +495,53 @@ describe('the denied resource belongs to the denied action', () => {
     expect(denialOf(decodeRecord(r))).toMatchObject(expected);
   });
 
-  it('a resource never comes from another service than the denied action\'s (unless the message names it)', () => {
+  it("a resource never comes from another service than the denied action's (unless the message names it)", () => {
     const sources = ['s3.amazonaws.com', 'ec2.amazonaws.com', 'lambda.amazonaws.com', 'bedrock.amazonaws.com', 'kms.amazonaws.com', 'iam.amazonaws.com'];
-    const actions = ['iam:PassRole', 'kms:Decrypt', 's3:GetObject', 'bedrock:InvokeModel', 'bedrock:CallWithBearerToken', 'ec2:RunInstances', 'lambda:InvokeFunction'];
-    const arns = ['arn:aws:s3:::b/k', `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`, `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, `arn:aws:iam::${ACCOUNT}:role/r`, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`];
-    const params = [{ bucketName: 'b', key: 'k' }, { modelId: 'amazon.nova-lite-v1:0' }, { functionName: 'f', roleArn: `arn:aws:iam::${ACCOUNT}:role/r` }, { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' }, { roleName: 'r' }];
+    const actions = [
+      'iam:PassRole',
+      'kms:Decrypt',
+      's3:GetObject',
+      'bedrock:InvokeModel',
+      'bedrock:CallWithBearerToken',
+      'ec2:RunInstances',
+      'lambda:InvokeFunction',
+    ];
+    const arns = [
+      'arn:aws:s3:::b/k',
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-1`,
+      `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      `arn:aws:iam::${ACCOUNT}:role/r`,
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:f`,
+    ];
+    const params = [
+      { bucketName: 'b', key: 'k' },
+      { modelId: 'amazon.nova-lite-v1:0' },
+      { functionName: 'f', roleArn: `arn:aws:iam::${ACCOUNT}:role/r` },
+      { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' },
+      { roleName: 'r' },
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...sources), fc.constantFrom(...actions), fc.subarray(arns), fc.constantFrom(...params), (source, action, listed, requestParameters) => {
-        const d = denialOf(
-          decodeRecord(
-            record({
-              eventSource: source,
-              errorMessage: `User: ${STS('s')} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
-              resources: listed.map((ARN) => ({ ARN })),
-              requestParameters,
-            }),
-          ),
-        );
-        const actionPrefix = action.split(':')[0] as string;
-        if (action === 'bedrock:CallWithBearerToken') expect(d.resource).toBeNull();
-        else if (d.resource !== null && actionPrefix !== servicePrefixOf(source)) expect(arnFitsActionPrefix(d.resource, actionPrefix)).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom(...sources),
+        fc.constantFrom(...actions),
+        fc.subarray(arns),
+        fc.constantFrom(...params),
+        (source, action, listed, requestParameters) => {
+          const d = denialOf(
+            decodeRecord(
+              record({
+                eventSource: source,
+                errorMessage: `User: ${STS('s')} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+                resources: listed.map((ARN) => ({ ARN })),
+                requestParameters,
+              }),
+            ),
+          );
+          const actionPrefix = action.split(':')[0] as string;
+          if (action === 'bedrock:CallWithBearerToken') expect(d.resource).toBeNull();
+          else if (d.resource !== null && actionPrefix !== servicePrefixOf(source)) expect(arnFitsActionPrefix(d.resource, actionPrefix)).toBe(true);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -432,7 +556,12 @@ describe('"Access Denied" in any case, and codes recorded as numbers', () => {
     ['errorCode AccessDenied with "Access Denied" (unchanged)', { errorCode: 'AccessDenied', errorMessage: 'Access Denied' }, 'AccessDenied'],
   ])('%s is a denial', (_name, fields, errorCode) => {
     const d = denialOf(decodeRecord(record({ eventName: 'GetObject', ...fields })));
-    expect(d).toMatchObject({ errorCode, action: 's3:GetObject', resource: 'arn:aws:s3:::data-bucket/reports/2026.csv', reason: { layer: 'unknown', explicit: false } });
+    expect(d).toMatchObject({
+      errorCode,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::data-bucket/reports/2026.csv',
+      reason: { layer: 'unknown', explicit: false },
+    });
   });
 });
 
@@ -440,7 +569,11 @@ describe('records that are not denials', () => {
   it.each([
     ['a successful call', record({ errorCode: undefined, errorMessage: undefined }), /did not fail/],
     ['throttling', record({ errorCode: 'ThrottlingException', errorMessage: 'Rate exceeded' }), /ThrottlingException is not an access problem/],
-    ['an unrelated validation error', record({ errorCode: 'ValidationException', errorMessage: 'The provided model identifier is invalid.' }), /ValidationException/],
+    [
+      'an unrelated validation error',
+      record({ errorCode: 'ValidationException', errorMessage: 'The provided model identifier is invalid.' }),
+      /ValidationException/,
+    ],
     ['a missing key', record({ errorCode: 'NoSuchKey', errorMessage: 'The specified key does not exist.' }), /NoSuchKey/],
   ])('%s is skipped with a reason', (_name, r, reason) => {
     const out = decodeRecord(r);
@@ -448,12 +581,36 @@ describe('records that are not denials', () => {
   });
 
   it.each([
-    ['a numeric code', record({ errorCode: 404, errorMessage: 'Not Found' }), 'errorCode 404 (recorded as a number, read as "404") is not an access problem, and its errorMessage is not an access problem either'],
-    ['a code and no message', record({ errorCode: 'NoSuchBucket', errorMessage: undefined }), 'errorCode NoSuchBucket is not an access problem, and it has no errorMessage'],
-    ['an object code', record({ errorCode: { code: 'AccessDenied' }, errorMessage: 'Not Found' }), 'the errorCode is an object and cannot be read, and its errorMessage is not an access problem either'],
-    ['an overlong code', record({ errorCode: 'E'.repeat(300), errorMessage: undefined }), 'the errorCode is longer than 256 characters and cannot be read, and it has no errorMessage'],
-    ['a message and no code', record({ errorCode: undefined, errorMessage: 'Failed authentication' }), 'the record has no errorCode and its errorMessage is not an access problem'],
-    ['a numeric message and no code', record({ errorCode: undefined, errorMessage: 42 }), 'the record has no errorCode and its errorMessage is a number, not text'],
+    [
+      'a numeric code',
+      record({ errorCode: 404, errorMessage: 'Not Found' }),
+      'errorCode 404 (recorded as a number, read as "404") is not an access problem, and its errorMessage is not an access problem either',
+    ],
+    [
+      'a code and no message',
+      record({ errorCode: 'NoSuchBucket', errorMessage: undefined }),
+      'errorCode NoSuchBucket is not an access problem, and it has no errorMessage',
+    ],
+    [
+      'an object code',
+      record({ errorCode: { code: 'AccessDenied' }, errorMessage: 'Not Found' }),
+      'the errorCode is an object and cannot be read, and its errorMessage is not an access problem either',
+    ],
+    [
+      'an overlong code',
+      record({ errorCode: 'E'.repeat(300), errorMessage: undefined }),
+      'the errorCode is longer than 256 characters and cannot be read, and it has no errorMessage',
+    ],
+    [
+      'a message and no code',
+      record({ errorCode: undefined, errorMessage: 'Failed authentication' }),
+      'the record has no errorCode and its errorMessage is not an access problem',
+    ],
+    [
+      'a numeric message and no code',
+      record({ errorCode: undefined, errorMessage: 42 }),
+      'the record has no errorCode and its errorMessage is a number, not text',
+    ],
     ['a null code and an empty message', record({ errorCode: null, errorMessage: '' }), 'the call did not fail (no errorCode or errorMessage)'],
   ])('%s is skipped with an accurate reason', (_name, r, reason) => {
     expect(decodeRecord(r)).toEqual({ kind: 'skipped', eventId: 'evt-sess-1', reason });

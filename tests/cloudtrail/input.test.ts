@@ -15,7 +15,13 @@ describe('readInputs', () => {
     ['lookup-events output', JSON.stringify({ Events: [{ EventId: 'a', CloudTrailEvent: JSON.stringify(rec('a')) }] }), ['a']],
     [
       'JSON Lines mixing every container, blank lines and CRLF',
-      [JSON.stringify(rec('a')), '', JSON.stringify({ Records: [rec('b'), rec('c')] }), '   ', JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: rec('d') })].join('\r\n'),
+      [
+        JSON.stringify(rec('a')),
+        '',
+        JSON.stringify({ Records: [rec('b'), rec('c')] }),
+        '   ',
+        JSON.stringify({ 'detail-type': 'AWS API Call via CloudTrail', detail: rec('d') }),
+      ].join('\r\n'),
       ['a', 'b', 'c', 'd'],
     ],
     ['concatenated pretty documents', `${JSON.stringify(rec('a'), null, 2)}\n${JSON.stringify(rec('b'), null, 4)}\n`, ['a', 'b']],
@@ -31,7 +37,15 @@ describe('readInputs', () => {
   });
 
   it('numbers items across the whole text and keeps going after bad lines', () => {
-    const text = [JSON.stringify(rec('a')), '{"broken": ', JSON.stringify({ Records: [rec('b'), 42] }), '[1,2,3]', '"just a string"', '{"no":"eventName"}', JSON.stringify(rec('c'))].join('\n');
+    const text = [
+      JSON.stringify(rec('a')),
+      '{"broken": ',
+      JSON.stringify({ Records: [rec('b'), 42] }),
+      '[1,2,3]',
+      '"just a string"',
+      '{"no":"eventName"}',
+      JSON.stringify(rec('c')),
+    ].join('\n');
     const items = readInputs(text);
     expect(items.map((i) => i.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(ids(items)).toEqual(['a', 'error:1', 'b', 'error:3', 'error:4', 'error:5', 'error:6', 'c']);

@@ -30,7 +30,16 @@ const cases: Case[] = [
   ).map(([type, layer]) => ({
     name: `implicit: no ${type}`,
     message: `User: ${ROLE} is not authorized to perform: bedrock:InvokeModel on resource: ${FM} because no ${type} allows the bedrock:InvokeModel action`,
-    expected: { shape: 'standard', principal: ROLE, action: 'bedrock:InvokeModel', resource: FM, layer, explicit: false, policyType: type, truncated: false } as Expected,
+    expected: {
+      shape: 'standard',
+      principal: ROLE,
+      action: 'bedrock:InvokeModel',
+      resource: FM,
+      layer,
+      explicit: false,
+      policyType: type,
+      truncated: false,
+    } as Expected,
   })),
   // Explicit denies with each article (aws-facts 2.3).
   ...(
@@ -139,7 +148,15 @@ const cases: Case[] = [
   {
     name: 'EC2 enhanced message with the prefix and an encoded suffix',
     message: `You are not authorized to perform this operation. User: ${ROLE} is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:123456789012:instance/* because no identity-based policy allows the ec2:RunInstances action. Encoded authorization failure message: abcDEF123`,
-    expected: { shape: 'standard', principal: ROLE, action: 'ec2:RunInstances', resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*', layer: 'identity', encoded: true, encodedMessage: 'abcDEF123' },
+    expected: {
+      shape: 'standard',
+      principal: ROLE,
+      action: 'ec2:RunInstances',
+      resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*',
+      layer: 'identity',
+      encoded: true,
+      encodedMessage: 'abcDEF123',
+    },
   },
   { name: 'bare prefix alone', message: 'You are not authorized to perform this operation.', expected: { shape: 'bare', layer: 'unknown' } },
   { name: 'generic S3 Access Denied', message: 'Access Denied', expected: { shape: 'generic', layer: 'unknown', explicit: false } },
@@ -167,7 +184,12 @@ const cases: Case[] = [
   {
     name: 'KMS "on this resource because ..." keeps the words, no layer',
     message: `User: ${ROLE} is not authorized to perform: kms:Decrypt on this resource because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access`,
-    expected: { action: 'kms:Decrypt', resourceText: 'this resource', layer: 'unknown', reasonText: expect.stringContaining('does not exist') as unknown as string },
+    expected: {
+      action: 'kms:Decrypt',
+      resourceText: 'this resource',
+      layer: 'unknown',
+      reasonText: expect.stringContaining('does not exist') as unknown as string,
+    },
   },
   {
     name: 'S3 Block Public Access guardrail',
@@ -223,11 +245,17 @@ const cases: Case[] = [
   {
     name: 'KMS worded resource with an unrecognised because clause',
     message: `User: ${ROLE} is not authorized to perform: kms:Decrypt on the resource associated with this ciphertext because the resource does not exist in this Region, no resource-based policies allow access, or a resource-based policy explicitly denies access`,
-    expected: { action: 'kms:Decrypt', resourceText: 'the resource associated with this ciphertext', layer: 'unknown', reasonText: expect.stringMatching(/^because the resource does not exist/) as unknown as string },
+    expected: {
+      action: 'kms:Decrypt',
+      resourceText: 'the resource associated with this ciphertext',
+      layer: 'unknown',
+      reasonText: expect.stringMatching(/^because the resource does not exist/) as unknown as string,
+    },
   },
   {
     name: 'Athena "You are not authorized to perform: <action> on the resource"',
-    message: 'You are not authorized to perform: athena:StartQueryExecution on the resource. After your AWS administrator or you have updated your permissions, please try again.',
+    message:
+      'You are not authorized to perform: athena:StartQueryExecution on the resource. After your AWS administrator or you have updated your permissions, please try again.',
     expected: { shape: 'standard', action: 'athena:StartQueryExecution', principal: undefined, layer: 'unknown' },
   },
   {
@@ -246,7 +274,11 @@ const cases: Case[] = [
     expected: { principal: USER, action: 'iam:GetUser' },
   },
   { name: 'empty', message: '   ', expected: { shape: 'empty', layer: 'unknown' } },
-  { name: 'unrecognised words', message: 'Not whitelisted for accessing ActionType.Category=Build', expected: { shape: 'unrecognized', reasonText: 'Not whitelisted for accessing ActionType.Category=Build' } },
+  {
+    name: 'unrecognised words',
+    message: 'Not whitelisted for accessing ActionType.Category=Build',
+    expected: { shape: 'unrecognized', reasonText: 'Not whitelisted for accessing ActionType.Category=Build' },
+  },
 ];
 
 describe('parseDenialMessage', () => {
@@ -363,7 +395,10 @@ describe('properties', () => {
   const reason = fc.record({
     type: fc.constantFrom(...types),
     explicit: fc.boolean(),
-    policyArn: fc.option(segment.map((p) => `arn:aws:iam::123456789012:policy/${p}`), { nil: null }),
+    policyArn: fc.option(
+      segment.map((p) => `arn:aws:iam::123456789012:policy/${p}`),
+      { nil: null },
+    ),
   });
   const authId = fc.option(fc.stringMatching(/^[a-z0-9]{8,26}$/), { nil: null });
 
@@ -375,7 +410,9 @@ describe('properties', () => {
         const clause = why.explicit
           ? ` with an explicit deny in ${art} ${type}${why.policyArn ? `: ${why.policyArn}` : ''}`
           : ` because no ${type} allows the ${a} action`;
-        const suffix = id ? `. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/${id} for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: ${id}` : '';
+        const suffix = id
+          ? `. Go to https://us-east-1.console.aws.amazon.com/iam/home?region=us-east-1#/authorization-details/${id} for complete details, or call the GetRequestAuthorizationDetails API with the following authorization id: ${id}`
+          : '';
         const parsed = parseDenialMessage(`User: ${p} is not authorized to perform: ${a}${on}${clause}${suffix}`);
         expect(parsed.principal).toBe(p);
         expect(parsed.action).toBe(a);

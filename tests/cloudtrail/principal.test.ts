@@ -26,12 +26,27 @@ const cases: Case[] = [
   {
     name: 'assumed role: roleArn with path from sessionIssuer, session name from the STS ARN',
     userIdentity: roleIdentity(`arn:aws:iam::${ACCOUNT}:role/service-role/agent-role`, 'BedrockAgents-1'),
-    expected: { type: 'AssumedRole', roleName: 'agent-role', roleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/agent-role`, sessionName: 'BedrockAgents-1', managedBy: 'iam', accessKeyId: 'ASIA…3456' },
+    expected: {
+      type: 'AssumedRole',
+      roleName: 'agent-role',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/service-role/agent-role`,
+      sessionName: 'BedrockAgents-1',
+      managedBy: 'iam',
+      accessKeyId: 'ASIA…3456',
+    },
   },
   {
     name: 'Identity Center role (with region segment), permission set with underscores',
-    userIdentity: roleIdentity(`arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Data_Science_Admin_0123456789abcdef`, 'bob@example.com'),
-    expected: { managedBy: 'sso', permissionSetName: 'Data_Science_Admin', roleName: 'AWSReservedSSO_Data_Science_Admin_0123456789abcdef', sessionName: 'bob@example.com' },
+    userIdentity: roleIdentity(
+      `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Data_Science_Admin_0123456789abcdef`,
+      'bob@example.com',
+    ),
+    expected: {
+      managedBy: 'sso',
+      permissionSetName: 'Data_Science_Admin',
+      roleName: 'AWSReservedSSO_Data_Science_Admin_0123456789abcdef',
+      sessionName: 'bob@example.com',
+    },
   },
   {
     name: 'Identity Center role from an older instance (no region segment)',
@@ -48,11 +63,22 @@ const cases: Case[] = [
     userIdentity: roleIdentity(`arn:aws:iam::${ACCOUNT}:role/github-deploy`, 'gha-123', {
       webIdFederationData: { federatedProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, attributes: {} },
     }),
-    expected: { managedBy: 'federated', identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`, roleArn: `arn:aws:iam::${ACCOUNT}:role/github-deploy` },
+    expected: {
+      managedBy: 'federated',
+      identityProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/github-deploy`,
+    },
   },
   {
     name: 'IAM user with access key',
-    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: `arn:aws:iam::${ACCOUNT}:user/ops/data-pipeline`, accountId: ACCOUNT, accessKeyId: 'AKIAIOSFODNN7EXAMPLE', userName: 'data-pipeline' },
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLE',
+      arn: `arn:aws:iam::${ACCOUNT}:user/ops/data-pipeline`,
+      accountId: ACCOUNT,
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      userName: 'data-pipeline',
+    },
     expected: { type: 'IAMUser', userName: 'data-pipeline', managedBy: 'iam', accessKeyId: 'AKIA…MPLE' },
   },
   {
@@ -77,7 +103,12 @@ const cases: Case[] = [
   },
   {
     name: 'SAML user (AssumeRoleWithSAML)',
-    userIdentity: { type: 'SAMLUser', principalId: 'SAMLPRINCIPAL', userName: 'dave@example.com', identityProvider: 'arn:aws:iam::111122223333:saml-provider/Okta' },
+    userIdentity: {
+      type: 'SAMLUser',
+      principalId: 'SAMLPRINCIPAL',
+      userName: 'dave@example.com',
+      identityProvider: 'arn:aws:iam::111122223333:saml-provider/Okta',
+    },
     expected: { managedBy: 'federated', userName: 'dave@example.com', identityProvider: 'arn:aws:iam::111122223333:saml-provider/Okta', arn: null },
   },
   {
@@ -98,7 +129,12 @@ const cases: Case[] = [
   },
   {
     name: 'Identity Center user',
-    userIdentity: { type: 'IdentityCenterUser', accountId: ACCOUNT, onBehalfOf: { userId: '9067-abcd', identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-1234567890' }, credentialId: 'x' },
+    userIdentity: {
+      type: 'IdentityCenterUser',
+      accountId: ACCOUNT,
+      onBehalfOf: { userId: '9067-abcd', identityStoreArn: 'arn:aws:identitystore::111122223333:identitystore/d-1234567890' },
+      credentialId: 'x',
+    },
     expected: { managedBy: 'sso', identityCenterUserId: '9067-abcd', identityProvider: 'arn:aws:identitystore::111122223333:identitystore/d-1234567890' },
   },
   {
@@ -110,7 +146,14 @@ const cases: Case[] = [
     name: 'missing userIdentity, SSO role named by the message',
     userIdentity: undefined,
     messagePrincipal: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Dev_0123456789abcdef/user@example.com`,
-    expected: { type: 'AssumedRole', managedBy: 'sso', permissionSetName: 'Dev', roleName: 'AWSReservedSSO_Dev_0123456789abcdef', accountId: ACCOUNT, roleArn: undefined },
+    expected: {
+      type: 'AssumedRole',
+      managedBy: 'sso',
+      permissionSetName: 'Dev',
+      roleName: 'AWSReservedSSO_Dev_0123456789abcdef',
+      accountId: ACCOUNT,
+      roleArn: undefined,
+    },
   },
   {
     name: 'message naming a different principal is kept as messageArn',
@@ -124,30 +167,81 @@ const cases: Case[] = [
     expected: { roleArn: 'arn:aws-us-gov:iam::111122223333:role/gov-app', managedBy: 'iam' },
   },
   { name: 'garbage userIdentity', userIdentity: 'not an object', expected: { type: 'Unknown', arn: null, accountId: null, managedBy: 'unknown' } },
-  { name: 'wrong field types', userIdentity: { type: 42, arn: ['x'], sessionContext: 'nope', accessKeyId: 7 }, expected: { type: 'Unknown', arn: null, accessKeyId: undefined } },
+  {
+    name: 'wrong field types',
+    userIdentity: { type: 42, arn: ['x'], sessionContext: 'nope', accessKeyId: 7 },
+    expected: { type: 'Unknown', arn: null, accessKeyId: undefined },
+  },
 ];
 
 const SAML = { type: 'SAMLUser', principalId: 'SAMLPRINCIPAL', userName: 'dave@example.com', identityProvider: `arn:aws:iam::${ACCOUNT}:saml-provider/Okta` };
 const WEB = { type: 'WebIdentityUser', principalId: 'accounts.google.com:123', userName: '123', identityProvider: 'accounts.google.com' };
-const IDC = { type: 'IdentityCenterUser', accountId: ACCOUNT, onBehalfOf: { userId: '9067-abcd', identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890` } };
+const IDC = {
+  type: 'IdentityCenterUser',
+  accountId: ACCOUNT,
+  onBehalfOf: { userId: '9067-abcd', identityStoreArn: `arn:aws:identitystore::${ACCOUNT}:identitystore/d-1234567890` },
+};
 const ASSUMED = (role: string) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/session-1`;
 const SSO_ROLE = 'AWSReservedSSO_Dev_0123456789abcdef';
 
 /** The identity type decides who manages a principal, even when an ARN names the role it assumed. */
 const typeDecides: Case[] = [
-  { name: 'SAMLUser, message names an assumed role', userIdentity: SAML, messagePrincipal: ASSUMED('SamlAdmin'), expected: { managedBy: 'federated', roleName: 'SamlAdmin', identityProvider: SAML.identityProvider } },
-  { name: 'SAMLUser, its own arn names an assumed role', userIdentity: { ...SAML, arn: ASSUMED('SamlAdmin') }, expected: { managedBy: 'federated', roleName: 'SamlAdmin' } },
-  { name: 'WebIdentityUser, message names an assumed role', userIdentity: WEB, messagePrincipal: ASSUMED('github-deploy'), expected: { managedBy: 'federated', roleName: 'github-deploy', identityProvider: 'accounts.google.com' } },
-  { name: 'WebIdentityUser, its own arn names an assumed role', userIdentity: { ...WEB, arn: ASSUMED('github-deploy') }, expected: { managedBy: 'federated', roleName: 'github-deploy' } },
-  { name: 'IdentityCenterUser, message names an assumed role', userIdentity: IDC, messagePrincipal: ASSUMED('app-role'), expected: { managedBy: 'sso', roleName: 'app-role', identityCenterUserId: '9067-abcd' } },
-  { name: 'IdentityCenterUser, message names a reserved SSO role', userIdentity: IDC, messagePrincipal: ASSUMED(SSO_ROLE), expected: { managedBy: 'sso', permissionSetName: 'Dev' } },
-  { name: 'SAMLUser into a reserved SSO role: Identity Center federates there, the permission set is the fix', userIdentity: SAML, messagePrincipal: ASSUMED(SSO_ROLE), expected: { managedBy: 'sso', permissionSetName: 'Dev' } },
+  {
+    name: 'SAMLUser, message names an assumed role',
+    userIdentity: SAML,
+    messagePrincipal: ASSUMED('SamlAdmin'),
+    expected: { managedBy: 'federated', roleName: 'SamlAdmin', identityProvider: SAML.identityProvider },
+  },
+  {
+    name: 'SAMLUser, its own arn names an assumed role',
+    userIdentity: { ...SAML, arn: ASSUMED('SamlAdmin') },
+    expected: { managedBy: 'federated', roleName: 'SamlAdmin' },
+  },
+  {
+    name: 'WebIdentityUser, message names an assumed role',
+    userIdentity: WEB,
+    messagePrincipal: ASSUMED('github-deploy'),
+    expected: { managedBy: 'federated', roleName: 'github-deploy', identityProvider: 'accounts.google.com' },
+  },
+  {
+    name: 'WebIdentityUser, its own arn names an assumed role',
+    userIdentity: { ...WEB, arn: ASSUMED('github-deploy') },
+    expected: { managedBy: 'federated', roleName: 'github-deploy' },
+  },
+  {
+    name: 'IdentityCenterUser, message names an assumed role',
+    userIdentity: IDC,
+    messagePrincipal: ASSUMED('app-role'),
+    expected: { managedBy: 'sso', roleName: 'app-role', identityCenterUserId: '9067-abcd' },
+  },
+  {
+    name: 'IdentityCenterUser, message names a reserved SSO role',
+    userIdentity: IDC,
+    messagePrincipal: ASSUMED(SSO_ROLE),
+    expected: { managedBy: 'sso', permissionSetName: 'Dev' },
+  },
+  {
+    name: 'SAMLUser into a reserved SSO role: Identity Center federates there, the permission set is the fix',
+    userIdentity: SAML,
+    messagePrincipal: ASSUMED(SSO_ROLE),
+    expected: { managedBy: 'sso', permissionSetName: 'Dev' },
+  },
   {
     name: 'AssumedRole with web identity data but no session issuer',
-    userIdentity: { type: 'AssumedRole', arn: ASSUMED('github-deploy'), accountId: ACCOUNT, sessionContext: { webIdFederationData: { federatedProvider: 'token.actions.githubusercontent.com' } } },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: ASSUMED('github-deploy'),
+      accountId: ACCOUNT,
+      sessionContext: { webIdFederationData: { federatedProvider: 'token.actions.githubusercontent.com' } },
+    },
     expected: { managedBy: 'federated', roleName: 'github-deploy', identityProvider: 'token.actions.githubusercontent.com' },
   },
-  { name: 'AWSAccount caller: the role still decides', userIdentity: { type: 'AWSAccount', accountId: '444455556666' }, messagePrincipal: `arn:aws:sts::444455556666:assumed-role/${SSO_ROLE}/s`, expected: { managedBy: 'sso', permissionSetName: 'Dev' } },
+  {
+    name: 'AWSAccount caller: the role still decides',
+    userIdentity: { type: 'AWSAccount', accountId: '444455556666' },
+    messagePrincipal: `arn:aws:sts::444455556666:assumed-role/${SSO_ROLE}/s`,
+    expected: { managedBy: 'sso', permissionSetName: 'Dev' },
+  },
 ];
 
 describe('decodePrincipal: the identity type decides managedBy', () => {

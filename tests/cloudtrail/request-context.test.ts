@@ -53,7 +53,13 @@ describe('recordContext: the request context a CloudTrail record settles', () =>
         sourceIPAddress: '2001:db8::1',
         userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', userName: 'deploy', arn: 'arn:aws:iam::111122223333:user/deploy' },
       },
-      { 'aws:PrincipalType': 'User', 'aws:username': 'deploy', 'aws:userid': 'AIDAEXAMPLE', 'aws:SourceIp': '2001:db8::1', 'aws:MultiFactorAuthPresent': undefined },
+      {
+        'aws:PrincipalType': 'User',
+        'aws:username': 'deploy',
+        'aws:userid': 'AIDAEXAMPLE',
+        'aws:SourceIp': '2001:db8::1',
+        'aws:MultiFactorAuthPresent': undefined,
+      },
     ],
     [
       'a call through a VPC endpoint: the endpoint and the VPC source address, no public source IP',
@@ -61,7 +67,7 @@ describe('recordContext: the request context a CloudTrail record settles', () =>
       { 'aws:SourceVpce': 'vpce-0abc', 'aws:VpcSourceIp': '10.0.1.5', 'aws:SourceIp': undefined },
     ],
     [
-      'a call a service made on the caller\'s behalf',
+      "a call a service made on the caller's behalf",
       assumedRole({ sourceIPAddress: 'cloudformation.amazonaws.com' }),
       { 'aws:ViaAWSService': 'true', 'aws:SourceIp': undefined },
     ],

@@ -6,16 +6,51 @@ describe('resourceFromRecord', () => {
   it.each([
     ['S3 object', 's3', { requestParameters: { bucketName: 'b', key: 'dir/k.txt' } }, 'arn:aws:s3:::b/dir/k.txt'],
     ['S3 bucket', 's3', { requestParameters: { bucketName: 'b' } }, 'arn:aws:s3:::b'],
-    ['Bedrock foundation model', 'bedrock', { requestParameters: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' } }, 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0'],
-    ['Bedrock profile ID', 'bedrock', { requestParameters: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } }, 'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
-    ['Bedrock ARN as sent', 'bedrock', { requestParameters: { modelId: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123' } }, 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123'],
-    ['resources[] first ARN', 'ec2', { resources: [{ type: 'x' }, { ARN: 'arn:aws:ec2:us-east-1:111122223333:instance/i-1' }] }, 'arn:aws:ec2:us-east-1:111122223333:instance/i-1'],
+    [
+      'Bedrock foundation model',
+      'bedrock',
+      { requestParameters: { modelId: 'anthropic.claude-3-haiku-20240307-v1:0' } },
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+    ],
+    [
+      'Bedrock profile ID',
+      'bedrock',
+      { requestParameters: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' } },
+      'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    ],
+    [
+      'Bedrock ARN as sent',
+      'bedrock',
+      { requestParameters: { modelId: 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123' } },
+      'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123',
+    ],
+    [
+      'resources[] first ARN',
+      'ec2',
+      { resources: [{ type: 'x' }, { ARN: 'arn:aws:ec2:us-east-1:111122223333:instance/i-1' }] },
+      'arn:aws:ec2:us-east-1:111122223333:instance/i-1',
+    ],
     ['STS role ARN', 'sts', { requestParameters: { roleArn: 'arn:aws:iam::444455556666:role/Target' } }, 'arn:aws:iam::444455556666:role/Target'],
     ['Lambda function name', 'lambda', { requestParameters: { functionName: 'fn' } }, 'arn:aws:lambda:us-east-1:111122223333:function:fn'],
-    ['SQS queue URL', 'sqs', { requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/q1' } }, 'arn:aws:sqs:us-east-1:111122223333:q1'],
+    [
+      'SQS queue URL',
+      'sqs',
+      { requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/q1' } },
+      'arn:aws:sqs:us-east-1:111122223333:q1',
+    ],
     ['DynamoDB table', 'dynamodb', { requestParameters: { tableName: 't' } }, 'arn:aws:dynamodb:us-east-1:111122223333:table/t'],
-    ['KMS key id', 'kms', { requestParameters: { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' } }, 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
-    ['generic ...Arn parameter', 'unknownsvc', { requestParameters: { name: 'x', targetArn: 'arn:aws:foo:us-east-1:111122223333:thing/1' } }, 'arn:aws:foo:us-east-1:111122223333:thing/1'],
+    [
+      'KMS key id',
+      'kms',
+      { requestParameters: { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab' } },
+      'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ],
+    [
+      'generic ...Arn parameter',
+      'unknownsvc',
+      { requestParameters: { name: 'x', targetArn: 'arn:aws:foo:us-east-1:111122223333:thing/1' } },
+      'arn:aws:foo:us-east-1:111122223333:thing/1',
+    ],
     ['nothing', 's3', { requestParameters: { other: 1 } }, null],
     ['requestParameters null', 's3', { requestParameters: null }, null],
   ])('%s', (_name, prefix, record, expected) => expect(resourceFromRecord(record, prefix, ctx)).toBe(expected));
@@ -35,22 +70,58 @@ describe('regionOfResource', () => {
   ])('%s called in %s → %s', (resource, call, denied) => expect(regionOfResource(resource, call)).toBe(denied));
 });
 
-describe('deniedResourceFromRecord: the record stands for the denied resource only in the action\'s service', () => {
+describe("deniedResourceFromRecord: the record stands for the denied resource only in the action's service", () => {
   const EC2_INSTANCE = 'arn:aws:ec2:us-east-1:111122223333:instance/*';
   const KMS_KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   it.each([
     ['same service: S3 GetObject denied s3:GetObject', 's3', 's3:GetObject', { requestParameters: { bucketName: 'b', key: 'k' } }, 'arn:aws:s3:::b/k'],
-    ['same service after the host mapping (bedrock-runtime → bedrock)', 'bedrock', 'bedrock:InvokeModel', { requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }, 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0'],
+    [
+      'same service after the host mapping (bedrock-runtime → bedrock)',
+      'bedrock',
+      'bedrock:InvokeModel',
+      { requestParameters: { modelId: 'amazon.nova-lite-v1:0' } },
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',
+    ],
     ['EC2 RunInstances denied iam:PassRole: the instance is not the role', 'ec2', 'iam:PassRole', { resources: [{ ARN: EC2_INSTANCE }] }, null],
     ['S3 GetObject denied kms:Decrypt: the object is not the key', 's3', 'kms:Decrypt', { requestParameters: { bucketName: 'b', key: 'k' } }, null],
-    ['S3 GetObject denied kms:Decrypt, resources[] lists the key', 's3', 'kms:Decrypt', { requestParameters: { bucketName: 'b', key: 'k' }, resources: [{ ARN: 'arn:aws:s3:::b/k' }, { ARN: KMS_KEY }] }, KMS_KEY],
-    ['another service, an ...Arn parameter of the action\'s service', 'lambda', 'iam:PassRole', { requestParameters: { functionName: 'f', role: 'x', roleArn: 'arn:aws:iam::111122223333:role/fn-role' } }, 'arn:aws:iam::111122223333:role/fn-role'],
+    [
+      'S3 GetObject denied kms:Decrypt, resources[] lists the key',
+      's3',
+      'kms:Decrypt',
+      { requestParameters: { bucketName: 'b', key: 'k' }, resources: [{ ARN: 'arn:aws:s3:::b/k' }, { ARN: KMS_KEY }] },
+      KMS_KEY,
+    ],
+    [
+      "another service, an ...Arn parameter of the action's service",
+      'lambda',
+      'iam:PassRole',
+      { requestParameters: { functionName: 'f', role: 'x', roleArn: 'arn:aws:iam::111122223333:role/fn-role' } },
+      'arn:aws:iam::111122223333:role/fn-role',
+    ],
     ['another service, an ...Arn parameter of a third service', 'lambda', 'iam:PassRole', { requestParameters: { kmsKeyArn: KMS_KEY } }, null],
-    ['STS actions take IAM role ARNs', 'cloudformation', 'sts:AssumeRole', { resources: [{ ARN: 'arn:aws:iam::444455556666:role/Target' }] }, 'arn:aws:iam::444455556666:role/Target'],
-    ['unknown record service: only ARNs of the action\'s service', null, 'kms:Decrypt', { resources: [{ ARN: EC2_INSTANCE }, { ARN: KMS_KEY }] }, KMS_KEY],
+    [
+      'STS actions take IAM role ARNs',
+      'cloudformation',
+      'sts:AssumeRole',
+      { resources: [{ ARN: 'arn:aws:iam::444455556666:role/Target' }] },
+      'arn:aws:iam::444455556666:role/Target',
+    ],
+    ["unknown record service: only ARNs of the action's service", null, 'kms:Decrypt', { resources: [{ ARN: EC2_INSTANCE }, { ARN: KMS_KEY }] }, KMS_KEY],
     ['unknown action: the record is all there is', 's3', 'unknown', { requestParameters: { bucketName: 'b' } }, 'arn:aws:s3:::b'],
-    ['bedrock:CallWithBearerToken acts on no resource, whatever modelId says', 'bedrock', 'bedrock:CallWithBearerToken', { requestParameters: { modelId: 'amazon.nova-lite-v1:0' } }, null],
-    ['bedrock-mantle:CallWithBearerToken likewise', 'bedrock-mantle', 'bedrock-mantle:CallWithBearerToken', { requestParameters: { targetArn: 'arn:aws:bedrock-mantle:us-east-1:111122223333:project/p' } }, null],
+    [
+      'bedrock:CallWithBearerToken acts on no resource, whatever modelId says',
+      'bedrock',
+      'bedrock:CallWithBearerToken',
+      { requestParameters: { modelId: 'amazon.nova-lite-v1:0' } },
+      null,
+    ],
+    [
+      'bedrock-mantle:CallWithBearerToken likewise',
+      'bedrock-mantle',
+      'bedrock-mantle:CallWithBearerToken',
+      { requestParameters: { targetArn: 'arn:aws:bedrock-mantle:us-east-1:111122223333:project/p' } },
+      null,
+    ],
   ])('%s', (_name, recordPrefix, action, record, expected) => expect(deniedResourceFromRecord(record, recordPrefix, action, ctx)).toBe(expected));
 });
 

@@ -12,7 +12,12 @@ function summaryOf(fields: Record<string, unknown>): string {
     eventName: 'RunInstances',
     awsRegion: 'us-east-1',
     errorCode: 'Client.UnauthorizedOperation',
-    userIdentity: { type: 'AssumedRole', arn: ROLE, accountId: ACCOUNT, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/app`, userName: 'app' } } },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: ROLE,
+      accountId: ACCOUNT,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/app`, userName: 'app' } },
+    },
     ...fields,
   });
   if (out.kind !== 'denial') throw new Error(`expected a denial: ${JSON.stringify(out)}`);
@@ -26,29 +31,69 @@ describe('reason.summary', () => {
       { errorMessage: 'You are not authorized to perform this operation. Encoded authorization failure message: abc' },
       /^Role app was denied ec2:RunInstances; the reason is in an encoded authorization failure message, which `aws sts decode-authorization-message --encoded-message <message>` \(sts:DecodeAuthorizationMessage\) decodes\.$/,
     ],
-    ['encoded blob cut by CloudTrail', { errorMessage: 'You are not authorized to perform this operation. Encoded authorization failure message: abc...' }, /CloudTrail cut, so decode the full one from the caller's error .*sts:DecodeAuthorizationMessage/],
+    [
+      'encoded blob cut by CloudTrail',
+      { errorMessage: 'You are not authorized to perform this operation. Encoded authorization failure message: abc...' },
+      /CloudTrail cut, so decode the full one from the caller's error .*sts:DecodeAuthorizationMessage/,
+    ],
     [
       'enhanced EC2 message with an encoded suffix names the layer first',
-      { errorMessage: `You are not authorized to perform this operation. User: ${ROLE} is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:${ACCOUNT}:instance/* because no identity-based policy allows the ec2:RunInstances action. Encoded authorization failure message: abc` },
+      {
+        errorMessage: `You are not authorized to perform this operation. User: ${ROLE} is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:${ACCOUNT}:instance/* because no identity-based policy allows the ec2:RunInstances action. Encoded authorization failure message: abc`,
+      },
       /^No identity-based policy attached to role app allows ec2:RunInstances on arn:aws:ec2:us-east-1:111122223333:instance\/\*; .*sts:DecodeAuthorizationMessage.*\.$/,
     ],
     [
       'explicit deny with policy ARN',
-      { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances with an explicit deny in a service control policy: arn:aws:organizations::1:policy/o-1/service_control_policy/p-1` },
+      {
+        errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances with an explicit deny in a service control policy: arn:aws:organizations::1:policy/o-1/service_control_policy/p-1`,
+      },
       /^An explicit deny in a service control policy \(arn:aws:organizations::1:policy\/o-1\/service_control_policy\/p-1\) blocks ec2:RunInstances for role app\.$/,
     ],
-    ['explicit deny without a type', { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances on resource: * with an explicit deny` }, /^An explicit deny blocks ec2:RunInstances for role app on any resource \(\*\); the message does not say which policy\.$/],
-    ['implicit SCP', { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances because no service control policy allows the ec2:RunInstances action` }, /^No service control policy allows ec2:RunInstances for role app\.$/],
-    ['truncated before the reason', { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances because no serv...` }, /CloudTrail cut the message before it said which policy denied the call\.$/],
+    [
+      'explicit deny without a type',
+      { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances on resource: * with an explicit deny` },
+      /^An explicit deny blocks ec2:RunInstances for role app on any resource \(\*\); the message does not say which policy\.$/,
+    ],
+    [
+      'implicit SCP',
+      { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances because no service control policy allows the ec2:RunInstances action` },
+      /^No service control policy allows ec2:RunInstances for role app\.$/,
+    ],
+    [
+      'truncated before the reason',
+      { errorMessage: `User: ${ROLE} is not authorized to perform: ec2:RunInstances because no serv...` },
+      /CloudTrail cut the message before it said which policy denied the call\.$/,
+    ],
     [
       'AssumeRole without because clause points at both policies',
-      { eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', errorCode: 'AccessDenied', errorMessage: `User: ${ROLE} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNT}:role/t` },
+      {
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        errorCode: 'AccessDenied',
+        errorMessage: `User: ${ROLE} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ACCOUNT}:role/t`,
+      },
       /trust policy/,
     ],
-    ['S3 generic message mentions why S3 is terse', { eventSource: 's3.amazonaws.com', eventName: 'GetObject', errorCode: 'AccessDenied', errorMessage: 'Access Denied', requestParameters: { bucketName: 'b', key: 'k' } }, /^Role app was denied s3:GetObject on arn:aws:s3:::b\/k; .*cross-account/],
+    [
+      'S3 generic message mentions why S3 is terse',
+      {
+        eventSource: 's3.amazonaws.com',
+        eventName: 'GetObject',
+        errorCode: 'AccessDenied',
+        errorMessage: 'Access Denied',
+        requestParameters: { bucketName: 'b', key: 'k' },
+      },
+      /^Role app was denied s3:GetObject on arn:aws:s3:::b\/k; .*cross-account/,
+    ],
     [
       'S3 Block Public Access',
-      { eventSource: 's3.amazonaws.com', eventName: 'PutObjectAcl', errorCode: 'AccessDenied', errorMessage: `User: ${ROLE} is not authorized to perform: s3:PutObjectAcl on resource: "arn:aws:s3:::b/k" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.` },
+      {
+        eventSource: 's3.amazonaws.com',
+        eventName: 'PutObjectAcl',
+        errorCode: 'AccessDenied',
+        errorMessage: `User: ${ROLE} is not authorized to perform: s3:PutObjectAcl on resource: "arn:aws:s3:::b/k" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.`,
+      },
       /^The S3 Block Public Access \(BlockPublicAcls\) blocks s3:PutObjectAcl for role app on arn:aws:s3:::b\/k\.$/,
     ],
     [

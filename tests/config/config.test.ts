@@ -18,7 +18,14 @@ describe('loadIngestConfig', () => {
   });
 
   it('reads every optional variable', () => {
-    const config = loadIngestConfig({ ...valid, ALERT_WINDOW_MINUTES: '15', OCCURRENCE_TTL_DAYS: '30', READ_ROLE_NAME: 'auditor-reader', POLICY_CACHE_TTL_SECONDS: '0', SIMULATE: 'false' });
+    const config = loadIngestConfig({
+      ...valid,
+      ALERT_WINDOW_MINUTES: '15',
+      OCCURRENCE_TTL_DAYS: '30',
+      READ_ROLE_NAME: 'auditor-reader',
+      POLICY_CACHE_TTL_SECONDS: '0',
+      SIMULATE: 'false',
+    });
     expect(config).toMatchObject({ alertWindowMinutes: 15, occurrenceTtlDays: 30, readRoleName: 'auditor-reader', policyCacheTtlSeconds: 0, simulate: false });
   });
 

@@ -6,13 +6,24 @@ import type { Denial } from '../../lib/denial/types';
 
 const ACCOUNT = '111122223333';
 
-function bedrockDenial(o: { session?: string; region?: string; action?: string; layer?: string; role?: string; modelArnRegion?: string; policyArn?: string }): Denial {
+function bedrockDenial(o: {
+  session?: string;
+  region?: string;
+  action?: string;
+  layer?: string;
+  role?: string;
+  modelArnRegion?: string;
+  policyArn?: string;
+}): Denial {
   const role = o.role ?? 'agent-role';
   const session = o.session ?? 'BedrockAgents-1';
   const sts = `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${session}`;
   const action = o.action ?? 'bedrock:InvokeModel';
   const resource = `arn:aws:bedrock:${o.modelArnRegion ?? 'us-east-2'}::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0`;
-  const clause = o.layer === 'scp' ? `with an explicit deny in a service control policy${o.policyArn ? `: ${o.policyArn}` : ''}` : `because no identity-based policy allows the ${action} action`;
+  const clause =
+    o.layer === 'scp'
+      ? `with an explicit deny in a service control policy${o.policyArn ? `: ${o.policyArn}` : ''}`
+      : `because no identity-based policy allows the ${action} action`;
   const out = decodeRecord({
     eventID: `${session}-${o.region ?? 'us-east-1'}-${Math.random()}`,
     eventTime: '2026-11-20T10:00:00Z',
@@ -21,7 +32,12 @@ function bedrockDenial(o: { session?: string; region?: string; action?: string; 
     awsRegion: o.region ?? 'us-east-1',
     errorCode: 'AccessDeniedException',
     errorMessage: `User: ${sts} is not authorized to perform: ${action} on resource: ${resource} ${clause}`,
-    userIdentity: { type: 'AssumedRole', arn: sts, accountId: ACCOUNT, sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/service-role/${role}`, userName: role } } },
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: sts,
+      accountId: ACCOUNT,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${ACCOUNT}:role/service-role/${role}`, userName: role } },
+    },
     requestParameters: { modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0' },
   });
   if (out.kind !== 'denial') throw new Error('expected a denial');
@@ -56,12 +72,19 @@ describe('fingerprintOf', () => {
   });
 
   it('differs by resource class', () => {
-    expect(fingerprintOf({ ...base, resource: `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0` })).not.toBe(base.fingerprint);
-    expect(fingerprintOf({ ...base, resource: 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0' })).not.toBe(base.fingerprint);
+    expect(
+      fingerprintOf({ ...base, resource: `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0` }),
+    ).not.toBe(base.fingerprint);
+    expect(fingerprintOf({ ...base, resource: 'arn:aws:bedrock:us-east-2::foundation-model/anthropic.claude-3-haiku-20240307-v1:0' })).not.toBe(
+      base.fingerprint,
+    );
   });
 
   it('treats IAM users by name and ignores the authorization id and summary', () => {
-    const user = { ...base, principal: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/u`, accountId: ACCOUNT, userName: 'u', managedBy: 'iam' as const } };
+    const user = {
+      ...base,
+      principal: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/u`, accountId: ACCOUNT, userName: 'u', managedBy: 'iam' as const },
+    };
     expect(fingerprintOf({ ...user, reason: { ...user.reason, authorizationId: 'x', summary: 'other words' } })).toBe(fingerprintOf(user));
     expect(fingerprintOf(user)).not.toBe(base.fingerprint);
   });

@@ -3,7 +3,6 @@ import { loadTemplateFile, materialize, type Loose, type Template } from '../../
 import { checkValue, loadCfnSpec, templateViolations, type CfnSpec, type SpecType, type TemplateLike, type Violations } from './cfn-spec';
 import { ALL_FEATURES, packagedCentralService, repoRoot, type PackagedService } from './package-central';
 
-
 const CENTRAL = {
   CentralAccountId: '999988887777',
   CentralRegion: 'us-east-1',
@@ -76,8 +75,16 @@ describe('the spec check itself', () => {
       },
       [new RegExp(`^${rule}\\.Properties\\.Targets\\[0\\]\\.RetryPolicy\\.MaximumRetryAttempt → unknown property`)],
     ],
-    ['a missing required nested property', (t) => delete t.Resources.ForwardDenialsRule!.Properties.Targets[0].Id, [new RegExp(`^${rule}\\.Properties\\.Targets\\[0\\]\\.Id → required property is missing`)]],
-    ['a missing required property', (t) => delete t.Resources.ReadRole!.Properties.AssumeRolePolicyDocument, [/^Resources\.ReadRole\.Properties\.AssumeRolePolicyDocument → required property is missing/]],
+    [
+      'a missing required nested property',
+      (t) => delete t.Resources.ForwardDenialsRule!.Properties.Targets[0].Id,
+      [new RegExp(`^${rule}\\.Properties\\.Targets\\[0\\]\\.Id → required property is missing`)],
+    ],
+    [
+      'a missing required property',
+      (t) => delete t.Resources.ReadRole!.Properties.AssumeRolePolicyDocument,
+      [/^Resources\.ReadRole\.Properties\.AssumeRolePolicyDocument → required property is missing/],
+    ],
     [
       'a GetAtt of an attribute the type lacks',
       (t) => (t.Resources.ForwardDenialsRule!.Properties.Targets[0].RoleArn = { 'Fn::GetAtt': ['ForwardRole', 'Arnn'] }),
@@ -93,12 +100,36 @@ describe('the spec check itself', () => {
       (t) => (t.Outputs.ForwardDeadLetterQueueUrl!.Value = { 'Fn::Sub': '${ForwardDeadLetterQueue.Url}' }),
       [/^Outputs\.ForwardDeadLetterQueueUrl\.Value → Fn::Sub ForwardDeadLetterQueue\.Url: AWS::SQS::Queue has no attribute Url/],
     ],
-    ['an unknown resource type', (t) => (t.Resources.ForwardDenialsRule!.Type = 'AWS::Events::Rules'), [new RegExp(`^${rule}\\.Type → AWS::Events::Rules is not a CloudFormation resource type`)]],
-    ['a value outside an enum', (t) => (t.Resources.ForwardDenialsRule!.Properties.State = 'ON'), [new RegExp(`^${rule}\\.Properties\\.State → "ON" is not one of DISABLED, ENABLED`)]],
-    ['text where an integer goes', (t) => (t.Resources.ForwardDeadLetterQueue!.Properties.MessageRetentionPeriod = '14 days'), [new RegExp(`^${queue}\\.Properties\\.MessageRetentionPeriod → expected an integer`)]],
-    ['text where a boolean goes', (t) => (t.Resources.ForwardDeadLetterQueue!.Properties.SqsManagedSseEnabled = 'yes'), [new RegExp(`^${queue}\\.Properties\\.SqsManagedSseEnabled → expected a boolean`)]],
-    ['a scalar where a list goes', (t) => (t.Resources.ForwardDeadLetterQueuePolicy!.Properties.Queues = 'my-queue'), [/^Resources\.ForwardDeadLetterQueuePolicy\.Properties\.Queues → expected a list/]],
-    ['a number where an object goes', (t) => (t.Resources.ForwardDenialsRule!.Properties.Targets[0].RetryPolicy = 5), [new RegExp(`^${rule}\\.Properties\\.Targets\\[0\\]\\.RetryPolicy → expected an object`)]],
+    [
+      'an unknown resource type',
+      (t) => (t.Resources.ForwardDenialsRule!.Type = 'AWS::Events::Rules'),
+      [new RegExp(`^${rule}\\.Type → AWS::Events::Rules is not a CloudFormation resource type`)],
+    ],
+    [
+      'a value outside an enum',
+      (t) => (t.Resources.ForwardDenialsRule!.Properties.State = 'ON'),
+      [new RegExp(`^${rule}\\.Properties\\.State → "ON" is not one of DISABLED, ENABLED`)],
+    ],
+    [
+      'text where an integer goes',
+      (t) => (t.Resources.ForwardDeadLetterQueue!.Properties.MessageRetentionPeriod = '14 days'),
+      [new RegExp(`^${queue}\\.Properties\\.MessageRetentionPeriod → expected an integer`)],
+    ],
+    [
+      'text where a boolean goes',
+      (t) => (t.Resources.ForwardDeadLetterQueue!.Properties.SqsManagedSseEnabled = 'yes'),
+      [new RegExp(`^${queue}\\.Properties\\.SqsManagedSseEnabled → expected a boolean`)],
+    ],
+    [
+      'a scalar where a list goes',
+      (t) => (t.Resources.ForwardDeadLetterQueuePolicy!.Properties.Queues = 'my-queue'),
+      [/^Resources\.ForwardDeadLetterQueuePolicy\.Properties\.Queues → expected a list/],
+    ],
+    [
+      'a number where an object goes',
+      (t) => (t.Resources.ForwardDenialsRule!.Properties.Targets[0].RetryPolicy = 5),
+      [new RegExp(`^${rule}\\.Properties\\.Targets\\[0\\]\\.RetryPolicy → expected an object`)],
+    ],
     [
       'a bad value in one Fn::If branch only',
       (t) => (t.Resources.ReadRole!.Properties.MaxSessionDuration = { 'Fn::If': ['HasEventSourceFilter', 3600, 'an hour'] }),
@@ -107,7 +138,10 @@ describe('the spec check itself', () => {
     [
       'a malformed tag',
       (t) => (t.Resources.ForwardDeadLetterQueue!.Properties.Tags = [{ Key: 'team', Vaule: 'security' }]),
-      [new RegExp(`^${queue}\\.Properties\\.Tags\\[0\\]\\.Vaule → unknown property`), new RegExp(`^${queue}\\.Properties\\.Tags\\[0\\]\\.Value → required property is missing`)],
+      [
+        new RegExp(`^${queue}\\.Properties\\.Tags\\[0\\]\\.Vaule → unknown property`),
+        new RegExp(`^${queue}\\.Properties\\.Tags\\[0\\]\\.Value → required property is missing`),
+      ],
     ],
     [
       'a misspelt resource attribute',
@@ -136,7 +170,9 @@ describe('the spec check itself', () => {
     copy.Resources.IngestInvokedByDenialsRule.Properties.SourceArn = { 'Fn::GetAtt': ['DenialsRule', 'RuleArn'] };
     expect(templateViolations(spec, copy as TemplateLike)).toEqual([
       expect.stringMatching(/^Resources\.DenialsRule\.Properties\.EventPatern → unknown property/),
-      expect.stringMatching(/^Resources\.IngestInvokedByDenialsRule\.Properties\.SourceArn → Fn::GetAtt DenialsRule\.RuleArn: AWS::Events::Rule has no attribute RuleArn/),
+      expect.stringMatching(
+        /^Resources\.IngestInvokedByDenialsRule\.Properties\.SourceArn → Fn::GetAtt DenialsRule\.RuleArn: AWS::Events::Rule has no attribute RuleArn/,
+      ),
     ]);
   });
 
@@ -144,7 +180,9 @@ describe('the spec check itself', () => {
     const copy = materialize(member, CENTRAL, { 'AWS::Region': 'eu-west-1' });
     expect(templateViolations(spec, copy)).toEqual([]);
     copy.Resources.ForwardDeadLetterQueuePolicy!.Properties.Queues = '${ForwardDeadLetterQueue}';
-    expect(templateViolations(spec, copy)).toEqual([expect.stringMatching(/Queues → "\$\{ForwardDeadLetterQueue\}" is a scalar at deploy time, expected array/)]);
+    expect(templateViolations(spec, copy)).toEqual([
+      expect.stringMatching(/Queues → "\$\{ForwardDeadLetterQueue\}" is a scalar at deploy time, expected array/),
+    ]);
   });
 
   // Coercions CloudFormation applies to scalars: parameter values and quoted YAML arrive as text.

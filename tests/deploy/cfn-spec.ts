@@ -80,7 +80,17 @@ export interface TemplateLike {
 /** "path → problem" lines; empty when CloudFormation's schema validation would pass. */
 export type Violations = string[];
 
-const RESOURCE_KEYS = new Set(['Type', 'Properties', 'DependsOn', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy', 'Metadata', 'CreationPolicy', 'UpdatePolicy']);
+const RESOURCE_KEYS = new Set([
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Metadata',
+  'CreationPolicy',
+  'UpdatePolicy',
+]);
 const DELETION_POLICIES = ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'];
 const UPDATE_REPLACE_POLICIES = ['Delete', 'Retain', 'Snapshot'];
 
@@ -149,8 +159,7 @@ const SHAPE_OF: Record<SpecType['type'], TokenShape> = {
 };
 
 /** Contains a deploy-time token somewhere (e.g. an ARN built with Fn::Sub): its final text is unknown. */
-const hasDeployTimeToken = (v: string, ctx: Context): boolean =>
-  [...v.matchAll(/\$\{([^.}]+)(?:\.[^}]+)?\}/g)].some((m) => ctx.resourceTypes.has(m[1]!));
+const hasDeployTimeToken = (v: string, ctx: Context): boolean => [...v.matchAll(/\$\{([^.}]+)(?:\.[^}]+)?\}/g)].some((m) => ctx.resourceTypes.has(m[1]!));
 
 const show = (v: Json): string => {
   const text = JSON.stringify(v) ?? String(v);
@@ -177,7 +186,10 @@ export function checkValue(type: SpecType, value: Json, path: string, ctx: Conte
     const arg = (value as Record<string, Json>)['Fn::If'];
     if (Array.isArray(arg) && arg.length === 3) {
       const [cond, whenTrue, whenFalse] = arg as [Json, Json, Json];
-      for (const [branch, label] of [[whenTrue, String(cond)], [whenFalse, `!${String(cond)}`]] as const) {
+      for (const [branch, label] of [
+        [whenTrue, String(cond)],
+        [whenFalse, `!${String(cond)}`],
+      ] as const) {
         if (!isNoValue(branch)) checkValue(type, branch, `${path}.Fn::If(${label})`, ctx, out);
       }
       return;
@@ -354,7 +366,9 @@ export function getAttViolations(spec: CfnSpec, template: TemplateLike): Violati
     const target = resources[resource];
     if (!target) out.push(`${path} → ${how} names unknown resource ${resource}`);
     else if (!attributeAccepted(spec, target.Type, attribute)) {
-      const known = Object.keys(spec.resource(target.Type)?.attributes ?? {}).sort().join(', ');
+      const known = Object.keys(spec.resource(target.Type)?.attributes ?? {})
+        .sort()
+        .join(', ');
       out.push(`${path} → ${how} ${resource}.${attribute}: ${target.Type} has no attribute ${attribute} (has: ${known})`);
     }
   };

@@ -46,7 +46,10 @@ describe('lintTemplate', () => {
     ],
     [
       'a conditional resource used in the wrong branch',
-      { K: { Type: 'AWS::KMS::Key', Condition: 'C' }, T: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { 'Fn::If': ['C', 'alias/x', { Ref: 'K' }] } } } },
+      {
+        K: { Type: 'AWS::KMS::Key', Condition: 'C' },
+        T: { Type: 'AWS::SNS::Topic', Properties: { KmsMasterKeyId: { 'Fn::If': ['C', 'alias/x', { Ref: 'K' }] } } },
+      },
       /uses K \(Condition C\) outside/,
     ],
     ['a resource without a type', { Q: { Properties: {} } }, /no valid Type/],
@@ -68,12 +71,18 @@ describe('lintTemplate', () => {
   });
 
   it('reports a parameter default that breaks its own AllowedPattern', () => {
-    const problems = lintTemplate({ Parameters: { P: { Type: 'String', Default: 'y', AllowedPattern: '^x$' } }, Resources: { Q: { Type: 'AWS::SQS::Queue' } } });
+    const problems = lintTemplate({
+      Parameters: { P: { Type: 'String', Default: 'y', AllowedPattern: '^x$' } },
+      Resources: { Q: { Type: 'AWS::SQS::Queue' } },
+    });
     expect(problems).toEqual(['Parameter P default "y" violates AllowedPattern']);
   });
 
   it('reports a parameter default outside its AllowedValues', () => {
-    const problems = lintTemplate({ Parameters: { N: { Type: 'Number', Default: '45', AllowedValues: [30, 60] } }, Resources: { Q: { Type: 'AWS::SQS::Queue' } } });
+    const problems = lintTemplate({
+      Parameters: { N: { Type: 'Number', Default: '45', AllowedValues: [30, 60] } },
+      Resources: { Q: { Type: 'AWS::SQS::Queue' } },
+    });
     expect(problems).toEqual(['Parameter N default "45" is not among AllowedValues']);
   });
 });
@@ -124,7 +133,16 @@ describe('event pattern block', () => {
   });
 
   it('round-trips through a YAML template', () => {
-    const text = ['Resources:', '  R:', '    Type: AWS::Events::Rule', '    Properties:', '      EventPattern:', renderPatternBlock({}, 8), '      State: ENABLED', ''].join('\n');
+    const text = [
+      'Resources:',
+      '  R:',
+      '    Type: AWS::Events::Rule',
+      '    Properties:',
+      '      EventPattern:',
+      renderPatternBlock({}, 8),
+      '      State: ENABLED',
+      '',
+    ].join('\n');
     const updated = replacePatternBlock(text, pattern);
     const parsed = parseTemplate(updated);
     expect(parsed.Resources!.R!.Properties).toEqual({ EventPattern: pattern, State: 'ENABLED' });
@@ -137,7 +155,11 @@ describe('event pattern block', () => {
 });
 
 describe('least-privilege rules', () => {
-  const allow = (action: string | string[], resource: string | string[] = 'arn:aws:s3:::b'): Statement => ({ Effect: 'Allow', Action: action, Resource: resource });
+  const allow = (action: string | string[], resource: string | string[] = 'arn:aws:s3:::b'): Statement => ({
+    Effect: 'Allow',
+    Action: action,
+    Resource: resource,
+  });
 
   it.each([
     ['"*"', allow('*'), /action "\*"/],
@@ -158,9 +180,11 @@ describe('least-privilege rules', () => {
   });
 
   it('flag an open resource policy without a condition', () => {
-    expect(resourceStatementProblems({ Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:1:event-bus/default' })).toEqual([
-      'Principal "*" without a Condition',
+    expect(
+      resourceStatementProblems({ Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:1:event-bus/default' }),
+    ).toEqual(['Principal "*" without a Condition']);
+    expect(resourceStatementProblems({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { x: 'y' } } })).toEqual([
+      'service-wide action sqs:*',
     ]);
-    expect(resourceStatementProblems({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sqs:*', Condition: { Bool: { x: 'y' } } })).toEqual(['service-wide action sqs:*']);
   });
 });

@@ -8,7 +8,12 @@ describe('event pattern interpreter', () => {
     { name: 'any value of the list', pattern: { source: ['aws.s3', 'aws.iam'] }, event: { source: 'aws.iam' }, expected: true },
     { name: 'missing field fails', pattern: { detail: { errorCode: ['AccessDenied'] } }, event: { detail: {} }, expected: false },
     { name: 'every field must match', pattern: { a: ['1'], b: ['2'] }, event: { a: '1', b: '3' }, expected: false },
-    { name: 'nested objects', pattern: { detail: { userIdentity: { type: ['IAMUser'] } } }, event: { detail: { userIdentity: { type: 'IAMUser' } } }, expected: true },
+    {
+      name: 'nested objects',
+      pattern: { detail: { userIdentity: { type: ['IAMUser'] } } },
+      event: { detail: { userIdentity: { type: 'IAMUser' } } },
+      expected: true,
+    },
     { name: 'nested pattern over a scalar fails', pattern: { detail: { type: ['x'] } }, event: { detail: 'x' }, expected: false },
     { name: 'leaf over an object fails', pattern: { detail: ['x'] }, event: { detail: { x: 1 } }, expected: false },
     { name: 'event array: any element', pattern: { resources: ['arn:b'] }, event: { resources: ['arn:a', 'arn:b'] }, expected: true },
@@ -24,7 +29,12 @@ describe('event pattern interpreter', () => {
     { name: 'equals-ignore-case', pattern: { c: [{ 'equals-ignore-case': 'accessdenied' }] }, event: { c: 'AccessDenied' }, expected: true },
     { name: 'wildcard around', pattern: { c: [{ wildcard: '*AccessDenied*' }] }, event: { c: 'Client.AccessDeniedException' }, expected: true },
     { name: 'wildcard matches empty runs', pattern: { c: [{ wildcard: '*AccessDenied*' }] }, event: { c: 'AccessDenied' }, expected: true },
-    { name: 'wildcard anchored at both ends', pattern: { c: [{ wildcard: '*UnauthorizedOperation' }] }, event: { c: 'UnauthorizedOperationX' }, expected: false },
+    {
+      name: 'wildcard anchored at both ends',
+      pattern: { c: [{ wildcard: '*UnauthorizedOperation' }] },
+      event: { c: 'UnauthorizedOperationX' },
+      expected: false,
+    },
     { name: 'wildcard with an escaped star', pattern: { c: [{ wildcard: 'a\\*b' }] }, event: { c: 'a*b' }, expected: true },
     { name: 'escaped star is literal', pattern: { c: [{ wildcard: 'a\\*b' }] }, event: { c: 'axxb' }, expected: false },
     { name: 'wildcard spans newlines', pattern: { m: [{ wildcard: '*throughput*' }] }, event: { m: 'line\non-demand throughput\n' }, expected: true },
@@ -41,8 +51,18 @@ describe('event pattern interpreter', () => {
     { name: 'numeric out of range', pattern: { n: [{ numeric: ['>', 0, '<=', 5] }] }, event: { n: 6 }, expected: false },
     { name: '$or: one alternative suffices', pattern: { d: { $or: [{ a: ['1'] }, { b: ['2'] }] } }, event: { d: { b: '2' } }, expected: true },
     { name: '$or: none matches', pattern: { d: { $or: [{ a: ['1'] }, { b: ['2'] }] } }, event: { d: { a: '2', b: '1' } }, expected: false },
-    { name: '$or combines with siblings (AND)', pattern: { d: { s: ['x'], $or: [{ a: ['1'] }, { b: ['2'] }] } }, event: { d: { s: 'y', a: '1' } }, expected: false },
-    { name: '$or alternative with several fields', pattern: { d: { $or: [{ a: ['1'], b: ['2'] }, { c: ['3'] }] } }, event: { d: { a: '1', b: '9' } }, expected: false },
+    {
+      name: '$or combines with siblings (AND)',
+      pattern: { d: { s: ['x'], $or: [{ a: ['1'] }, { b: ['2'] }] } },
+      event: { d: { s: 'y', a: '1' } },
+      expected: false,
+    },
+    {
+      name: '$or alternative with several fields',
+      pattern: { d: { $or: [{ a: ['1'], b: ['2'] }, { c: ['3'] }] } },
+      event: { d: { a: '1', b: '9' } },
+      expected: false,
+    },
   ];
 
   it.each(cases)('$name', ({ pattern, event, expected }) => {
@@ -63,9 +83,13 @@ describe('event pattern interpreter', () => {
   it('wildcard *X* is "contains X" (property)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '.', '(', '\n', 'é') });
     fc.assert(
-      fc.property(text, text.filter((s) => s.length > 0), (value, needle) => {
-        expect(wildcardRegExp(`*${needle}*`).test(value)).toBe(value.includes(needle));
-      }),
+      fc.property(
+        text,
+        text.filter((s) => s.length > 0),
+        (value, needle) => {
+          expect(wildcardRegExp(`*${needle}*`).test(value)).toBe(value.includes(needle));
+        },
+      ),
     );
   });
 

@@ -62,7 +62,10 @@ function call(eventSource: string, eventName: string, error?: { code: string; me
 
 const DENIED = 'User: arn:aws:sts::111122223333:assumed-role/app/session is not authorized to perform: x:Y';
 const shouldMatch: { name: string; record: CloudTrailRecord }[] = [
-  { name: 'EC2 in CloudTrail: Client.UnauthorizedOperation', record: call('ec2.amazonaws.com', 'RunInstances', { code: 'Client.UnauthorizedOperation', message: 'You are not authorized to perform this operation.' }) },
+  {
+    name: 'EC2 in CloudTrail: Client.UnauthorizedOperation',
+    record: call('ec2.amazonaws.com', 'RunInstances', { code: 'Client.UnauthorizedOperation', message: 'You are not authorized to perform this operation.' }),
+  },
   { name: 'EC2 read-only call: UnauthorizedOperation', record: call('ec2.amazonaws.com', 'DescribeInstances', { code: 'UnauthorizedOperation' }, true) },
   { name: 'S3 AccessDenied without message', record: call('s3.amazonaws.com', 'GetBucketPolicy', { code: 'AccessDenied' }, true) },
   { name: 'IAM read-only AccessDenied', record: call('iam.amazonaws.com', 'GetRole', { code: 'AccessDenied', message: DENIED }, true) },
@@ -73,15 +76,20 @@ const shouldMatch: { name: string; record: CloudTrailRecord }[] = [
     name: 'Bedrock on-demand throughput (typographic apostrophe)',
     record: call('bedrock.amazonaws.com', 'InvokeModel', {
       code: 'ValidationException',
-      message: 'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
+      message:
+        'Invocation of model ID anthropic.claude-3-5-sonnet-20241022-v2:0 with on-demand throughput isn\u2019t supported. Retry your request with the ID or ARN of an inference profile that contains this model.',
     }),
   },
-  { name: 'Bedrock "doesn\'t support on-demand throughput"', record: call('bedrock.amazonaws.com', 'Converse', { code: 'ValidationException', message: "The provided model doesn't support on-demand throughput." }) },
+  {
+    name: 'Bedrock "doesn\'t support on-demand throughput"',
+    record: call('bedrock.amazonaws.com', 'Converse', { code: 'ValidationException', message: "The provided model doesn't support on-demand throughput." }),
+  },
   {
     name: 'Bedrock Legacy model block (ResourceNotFoundException)',
     record: call('bedrock.amazonaws.com', 'InvokeModel', {
       code: 'ResourceNotFoundException',
-      message: 'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+      message:
+        'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
     }),
   },
 ];
@@ -89,15 +97,45 @@ const shouldMatch: { name: string; record: CloudTrailRecord }[] = [
 const shouldNotMatch: { name: string; event: Record<string, unknown> }[] = [
   { name: 'a successful call', event: envelope(call('bedrock.amazonaws.com', 'InvokeModel')) },
   { name: 'a successful read-only call', event: envelope(call('iam.amazonaws.com', 'GetRole', undefined, true)) },
-  { name: 'ThrottlingException', event: envelope(call('bedrock.amazonaws.com', 'InvokeModel', { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' })) },
-  { name: 'ValidationException unrelated to throughput', event: envelope(call('bedrock.amazonaws.com', 'InvokeModel', { code: 'ValidationException', message: 'Malformed input request: #: extraneous key [foo] is not permitted' })) },
+  {
+    name: 'ThrottlingException',
+    event: envelope(
+      call('bedrock.amazonaws.com', 'InvokeModel', { code: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' }),
+    ),
+  },
+  {
+    name: 'ValidationException unrelated to throughput',
+    event: envelope(
+      call('bedrock.amazonaws.com', 'InvokeModel', {
+        code: 'ValidationException',
+        message: 'Malformed input request: #: extraneous key [foo] is not permitted',
+      }),
+    ),
+  },
   {
     name: 'a DynamoDB ValidationException mentioning on-demand throughput',
-    event: envelope(call('dynamodb.amazonaws.com', 'UpdateTable', { code: 'ValidationException', message: 'One or more parameter values were invalid: on-demand throughput settings require PAY_PER_REQUEST' })),
+    event: envelope(
+      call('dynamodb.amazonaws.com', 'UpdateTable', {
+        code: 'ValidationException',
+        message: 'One or more parameter values were invalid: on-demand throughput settings require PAY_PER_REQUEST',
+      }),
+    ),
   },
-  { name: 'ResourceNotFoundException that is not a denial', event: envelope(call('bedrock.amazonaws.com', 'GetFoundationModel', { code: 'ResourceNotFoundException', message: 'The model was not found' })) },
-  { name: 'Cognito NotAuthorizedException (a login failure, not IAM)', event: envelope(call('cognito-idp.amazonaws.com', 'InitiateAuth', { code: 'NotAuthorizedException', message: 'Incorrect username or password.' })) },
-  { name: 'a denial with another detail-type', event: envelope(call('signin.amazonaws.com', 'ConsoleLogin', { code: 'AccessDenied', message: 'Failed authentication' }), 'AWS Console Sign In via CloudTrail') },
+  {
+    name: 'ResourceNotFoundException that is not a denial',
+    event: envelope(call('bedrock.amazonaws.com', 'GetFoundationModel', { code: 'ResourceNotFoundException', message: 'The model was not found' })),
+  },
+  {
+    name: 'Cognito NotAuthorizedException (a login failure, not IAM)',
+    event: envelope(call('cognito-idp.amazonaws.com', 'InitiateAuth', { code: 'NotAuthorizedException', message: 'Incorrect username or password.' })),
+  },
+  {
+    name: 'a denial with another detail-type',
+    event: envelope(
+      call('signin.amazonaws.com', 'ConsoleLogin', { code: 'AccessDenied', message: 'Failed authentication' }),
+      'AWS Console Sign In via CloudTrail',
+    ),
+  },
 ];
 
 describe('the denial rule pattern', () => {
@@ -144,7 +182,9 @@ describe('the denial rule pattern limited to chosen event sources', () => {
   });
 
   it('matches a denial from the bedrock-mantle endpoint', () => {
-    expect(matchesPattern(bedrockOnly, envelope(call('bedrock-mantle.amazonaws.com', 'CreateInference', { code: 'AccessDeniedException', message: DENIED })))).toBe(true);
+    expect(
+      matchesPattern(bedrockOnly, envelope(call('bedrock-mantle.amazonaws.com', 'CreateInference', { code: 'AccessDeniedException', message: DENIED }))),
+    ).toBe(true);
   });
 
   it.each(shouldNotMatch)('does not match $name', ({ event }) => {

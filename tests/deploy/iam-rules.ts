@@ -45,7 +45,8 @@ export function identityStatementProblems(statement: Statement): string[] {
   for (const action of actions) {
     if (action === '*') problems.push('action "*"');
     else if (/^[^:]+:\*$/.test(action)) problems.push(`service-wide action ${action}`);
-    if (action.toLowerCase().startsWith('iam:') && !isAllowedIamAction(action)) problems.push(`IAM action ${action} is not an explicit Get/List/SimulatePrincipalPolicy`);
+    if (action.toLowerCase().startsWith('iam:') && !isAllowedIamAction(action))
+      problems.push(`IAM action ${action} is not an explicit Get/List/SimulatePrincipalPolicy`);
   }
   const resources = asList(statement.Resource);
   if (!resources.length) problems.push('no Resource');

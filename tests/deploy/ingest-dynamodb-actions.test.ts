@@ -15,7 +15,9 @@ const records = readdirSync(join(root, 'examples', 'records'))
 
 /** The DynamoDB actions granted to the ingest role in serverless.yml (resources are checked in serverless-template.test.ts). */
 function grantedToIngest(): string[] {
-  const template = loadTemplateFile(join(root, 'serverless.yml')) as { resources: { Resources: Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string | string[] }> } }> } }> } };
+  const template = loadTemplateFile(join(root, 'serverless.yml')) as {
+    resources: { Resources: Record<string, { Properties: { Policies: Array<{ PolicyDocument: { Statement: Array<{ Action: string | string[] }> } }> } }> };
+  };
   const statements = template.resources.Resources.IngestRole!.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
   return [...new Set(statements.flatMap((s) => [s.Action].flat()).filter((a) => typeof a === 'string' && a.startsWith('dynamodb:')))].sort();
 }

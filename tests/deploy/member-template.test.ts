@@ -58,7 +58,11 @@ describe('member-account template', () => {
     expect(props(memberElsewhere, 'ForwardDeadLetterQueue')).toMatchObject({ SqsManagedSseEnabled: true });
     const allows = props(memberElsewhere, 'ForwardDeadLetterQueuePolicy').PolicyDocument.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow');
     expect(allows).toEqual([
-      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': '${ForwardDenialsRule.Arn}' } } }),
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': '${ForwardDenialsRule.Arn}' } },
+      }),
     ]);
   });
 
@@ -106,9 +110,21 @@ describe('member-account template', () => {
   it('lets the read role read IAM policies of this account and nothing else', () => {
     expect([...new Set(roleActions(memberHome, 'ReadRole'))]).toEqual(
       [
-        'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:GetUser', 'iam:GetUserPolicy',
-        'iam:ListAttachedGroupPolicies', 'iam:ListAttachedRolePolicies', 'iam:ListAttachedUserPolicies', 'iam:ListGroupPolicies',
-        'iam:ListGroupsForUser', 'iam:ListRolePolicies', 'iam:ListUserPolicies', 'iam:SimulatePrincipalPolicy',
+        'iam:GetGroupPolicy',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:GetRole',
+        'iam:GetRolePolicy',
+        'iam:GetUser',
+        'iam:GetUserPolicy',
+        'iam:ListAttachedGroupPolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListAttachedUserPolicies',
+        'iam:ListGroupPolicies',
+        'iam:ListGroupsForUser',
+        'iam:ListRolePolicies',
+        'iam:ListUserPolicies',
+        'iam:SimulatePrincipalPolicy',
       ].sort(),
     );
     const resources = identityStatements(memberHome)

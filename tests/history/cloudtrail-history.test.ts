@@ -10,7 +10,10 @@ async function collect(iterable: AsyncIterable<HistoryItem>): Promise<HistoryIte
   return out;
 }
 
-const event = (id: string, record: Record<string, unknown> | string) => ({ EventId: id, CloudTrailEvent: typeof record === 'string' ? record : JSON.stringify(record) });
+const event = (id: string, record: Record<string, unknown> | string) => ({
+  EventId: id,
+  CloudTrailEvent: typeof record === 'string' ? record : JSON.stringify(record),
+});
 
 describe('CloudTrailHistory', () => {
   beforeEach(() => cloudtrail.reset());
@@ -30,8 +33,20 @@ describe('CloudTrailHistory', () => {
     expect(items).toEqual([{ record: { eventID: '1', errorCode: 'AccessDenied' } }, { record: { eventID: '3', errorCode: 'AccessDeniedException' } }]);
     const calls = cloudtrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
     expect(calls).toEqual([
-      { StartTime: since, EndTime: until, LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'bedrock.amazonaws.com' }], MaxResults: 50, NextToken: undefined },
-      { StartTime: since, EndTime: until, LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'bedrock.amazonaws.com' }], MaxResults: 50, NextToken: 't1' },
+      {
+        StartTime: since,
+        EndTime: until,
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'bedrock.amazonaws.com' }],
+        MaxResults: 50,
+        NextToken: undefined,
+      },
+      {
+        StartTime: since,
+        EndTime: until,
+        LookupAttributes: [{ AttributeKey: 'EventSource', AttributeValue: 'bedrock.amazonaws.com' }],
+        MaxResults: 50,
+        NextToken: 't1',
+      },
     ]);
     expect(sleeps).toEqual([550]);
   });

@@ -32,8 +32,22 @@ describe('ensureTable', () => {
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
     const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((i) => ({ name: i.IndexName, keys: i.KeySchema, projection: i.Projection?.ProjectionType }));
     expect(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
-      { name: 'byDay', keys: [{ AttributeName: 'GSI2PK', KeyType: 'HASH' }, { AttributeName: 'GSI2SK', KeyType: 'RANGE' }], projection: 'ALL' },
-      { name: 'byStatus', keys: [{ AttributeName: 'GSI1PK', KeyType: 'HASH' }, { AttributeName: 'GSI1SK', KeyType: 'RANGE' }], projection: 'ALL' },
+      {
+        name: 'byDay',
+        keys: [
+          { AttributeName: 'GSI2PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+        ],
+        projection: 'ALL',
+      },
+      {
+        name: 'byStatus',
+        keys: [
+          { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+        ],
+        projection: 'ALL',
+      },
     ]);
   });
 });
@@ -71,7 +85,7 @@ describe('reads', () => {
     expect((await store.list()).map((i) => i.fingerprint)).toEqual(['fp-b', 'fp-a', 'fp-c', 'fp-d']);
     expect((await store.list({ status: 'open' })).map((i) => i.fingerprint)).toEqual(['fp-a', 'fp-c']);
     expect((await store.list({ status: 'acknowledged' })).map((i) => i.fingerprint)).toEqual(['fp-b']);
-    expect((await store.list({ status: 'suppressed' }))).toEqual([]);
+    expect(await store.list({ status: 'suppressed' })).toEqual([]);
     expect((await store.list({ limit: 2 })).map((i) => i.fingerprint)).toEqual(['fp-b', 'fp-a']);
     expect((await store.list({ status: 'open', limit: 1 })).map((i) => i.fingerprint)).toEqual(['fp-a']);
     expect(await store.list({ limit: 0 })).toEqual([]);
@@ -134,7 +148,9 @@ describe('time ranges', () => {
   test('listSeenBetween reads more than one BatchGetItem chunk (100 keys each)', async () => {
     const store = await freshStore(dynamo.client);
     await Promise.all(
-      Array.from({ length: 101 }, (_, i) => store.recordOccurrence(makeDenial({ eventId: `evt-chunk-${i}`, fingerprint: `fp-${i}`, eventTime: '2026-11-20T08:00:00Z' }), NOW)),
+      Array.from({ length: 101 }, (_, i) =>
+        store.recordOccurrence(makeDenial({ eventId: `evt-chunk-${i}`, fingerprint: `fp-${i}`, eventTime: '2026-11-20T08:00:00Z' }), NOW),
+      ),
     );
 
     const all = await store.listSeenBetween(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'));
@@ -197,7 +213,10 @@ describe('alert claims', () => {
     expect(await store.claimAlert('fp-al', claim('evt-2'), windowStartFor(NOW))).toBe(false);
     expect(await store.claimAlert('fp-al', claim('evt-1', '2026-11-20T10:05:00.000Z'), windowStartFor(NOW))).toBe(true);
 
-    expect((await store.get('fp-al'))?.alert).toEqual({ alertsSent: 0, pending: { trigger: 'opened', eventId: 'evt-1', claimedAt: '2026-11-20T10:05:00.000Z' } });
+    expect((await store.get('fp-al'))?.alert).toEqual({
+      alertsSent: 0,
+      pending: { trigger: 'opened', eventId: 'evt-1', claimedAt: '2026-11-20T10:05:00.000Z' },
+    });
   });
 
   test('after an alert is sent, claims fail inside the window and succeed after it', async () => {

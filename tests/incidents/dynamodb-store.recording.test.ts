@@ -35,9 +35,7 @@ describe('duplicate delivery', () => {
     expect(again).toMatchObject({ kind: 'duplicate', incident: { fingerprint: 'fp-dup', count: 1 } });
     expect(replayedNextMonth.kind).toBe('duplicate');
     expect(await store.occurrences('fp-dup')).toHaveLength(1);
-    expect(await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toEqual([
-      { fingerprint: 'fp-dup', day: '2026-11-20', count: 1 },
-    ]);
+    expect(await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toEqual([{ fingerprint: 'fp-dup', day: '2026-11-20', count: 1 }]);
   });
 
   test('ten concurrent deliveries of one event: exactly one counts it, the others see a duplicate or an in-flight event', async () => {
@@ -120,9 +118,7 @@ describe('lease takeover after a crash', () => {
     expect(takeover).toMatchObject({ kind: 'counted', created: true, incident: { count: 1 } });
     expect(duplicate).toMatchObject({ kind: 'duplicate', incident: { count: 1 } });
     expect(await store.occurrences('fp-crash')).toHaveLength(1);
-    expect(await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toEqual([
-      { fingerprint: 'fp-crash', day: '2026-11-20', count: 1 },
-    ]);
+    expect(await store.dailyCounts(at('2026-11-20T00:00:00Z'), at('2026-11-21T00:00:00Z'))).toEqual([{ fingerprint: 'fp-crash', day: '2026-11-20', count: 1 }]);
   });
 
   test('a retry of the delivery that died (same owner token, as Lambda keeps the request ID) resumes at once', async () => {
@@ -284,7 +280,13 @@ describe('incident aggregation', () => {
     for (const [i, input] of inputs.entries()) {
       const base = makeDenial({ eventId: `evt-set-${i}`, fingerprint: 'fp-sets' });
       await store.recordOccurrence(
-        { ...base, accountId: input.account, callRegion: input.region, deniedRegion: input.region, principal: { ...base.principal, sessionName: input.session } },
+        {
+          ...base,
+          accountId: input.account,
+          callRegion: input.region,
+          deniedRegion: input.region,
+          principal: { ...base.principal, sessionName: input.session },
+        },
         NOW,
       );
     }

@@ -7,7 +7,9 @@ const bytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value
 
 /** A proposal whose noteDetails alone push it over the budget. */
 function withHeavyDetails(extra: Partial<Proposal> = {}): Proposal {
-  const details = Array.from({ length: 400 }, (_, i) => note('attached-policy-unavailable', { policy: `p${i}`, policyArn: `arn:aws:iam::1:policy/${'x'.repeat(150)}${i}` }));
+  const details = Array.from({ length: 400 }, (_, i) =>
+    note('attached-policy-unavailable', { policy: `p${i}`, policyArn: `arn:aws:iam::1:policy/${'x'.repeat(150)}${i}` }),
+  );
   return sampleProposal({ notes: details.map((n) => n.text), noteDetails: details, ...extra });
 }
 

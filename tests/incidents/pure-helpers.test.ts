@@ -69,16 +69,25 @@ describe('time keys', () => {
 
   test('normalised times sort as strings in time order', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (a, b) => {
-        const [x, y] = [normalizeIsoTime(a.toISOString()) ?? '', normalizeIsoTime(b.toISOString()) ?? ''];
-        expect(x < y).toBe(a.getTime() < b.getTime());
-      }),
+      fc.property(
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }),
+        fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }),
+        (a, b) => {
+          const [x, y] = [normalizeIsoTime(a.toISOString()) ?? '', normalizeIsoTime(b.toISOString()) ?? ''];
+          expect(x < y).toBe(a.getTime() < b.getTime());
+        },
+      ),
     );
   });
 
   test.each([
     ['one whole day', '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z', ['2026-11-20']],
-    ['a week', '2026-11-16T00:00:00Z', '2026-11-23T00:00:00Z', ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22']],
+    [
+      'a week',
+      '2026-11-16T00:00:00Z',
+      '2026-11-23T00:00:00Z',
+      ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20', '2026-11-21', '2026-11-22'],
+    ],
     ['partial days at both ends', '2026-11-20T23:00:00Z', '2026-11-21T00:00:01Z', ['2026-11-20', '2026-11-21']],
     ['across a month and a leap day', '2028-02-28T12:00:00Z', '2028-03-01T12:00:00Z', ['2028-02-28', '2028-02-29', '2028-03-01']],
     ['an empty range', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z', []],
@@ -117,7 +126,12 @@ describe('item size', () => {
   });
 
   test('when statements alone are too large, as many as fit are kept and the note counts the rest', () => {
-    const statements = Array.from({ length: 400 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow' as const, Action: 's3:GetObject', Resource: `arn:aws:s3:::${'b'.repeat(1000)}${i}/*` }));
+    const statements = Array.from({ length: 400 }, (_, i) => ({
+      Sid: `S${i}`,
+      Effect: 'Allow' as const,
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${'b'.repeat(1000)}${i}/*`,
+    }));
 
     const fitted = fitProposal(sampleProposal({ statements }));
 

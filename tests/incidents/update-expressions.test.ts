@@ -1,6 +1,13 @@
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { incidentUpdate, newDistinctValues, NOT_READ, type IncidentUpdateInput } from '../../lib/incidents/dynamodb/incident-update';
-import { claimAlertUpdate, dayRollupUpdate, markCountedUpdate, removePendingEventUpdate, statusUpdate, incidentKey } from '../../lib/incidents/dynamodb/update-expressions';
+import {
+  claimAlertUpdate,
+  dayRollupUpdate,
+  markCountedUpdate,
+  removePendingEventUpdate,
+  statusUpdate,
+  incidentKey,
+} from '../../lib/incidents/dynamodb/update-expressions';
 import { makeDenial } from './fixtures';
 
 /** The expression with every alias and placeholder replaced by what it stands for, to read it as DynamoDB does. */
@@ -11,7 +18,7 @@ function readable(input: UpdateItemCommandInput, part: 'UpdateExpression' | 'Con
     .replace(/#n\d+/g, (alias) => names[alias] ?? alias)
     .replace(/:v\d+/g, (placeholder) => {
       const v = values[placeholder];
-      return v?.S !== undefined ? `'${v.S.length > 40 ? `${v.S.slice(0, 12)}…` : v.S}'` : v?.N ?? v?.SS?.join('|') ?? (v?.NULL ? 'null' : '{…}');
+      return v?.S !== undefined ? `'${v.S.length > 40 ? `${v.S.slice(0, 12)}…` : v.S}'` : (v?.N ?? v?.SS?.join('|') ?? (v?.NULL ? 'null' : '{…}'));
     });
 }
 
@@ -32,7 +39,7 @@ describe('incidentUpdate (pure)', () => {
     expect(condition).toContain("(attribute_not_exists(firstSeen) OR firstSeen <= '2026-11-20T09:14:03.000Z')");
     expect(condition).toContain("(attribute_not_exists(regions) OR contains(regions, 'us-east-1') OR size(regions) < 50)");
     expect(expression).toContain("firstSeen = if_not_exists(firstSeen, '2026-11-20T09:14:03.000Z')");
-    expect(expression).toContain("ADD count 1, pendingEvents evt-1, accounts 111122223333, regions us-east-1, sessions session-1");
+    expect(expression).toContain('ADD count 1, pendingEvents evt-1, accounts 111122223333, regions us-east-1, sessions session-1');
     expect(expression).toContain("status = if_not_exists(status, 'open')");
   });
 
@@ -84,9 +91,15 @@ describe('the other conditional writes (pure)', () => {
   });
 
   test('a status change removes suppressedUntil unless suppressing with an end', () => {
-    expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'UpdateExpression')).toMatch(/ REMOVE suppressedUntil$/);
-    expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'ConditionExpression')).toBe("attribute_exists(PK) AND status = 'open'");
-    expect(readable(statusUpdate('t', 'fp-1', 'suppressed', 'now', { suppressedUntil: new Date('2026-12-01T00:00:00Z') }), 'UpdateExpression')).toContain("suppressedUntil = '2026-12-01T00:00:00.000Z'");
+    expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'UpdateExpression')).toMatch(
+      / REMOVE suppressedUntil$/,
+    );
+    expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'ConditionExpression')).toBe(
+      "attribute_exists(PK) AND status = 'open'",
+    );
+    expect(readable(statusUpdate('t', 'fp-1', 'suppressed', 'now', { suppressedUntil: new Date('2026-12-01T00:00:00Z') }), 'UpdateExpression')).toContain(
+      "suppressedUntil = '2026-12-01T00:00:00.000Z'",
+    );
   });
 
   test('an alert claim that replaces a stale one is a compare-and-swap on exactly that claim', () => {

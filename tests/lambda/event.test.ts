@@ -4,7 +4,12 @@ describe('parseCloudTrailEvent', () => {
   const detail = { eventID: 'e-1', eventName: 'InvokeModel', eventSource: 'bedrock.amazonaws.com' };
 
   it('unwraps the CloudTrail record from an EventBridge event', () => {
-    expect(parseCloudTrailEvent({ 'detail-type': 'AWS API Call via CloudTrail', detail })).toEqual({ kind: 'record', record: detail, eventId: 'e-1', eventName: 'InvokeModel' });
+    expect(parseCloudTrailEvent({ 'detail-type': 'AWS API Call via CloudTrail', detail })).toEqual({
+      kind: 'record',
+      record: detail,
+      eventId: 'e-1',
+      eventName: 'InvokeModel',
+    });
   });
 
   it.each([

@@ -20,8 +20,12 @@ beforeEach(() => {
 describe('incident commands in production alerts', () => {
   it('address the deployed table and region, not the local embedded store', () => {
     const commands = incidentCommands('access-auditor-prod-incidents', 'eu-west-1');
-    expect(commands.ackCommand('0123456789abcdef')).toBe('access-auditor incidents ack 0123456789abcdef --table access-auditor-prod-incidents --region eu-west-1');
-    expect(commands.showCommand('0123456789abcdef')).toBe('access-auditor incidents show 0123456789abcdef --table access-auditor-prod-incidents --region eu-west-1');
+    expect(commands.ackCommand('0123456789abcdef')).toBe(
+      'access-auditor incidents ack 0123456789abcdef --table access-auditor-prod-incidents --region eu-west-1',
+    );
+    expect(commands.showCommand('0123456789abcdef')).toBe(
+      'access-auditor incidents show 0123456789abcdef --table access-auditor-prod-incidents --region eu-west-1',
+    );
   });
 
   it('are wired into the Lambda pipeline with the lease that outlives the function timeout', () => {
@@ -35,7 +39,9 @@ describe('incident commands in production alerts', () => {
   it('validate the alert policy at the cold start: a bad setting fails fast with a message naming it', () => {
     const clients = defaultClients('eu-west-1');
     expect(() => buildPipelineDeps({ ...config, alertWindowMinutes: MAX_WINDOW_MINUTES + 1 }, clients)).toThrow(AlertPolicyConfigError);
-    expect(() => buildPipelineDeps({ ...config, alertWindowMinutes: Number.NaN }, clients)).toThrow(`alert windowMinutes must be a number between 0 and ${MAX_WINDOW_MINUTES}, got NaN`);
+    expect(() => buildPipelineDeps({ ...config, alertWindowMinutes: Number.NaN }, clients)).toThrow(
+      `alert windowMinutes must be a number between 0 and ${MAX_WINDOW_MINUTES}, got NaN`,
+    );
   });
 });
 
@@ -53,7 +59,8 @@ describe('accountRoutedSimulator', () => {
     const member = new IAMClient({ region: 'us-east-1' });
     const homeMock = mockClient(home);
     const memberMock = mockClient(member);
-    for (const m of [homeMock, memberMock]) m.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: 'bedrock:InvokeModel', EvalDecision: 'allowed' }] });
+    for (const m of [homeMock, memberMock])
+      m.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: 'bedrock:InvokeModel', EvalDecision: 'allowed' }] });
     const clientForAccount = jest.fn(async (account: string) => (account === '111122223333' ? null : member));
     const simulator = accountRoutedSimulator(clientForAccount, home);
 
@@ -61,15 +68,28 @@ describe('accountRoutedSimulator', () => {
     expect(await simulator.simulate(request('111122223333'))).toBe('allowed');
 
     expect(clientForAccount.mock.calls.map(([a]) => a)).toEqual(['444455556666', '111122223333']);
-    expect(memberMock.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn)).toEqual(['arn:aws:iam::444455556666:role/orders-api-task-role']);
-    expect(homeMock.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn)).toEqual(['arn:aws:iam::111122223333:role/orders-api-task-role']);
+    expect(memberMock.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn)).toEqual([
+      'arn:aws:iam::444455556666:role/orders-api-task-role',
+    ]);
+    expect(homeMock.commandCalls(SimulatePrincipalPolicyCommand).map((c) => c.args[0].input.PolicySourceArn)).toEqual([
+      'arn:aws:iam::111122223333:role/orders-api-task-role',
+    ]);
   });
 
   it('builds the member client from the read role in that account', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2099-01-01T00:00:00Z') } });
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({
+        Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2099-01-01T00:00:00Z') },
+      });
     const home = new IAMClient({ region: 'us-east-1' });
-    const factory = assumeRoleClientFactory({ sts: new STSClient({ region: 'us-east-1' }), readRoleName: 'access-auditor-read', region: 'us-east-1', homeClient: home });
+    const factory = assumeRoleClientFactory({
+      sts: new STSClient({ region: 'us-east-1' }),
+      readRoleName: 'access-auditor-read',
+      region: 'us-east-1',
+      homeClient: home,
+    });
 
     expect(await factory('111122223333')).toBe(home);
     const member = await factory('444455556666');
@@ -84,7 +104,12 @@ describe('assumeRoleClientFactory after an STS failure', () => {
   it('asks again for the home account instead of failing for the rest of the container', async () => {
     sts.on(GetCallerIdentityCommand).rejectsOnce(new Error('Throttling: Rate exceeded')).resolves({ Account: '111122223333' });
     const home = new IAMClient({ region: 'us-east-1' });
-    const factory = assumeRoleClientFactory({ sts: new STSClient({ region: 'us-east-1' }), readRoleName: 'access-auditor-read', region: 'us-east-1', homeClient: home });
+    const factory = assumeRoleClientFactory({
+      sts: new STSClient({ region: 'us-east-1' }),
+      readRoleName: 'access-auditor-read',
+      region: 'us-east-1',
+      homeClient: home,
+    });
     await expect(factory('111122223333')).rejects.toThrow(/Rate exceeded/);
     expect(await factory('111122223333')).toBe(home);
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(2);

@@ -20,7 +20,9 @@ afterAll(async () => dynamo.close());
 
 /** A client that fails the calls `crashes` picks, as a Lambda dying mid-count would leave them. */
 function crashingClient(crashes: (command: unknown) => boolean): DynamoDBClient {
-  return { send: (command: unknown) => (crashes(command) ? Promise.reject(new Error('simulated crash')) : dynamo.client.send(command as never)) } as unknown as DynamoDBClient;
+  return {
+    send: (command: unknown) => (crashes(command) ? Promise.reject(new Error('simulated crash')) : dynamo.client.send(command as never)),
+  } as unknown as DynamoDBClient;
 }
 const isMarkerUpdate = (c: unknown): boolean => c instanceof UpdateItemCommand && (c.input.Key?.PK?.S ?? '').startsWith('EVT#');
 const isCleanup = (c: unknown): boolean => c instanceof UpdateItemCommand && (c.input.UpdateExpression ?? '').startsWith('DELETE');
@@ -73,6 +75,9 @@ describe('warnings of the Lambda store', () => {
 
     expect(outcome).toMatchObject({ kind: 'counted', incident: { count: 1 } });
     expect(warn).toHaveBeenCalledTimes(2);
-    expect(warn).toHaveBeenCalledWith('could not remove a counted eventID from pendingEvents', expect.objectContaining({ eventId: 'evt-warn', key: 'INC#fp-warn/INCIDENT' }));
+    expect(warn).toHaveBeenCalledWith(
+      'could not remove a counted eventID from pendingEvents',
+      expect.objectContaining({ eventId: 'evt-warn', key: 'INC#fp-warn/INCIDENT' }),
+    );
   });
 });

@@ -91,7 +91,13 @@ describe('ingest handler', () => {
     expect(published).toHaveLength(1);
     expect(published[0]).toMatchObject({ TopicArn: TOPIC, MessageStructure: 'json' });
     expect(JSON.parse(String(published[0]!.Message))).toHaveProperty('default');
-    const structured = logs.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return {}; } });
+    const structured = logs.map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    });
     expect(structured.some((l) => l.message === 'Denial recorded' && l.eventId === 'b0e7c1d2-0004-4a6b-9c8d-111122223304')).toBe(true);
     expect(logs.some((l) => l.includes('"_aws"') && l.includes('DenialsProcessed'))).toBe(true);
   });
@@ -139,7 +145,12 @@ describe('ingest handler', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-3' });
     const { store, handler } = await setup();
     const broken = new DynamoIncidentStore({
-      client: new DynamoDBClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }),
+      client: new DynamoDBClient({
+        region: 'us-east-1',
+        endpoint: 'http://127.0.0.1:9',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        maxAttempts: 1,
+      }),
       tableName: 'unreachable',
     });
     const failing = await setup({ store: broken });
@@ -154,7 +165,9 @@ describe('ingest handler', () => {
 
   it('stores and alerts with the proposal marked not validated when IAM denies the auditor', async () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-4' });
-    const denied = Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/auditor/x is not authorized to perform: iam:GetRole'), { name: 'AccessDenied' });
+    const denied = Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/auditor/x is not authorized to perform: iam:GetRole'), {
+      name: 'AccessDenied',
+    });
     iam.on(GetRoleCommand).rejects(denied);
     iam.on(ListRolePoliciesCommand).rejects(denied);
     const policySource = new IamPolicySource({ client: new IAMClient({ region: 'us-east-1' }) });
@@ -183,7 +196,17 @@ describe('ingest handler on its schedule', () => {
     await store.setStatus(String(first.fingerprint), 'resolved', now);
     now = new Date('2026-11-22T08:30:00Z');
     expect(await handler(envelope({ ...record('01-apprunner-no-bedrock-grant.json'), eventID: 'back-again' }))).toMatchObject({ alert: 'deferred' });
-    const tick = { version: '0', id: 't-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333', time: '2026-11-22T09:15:00Z', region: 'us-east-1', resources: [], detail: {} };
+    const tick = {
+      version: '0',
+      id: 't-1',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '111122223333',
+      time: '2026-11-22T09:15:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    };
 
     now = new Date('2026-11-22T09:15:00Z');
     expect(await handler(tick)).toEqual({ outcome: 'sweep', alert: 'sent' });

@@ -101,9 +101,7 @@ describe('chatText', () => {
     expect(chatText('No identity-based policy allows bedrock:InvokeModel on this model.')).toBe(
       'No identity-based policy allows bedrock:InvokeModel on this model.',
     );
-    expect(chatText('role AWSReservedSSO_Admin_abc123 calls bedrock.amazonaws.com')).toBe(
-      'role `AWSReservedSSO_Admin_abc123` calls `bedrock.amazonaws.com`',
-    );
+    expect(chatText('role AWSReservedSSO_Admin_abc123 calls bedrock.amazonaws.com')).toBe('role `AWSReservedSSO_Admin_abc123` calls `bedrock.amazonaws.com`');
     // `:aws:` inside an ARN could be a custom emoji shortcode.
     expect(chatText('policy arn:aws:iam::aws:policy/x denies')).toBe('policy `arn:aws:iam::aws:policy/x` denies');
     expect(chatText('a :smile: b')).toBe('a `:smile:` b');

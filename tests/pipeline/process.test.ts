@@ -10,7 +10,10 @@ import { sweepDeferredAlerts } from '../../lib/pipeline/sweep';
 import { CapturingNotifier } from '../support/builders';
 import { freshStore, useEmbeddedDynamoDB } from '../support/dynamodb';
 
-const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
+const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const occurrence = (id: string) => ({ ...base, eventID: id });
 
 const dynamo = useEmbeddedDynamoDB();
@@ -101,7 +104,10 @@ describe('processRecord on dynalite', () => {
 
   it('recovers the opening alert of an incident counted by a delivery that failed before claiming it', async () => {
     const { store, published, deps } = await pipeline(new Date('2026-11-22T08:00:00Z'));
-    const failingClaim = { ...deps, store: Object.assign(Object.create(store) as DynamoIncidentStore, { claimAlert: async () => Promise.reject(new Error('DynamoDB throttled')) }) };
+    const failingClaim = {
+      ...deps,
+      store: Object.assign(Object.create(store) as DynamoIncidentStore, { claimAlert: async () => Promise.reject(new Error('DynamoDB throttled')) }),
+    };
     await expect(processRecord(occurrence('lost-1'), failingClaim)).rejects.toThrow(/throttled/);
     expect(published).toHaveLength(0);
 
@@ -202,7 +208,12 @@ describe('a sweep with one failing alert', () => {
     clock.now = new Date('2026-11-22T09:30:00Z');
     const failOn = fingerprints[0]!;
     const notifier = deps.notifier;
-    const picky = { ...deps, notifier: { publish: async (m: AlertMessage) => (JSON.parse(m.Message).default.includes(failOn) ? Promise.reject(new Error('SNS throttled')) : notifier.publish(m)) } };
+    const picky = {
+      ...deps,
+      notifier: {
+        publish: async (m: AlertMessage) => (JSON.parse(m.Message).default.includes(failOn) ? Promise.reject(new Error('SNS throttled')) : notifier.publish(m)),
+      },
+    };
     const result = await sweepDeferredAlerts(picky);
     expect(result.sent).toBe(1);
     expect(result.failed).toEqual([{ fingerprint: failOn, error: 'Error: SNS throttled' }]);

@@ -14,7 +14,7 @@ describe('bundled action catalog', () => {
     const loaded = await loadActionInfo(action as string);
     expect(loaded).toBeDefined();
     const sort = (types: Array<{ name: string }>) => [...types].sort((a, b) => a.name.localeCompare(b.name));
-    expect(sort(loaded!.resourceTypes)).toEqual(sort((info as typeof BUNDLED_ACTION_INFOS[number]).resourceTypes));
+    expect(sort(loaded!.resourceTypes)).toEqual(sort((info as (typeof BUNDLED_ACTION_INFOS)[number]).resourceTypes));
   });
 
   it.each([
@@ -32,7 +32,12 @@ describe('bundled action catalog', () => {
 describe('loadActionCatalog', () => {
   it('loads any action from iam-data and leaves unknown ones out', async () => {
     const catalog = await loadActionCatalog(['s3:GetObject', 'sqs:SendMessage', 'nosuchservice:Do', 's3:NoSuchAction']);
-    expect(catalog.lookup('S3:GETOBJECT')?.resourceTypes.map((t) => t.name).sort()).toEqual(['accesspointobject', 'object']);
+    expect(
+      catalog
+        .lookup('S3:GETOBJECT')
+        ?.resourceTypes.map((t) => t.name)
+        .sort(),
+    ).toEqual(['accesspointobject', 'object']);
     expect(catalog.lookup('sqs:SendMessage')?.resourceTypes[0]?.arnFormats[0]).toBe('arn:${Partition}:sqs:${Region}:${Account}:${QueueName}');
     expect(catalog.lookup('nosuchservice:Do')).toBeUndefined();
     expect(catalog.lookup('s3:NoSuchAction')).toBeUndefined();
@@ -50,7 +55,9 @@ describe('helpers', () => {
   });
 
   it('arnFromFormat fills partition, region and account and wildcards the rest', () => {
-    expect(arnFromFormat('arn:${Partition}:sqs:${Region}:${Account}:${QueueName}', { partition: 'aws', region: 'eu-west-1', account: '1' })).toBe('arn:aws:sqs:eu-west-1:1:*');
+    expect(arnFromFormat('arn:${Partition}:sqs:${Region}:${Account}:${QueueName}', { partition: 'aws', region: 'eu-west-1', account: '1' })).toBe(
+      'arn:aws:sqs:eu-west-1:1:*',
+    );
     expect(arnFromFormat('arn:${Partition}:s3:::${BucketName}/${ObjectName}', { partition: 'aws', region: 'x', account: '1' })).toBe('arn:aws:s3:::*/*');
   });
 

@@ -19,10 +19,14 @@ describe('wildcardMatch', () => {
 
   it('a pattern without wildcards matches only itself (property)', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !/[*?]/.test(s)), fc.string(), (p, v) => {
-        expect(wildcardMatch(p, v)).toBe(p === v);
-        expect(wildcardMatch(p, p)).toBe(true);
-      }),
+      fc.property(
+        fc.string().filter((s) => !/[*?]/.test(s)),
+        fc.string(),
+        (p, v) => {
+          expect(wildcardMatch(p, v)).toBe(p === v);
+          expect(wildcardMatch(p, p)).toBe(true);
+        },
+      ),
     );
   });
 });
@@ -30,7 +34,13 @@ describe('wildcardMatch', () => {
 describe('ARNs', () => {
   it('parses and formats, keeping colons in the resource part', () => {
     const arn = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
-    expect(parseArn(arn)).toEqual({ partition: 'aws', service: 'bedrock', region: 'us-east-1', account: '', resource: 'foundation-model/anthropic.claude-3-haiku-20240307-v1:0' });
+    expect(parseArn(arn)).toEqual({
+      partition: 'aws',
+      service: 'bedrock',
+      region: 'us-east-1',
+      account: '',
+      resource: 'foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+    });
     expect(formatArn(parseArn(arn)!)).toBe(arn);
     expect(parseArn('not-an-arn')).toBeNull();
     expect(partitionOf('arn:aws-cn:s3:::b')).toBe('aws-cn');

@@ -13,7 +13,12 @@ const DOC: PolicyDocument = {
       Effect: 'Allow',
       Action: ['bedrock:InvokeModel'],
       Resource: ['arn:aws:bedrock:us-east-1::foundation-model/m', 'arn:aws:bedrock:us-east-2::foundation-model/m'],
-      Condition: { StringEquals: { 'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:1:inference-profile/us.m', 'aws:RequestedRegion': ['us-east-1', 'us-east-2'] } },
+      Condition: {
+        StringEquals: {
+          'bedrock:InferenceProfileArn': 'arn:aws:bedrock:us-east-1:1:inference-profile/us.m',
+          'aws:RequestedRegion': ['us-east-1', 'us-east-2'],
+        },
+      },
     },
     { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::home/${aws:username}/*' },
   ],
@@ -78,7 +83,10 @@ describe('renderCli', () => {
   it.each([
     [{ kind: 'role-inline' as const, roleName: 'r', policyName: 'p' }, 'aws iam put-role-policy --role-name r --policy-name p --policy-document file://p.json'],
     [{ kind: 'user-inline' as const, userName: 'u', policyName: 'p' }, 'aws iam put-user-policy --user-name u --policy-name p --policy-document file://p.json'],
-    [{ kind: 'group-inline' as const, groupName: 'g', policyName: 'p' }, 'aws iam put-group-policy --group-name g --policy-name p --policy-document file://p.json'],
+    [
+      { kind: 'group-inline' as const, groupName: 'g', policyName: 'p' },
+      'aws iam put-group-policy --group-name g --policy-name p --policy-document file://p.json',
+    ],
     [
       { kind: 'managed-version' as const, policyArn: 'arn:aws:iam::1:policy/team/p' },
       'aws iam create-policy-version --policy-arn arn:aws:iam::1:policy/team/p --policy-document file://p.json --set-as-default',

@@ -24,13 +24,25 @@ describe('normalizePolicyDocument', () => {
   });
 
   it('normalises the Effect case and keeps Condition values', () => {
-    const doc = normalizePolicyDocument({ Statement: [{ Effect: 'allow', Action: 'x:Y', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': true }, NumericLessThan: { 'a:b': [1, 2] } } }] });
-    expect(doc.Statement[0]).toEqual({ Effect: 'Allow', Action: 'x:Y', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': true }, NumericLessThan: { 'a:b': [1, 2] } } });
+    const doc = normalizePolicyDocument({
+      Statement: [{ Effect: 'allow', Action: 'x:Y', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': true }, NumericLessThan: { 'a:b': [1, 2] } } }],
+    });
+    expect(doc.Statement[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'x:Y',
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': true }, NumericLessThan: { 'a:b': [1, 2] } },
+    });
   });
 
   it('decodes the example trust-policy string of the snapshot', () => {
-    const encoded = '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22ecs-tasks.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D';
-    expect(normalizePolicyDocument(encoded).Statement[0]).toEqual({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    const encoded =
+      '%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Principal%22%3A%7B%22Service%22%3A%22ecs-tasks.amazonaws.com%22%7D%2C%22Action%22%3A%22sts%3AAssumeRole%22%7D%5D%7D';
+    expect(normalizePolicyDocument(encoded).Statement[0]).toEqual({
+      Effect: 'Allow',
+      Principal: { Service: 'ecs-tasks.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+    });
   });
 
   it.each([
@@ -64,7 +76,10 @@ describe('normalizePolicyDocument: properties', () => {
     {
       Sid: fc.stringMatching(/^[A-Za-z0-9]{1,12}$/),
       Effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Deny'),
-      Action: fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,10}:[A-Za-z*]{1,12}$/), fc.array(fc.stringMatching(/^[a-z]{1,6}:[A-Za-z*]{1,8}$/), { minLength: 1, maxLength: 3 })),
+      Action: fc.oneof(
+        fc.stringMatching(/^[a-z0-9-]{1,10}:[A-Za-z*]{1,12}$/),
+        fc.array(fc.stringMatching(/^[a-z]{1,6}:[A-Za-z*]{1,8}$/), { minLength: 1, maxLength: 3 }),
+      ),
       Resource: fc.oneof(fc.constant('*'), fc.string({ minLength: 1, maxLength: 40 })),
     },
     { requiredKeys: ['Effect', 'Action', 'Resource'] },
@@ -105,6 +120,8 @@ describe('helpers', () => {
 
   it('policySize ignores whitespace', () => {
     expect(policySize(DOC)).toBe(JSON.stringify(DOC).length);
-    expect(policySize({ Statement: [{ Effect: 'Allow', Action: 'a:b', Resource: 'x y' }] })).toBe(JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'a:b', Resource: 'x y' }] }).length - 1);
+    expect(policySize({ Statement: [{ Effect: 'Allow', Action: 'a:b', Resource: 'x y' }] })).toBe(
+      JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'a:b', Resource: 'x y' }] }).length - 1,
+    );
   });
 });

@@ -8,20 +8,39 @@ import type { PolicyStatement } from '../../lib/denial/types';
  * absence), and an undetermined decision must say which keys it depends on.
  */
 const VALUES = ['a', 'b', 'a*', '10', '192.0.2.1', 'true'];
-const OPERATORS = ['StringEquals', 'StringNotEquals', 'StringLike', 'StringNotLike', 'NumericLessThan', 'NumericNotEquals', 'Bool', 'IpAddress', 'NotIpAddress', 'StringEqualsIfExists', 'StringNotEqualsIfExists', 'Null'];
+const OPERATORS = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringLike',
+  'StringNotLike',
+  'NumericLessThan',
+  'NumericNotEquals',
+  'Bool',
+  'IpAddress',
+  'NotIpAddress',
+  'StringEqualsIfExists',
+  'StringNotEqualsIfExists',
+  'Null',
+];
 const KEYS = ['aws:k1', 'aws:k2'];
 
 const conditionArb = fc.dictionary(
   fc.constantFrom(...OPERATORS),
-  fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.constantFrom(...VALUES, '192.0.2.0/24', 'false'), fc.array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 2 })), { minKeys: 1, maxKeys: 2 }),
+  fc.dictionary(
+    fc.constantFrom(...KEYS),
+    fc.oneof(fc.constantFrom(...VALUES, '192.0.2.0/24', 'false'), fc.array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 2 })),
+    { minKeys: 1, maxKeys: 2 },
+  ),
   { minKeys: 1, maxKeys: 2 },
 );
-const statementArb: fc.Arbitrary<PolicyStatement> = fc.record({
-  Effect: fc.constantFrom('Allow' as const, 'Deny' as const),
-  Action: fc.constant('s3:GetObject'),
-  Resource: fc.constantFrom('*', 'arn:aws:s3:::b/*', 'arn:aws:s3:::other/*'),
-  Condition: fc.option(conditionArb, { nil: undefined }),
-}).map((s) => (s.Condition === undefined ? { Effect: s.Effect, Action: s.Action, Resource: s.Resource } : s) as PolicyStatement);
+const statementArb: fc.Arbitrary<PolicyStatement> = fc
+  .record({
+    Effect: fc.constantFrom('Allow' as const, 'Deny' as const),
+    Action: fc.constant('s3:GetObject'),
+    Resource: fc.constantFrom('*', 'arn:aws:s3:::b/*', 'arn:aws:s3:::other/*'),
+    Condition: fc.option(conditionArb, { nil: undefined }),
+  })
+  .map((s) => (s.Condition === undefined ? { Effect: s.Effect, Action: s.Action, Resource: s.Resource } : s) as PolicyStatement);
 const policiesArb: fc.Arbitrary<PolicySet> = fc
   .array(statementArb, { minLength: 1, maxLength: 4 })
   .map((statements) => ({ identity: [{ name: 'p', document: { Version: '2012-10-17', Statement: statements } }] }));
@@ -48,7 +67,15 @@ describe('evaluator soundness with an incomplete request context (property)', ()
 
   it('with a complete context, the decision is settled unless a value is malformed or ambiguous', () => {
     const policies: PolicySet = {
-      identity: [{ name: 'p', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 'aws:k1': 'a' } } }] } }],
+      identity: [
+        {
+          name: 'p',
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringEquals: { 'aws:k1': 'a' } } }],
+          },
+        },
+      ],
     };
     const settled = evaluate(policies, { action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', context: { 'aws:k1': 'a' } });
     expect(settled).toMatchObject({ decision: 'allowed', undetermined: [] });

@@ -14,15 +14,60 @@ function doc(...statements: PolicyStatement[]): PolicyDocument {
 
 describe('evaluate: table', () => {
   const cases: Array<{ name: string; statements: PolicyStatement[]; request: EvaluationRequest; expected: string }> = [
-    { name: 'exact allow', statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM }], request: req('bedrock:InvokeModel', FM), expected: 'allowed' },
-    { name: 'action is case-insensitive', statements: [{ Effect: 'Allow', Action: 'BEDROCK:invokemodel', Resource: FM }], request: req('bedrock:InvokeModel', FM), expected: 'allowed' },
-    { name: 'action wildcard *', statements: [{ Effect: 'Allow', Action: 'bedrock:Invoke*', Resource: FM }], request: req('bedrock:InvokeModelWithResponseStream', FM), expected: 'allowed' },
-    { name: 'action wildcard ?', statements: [{ Effect: 'Allow', Action: 's3:?etObject', Resource: '*' }], request: req('s3:GetObject', 'arn:aws:s3:::b/k'), expected: 'allowed' },
-    { name: 'other action', statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM }], request: req('bedrock:InvokeModelWithResponseStream', FM), expected: 'implicitDeny' },
-    { name: 'NotAction allows others', statements: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }], request: req('bedrock:InvokeModel', FM), expected: 'allowed' },
-    { name: 'NotAction excludes', statements: [{ Effect: 'Allow', NotAction: ['iam:*', 'bedrock:*'], Resource: '*' }], request: req('bedrock:InvokeModel', FM), expected: 'implicitDeny' },
-    { name: 'resource is case-sensitive', statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM.toUpperCase() }], request: req('bedrock:InvokeModel', FM), expected: 'implicitDeny' },
-    { name: 'region wildcard', statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:*::foundation-model/anthropic.*' }], request: req('bedrock:InvokeModel', FM), expected: 'allowed' },
+    {
+      name: 'exact allow',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'allowed',
+    },
+    {
+      name: 'action is case-insensitive',
+      statements: [{ Effect: 'Allow', Action: 'BEDROCK:invokemodel', Resource: FM }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'allowed',
+    },
+    {
+      name: 'action wildcard *',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:Invoke*', Resource: FM }],
+      request: req('bedrock:InvokeModelWithResponseStream', FM),
+      expected: 'allowed',
+    },
+    {
+      name: 'action wildcard ?',
+      statements: [{ Effect: 'Allow', Action: 's3:?etObject', Resource: '*' }],
+      request: req('s3:GetObject', 'arn:aws:s3:::b/k'),
+      expected: 'allowed',
+    },
+    {
+      name: 'other action',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM }],
+      request: req('bedrock:InvokeModelWithResponseStream', FM),
+      expected: 'implicitDeny',
+    },
+    {
+      name: 'NotAction allows others',
+      statements: [{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'allowed',
+    },
+    {
+      name: 'NotAction excludes',
+      statements: [{ Effect: 'Allow', NotAction: ['iam:*', 'bedrock:*'], Resource: '*' }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'implicitDeny',
+    },
+    {
+      name: 'resource is case-sensitive',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM.toUpperCase() }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'implicitDeny',
+    },
+    {
+      name: 'region wildcard',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:*::foundation-model/anthropic.*' }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'allowed',
+    },
     {
       name: 'account in a foundation-model ARN never matches',
       statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:*:111122223333:foundation-model/*' }],
@@ -35,9 +80,24 @@ describe('evaluate: table', () => {
       request: req('bedrock:InvokeModel', FM),
       expected: 'implicitDeny',
     },
-    { name: 'NotResource', statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', NotResource: 'arn:aws:bedrock:*::foundation-model/meta.*' }], request: req('bedrock:InvokeModel', FM), expected: 'allowed' },
-    { name: 'null resource needs "*"', statements: [{ Effect: 'Allow', Action: 'bedrock:CallWithBearerToken', Resource: 'arn:aws:bedrock:*:*:*' }], request: req('bedrock:CallWithBearerToken', null), expected: 'implicitDeny' },
-    { name: 'null resource with "*"', statements: [{ Effect: 'Allow', Action: 'bedrock:CallWithBearerToken', Resource: '*' }], request: req('bedrock:CallWithBearerToken', null), expected: 'allowed' },
+    {
+      name: 'NotResource',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:InvokeModel', NotResource: 'arn:aws:bedrock:*::foundation-model/meta.*' }],
+      request: req('bedrock:InvokeModel', FM),
+      expected: 'allowed',
+    },
+    {
+      name: 'null resource needs "*"',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:CallWithBearerToken', Resource: 'arn:aws:bedrock:*:*:*' }],
+      request: req('bedrock:CallWithBearerToken', null),
+      expected: 'implicitDeny',
+    },
+    {
+      name: 'null resource with "*"',
+      statements: [{ Effect: 'Allow', Action: 'bedrock:CallWithBearerToken', Resource: '*' }],
+      request: req('bedrock:CallWithBearerToken', null),
+      expected: 'allowed',
+    },
     {
       name: 'deny wins',
       statements: [
@@ -89,13 +149,25 @@ describe('evaluate: structure of the result', () => {
       {
         identity: [
           { name: 'allow-all', kind: 'inline', document: doc({ Sid: 'All', Effect: 'Allow', Action: '*', Resource: '*' }) },
-          { name: 'guard', kind: 'managed', arn: 'arn:aws:iam::111122223333:policy/guard', document: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Sid: 'NoBedrock', Effect: 'Deny', Action: 'bedrock:*', Resource: '*' }) },
+          {
+            name: 'guard',
+            kind: 'managed',
+            arn: 'arn:aws:iam::111122223333:policy/guard',
+            document: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Sid: 'NoBedrock', Effect: 'Deny', Action: 'bedrock:*', Resource: '*' }),
+          },
         ],
       },
       req('bedrock:InvokeModel', FM),
     );
     expect(result.decision).toBe('explicitDeny');
-    expect(result.matchedDeny).toEqual({ policy: 'guard', policyArn: 'arn:aws:iam::111122223333:policy/guard', policyKind: 'managed', layer: 'identity', index: 1, sid: 'NoBedrock' });
+    expect(result.matchedDeny).toEqual({
+      policy: 'guard',
+      policyArn: 'arn:aws:iam::111122223333:policy/guard',
+      policyKind: 'managed',
+      layer: 'identity',
+      index: 1,
+      sid: 'NoBedrock',
+    });
     expect(result.matchedAllow).toMatchObject({ policy: 'allow-all', sid: 'All', index: 0 });
   });
 
@@ -103,26 +175,46 @@ describe('evaluate: structure of the result', () => {
     const identity = [{ name: 'id', document: doc({ Effect: 'Allow', Action: 'bedrock:*', Resource: '*' }) }];
     const narrow = { name: 'boundary', document: doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }) };
     const wide = { name: 'boundary', document: doc({ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: FM }) };
-    expect(evaluate({ identity, permissionsBoundary: narrow }, req('bedrock:InvokeModel', FM))).toMatchObject({ decision: 'implicitDeny', identityAllows: true, boundaryAllows: false });
+    expect(evaluate({ identity, permissionsBoundary: narrow }, req('bedrock:InvokeModel', FM))).toMatchObject({
+      decision: 'implicitDeny',
+      identityAllows: true,
+      boundaryAllows: false,
+    });
     expect(evaluate({ identity, permissionsBoundary: wide }, req('bedrock:InvokeModel', FM)).decision).toBe('allowed');
     expect(evaluate({ identity: [], permissionsBoundary: wide }, req('bedrock:InvokeModel', FM)).decision).toBe('implicitDeny');
   });
 
   it('reports a deny inside the boundary as explicit', () => {
     const identity = [{ name: 'id', document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }) }];
-    const boundary = { name: 'b', document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoIam', Effect: 'Deny', Action: 'iam:*', Resource: '*' }) };
-    expect(evaluate({ identity, permissionsBoundary: boundary }, req('iam:CreateUser', 'arn:aws:iam::1:user/x')).matchedDeny).toMatchObject({ layer: 'permissions-boundary', sid: 'NoIam' });
+    const boundary = {
+      name: 'b',
+      document: doc({ Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoIam', Effect: 'Deny', Action: 'iam:*', Resource: '*' }),
+    };
+    expect(evaluate({ identity, permissionsBoundary: boundary }, req('iam:CreateUser', 'arn:aws:iam::1:user/x')).matchedDeny).toMatchObject({
+      layer: 'permissions-boundary',
+      sid: 'NoIam',
+    });
   });
 
   it('fills aws:PrincipalArn and aws:PrincipalAccount from the request', () => {
-    const s: PolicyStatement = { Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app-*' }, StringEquals: { 'aws:PrincipalAccount': '111122223333' } } };
+    const s: PolicyStatement = {
+      Effect: 'Allow',
+      Action: 'sts:GetCallerIdentity',
+      Resource: '*',
+      Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/app-*' }, StringEquals: { 'aws:PrincipalAccount': '111122223333' } },
+    };
     const request = { ...req('sts:GetCallerIdentity', null), principalArn: 'arn:aws:iam::111122223333:role/app-web', principalAccount: '111122223333' };
     expect(matchStatement(s, request).applies).toBe(true);
-    expect(matchStatement(s, { ...request, principalAccount: '444455556666' }).conditionFailures).toEqual([{ operator: 'StringEquals', key: 'aws:PrincipalAccount' }]);
+    expect(matchStatement(s, { ...request, principalAccount: '444455556666' }).conditionFailures).toEqual([
+      { operator: 'StringEquals', key: 'aws:PrincipalAccount' },
+    ]);
   });
 
   it('explains which element failed', () => {
-    const m = matchStatement({ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:us-west-2::foundation-model/*' }, req('bedrock:InvokeModel', FM));
+    const m = matchStatement(
+      { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:us-west-2::foundation-model/*' },
+      req('bedrock:InvokeModel', FM),
+    );
     expect(m).toMatchObject({ applies: false, action: true, resource: false, condition: true });
   });
 });
@@ -134,7 +226,12 @@ describe('evaluate: properties', () => {
   const resourceArb = fc.oneof(
     fc.constant(null),
     fc
-      .tuple(fc.constantFrom('bedrock', 's3', 'iam'), fc.constantFrom('us-east-1', 'eu-west-1', ''), fc.constantFrom('111122223333', ''), fc.stringMatching(/^[a-z0-9./:-]{1,30}$/))
+      .tuple(
+        fc.constantFrom('bedrock', 's3', 'iam'),
+        fc.constantFrom('us-east-1', 'eu-west-1', ''),
+        fc.constantFrom('111122223333', ''),
+        fc.stringMatching(/^[a-z0-9./:-]{1,30}$/),
+      )
       .map(([s, r, a, id]) => `arn:aws:${s}:${r}:${a}:${id}`),
   );
   const contextArb = fc.dictionary(fc.constantFrom('aws:RequestedRegion', 'bedrock:InferenceProfileArn', 'aws:SourceIp'), fc.string({ maxLength: 20 }));
@@ -142,7 +239,10 @@ describe('evaluate: properties', () => {
   const statementArb: fc.Arbitrary<PolicyStatement> = fc.record({
     Effect: fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Deny'),
     Action: fc.oneof(actionArb, fc.constantFrom('*', 'bedrock:*', 's3:Get*')),
-    Resource: fc.oneof(fc.constant('*'), resourceArb.map((r) => r ?? '*')),
+    Resource: fc.oneof(
+      fc.constant('*'),
+      resourceArb.map((r) => r ?? '*'),
+    ),
   });
 
   it('Action "*" with Resource "*" allows any request', () => {

@@ -90,7 +90,11 @@ describe('the resource a generic grant names comes from the action catalog', () 
     expectProposalInvariants(p, catalog);
     // The evaluation IAM really makes is allowed by the proposal (with the placeholder as written).
     const passedTo = p.statements[0]?.Condition?.StringEquals?.['iam:PassedToService'];
-    const real = { action: denial.action, resource: checked, context: { 'aws:RequestedRegion': 'us-east-1', ...(passedTo ? { 'iam:PassedToService': String(passedTo) } : {}) } };
+    const real = {
+      action: denial.action,
+      resource: checked,
+      context: { 'aws:RequestedRegion': 'us-east-1', ...(passedTo ? { 'iam:PassedToService': String(passedTo) } : {}) },
+    };
     expect(evaluate(applyProposal(policies, p), real).decision).toBe('allowed');
   });
 });

@@ -53,8 +53,12 @@ function mockRole(): void {
     .resolves({ PolicyNames: ['first'], IsTruncated: true, Marker: 'm1' })
     .on(ListRolePoliciesCommand, { RoleName: 'worker', Marker: 'm1' })
     .resolves({ PolicyNames: ['second'], IsTruncated: false });
-  iam.on(GetRolePolicyCommand).callsFake((input: { PolicyName: string }) => ({ RoleName: 'worker', PolicyName: input.PolicyName, PolicyDocument: enc(ALLOW_S3) }));
-  iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'bedrock', PolicyArn: 'arn:aws:iam::111122223333:policy/bedrock' }], IsTruncated: false });
+  iam
+    .on(GetRolePolicyCommand)
+    .callsFake((input: { PolicyName: string }) => ({ RoleName: 'worker', PolicyName: input.PolicyName, PolicyDocument: enc(ALLOW_S3) }));
+  iam
+    .on(ListAttachedRolePoliciesCommand)
+    .resolves({ AttachedPolicies: [{ PolicyName: 'bedrock', PolicyArn: 'arn:aws:iam::111122223333:policy/bedrock' }], IsTruncated: false });
   iam.on(GetPolicyCommand).callsFake((input: { PolicyArn: string }) => ({ Policy: { PolicyName: input.PolicyArn.split('/').pop(), DefaultVersionId: 'v4' } }));
   iam.on(GetPolicyVersionCommand).resolves({ PolicyVersion: { Document: enc(ALLOW_BEDROCK), VersionId: 'v4', IsDefaultVersion: true } });
 }
@@ -91,11 +95,15 @@ describe('IamPolicySource', () => {
   });
 
   it('reads a user with its groups', async () => {
-    iam.on(GetUserCommand).resolves({ User: { UserName: 'dev', Arn: 'arn:aws:iam::111122223333:user/dev', Path: '/', UserId: 'AIDA', CreateDate: new Date(0) } });
+    iam
+      .on(GetUserCommand)
+      .resolves({ User: { UserName: 'dev', Arn: 'arn:aws:iam::111122223333:user/dev', Path: '/', UserId: 'AIDA', CreateDate: new Date(0) } });
     iam.on(ListUserPoliciesCommand).resolves({ PolicyNames: ['own'] });
     iam.on(GetUserPolicyCommand).resolves({ UserName: 'dev', PolicyName: 'own', PolicyDocument: enc(ALLOW_S3) });
     iam.on(ListAttachedUserPoliciesCommand).resolves({ AttachedPolicies: [] });
-    iam.on(ListGroupsForUserCommand).resolves({ Groups: [{ GroupName: 'team', Path: '/', GroupId: 'G', Arn: 'arn:aws:iam::111122223333:group/team', CreateDate: new Date(0) }] });
+    iam
+      .on(ListGroupsForUserCommand)
+      .resolves({ Groups: [{ GroupName: 'team', Path: '/', GroupId: 'G', Arn: 'arn:aws:iam::111122223333:group/team', CreateDate: new Date(0) }] });
     iam.on(ListGroupPoliciesCommand).resolves({ PolicyNames: ['team-inline'] });
     iam.on(GetGroupPolicyCommand).resolves({ GroupName: 'team', PolicyName: 'team-inline', PolicyDocument: enc(ALLOW_BEDROCK) });
     iam.on(ListAttachedGroupPoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: 'shared', PolicyArn: 'arn:aws:iam::111122223333:policy/shared' }] });
@@ -162,7 +170,12 @@ describe('assumeRoleClientFactory', () => {
     sts.on(AssumeRoleCommand).resolves({
       Credentials: { AccessKeyId: 'AKIA', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-11-21T11:00:00Z') },
     });
-    const factory = assumeRoleClientFactory({ sts: new STSClient({}), readRoleName: 'access-auditor-read', region: 'us-east-1', clock: () => new Date('2026-11-21T10:00:00Z') });
+    const factory = assumeRoleClientFactory({
+      sts: new STSClient({}),
+      readRoleName: 'access-auditor-read',
+      region: 'us-east-1',
+      clock: () => new Date('2026-11-21T10:00:00Z'),
+    });
     expect(await factory('111122223333')).toBeNull();
     const client = await factory('444455556666');
     expect(client).toBeInstanceOf(IAMClient);
@@ -177,9 +190,18 @@ describe('assumeRoleClientFactory', () => {
   });
 
   it('uses the given home account and partition', async () => {
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-11-21T12:00:00Z') } });
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-11-21T12:00:00Z') } });
     const home = new IAMClient({});
-    const factory = assumeRoleClientFactory({ sts: new STSClient({}), readRoleName: 'audit/reader', partition: 'aws-cn', homeAccountId: '1', homeClient: home, clock: () => new Date('2026-11-21T10:00:00Z') });
+    const factory = assumeRoleClientFactory({
+      sts: new STSClient({}),
+      readRoleName: 'audit/reader',
+      partition: 'aws-cn',
+      homeAccountId: '1',
+      homeClient: home,
+      clock: () => new Date('2026-11-21T10:00:00Z'),
+    });
     expect(await factory('1')).toBe(home);
     await (await factory('2'))!.config.credentials();
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual(['arn:aws-cn:iam::2:role/audit/reader']);
@@ -187,7 +209,9 @@ describe('assumeRoleClientFactory', () => {
   });
 
   it('assumeRoleCredentials reuses credentials until five minutes before expiry', async () => {
-    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-11-21T11:00:00Z') } });
+    sts
+      .on(AssumeRoleCommand)
+      .resolves({ Credentials: { AccessKeyId: 'A', SecretAccessKey: 'S', SessionToken: 'T', Expiration: new Date('2026-11-21T11:00:00Z') } });
     let now = new Date('2026-11-21T10:00:00Z');
     const provider = assumeRoleCredentials(new STSClient({}), 'arn:aws:iam::2:role/r', { sessionName: 's', durationSeconds: 3600, clock: () => now });
     expect(await provider()).toEqual({ accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T', expiration: new Date('2026-11-21T11:00:00Z') });
@@ -229,14 +253,23 @@ describe('IamPolicySimulator', () => {
       ResourceArns: ['arn:aws:bedrock:us-east-2::foundation-model/m'],
       ContextEntries: [
         { ContextKeyName: 'aws:RequestedRegion', ContextKeyValues: ['us-east-2'], ContextKeyType: 'string' },
-        { ContextKeyName: 'bedrock:InferenceProfileArn', ContextKeyValues: ['arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.m'], ContextKeyType: 'string' },
+        {
+          ContextKeyName: 'bedrock:InferenceProfileArn',
+          ContextKeyValues: ['arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.m'],
+          ContextKeyType: 'string',
+        },
       ],
     });
   });
 
   it.each([
     ['a boundary only', [], [ALLOW_BEDROCK], { PermissionsBoundaryPolicyInputList: [JSON.stringify(ALLOW_BEDROCK)] }],
-    ['an identity policy and a boundary', [ALLOW_S3], [ALLOW_BEDROCK], { PolicyInputList: [JSON.stringify(ALLOW_S3)], PermissionsBoundaryPolicyInputList: [JSON.stringify(ALLOW_BEDROCK)] }],
+    [
+      'an identity policy and a boundary',
+      [ALLOW_S3],
+      [ALLOW_BEDROCK],
+      { PolicyInputList: [JSON.stringify(ALLOW_S3)], PermissionsBoundaryPolicyInputList: [JSON.stringify(ALLOW_BEDROCK)] },
+    ],
     ['an identity policy only', [ALLOW_S3], undefined, { PolicyInputList: [JSON.stringify(ALLOW_S3)] }],
   ])('sends %s as the inputs IAM expects', async (_n, extra, boundary, inputs) => {
     iam.on(SimulatePrincipalPolicyCommand).resolves({ EvaluationResults: [{ EvalActionName: 'bedrock:InvokeModel', EvalDecision: 'allowed' }] });
@@ -263,12 +296,11 @@ describe('IamPolicySimulator', () => {
   });
 
   it('types known non-string keys', () => {
-    expect(contextEntries({ 'aws:SecureTransport': 'true', 'aws:SourceIp': '1.2.3.4', 'aws:TagKeys': ['a', 'b'], 'aws:CurrentTime': '2026-01-01T00:00:00Z' }).map((e) => e.ContextKeyType)).toEqual([
-      'boolean',
-      'ip',
-      'stringList',
-      'date',
-    ]);
+    expect(
+      contextEntries({ 'aws:SecureTransport': 'true', 'aws:SourceIp': '1.2.3.4', 'aws:TagKeys': ['a', 'b'], 'aws:CurrentTime': '2026-01-01T00:00:00Z' }).map(
+        (e) => e.ContextKeyType,
+      ),
+    ).toEqual(['boolean', 'ip', 'stringList', 'date']);
   });
 
   it('wraps failures', async () => {

@@ -35,7 +35,13 @@ describe('IP addresses for IpAddress / NotIpAddress', () => {
         // Zero a run of groups and write it as `::`.
         const end = Math.min(8, from + Math.max(1, length));
         const zeroed = groups.map((g, i) => (i >= from && i < end ? 0 : g));
-        const compressed = `${zeroed.slice(0, from).map((g) => g.toString(16)).join(':')}::${zeroed.slice(end).map((g) => g.toString(16)).join(':')}`;
+        const compressed = `${zeroed
+          .slice(0, from)
+          .map((g) => g.toString(16))
+          .join(':')}::${zeroed
+          .slice(end)
+          .map((g) => g.toString(16))
+          .join(':')}`;
         expect(parseIpAddress(compressed)).toEqual({ family: 6, value: value(zeroed) });
       }),
     );
@@ -53,9 +59,11 @@ describe('IP addresses for IpAddress / NotIpAddress', () => {
   });
 
   it('never throws on any text', () => {
-    fc.assert(fc.property(fc.string(), (text) => {
-      parseIpAddress(text);
-      parseCidr(text);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        parseIpAddress(text);
+        parseCidr(text);
+      }),
+    );
   });
 });

@@ -4,7 +4,10 @@ import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { proposeFix } from '../../lib/policy/propose/propose';
 import { paramsOf } from './fixtures/notes';
 
-const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<string, unknown>;
+const base = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'records', '01-apprunner-no-bedrock-grant.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 function onDemandDenial(region: string, modelId: string) {
   const record = {

@@ -47,7 +47,11 @@ const CASES: Case[] = [
     granted: profileArn('us-east-1', `us.${SONNET_35_V1}`),
     call: profileDenial('us', SONNET_35_V2, 'us-east-1', US_DESTINATIONS, { principal: role }),
     // The model ARNs the v2 profile routes to are added too (the "model ARN missing" repair).
-    resources: [profileArn('us-east-1', `us.${SONNET_35_V1}`), profileArn('us-east-1', `us.${SONNET_35_V2}`), ...US_DESTINATIONS.map((r) => fmArn(r, SONNET_35_V2))],
+    resources: [
+      profileArn('us-east-1', `us.${SONNET_35_V1}`),
+      profileArn('us-east-1', `us.${SONNET_35_V2}`),
+      ...US_DESTINATIONS.map((r) => fmArn(r, SONNET_35_V2)),
+    ],
     repair: 'other-version',
   },
   {
@@ -88,12 +92,19 @@ describe('model-ID near misses keep real model IDs', () => {
 describe('validateChange: access the principal had is not lost', () => {
   const allow = (...resources: string[]) => ({ name: 'p', document: doc({ Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: resources }) });
   const needed = { label: 'v1', request: { action: 'bedrock:InvokeModel', resource: fmArn('us-west-2', SONNET_35_V1), context: {} } };
-  const kept = { label: 'bedrock:InvokeModel on the v2 model the statement granted', request: { action: 'bedrock:InvokeModel', resource: fmArn('us-west-2', SONNET_35_V2), context: {} } };
+  const kept = {
+    label: 'bedrock:InvokeModel on the v2 model the statement granted',
+    request: { action: 'bedrock:InvokeModel', resource: fmArn('us-west-2', SONNET_35_V2), context: {} },
+  };
 
   it('fails when a replacement revokes something the policies allowed', () => {
-    const out = validateChange({ identity: [allow(fmArn('us-west-2', SONNET_35_V2))] }, { identity: [allow(fmArn('us-west-2', SONNET_35_V1))] }, [needed], [], { kept: [kept] });
+    const out = validateChange({ identity: [allow(fmArn('us-west-2', SONNET_35_V2))] }, { identity: [allow(fmArn('us-west-2', SONNET_35_V1))] }, [needed], [], {
+      kept: [kept],
+    });
     expect(out.verdict).toBe('simulated-deny');
-    expect(out.failures).toEqual([expect.objectContaining({ code: 'access-lost', params: { check: 'bedrock:InvokeModel on the v2 model the statement granted' } })]);
+    expect(out.failures).toEqual([
+      expect.objectContaining({ code: 'access-lost', params: { check: 'bedrock:InvokeModel on the v2 model the statement granted' } }),
+    ]);
   });
 
   it('passes when the old grant is kept next to the new one', () => {

@@ -28,16 +28,42 @@ beforeAll(async () => {
 describe('the neighbours a plan checks are real', () => {
   const app = `arn:aws:bedrock:us-east-1:${ACCOUNT}:application-inference-profile/a1b2c3d4e5f6`;
   const CASES: Array<{ name: string; denial: Denial; provider?: string; siblings: string[] }> = [
-    { name: 'a bare Anthropic model', denial: modelDenial(HAIKU_3, 'us-west-2', { principal: role }), provider: 'anthropic', siblings: ['bedrock:CreateModelInvocationJob', 'bedrock:CreateModelCustomizationJob'] },
-    { name: 'a US profile of an Anthropic model', denial: profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role }), provider: 'anthropic', siblings: ['bedrock:CreateModelInvocationJob'] },
-    { name: 'a global profile', denial: profileDenial('global', SONNET_45, 'us-east-1', ['us-east-1'], { principal: role }), provider: 'anthropic', siblings: ['bedrock:CreateModelInvocationJob'] },
-    { name: 'an Amazon model', denial: modelDenial(NOVA, 'us-east-1', { principal: role }), provider: 'amazon', siblings: ['bedrock:CreateModelInvocationJob'] },
+    {
+      name: 'a bare Anthropic model',
+      denial: modelDenial(HAIKU_3, 'us-west-2', { principal: role }),
+      provider: 'anthropic',
+      siblings: ['bedrock:CreateModelInvocationJob', 'bedrock:CreateModelCustomizationJob'],
+    },
+    {
+      name: 'a US profile of an Anthropic model',
+      denial: profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role }),
+      provider: 'anthropic',
+      siblings: ['bedrock:CreateModelInvocationJob'],
+    },
+    {
+      name: 'a global profile',
+      denial: profileDenial('global', SONNET_45, 'us-east-1', ['us-east-1'], { principal: role }),
+      provider: 'anthropic',
+      siblings: ['bedrock:CreateModelInvocationJob'],
+    },
+    {
+      name: 'an Amazon model',
+      denial: modelDenial(NOVA, 'us-east-1', { principal: role }),
+      provider: 'amazon',
+      siblings: ['bedrock:CreateModelInvocationJob'],
+    },
     {
       name: 'an application profile',
       denial: baseDenial({
         principal: role,
         resource: app,
-        model: { modelId: app, provider: 'anthropic', foundationModelId: SONNET_45, resourceType: 'application-inference-profile', inferenceProfile: { arn: app, kind: 'application', scope: 'application', destinationRegions: ['us-east-1'], destinationsSource: 'api' } },
+        model: {
+          modelId: app,
+          provider: 'anthropic',
+          foundationModelId: SONNET_45,
+          resourceType: 'application-inference-profile',
+          inferenceProfile: { arn: app, kind: 'application', scope: 'application', destinationRegions: ['us-east-1'], destinationsSource: 'api' },
+        },
       }),
       provider: 'anthropic',
       siblings: ['bedrock:CreateModelInvocationJob'],
@@ -80,12 +106,16 @@ describe('what an in-place fix newly allows is reported, and a fix never adds an
     expect(p.validated).toBe('simulated-allow');
     expect(paramsOf(p, 'neighbour-kept-wildcard')).toMatchObject({ statement: 'InvokeClaude', neighbour: expect.stringContaining('anthropic.claude-') });
     // The note is true: another Claude model is newly allowed in us-west-2.
-    const other = { action: 'bedrock:InvokeModel', resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241022-v2:0'), context: { 'aws:RequestedRegion': 'us-west-2' } };
+    const other = {
+      action: 'bedrock:InvokeModel',
+      resource: fmArn('us-west-2', 'anthropic.claude-3-5-sonnet-20241022-v2:0'),
+      context: { 'aws:RequestedRegion': 'us-west-2' },
+    };
     expect(evaluate({ identity: policies!.identityPolicies }, other).decision).toBe('implicitDeny');
     expect(evaluate(applyProposal(policies!, p), other).decision).toBe('allowed');
   });
 
-  it('example 4: the statement\'s other actions on the added model ARNs are reported', async () => {
+  it("example 4: the statement's other actions on the added model ARNs are reported", async () => {
     const d = EXAMPLES['04-bedrock-agent-cross-region-us-east-2']!;
     const policies = await source.getPrincipalPolicies(d.principal);
     const p = proposeFix(d, policies);
@@ -102,7 +132,12 @@ describe('what an in-place fix newly allows is reported, and a fix never adds an
   it.each<{ name: string; statement: PolicyStatement; call: Denial }>([
     {
       name: 'the streaming action granted on every model: adding InvokeModel there would allow it on every model',
-      statement: { Sid: 'StreamAll', Effect: 'Allow', Action: 'bedrock:InvokeModelWithResponseStream', Resource: 'arn:aws:bedrock:us-east-1::foundation-model/*' },
+      statement: {
+        Sid: 'StreamAll',
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModelWithResponseStream',
+        Resource: 'arn:aws:bedrock:us-east-1::foundation-model/*',
+      },
       call: modelDenial(NOVA, 'us-east-1', { principal: role }),
     },
     {

@@ -53,7 +53,13 @@ describe('cross-region inference profiles, policies unknown', () => {
     const d = profileDenial('global', SONNET_45, 'eu-west-1', EU_DESTINATIONS, { principal: role });
     const profile = profileArn('eu-west-1', `global.${SONNET_45}`);
     expect(proposeFix(d, null).statements).toEqual([
-      { Sid: 'AccessAuditorGlobalInferenceProfile', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: profile, Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } },
+      {
+        Sid: 'AccessAuditorGlobalInferenceProfile',
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: profile,
+        Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } },
+      },
       {
         Sid: 'AccessAuditorGlobalModelInCallRegion',
         Effect: 'Allow',
@@ -80,7 +86,11 @@ describe('cross-region inference profiles, policies unknown', () => {
   });
 
   it('a denied model region missing from the destination table is added', () => {
-    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role, deniedRegion: 'us-west-1', resource: fmArn('us-west-1', SONNET_45) });
+    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, {
+      principal: role,
+      deniedRegion: 'us-west-1',
+      resource: fmArn('us-west-1', SONNET_45),
+    });
     expect(asList(proposeFix(d, null).statements[1]?.Resource)).toContain(fmArn('us-west-1', SONNET_45));
   });
 
@@ -120,7 +130,10 @@ describe('cross-region inference profiles, policies unknown', () => {
   });
 
   it('bare model: the foundation-model ARN in the call region, never with an account', () => {
-    const d = modelDenial('amazon.nova-pro-v1:0', 'eu-central-1', { principal: role, resource: `arn:aws:bedrock:eu-central-1:${ACCOUNT}:foundation-model/amazon.nova-pro-v1:0` });
+    const d = modelDenial('amazon.nova-pro-v1:0', 'eu-central-1', {
+      principal: role,
+      resource: `arn:aws:bedrock:eu-central-1:${ACCOUNT}:foundation-model/amazon.nova-pro-v1:0`,
+    });
     expect(proposeFix(d, null).statements[0]?.Resource).toBe(fmArn('eu-central-1', 'amazon.nova-pro-v1:0'));
   });
 
@@ -173,12 +186,23 @@ const NEAR_MISSES: NearMissCase[] = [
     denial: modelDenial(SONNET_45, 'us-east-1', { principal: role, eventName: 'ConverseStream', action: 'bedrock:InvokeModelWithResponseStream' }),
     statement: { Sid: 'Invoke', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', SONNET_45) },
     repair: 'missing-action',
-    expected: { Sid: 'Invoke', Effect: 'Allow', Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], Resource: fmArn('us-east-1', SONNET_45) },
+    expected: {
+      Sid: 'Invoke',
+      Effect: 'Allow',
+      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      Resource: fmArn('us-east-1', SONNET_45),
+    },
   },
   {
     name: 'aws:RequestedRegion condition excluding destination regions',
     denial: usCall,
-    statement: { Sid: 'Claude', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [US_PROFILE, ...allUsModels], Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } } },
+    statement: {
+      Sid: 'Claude',
+      Effect: 'Allow',
+      Action: 'bedrock:InvokeModel',
+      Resource: [US_PROFILE, ...allUsModels],
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+    },
     repair: 'region-condition',
     expected: {
       Sid: 'Claude',
@@ -207,7 +231,12 @@ const NEAR_MISSES: NearMissCase[] = [
     denial: modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role }),
     statement: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') },
     repair: 'region',
-    expected: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: [fmArn('us-west-2', 'amazon.nova-pro-v1:0'), fmArn('us-east-1', 'amazon.nova-pro-v1:0')] },
+    expected: {
+      Sid: 'Nova',
+      Effect: 'Allow',
+      Action: 'bedrock:InvokeModel',
+      Resource: [fmArn('us-west-2', 'amazon.nova-pro-v1:0'), fmArn('us-east-1', 'amazon.nova-pro-v1:0')],
+    },
   },
   {
     // Both dates are real model versions: replacing the granted one would revoke it (audit item 6).
@@ -232,7 +261,12 @@ const NEAR_MISSES: NearMissCase[] = [
   {
     name: 'account ID in an exact foundation-model ARN',
     denial: modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role }),
-    statement: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: `arn:aws:bedrock:us-east-1:${ACCOUNT}:foundation-model/amazon.nova-pro-v1:0` },
+    statement: {
+      Sid: 'Nova',
+      Effect: 'Allow',
+      Action: 'bedrock:InvokeModel',
+      Resource: `arn:aws:bedrock:us-east-1:${ACCOUNT}:foundation-model/amazon.nova-pro-v1:0`,
+    },
     repair: 'account-in-model-arn',
     expected: { Sid: 'Nova', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-pro-v1:0') },
   },
@@ -254,14 +288,19 @@ describe('near misses are fixed in place', () => {
   });
 
   it('names a statement without Sid by its index', () => {
-    const policies = roleWith('app-role', [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') })]);
+    const policies = roleWith('app-role', [
+      inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') }),
+    ]);
     const p = proposeFix(modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role }), policies);
     expect(p.noteDetails?.[0]).toMatchObject({ code: 'near-miss-fixed', params: { statement: '#0', policy: 'inline policy app' } });
   });
 
   it('fixes a near miss in a group policy of a user with put-group-policy', () => {
     const user = { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/dev`, accountId: ACCOUNT, userName: 'dev', managedBy: 'iam' as const };
-    const groupPolicy = { ...inline('team-bedrock', { Sid: 'Nova', Effect: 'Allow' as const, Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') }), viaGroup: 'team' };
+    const groupPolicy = {
+      ...inline('team-bedrock', { Sid: 'Nova', Effect: 'Allow' as const, Action: 'bedrock:InvokeModel', Resource: fmArn('us-west-2', 'amazon.nova-pro-v1:0') }),
+      viaGroup: 'team',
+    };
     const policies = { ...roleWith('dev', [groupPolicy]), kind: 'user' as const, arn: user.arn };
     const p = proposeFix(modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: user }), policies);
     expect(p.cli).toMatch(/aws iam put-group-policy --group-name team --policy-name team-bedrock/);
@@ -282,7 +321,12 @@ describe('near misses are fixed in place', () => {
 
   it('adds only what is missing next to a near-miss fix', () => {
     // The model grant exists but names the wrong date; the profile is granted nowhere.
-    const statement: PolicyStatement = { Sid: 'Models', Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20240101-v1:0' };
+    const statement: PolicyStatement = {
+      Sid: 'Models',
+      Effect: 'Allow',
+      Action: 'bedrock:InvokeModel',
+      Resource: 'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20240101-v1:0',
+    };
     const p = proposeFix(usCall, roleWith('app-role', [inline('app', statement)]));
     expect(p.statements[0]?.Resource).toBe(`arn:aws:bedrock:*::foundation-model/${SONNET_45}`);
     expect(p.policyAfter?.Statement).toHaveLength(2);

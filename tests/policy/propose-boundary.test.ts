@@ -18,7 +18,14 @@ const NOVA = 'amazon.nova-pro-v1:0';
 const reason = (layer: Reason['layer']): Reason => ({ layer, explicit: false, summary: 'denied' });
 
 const s3Call = (layer: Reason['layer']) =>
-  baseDenial({ principal: role, action: 's3:GetObject', eventSource: 's3.amazonaws.com', eventName: 'GetObject', resource: 'arn:aws:s3:::b/key', reason: reason(layer) });
+  baseDenial({
+    principal: role,
+    action: 's3:GetObject',
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    resource: 'arn:aws:s3:::b/key',
+    reason: reason(layer),
+  });
 const novaCall = (layer: Reason['layer']) => modelDenial(NOVA, 'us-east-1', { principal: role, reason: reason(layer) });
 
 const allowS3 = inline('app', { Sid: 'ReadB', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' });

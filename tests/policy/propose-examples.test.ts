@@ -35,11 +35,18 @@ const EXPECTED: Record<string, Expectation> = {
     notes: [['new-inline-policy', { policy: 'access-auditor-bedrock-claude-3-5-sonnet-20240620', count: 1 }]],
   },
   '02-iam-user-wrong-model-id': {
-    target: { kind: 'identity-policy', name: 'data-pipeline', policyName: 'BedrockClaudeInvoke', policyArn: 'arn:aws:iam::111122223333:policy/BedrockClaudeInvoke' },
+    target: {
+      kind: 'identity-policy',
+      name: 'data-pipeline',
+      policyName: 'BedrockClaudeInvoke',
+      policyArn: 'arn:aws:iam::111122223333:policy/BedrockClaudeInvoke',
+    },
     fixedSid: 'InvokeClaudeSonnet45',
     resources: [`arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.${SONNET_45}`, `arn:aws:bedrock:*::foundation-model/${SONNET_45}`],
     actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-    cli: [/aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy\/BedrockClaudeInvoke --policy-document file:\/\/BedrockClaudeInvoke.json --set-as-default/],
+    cli: [
+      /aws iam create-policy-version --policy-arn arn:aws:iam::111122223333:policy\/BedrockClaudeInvoke --policy-document file:\/\/BedrockClaudeInvoke.json --set-as-default/,
+    ],
     notes: [
       ['near-miss-fixed', { statement: 'InvokeClaudeSonnet45', policy: 'managed policy BedrockClaudeInvoke', repairKinds: 'model-id' }],
       ['managed-policy-version', { policy: 'BedrockClaudeInvoke' }],
@@ -53,7 +60,10 @@ const EXPECTED: Record<string, Expectation> = {
       `arn:aws:bedrock:::foundation-model/${SONNET_45}`,
     ],
     actions: ['bedrock:InvokeModel'],
-    cli: [/aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file:\/\//, /aws sso-admin provision-permission-set .* --target-id 111122223333/],
+    cli: [
+      /aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file:\/\//,
+      /aws sso-admin provision-permission-set .* --target-id 111122223333/,
+    ],
     notes: [
       ['statements-added', { policy: 'the inline policy of permission set ClaudeAccess' }],
       ['sso-permission-set-owner', { role: 'AWSReservedSSO_ClaudeAccess_0a1b2c3d4e5f6789', permissionSet: 'ClaudeAccess' }],
@@ -73,12 +83,21 @@ const EXPECTED: Record<string, Expectation> = {
     notes: [
       [
         'near-miss-fixed',
-        { statement: 'AmazonBedrockAgentInferenceProfilesCrossRegionPolicy', policy: 'inline policy AmazonBedrockAgentBedrockFoundationModelPolicy_dev', repairKinds: 'region' },
+        {
+          statement: 'AmazonBedrockAgentInferenceProfilesCrossRegionPolicy',
+          policy: 'inline policy AmazonBedrockAgentBedrockFoundationModelPolicy_dev',
+          repairKinds: 'region',
+        },
       ],
     ],
   },
   '05-ecs-task-account-id-in-foundation-model-arn': {
-    target: { kind: 'identity-policy', name: 'orders-api-task-role', policyName: 'orders-api-bedrock', policyArn: 'arn:aws:iam::111122223333:policy/orders-api-bedrock' },
+    target: {
+      kind: 'identity-policy',
+      name: 'orders-api-task-role',
+      policyName: 'orders-api-bedrock',
+      policyArn: 'arn:aws:iam::111122223333:policy/orders-api-bedrock',
+    },
     fixedSid: 'InvokeClaude',
     resources: ['arn:aws:bedrock:*::foundation-model/anthropic.claude-*'],
     actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],

@@ -37,14 +37,24 @@ describe('explicit denies', () => {
     const p = proposeFix(novaCall({ reason: reason('identity', true) }), policies);
     expect(p.statements).toEqual([]);
     expect(p.target).toEqual({ kind: 'identity-policy', name: 'app-role', policyName: 'guardrails', policyArn: `arn:aws:iam::${ACCOUNT}:policy/guardrails` });
-    expect(paramsOf(p, 'explicit-deny-statement')).toMatchObject({ statement: 'NoBedrock', policy: 'managed policy guardrails', check: expect.stringMatching(/^bedrock:InvokeModel /) });
+    expect(paramsOf(p, 'explicit-deny-statement')).toMatchObject({
+      statement: 'NoBedrock',
+      policy: 'managed policy guardrails',
+      check: expect.stringMatching(/^bedrock:InvokeModel /),
+    });
     expect(paramsOf(p, 'explicit-deny-how-to-change')).toMatchObject({ action: 'bedrock:InvokeModel' });
     expect(p.validated).toBe('simulated-deny');
     expect(p.policyAfter).toBeUndefined();
   });
 
   it('finds a Deny that blocks a destination region even when the message says implicit', () => {
-    const guard: PolicyStatement = { Sid: 'OnlyUsEast1', Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } } };
+    const guard: PolicyStatement = {
+      Sid: 'OnlyUsEast1',
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:RequestedRegion': 'us-east-1' } },
+    };
     const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role });
     const p = proposeFix(d, roleWith('app-role', [inline('region-guard', guard)]));
     expect(p.statements).toEqual([]);
@@ -57,7 +67,11 @@ describe('explicit denies', () => {
   });
 
   it('points at a Deny in the permissions boundary', () => {
-    const boundary = managed('boundary', { Effect: 'Allow', Action: '*', Resource: '*' }, { Sid: 'NoModels', Effect: 'Deny', Action: 'bedrock:Invoke*', Resource: '*' });
+    const boundary = managed(
+      'boundary',
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+      { Sid: 'NoModels', Effect: 'Deny', Action: 'bedrock:Invoke*', Resource: '*' },
+    );
     const p = proposeFix(novaCall({ reason: reason('permissions-boundary', true) }), roleWith('app-role', [grantNova], boundary));
     expect(p.target).toMatchObject({ kind: 'permissions-boundary', policyName: 'boundary' });
     expect(paramsOf(p, 'explicit-deny-statement')).toMatchObject({ statement: 'NoModels', policy: 'permissions boundary boundary' });
@@ -96,8 +110,12 @@ describe('principals', () => {
     const p = proposeFix(d, roleWith('AWSReservedSSO_DataScience_0a1b2c3d4e5f6789', [existing], undefined, '/aws-reserved/sso.amazonaws.com/us-east-1/'));
     expect(p.target).toEqual({ kind: 'sso-permission-set', name: 'DataScience', policyName: 'AwsSSOInlinePolicy' });
     expect(p.policyAfter?.Statement.map((s) => s.Sid)).toEqual(['Read', 'AccessAuditorInvokeFoundationModel']);
-    expect(p.cli).toMatch(/aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file:\/\/permission-set-DataScience.json/);
-    expect(p.cli).toMatch(/aws sso-admin provision-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --target-type AWS_ACCOUNT --target-id 111122223333/);
+    expect(p.cli).toMatch(
+      /aws sso-admin put-inline-policy-to-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --inline-policy file:\/\/permission-set-DataScience.json/,
+    );
+    expect(p.cli).toMatch(
+      /aws sso-admin provision-permission-set --instance-arn <INSTANCE_ARN> --permission-set-arn <PERMISSION_SET_ARN> --target-type AWS_ACCOUNT --target-id 111122223333/,
+    );
     expect(p.validated).toBe('simulated-allow');
   });
 
@@ -173,7 +191,12 @@ describe('other layers', () => {
     const boundary = managed('dev-boundary', { Sid: 'Basics', Effect: 'Allow', Action: ['s3:*', 'logs:*'], Resource: '*' });
     const policies = roleWith('app-role', [grantNova], boundary);
     const p = proposeFix(novaCall({ reason: reason('permissions-boundary', false) }), policies);
-    expect(p.target).toEqual({ kind: 'permissions-boundary', name: 'app-role', policyName: 'dev-boundary', policyArn: `arn:aws:iam::${ACCOUNT}:policy/dev-boundary` });
+    expect(p.target).toEqual({
+      kind: 'permissions-boundary',
+      name: 'app-role',
+      policyName: 'dev-boundary',
+      policyArn: `arn:aws:iam::${ACCOUNT}:policy/dev-boundary`,
+    });
     expect(p.statements.map((s) => s.Resource)).toEqual([fmArn('us-east-1', NOVA)]);
     expect(p.policyAfter?.Statement.map((s) => s.Sid)).toEqual(['Basics', 'AccessAuditorInvokeFoundationModel']);
     expect(p.cli).toMatch(/create-policy-version --policy-arn arn:aws:iam::111122223333:policy\/dev-boundary/);
@@ -230,7 +253,13 @@ describe('other layers', () => {
     const p = proposeFix(d, null);
     expect(p.target).toMatchObject({ kind: 'resource-policy', name: 'the owner of KMS key arn:aws:kms:us-east-1:444455556666:key/1234 (key policy)' });
     expect(p.statements).toEqual([
-      { Sid: 'AccessAuditorAllowPrincipal', Effect: 'Allow', Principal: { AWS: role.roleArn }, Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:444455556666:key/1234' },
+      {
+        Sid: 'AccessAuditorAllowPrincipal',
+        Effect: 'Allow',
+        Principal: { AWS: role.roleArn },
+        Action: 'kms:Decrypt',
+        Resource: 'arn:aws:kms:us-east-1:444455556666:key/1234',
+      },
     ]);
   });
 
@@ -269,13 +298,20 @@ describe('model access', () => {
   it('on-demand not supported: call the profile of the geography, with what that call needs', () => {
     const p = proposeFix(onDemand(), null);
     expect(p.target).toEqual({ kind: 'model-access', name: 'anthropic.claude-3-5-sonnet-20241022-v2:0' });
-    expect(p.noteDetails?.[0]).toMatchObject({ code: 'on-demand-use-profile', params: { profile: 'us.anthropic.claude-3-5-sonnet-20241022-v2:0', geography: 'us' } });
+    expect(p.noteDetails?.[0]).toMatchObject({
+      code: 'on-demand-use-profile',
+      params: { profile: 'us.anthropic.claude-3-5-sonnet-20241022-v2:0', geography: 'us' },
+    });
     expect(p.statements.map((s) => s.Sid)).toEqual(['AccessAuditorInferenceProfile', 'AccessAuditorModelThroughProfile']);
     expect(p.statements[0]?.Resource).toBe(`arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.anthropic.claude-3-5-sonnet-20241022-v2:0`);
   });
 
   it('on-demand with policies that already allow the profile call: only the model ID changes', () => {
-    const all = inline('all-claude', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: ['arn:aws:bedrock:*:*:inference-profile/*', 'arn:aws:bedrock:*::foundation-model/*'] });
+    const all = inline('all-claude', {
+      Effect: 'Allow',
+      Action: 'bedrock:InvokeModel',
+      Resource: ['arn:aws:bedrock:*:*:inference-profile/*', 'arn:aws:bedrock:*::foundation-model/*'],
+    });
     const p = proposeFix(onDemand(), roleWith('app-role', [all]));
     expect(p.statements).toEqual([]);
     expect(p.validated).toBe('simulated-allow');
@@ -291,7 +327,8 @@ describe('model access', () => {
     const p = proposeFix(
       novaCall({
         errorCode: 'ResourceNotFoundException',
-        errorMessage: 'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
+        errorMessage:
+          'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 30 days. Please upgrade to an active model on Amazon Bedrock',
         reason: reason('model-access', false),
       }),
       null,
@@ -372,7 +409,13 @@ describe('quotas', () => {
 
 describe('non-Bedrock actions and the resource rule', () => {
   it('uses the denied resource', () => {
-    const d = baseDenial({ principal: role, action: 's3:GetObject', resource: 'arn:aws:s3:::reports/2026/q3.csv', eventSource: 's3.amazonaws.com', eventName: 'GetObject' });
+    const d = baseDenial({
+      principal: role,
+      action: 's3:GetObject',
+      resource: 'arn:aws:s3:::reports/2026/q3.csv',
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+    });
     const p = proposeFix(d, roleWith('app-role', []));
     expect(p.statements).toEqual([{ Sid: 'AccessAuditorGetObject', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/q3.csv' }]);
     expect(p.validated).toBe('simulated-allow');

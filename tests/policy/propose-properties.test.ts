@@ -9,7 +9,12 @@ import { expectProposalInvariants } from './fixtures/invariants';
 import { noteCodes, paramsOf } from './fixtures/notes';
 import { inline, managed, roleWith } from './fixtures/policies';
 
-const MODELS = ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-lite-v1:0', 'meta.llama3-70b-instruct-v1:0'];
+const MODELS = [
+  'anthropic.claude-sonnet-4-5-20250929-v1:0',
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'amazon.nova-lite-v1:0',
+  'meta.llama3-70b-instruct-v1:0',
+];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-northeast-1'];
 
 const principalArb: fc.Arbitrary<Principal> = fc.oneof(
@@ -60,7 +65,9 @@ const statementArb: fc.Arbitrary<PolicyStatement> = fc.record({
   Action: fc.constantFrom('bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:Get*', 's3:GetObject', 'logs:*'),
   Resource: fc.oneof(
     fc.constant('*'),
-    fc.tuple(fc.constantFrom(...REGIONS, '*'), fc.constantFrom('', ACCOUNT), fc.constantFrom(...MODELS, 'anthropic.*')).map(([r, a, m]) => `arn:aws:bedrock:${r}:${a}:foundation-model/${m}`),
+    fc
+      .tuple(fc.constantFrom(...REGIONS, '*'), fc.constantFrom('', ACCOUNT), fc.constantFrom(...MODELS, 'anthropic.*'))
+      .map(([r, a, m]) => `arn:aws:bedrock:${r}:${a}:foundation-model/${m}`),
     fc.constantFrom(...MODELS).map((m) => `arn:aws:bedrock:us-east-1:${ACCOUNT}:inference-profile/us.${m}`),
   ),
 });
@@ -119,14 +126,28 @@ describe('proposeFix: properties over random denials and policies', () => {
 
 describe('boundaries and quotas, edge cases', () => {
   it('an AWS-managed boundary is replaced by a customer-managed copy', () => {
-    const boundary = { kind: 'managed' as const, name: 'PowerUserAccess', arn: 'arn:aws:iam::aws:policy/PowerUserAccess', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: 's3:*', Resource: '*' }] } };
-    const policies = roleWith('app-role', [inline('grant', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-lite-v1:0') })], boundary);
-    const d = modelDenial('amazon.nova-lite-v1:0', 'us-east-1', { principal: rolePrincipal('app-role'), reason: { layer: 'permissions-boundary', explicit: false, summary: '' } });
+    const boundary = {
+      kind: 'managed' as const,
+      name: 'PowerUserAccess',
+      arn: 'arn:aws:iam::aws:policy/PowerUserAccess',
+      document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow' as const, Action: 's3:*', Resource: '*' }] },
+    };
+    const policies = roleWith(
+      'app-role',
+      [inline('grant', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-lite-v1:0') })],
+      boundary,
+    );
+    const d = modelDenial('amazon.nova-lite-v1:0', 'us-east-1', {
+      principal: rolePrincipal('app-role'),
+      reason: { layer: 'permissions-boundary', explicit: false, summary: '' },
+    });
     const p = proposeFix(d, policies);
     expect(p.target).toEqual({ kind: 'permissions-boundary', name: 'app-role' });
     expect(paramsOf(p, 'aws-managed-boundary-copy')).toMatchObject({ boundary: 'PowerUserAccess' });
     expect(p.cli).toMatch(/aws iam create-policy --policy-name PowerUserAccess-access-auditor/);
-    expect(p.cli).toMatch(/aws iam put-role-permissions-boundary --role-name app-role --permissions-boundary arn:aws:iam::111122223333:policy\/PowerUserAccess-access-auditor/);
+    expect(p.cli).toMatch(
+      /aws iam put-role-permissions-boundary --role-name app-role --permissions-boundary arn:aws:iam::111122223333:policy\/PowerUserAccess-access-auditor/,
+    );
     expect(p.validated).toBe('simulated-allow');
   });
 });

@@ -46,7 +46,11 @@ describe('simulation requests', () => {
   const policies = roleWith('app-role', []);
 
   it('one request per evaluation, with the proposed document and the request context', () => {
-    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role, resource: fmArn('us-east-2', SONNET_45), deniedRegion: 'us-east-2' });
+    const d = profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, {
+      principal: role,
+      resource: fmArn('us-east-2', SONNET_45),
+      deniedRegion: 'us-east-2',
+    });
     const p = proposeFix(d, policies);
     const all = simulationRequestsFor(d, p, policies);
     expect(all).toHaveLength(4);
@@ -61,11 +65,19 @@ describe('simulation requests', () => {
   });
 
   it.each([
-    ['the message names the boundary', 'permissions-boundary' as const, roleWith('app-role', [], managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' }))],
+    [
+      'the message names the boundary',
+      'permissions-boundary' as const,
+      roleWith('app-role', [], managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' })),
+    ],
     [
       'identity allows, the boundary blocks',
       'identity' as const,
-      roleWith('app-role', [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-pro-v1:0') })], managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' })),
+      roleWith(
+        'app-role',
+        [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: fmArn('us-east-1', 'amazon.nova-pro-v1:0') })],
+        managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+      ),
     ],
   ])('a boundary proposal is simulated as the boundary, not as an identity policy (%s)', (_n, layer, withBoundary) => {
     const d = modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role, reason: { layer, explicit: false, summary: '' } });
@@ -106,7 +118,10 @@ describe('validateChange', () => {
   const neighbour = { label: 'another model', request: { action: 'bedrock:InvokeModel', resource: fmArn('us-east-1', 'other'), context: {} } };
 
   it('passes when the call is allowed and nothing new leaks', () => {
-    expect(validateChange({ identity: [] }, { identity: [allow(fmArn('us-east-1', 'm'))] }, [check], [neighbour])).toEqual({ verdict: 'simulated-allow', failures: [] });
+    expect(validateChange({ identity: [] }, { identity: [allow(fmArn('us-east-1', 'm'))] }, [check], [neighbour])).toEqual({
+      verdict: 'simulated-allow',
+      failures: [],
+    });
   });
 
   it('fails naming the neighbour that became allowed', () => {

@@ -9,7 +9,12 @@ const source = SnapshotPolicySource.fromSnapshots([exampleSnapshot(), otherAccou
 describe('SnapshotPolicySource over the example snapshot', () => {
   it('matches a role with a path by its ARN and returns its inline policy', async () => {
     const p = await source.getPrincipalPolicies(rolePrincipal('support-supervisor-agent-role-dev', '/service-role/'));
-    expect(p).toMatchObject({ arn: 'arn:aws:iam::111122223333:role/service-role/support-supervisor-agent-role-dev', kind: 'role', path: '/service-role/', source: 'snapshot' });
+    expect(p).toMatchObject({
+      arn: 'arn:aws:iam::111122223333:role/service-role/support-supervisor-agent-role-dev',
+      kind: 'role',
+      path: '/service-role/',
+      source: 'snapshot',
+    });
     expect(p?.identityPolicies.map((x) => [x.kind, x.name])).toEqual([['inline', 'AmazonBedrockAgentBedrockFoundationModelPolicy_dev']]);
   });
 
@@ -29,7 +34,7 @@ describe('SnapshotPolicySource over the example snapshot', () => {
     expect(managed?.document.Statement[0]?.Sid).toBe('InvokeClaudeSonnet45');
   });
 
-  it('adds a user\'s group policies marked viaGroup', async () => {
+  it("adds a user's group policies marked viaGroup", async () => {
     const user = await source.getPrincipalPolicies(userPrincipal('data-pipeline'));
     expect(user?.identityPolicies.map((x) => [x.kind, x.name, x.viaGroup])).toEqual([
       ['managed', 'BedrockClaudeInvoke', undefined],
@@ -61,7 +66,10 @@ describe('SnapshotPolicySource over the example snapshot', () => {
 describe('parseAuthorizationDetails', () => {
   it('merges several accounts, picks the default version and keeps the boundary', () => {
     const snap = parseAuthorizationDetails([exampleSnapshot(), otherAccountSnapshot()]);
-    const worker = principalPoliciesFromSnapshot(snap, rolePrincipal('worker', '/apps/', { accountId: '444455556666', roleArn: 'arn:aws:iam::444455556666:role/apps/worker' }));
+    const worker = principalPoliciesFromSnapshot(
+      snap,
+      rolePrincipal('worker', '/apps/', { accountId: '444455556666', roleArn: 'arn:aws:iam::444455556666:role/apps/worker' }),
+    );
     expect(worker?.identityPolicies.map((p) => p.name)).toEqual(['inline', 'shared']);
     expect(worker?.identityPolicies[1]?.document.Statement[0]?.Sid).toBe('V3');
     expect(worker?.permissionsBoundary).toMatchObject({ kind: 'managed', name: 'boundary', arn: 'arn:aws:iam::444455556666:policy/boundary' });
@@ -72,7 +80,11 @@ describe('parseAuthorizationDetails', () => {
     ['not an object', 'hello', /expected the JSON object/],
     ['another JSON file', { Records: [] }, /none of UserDetailList/],
     ['a role without Arn', { RoleDetailList: [{ RoleName: 'x' }] }, /RoleDetailList\[0\]: Arn is missing/],
-    ['a broken inline document', { RoleDetailList: [{ RoleName: 'x', Arn: 'arn:aws:iam::1:role/x', RolePolicyList: [{ PolicyName: 'p', PolicyDocument: '%7Bnope' }] }] }, /role x inline policy p/],
+    [
+      'a broken inline document',
+      { RoleDetailList: [{ RoleName: 'x', Arn: 'arn:aws:iam::1:role/x', RolePolicyList: [{ PolicyName: 'p', PolicyDocument: '%7Bnope' }] }] },
+      /role x inline policy p/,
+    ],
     ['a policy without default version', { Policies: [{ PolicyName: 'p', Arn: 'arn:aws:iam::1:policy/p', PolicyVersionList: [] }] }, /no default version/],
   ])('rejects %s', (_name, input, message) => {
     expect(() => parseAuthorizationDetails([input], ['file.json'])).toThrow(SnapshotParseError);

@@ -18,8 +18,16 @@ function decode(parts: RecordParts): Denial {
 let catalog: ActionCatalog;
 beforeAll(async () => {
   catalog = await loadActionCatalog([
-    'iam:PassRole', 'sts:AssumeRole', 'secretsmanager:GetSecretValue', 'kms:Decrypt', 'ec2:TerminateInstances', 'ec2:GetPasswordData',
-    'ec2:DescribeInstanceAttribute', 'lambda:InvokeFunction', 's3:GetObject', 'logs:CreateLogStream',
+    'iam:PassRole',
+    'sts:AssumeRole',
+    'secretsmanager:GetSecretValue',
+    'kms:Decrypt',
+    'ec2:TerminateInstances',
+    'ec2:GetPasswordData',
+    'ec2:DescribeInstanceAttribute',
+    'lambda:InvokeFunction',
+    's3:GetObject',
+    'logs:CreateLogStream',
   ]);
 });
 
@@ -27,16 +35,107 @@ const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) =>
 
 describe('exact grants: the resource the record names, never a wildcard standing in for it', () => {
   it.each<[string, RecordParts, string, string]>([
-    ['iam:PassRole inside lambda:CreateFunction (role parameter)', { eventSource: 'lambda.amazonaws.com', eventName: 'CreateFunction20150331', action: 'iam:PassRole', requestParameters: { functionName: 'f', role: `arn:aws:iam::${ACCOUNT}:role/app-exec` } }, `arn:aws:iam::${ACCOUNT}:role/app-exec`, 'lambda.amazonaws.com'],
-    ['iam:PassRole inside ecs:RunTask (taskRoleArn)', { eventSource: 'ecs.amazonaws.com', eventName: 'RunTask', action: 'iam:PassRole', requestParameters: { overrides: {}, taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/task` } }, `arn:aws:iam::${ACCOUNT}:role/task`, 'ecs-tasks.amazonaws.com'],
-    ['sts:AssumeRole (message names the role)', { eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', action: 'sts:AssumeRole', resource: 'arn:aws:iam::444455556666:role/deployer', requestParameters: { roleArn: 'arn:aws:iam::444455556666:role/deployer' } }, 'arn:aws:iam::444455556666:role/deployer', ''],
-    ['secretsmanager:GetSecretValue by name: the documented six-character suffix', { eventSource: 'secretsmanager.amazonaws.com', eventName: 'GetSecretValue', action: 'secretsmanager:GetSecretValue', requestParameters: { secretId: 'prod/db' } }, `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db-??????`, ''],
-    ['ec2:TerminateInstances (instancesSet)', { eventSource: 'ec2.amazonaws.com', eventName: 'TerminateInstances', action: 'ec2:TerminateInstances', requestParameters: { instancesSet: { items: [{ instanceId: 'i-0abc1234def567890' }] } } }, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`, ''],
-    ['ec2:GetPasswordData (instanceId)', { eventSource: 'ec2.amazonaws.com', eventName: 'GetPasswordData', action: 'ec2:GetPasswordData', requestParameters: { instanceId: 'i-0abc1234def567890' } }, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`, ''],
-    ['ec2:DescribeInstanceAttribute (instanceId)', { eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstanceAttribute', action: 'ec2:DescribeInstanceAttribute', requestParameters: { instanceId: 'i-0abc1234def567890', attribute: 'userData' } }, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`, ''],
-    ['lambda:InvokeFunction (functionName)', { eventSource: 'lambda.amazonaws.com', eventName: 'Invoke', action: 'lambda:InvokeFunction', requestParameters: { functionName: 'orders-fn' } }, `arn:aws:lambda:us-east-1:${ACCOUNT}:function:orders-fn`, ''],
-    ['s3:GetObject (bucket and key)', { eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject', requestParameters: { bucketName: 'reports', key: '2026/q3.csv' } }, 'arn:aws:s3:::reports/2026/q3.csv', ''],
-    ['logs:CreateLogStream (group and stream)', { eventSource: 'logs.amazonaws.com', eventName: 'CreateLogStream', action: 'logs:CreateLogStream', requestParameters: { logGroupName: '/app/x', logStreamName: 's1' } }, `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/app/x:log-stream:s1`, ''],
+    [
+      'iam:PassRole inside lambda:CreateFunction (role parameter)',
+      {
+        eventSource: 'lambda.amazonaws.com',
+        eventName: 'CreateFunction20150331',
+        action: 'iam:PassRole',
+        requestParameters: { functionName: 'f', role: `arn:aws:iam::${ACCOUNT}:role/app-exec` },
+      },
+      `arn:aws:iam::${ACCOUNT}:role/app-exec`,
+      'lambda.amazonaws.com',
+    ],
+    [
+      'iam:PassRole inside ecs:RunTask (taskRoleArn)',
+      {
+        eventSource: 'ecs.amazonaws.com',
+        eventName: 'RunTask',
+        action: 'iam:PassRole',
+        requestParameters: { overrides: {}, taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/task` },
+      },
+      `arn:aws:iam::${ACCOUNT}:role/task`,
+      'ecs-tasks.amazonaws.com',
+    ],
+    [
+      'sts:AssumeRole (message names the role)',
+      {
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRole',
+        action: 'sts:AssumeRole',
+        resource: 'arn:aws:iam::444455556666:role/deployer',
+        requestParameters: { roleArn: 'arn:aws:iam::444455556666:role/deployer' },
+      },
+      'arn:aws:iam::444455556666:role/deployer',
+      '',
+    ],
+    [
+      'secretsmanager:GetSecretValue by name: the documented six-character suffix',
+      {
+        eventSource: 'secretsmanager.amazonaws.com',
+        eventName: 'GetSecretValue',
+        action: 'secretsmanager:GetSecretValue',
+        requestParameters: { secretId: 'prod/db' },
+      },
+      `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:prod/db-??????`,
+      '',
+    ],
+    [
+      'ec2:TerminateInstances (instancesSet)',
+      {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'TerminateInstances',
+        action: 'ec2:TerminateInstances',
+        requestParameters: { instancesSet: { items: [{ instanceId: 'i-0abc1234def567890' }] } },
+      },
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`,
+      '',
+    ],
+    [
+      'ec2:GetPasswordData (instanceId)',
+      {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'GetPasswordData',
+        action: 'ec2:GetPasswordData',
+        requestParameters: { instanceId: 'i-0abc1234def567890' },
+      },
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`,
+      '',
+    ],
+    [
+      'ec2:DescribeInstanceAttribute (instanceId)',
+      {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'DescribeInstanceAttribute',
+        action: 'ec2:DescribeInstanceAttribute',
+        requestParameters: { instanceId: 'i-0abc1234def567890', attribute: 'userData' },
+      },
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`,
+      '',
+    ],
+    [
+      'lambda:InvokeFunction (functionName)',
+      { eventSource: 'lambda.amazonaws.com', eventName: 'Invoke', action: 'lambda:InvokeFunction', requestParameters: { functionName: 'orders-fn' } },
+      `arn:aws:lambda:us-east-1:${ACCOUNT}:function:orders-fn`,
+      '',
+    ],
+    [
+      's3:GetObject (bucket and key)',
+      { eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject', requestParameters: { bucketName: 'reports', key: '2026/q3.csv' } },
+      'arn:aws:s3:::reports/2026/q3.csv',
+      '',
+    ],
+    [
+      'logs:CreateLogStream (group and stream)',
+      {
+        eventSource: 'logs.amazonaws.com',
+        eventName: 'CreateLogStream',
+        action: 'logs:CreateLogStream',
+        requestParameters: { logGroupName: '/app/x', logStreamName: 's1' },
+      },
+      `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/app/x:log-stream:s1`,
+      '',
+    ],
   ])('%s', (_name, parts, grant, passedTo) => {
     const p = proposeFix(decode(parts), roleWith(ROLE, []), { catalog });
     expect(resourcesOf(p.statements)).toEqual([grant]);
@@ -46,10 +145,31 @@ describe('exact grants: the resource the record names, never a wildcard standing
   });
 
   it.each<[string, RecordParts, string]>([
-    ['s3:GetObject with no bucket in the record', { eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject' }, 'arn:aws:s3:::<BucketName>/<ObjectName>'],
-    ['kms:Decrypt through an alias: the key ARN is not in the record', { eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', action: 'kms:Decrypt', requestParameters: { keyId: 'alias/app-key' } }, `arn:aws:kms:us-east-1:${ACCOUNT}:key/<KeyId>`],
-    ['iam:PassRole with no role anywhere in the record', { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', action: 'iam:PassRole', requestParameters: { instanceType: 't3.micro' } }, `arn:aws:iam::${ACCOUNT}:role/<RoleNameWithPath>`],
-    ['ec2:TerminateInstances of two instances', { eventSource: 'ec2.amazonaws.com', eventName: 'TerminateInstances', action: 'ec2:TerminateInstances', requestParameters: { instancesSet: { items: [{ instanceId: 'i-0abc1234def567890' }, { instanceId: 'i-0abc1234def567891' }] } } }, `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/<InstanceId>`],
+    [
+      's3:GetObject with no bucket in the record',
+      { eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject' },
+      'arn:aws:s3:::<BucketName>/<ObjectName>',
+    ],
+    [
+      'kms:Decrypt through an alias: the key ARN is not in the record',
+      { eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', action: 'kms:Decrypt', requestParameters: { keyId: 'alias/app-key' } },
+      `arn:aws:kms:us-east-1:${ACCOUNT}:key/<KeyId>`,
+    ],
+    [
+      'iam:PassRole with no role anywhere in the record',
+      { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', action: 'iam:PassRole', requestParameters: { instanceType: 't3.micro' } },
+      `arn:aws:iam::${ACCOUNT}:role/<RoleNameWithPath>`,
+    ],
+    [
+      'ec2:TerminateInstances of two instances',
+      {
+        eventSource: 'ec2.amazonaws.com',
+        eventName: 'TerminateInstances',
+        action: 'ec2:TerminateInstances',
+        requestParameters: { instancesSet: { items: [{ instanceId: 'i-0abc1234def567890' }, { instanceId: 'i-0abc1234def567891' }] } },
+      },
+      `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/<InstanceId>`,
+    ],
   ])('%s: a placeholder, needs-input, never ready', (_name, parts, grant) => {
     const p = proposeFix(decode(parts), roleWith(ROLE, []), { catalog });
     expect(resourcesOf(p.statements)).toEqual([grant]);
@@ -60,25 +180,61 @@ describe('exact grants: the resource the record names, never a wildcard standing
   });
 });
 
-describe('the request\'s whole context: a conditioned Deny that still blocks the call is never called an allow', () => {
-  const GET: RecordParts = { eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject', requestParameters: { bucketName: 'reports', key: 'q3.csv' } };
-  const deny = (condition: PolicyStatement['Condition']): PolicyStatement => ({ Sid: 'Guard', Effect: 'Deny', Action: '*', Resource: '*', Condition: condition });
+describe("the request's whole context: a conditioned Deny that still blocks the call is never called an allow", () => {
+  const GET: RecordParts = {
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    action: 's3:GetObject',
+    requestParameters: { bucketName: 'reports', key: 'q3.csv' },
+  };
+  const deny = (condition: PolicyStatement['Condition']): PolicyStatement => ({
+    Sid: 'Guard',
+    Effect: 'Deny',
+    Action: '*',
+    Resource: '*',
+    Condition: condition,
+  });
 
   it.each<[string, PolicyStatement['Condition'], Partial<RecordParts>, ValidationVerdict]>([
     ['no MFA: Deny on aws:MultiFactorAuthPresent false', { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } }, {}, 'simulated-deny'],
-    ['control: the session used MFA', { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } }, { attributes: { mfaAuthenticated: 'true' } }, 'simulated-allow'],
+    [
+      'control: the session used MFA',
+      { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+      { attributes: { mfaAuthenticated: 'true' } },
+      'simulated-allow',
+    ],
     ['after a cut-off date: Deny on aws:CurrentTime', { DateGreaterThan: { 'aws:CurrentTime': '2026-01-01T00:00:00Z' } }, {}, 'simulated-deny'],
     ['control: the cut-off is later than the call', { DateGreaterThan: { 'aws:CurrentTime': '2027-01-01T00:00:00Z' } }, {}, 'simulated-allow'],
     ['a blocked session: Deny on aws:userid', { StringLike: { 'aws:userid': 'AROAEXAMPLEAPPROLE:session-*' } }, {}, 'simulated-deny'],
-    ['control: another role\'s sessions', { StringLike: { 'aws:userid': 'AROAOTHER:*' } }, {}, 'simulated-allow'],
+    ["control: another role's sessions", { StringLike: { 'aws:userid': 'AROAOTHER:*' } }, {}, 'simulated-allow'],
     ['roles only: Deny on aws:PrincipalType', { StringEquals: { 'aws:PrincipalType': 'AssumedRole' } }, {}, 'simulated-deny'],
     ['control: users only', { StringEquals: { 'aws:PrincipalType': 'User' } }, {}, 'simulated-allow'],
     ['outside the corporate range: Deny on aws:SourceIp', { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, {}, 'simulated-deny'],
-    ['control: the call came from inside the range', { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { extra: { sourceIPAddress: '10.1.2.3' } }, 'simulated-allow'],
-    ['an IPv6 caller outside the corporate IPv6 range', { NotIpAddress: { 'aws:SourceIp': '2001:db8::/32' } }, { extra: { sourceIPAddress: '2001:db9::7' } }, 'simulated-deny'],
-    ['control: an IPv6 caller inside it', { NotIpAddress: { 'aws:SourceIp': '2001:db8::/32' } }, { extra: { sourceIPAddress: '2001:db8::7' } }, 'simulated-allow'],
+    [
+      'control: the call came from inside the range',
+      { NotIpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      { extra: { sourceIPAddress: '10.1.2.3' } },
+      'simulated-allow',
+    ],
+    [
+      'an IPv6 caller outside the corporate IPv6 range',
+      { NotIpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      { extra: { sourceIPAddress: '2001:db9::7' } },
+      'simulated-deny',
+    ],
+    [
+      'control: an IPv6 caller inside it',
+      { NotIpAddress: { 'aws:SourceIp': '2001:db8::/32' } },
+      { extra: { sourceIPAddress: '2001:db8::7' } },
+      'simulated-allow',
+    ],
     ['not through the VPC endpoint: Deny on aws:SourceVpce', { StringNotEquals: { 'aws:SourceVpce': 'vpce-0abc' } }, {}, 'simulated-deny'],
-    ['control: through the endpoint', { StringNotEquals: { 'aws:SourceVpce': 'vpce-0abc' } }, { extra: { vpcEndpointId: 'vpce-0abc', sourceIPAddress: '10.0.0.5' } }, 'simulated-allow'],
+    [
+      'control: through the endpoint',
+      { StringNotEquals: { 'aws:SourceVpce': 'vpce-0abc' } },
+      { extra: { vpcEndpointId: 'vpce-0abc', sourceIPAddress: '10.0.0.5' } },
+      'simulated-allow',
+    ],
     ['a principal tag only a snapshot could know', { StringEquals: { 'aws:PrincipalTag/team': 'blocked' } }, {}, 'unknown-context'],
     ['a resource tag the record cannot show', { StringEquals: { 'aws:ResourceTag/classification': 'secret' } }, {}, 'unknown-context'],
   ])('%s → %s', (_name, condition, record, verdict) => {
@@ -91,7 +247,9 @@ describe('the request\'s whole context: a conditioned Deny that still blocks the
     if (verdict === 'simulated-allow') {
       // The fix really allows the call under the recorded context.
       const after = applyProposal(policies, p);
-      expect(evaluate(after, { action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.csv', context: denial.requestContext!.values }).decision).toBe('allowed');
+      expect(evaluate(after, { action: 's3:GetObject', resource: 'arn:aws:s3:::reports/q3.csv', context: denial.requestContext!.values }).decision).toBe(
+        'allowed',
+      );
     }
   });
 });

@@ -8,11 +8,17 @@ import { inline, managed, roleWith } from './fixtures/policies';
 /** Notes are read by people: articles and plurals must be right, and they say only what the message says. */
 
 const role = rolePrincipal('app-role');
-const reason = (layer: Reason['layer'], explicit: boolean, policyType?: string): Reason => ({ layer, explicit, summary: '', ...(policyType ? { policyType } : {}) });
+const reason = (layer: Reason['layer'], explicit: boolean, policyType?: string): Reason => ({
+  layer,
+  explicit,
+  summary: '',
+  ...(policyType ? { policyType } : {}),
+});
 const nova = (r: Reason, extra: Partial<Denial> = {}) => modelDenial('amazon.nova-pro-v1:0', 'us-east-1', { principal: role, reason: r, ...extra });
 
 /** Grammar slips that string building makes: "a" before a vowel-initial word, "policys". */
-const SLIPS = /\ba (identity|inline|explicit|IAM|AWS|access|organization|unknown|application|Amazon|empty|invented|S3)\b|policys|\ban (service|resource|session|permissions|VPC|managed|role)\b/;
+const SLIPS =
+  /\ba (identity|inline|explicit|IAM|AWS|access|organization|unknown|application|Amazon|empty|invented|S3)\b|policys|\ban (service|resource|session|permissions|VPC|managed|role)\b/;
 
 describe('notes wording', () => {
   it.each<{ name: string; denial: Denial; must: RegExp[]; mustNot: RegExp[] }>([
@@ -22,8 +28,18 @@ describe('notes wording', () => {
       must: [/an explicit deny/, /does not name the policy type/],
       mustNot: [/identity-based/],
     },
-    { name: 'explicit deny in an identity-based policy', denial: nova(reason('identity', true, 'identity-based policy')), must: [/explicit deny in an identity-based policy/], mustNot: [] },
-    { name: 'explicit deny in a permissions boundary', denial: nova(reason('permissions-boundary', true, 'permissions boundary')), must: [/explicit deny in a permissions boundary/], mustNot: [] },
+    {
+      name: 'explicit deny in an identity-based policy',
+      denial: nova(reason('identity', true, 'identity-based policy')),
+      must: [/explicit deny in an identity-based policy/],
+      mustNot: [],
+    },
+    {
+      name: 'explicit deny in a permissions boundary',
+      denial: nova(reason('permissions-boundary', true, 'permissions boundary')),
+      must: [/explicit deny in a permissions boundary/],
+      mustNot: [],
+    },
     { name: 'SCP', denial: nova(reason('scp', true)), must: [/\(service control policies are not in the snapshot\)/], mustNot: [] },
     { name: 'RCP', denial: nova(reason('rcp', false)), must: [/\(resource control policies are not in the snapshot\)/], mustNot: [] },
   ])('$name', ({ denial, must, mustNot }) => {
@@ -38,11 +54,21 @@ describe('notes wording', () => {
   it('no grammar slips across layers, explicit flags and principals', () => {
     const layers: Reason['layer'][] = ['identity', 'scp', 'rcp', 'permissions-boundary', 'session', 'resource', 'vpc-endpoint', 'unknown'];
     const boundary = managed('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' });
-    const policies = [null, roleWith('app-role', [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:us-west-2::foundation-model/*' })], boundary)];
+    const policies = [
+      null,
+      roleWith(
+        'app-role',
+        [inline('app', { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: 'arn:aws:bedrock:us-west-2::foundation-model/*' })],
+        boundary,
+      ),
+    ];
     for (const layer of layers) {
       for (const explicit of [false, true]) {
         for (const p of policies) {
-          const denials = [nova(reason(layer, explicit)), profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role, reason: reason(layer, explicit) })];
+          const denials = [
+            nova(reason(layer, explicit)),
+            profileDenial('us', SONNET_45, 'us-east-1', US_DESTINATIONS, { principal: role, reason: reason(layer, explicit) }),
+          ];
           for (const d of denials) expect(proposeFix(d, p).notes.join('\n')).not.toMatch(SLIPS);
         }
       }
@@ -93,16 +119,36 @@ describe('renderNote: the one place note wording comes from', () => {
   });
 
   it.each<[string, ProposalNote, string]>([
-    ['a check failure after the change', note('check-not-allowed', { stage: 'after-change', check: 'the model' }), 'After the change, the model is still not allowed by any statement.'],
-    ['the same failure as the policies stand', note('check-not-allowed', { stage: 'current', check: 'the model' }), 'As the policies stand, the model is still not allowed by any statement.'],
+    [
+      'a check failure after the change',
+      note('check-not-allowed', { stage: 'after-change', check: 'the model' }),
+      'After the change, the model is still not allowed by any statement.',
+    ],
+    [
+      'the same failure as the policies stand',
+      note('check-not-allowed', { stage: 'current', check: 'the model' }),
+      'As the policies stand, the model is still not allowed by any statement.',
+    ],
     [
       'a boundary failure naming the boundary',
       note('check-denied-by-boundary', { stage: 'after-change', check: 'the model', boundary: 'b' }),
       'After the change, the model is still denied because the permissions boundary does not allow it (permissions boundary b: whoever administers it must allow the call there too).',
     ],
-    ['one statement added', note('statements-added', { policy: 'inline policy app', count: 1 }), 'Added a statement to inline policy app for what no existing statement grants.'],
-    ['three statements added', note('statements-added', { policy: 'inline policy app', count: 3 }), 'Added 3 statements to inline policy app for what no existing statement grants.'],
-    ['SCP admin', note('org-admin-only', {}), 'Only an AWS Organizations administrator in the management account (or a delegated administrator) can change it.'],
+    [
+      'one statement added',
+      note('statements-added', { policy: 'inline policy app', count: 1 }),
+      'Added a statement to inline policy app for what no existing statement grants.',
+    ],
+    [
+      'three statements added',
+      note('statements-added', { policy: 'inline policy app', count: 3 }),
+      'Added 3 statements to inline policy app for what no existing statement grants.',
+    ],
+    [
+      'SCP admin',
+      note('org-admin-only', {}),
+      'Only an AWS Organizations administrator in the management account (or a delegated administrator) can change it.',
+    ],
     [
       'RCP admin',
       note('org-admin-only', { resource: 'arn:aws:s3:::b' }),
@@ -113,7 +159,11 @@ describe('renderNote: the one place note wording comes from', () => {
       note('org-policy-explicit-deny', { policyType: 'service control policy', action: 's3:GetObject' }),
       'A service control policy explicitly denies s3:GetObject here: no identity policy can override it; its Deny statement must exempt this call.',
     ],
-    ['the layer not read, for RCPs', note('layer-not-read', { policyType: 'resource control policy' }), 'Not checked against current policies: this layer is not in the policies access-auditor reads. (resource control policies are not in the snapshot).'],
+    [
+      'the layer not read, for RCPs',
+      note('layer-not-read', { policyType: 'resource control policy' }),
+      'Not checked against current policies: this layer is not in the policies access-auditor reads. (resource control policies are not in the snapshot).',
+    ],
   ])('%s', (_name, n, text) => {
     expect(n.text).toBe(text);
   });
@@ -131,10 +181,52 @@ describe('renderNote: the one place note wording comes from', () => {
 
 /** A value for every parameter any note takes. */
 const SAMPLE_PARAMS = {
-  what: 'model ID', id: 'x', keys: 'aws:ResourceTag/team', service: 'lambda.amazonaws.com', placeholders: '<KeyId>', profile: 'us.x', resource: 'arn:aws:s3:::b', action: 's3:GetObject', grant: 'g', resourceType: 'object', named: 'n',
-  resourceTypes: 'object', model: 'm', region: 'us-east-1', geography: 'us', profileArn: 'arn', principal: 'p', check: 'c', policyType: 'service control policy',
-  policyArn: 'arn', account: '1', partition: 'aws', inference: 'regional', policy: 'inline policy app', owner: 'o', role: 'r', likely: 'unread-layer',
-  principalType: 'AWSAccount', statement: 'S', principalArn: 'arn', moreChecks: 1, boundary: 'b', principalKind: 'role', copy: 'c', layer: 'policies',
-  size: 1, limit: 2, attached: 10, repairs: 'r', repairKinds: 'region', patterns: 'p', count: 2, permissionSet: 'ps', stage: 'after-change',
-  neighbour: 'n', resources: 'r', decision: 'implicitDeny', error: 'e',
+  what: 'model ID',
+  id: 'x',
+  keys: 'aws:ResourceTag/team',
+  service: 'lambda.amazonaws.com',
+  placeholders: '<KeyId>',
+  profile: 'us.x',
+  resource: 'arn:aws:s3:::b',
+  action: 's3:GetObject',
+  grant: 'g',
+  resourceType: 'object',
+  named: 'n',
+  resourceTypes: 'object',
+  model: 'm',
+  region: 'us-east-1',
+  geography: 'us',
+  profileArn: 'arn',
+  principal: 'p',
+  check: 'c',
+  policyType: 'service control policy',
+  policyArn: 'arn',
+  account: '1',
+  partition: 'aws',
+  inference: 'regional',
+  policy: 'inline policy app',
+  owner: 'o',
+  role: 'r',
+  likely: 'unread-layer',
+  principalType: 'AWSAccount',
+  statement: 'S',
+  principalArn: 'arn',
+  moreChecks: 1,
+  boundary: 'b',
+  principalKind: 'role',
+  copy: 'c',
+  layer: 'policies',
+  size: 1,
+  limit: 2,
+  attached: 10,
+  repairs: 'r',
+  repairKinds: 'region',
+  patterns: 'p',
+  count: 2,
+  permissionSet: 'ps',
+  stage: 'after-change',
+  neighbour: 'n',
+  resources: 'r',
+  decision: 'implicitDeny',
+  error: 'e',
 };

@@ -61,10 +61,13 @@ describe('layout rules (scripts/check-architecture.mjs)', () => {
     ["arn.split(':')[4]", true],
     ['arn.split(":::")[1]', true],
     ["cidr.split('/')", false],
-    ["parseArn(arn)?.account", false],
+    ['parseArn(arn)?.account', false],
     ["arn.split(':'); // not an ARN: IPv6 hextets", false],
   ])('flags an ARN split outside lib/aws: %s → %s', (code, flagged) => {
-    const root = fixture({ 'cli/x.ts': `export const f = (arn: string, cidr: string) => ${code};\n`, 'lib/aws/arn.ts': "export const s = (t: string) => t.split(':');\n" });
+    const root = fixture({
+      'cli/x.ts': `export const f = (arn: string, cidr: string) => ${code};\n`,
+      'lib/aws/arn.ts': "export const s = (t: string) => t.split(':');\n",
+    });
     const result = check(root);
     expect(result.code).toBe(flagged ? 1 : 0);
     if (flagged) expect(result.output).toContain('cli/x.ts:1');

@@ -15,7 +15,9 @@ describe('runtime dependencies', () => {
   const runtime = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional);
 
   it('are all permissively licensed', () => {
-    const offending = runtime.filter(([, entry]) => !PERMISSIVE.has(String(entry.license))).map(([path, entry]) => `${path} (${entry.license ?? 'no license'})`);
+    const offending = runtime
+      .filter(([, entry]) => !PERMISSIVE.has(String(entry.license)))
+      .map(([path, entry]) => `${path} (${entry.license ?? 'no license'})`);
     expect(offending).toEqual([]);
   });
 

@@ -46,7 +46,10 @@ describe('lint rules that keep the core pure and the units small', () => {
     found = lintAll(fileCases.map(([path, code]) => [path, code]));
   });
 
-  it.each(fileCases.map(([path, code, expected], i) => [path, code.split('\n').length, expected, i] as const))('%s (%i lines): %j', (_path, _lines, expected, i) => {
-    expect(found[i]).toEqual(expected);
-  });
+  it.each(fileCases.map(([path, code, expected], i) => [path, code.split('\n').length, expected, i] as const))(
+    '%s (%i lines): %j',
+    (_path, _lines, expected, i) => {
+      expect(found[i]).toEqual(expected);
+    },
+  );
 });

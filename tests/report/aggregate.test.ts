@@ -67,16 +67,57 @@ describe('buildWeeklyReport over a sample week', () => {
       proposal: { kind: 'scp', validated: 'not-validated' },
       previousCount: 3,
     });
-    expect(b).toMatchObject({ principal: 'alice', accountId: '444455556666', isNew: true, previousCount: 0, proposal: { kind: 'identity-policy', validated: 'simulated-allow' } });
+    expect(b).toMatchObject({
+      principal: 'alice',
+      accountId: '444455556666',
+      isNew: true,
+      previousCount: 0,
+      proposal: { kind: 'identity-policy', validated: 'simulated-allow' },
+    });
     expect(d).toMatchObject({ principal: 'DataScience', managedBy: 'sso', layer: 'model-access', proposal: null });
   });
 
   it.each<[keyof WeeklyReport['breakdowns'], Array<[string, number, number]>]>([
-    ['byAccount', [['111122223333', 21, 3], ['444455556666', 15, 1]]],
-    ['byDeniedRegion', [['us-east-1', 17, 2], ['us-west-2', 15, 1], ['eu-central-1', 4, 1]]],
-    ['byService', [['bedrock', 19, 2], ['s3', 15, 1], ['iam', 2, 1]]],
-    ['byLayer', [['identity', 17, 2], ['scp', 15, 1], ['model-access', 4, 1]]],
-    ['byPrincipal', [['chat-web', 15, 1], ['alice', 15, 1], ['DataScience', 4, 1], ['deployer', 2, 1]]],
+    [
+      'byAccount',
+      [
+        ['111122223333', 21, 3],
+        ['444455556666', 15, 1],
+      ],
+    ],
+    [
+      'byDeniedRegion',
+      [
+        ['us-east-1', 17, 2],
+        ['us-west-2', 15, 1],
+        ['eu-central-1', 4, 1],
+      ],
+    ],
+    [
+      'byService',
+      [
+        ['bedrock', 19, 2],
+        ['s3', 15, 1],
+        ['iam', 2, 1],
+      ],
+    ],
+    [
+      'byLayer',
+      [
+        ['identity', 17, 2],
+        ['scp', 15, 1],
+        ['model-access', 4, 1],
+      ],
+    ],
+    [
+      'byPrincipal',
+      [
+        ['chat-web', 15, 1],
+        ['alice', 15, 1],
+        ['DataScience', 4, 1],
+        ['deployer', 2, 1],
+      ],
+    ],
   ])('breakdown %s: label, denials, incidents, most denials first', (name, expected) => {
     expect(report.breakdowns[name].map((r) => [r.label, r.denials, r.incidents])).toEqual(expected);
   });
@@ -172,7 +213,13 @@ describe('buildWeeklyReport edge cases', () => {
   it('is deterministic whatever the input order', () => {
     const w = sampleWeek();
     const forward = buildWeeklyReport({ incidents: w.incidents, daily: w.daily, open: w.open, from: FROM, to: TO });
-    const backward = buildWeeklyReport({ incidents: [...w.incidents].reverse(), daily: [...w.daily].reverse(), open: [...w.open].reverse(), from: FROM, to: TO });
+    const backward = buildWeeklyReport({
+      incidents: [...w.incidents].reverse(),
+      daily: [...w.daily].reverse(),
+      open: [...w.open].reverse(),
+      from: FROM,
+      to: TO,
+    });
     expect(backward).toEqual(forward);
   });
 
@@ -184,7 +231,13 @@ describe('buildWeeklyReport edge cases', () => {
   });
 
   it('never reports negative days open', () => {
-    const report = buildWeeklyReport({ incidents: [], daily: [], open: [makeIncident({ fingerprint: 'fp-today', firstSeen: '2026-11-23T08:00:00.000Z' })], from: FROM, to: TO });
+    const report = buildWeeklyReport({
+      incidents: [],
+      daily: [],
+      open: [makeIncident({ fingerprint: 'fp-today', firstSeen: '2026-11-23T08:00:00.000Z' })],
+      from: FROM,
+      to: TO,
+    });
     expect(report.stillOpen[0]?.daysOpen).toBe(0);
   });
 

@@ -45,10 +45,7 @@ export function freshTableName(prefix = 'incidents'): string {
 }
 
 /** A store on a brand-new table, so tests sharing one server never see each other's items. */
-export async function freshStore(
-  client: DynamoDBClient,
-  options: Partial<Omit<DynamoIncidentStoreOptions, 'client'>> = {},
-): Promise<DynamoIncidentStore> {
+export async function freshStore(client: DynamoDBClient, options: Partial<Omit<DynamoIncidentStoreOptions, 'client'>> = {}): Promise<DynamoIncidentStore> {
   const store = new DynamoIncidentStore({ client, tableName: freshTableName(), ...options });
   await store.ensureTable();
   return store;

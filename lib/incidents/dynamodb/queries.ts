@@ -151,9 +151,7 @@ export class DynamoIncidentReader implements IncidentReader, ActivityReader {
     do {
       const remaining = limit === undefined ? undefined : limit - items.length;
       const output = await this.table.run(operation, 'Query', () =>
-        this.table.client.send(
-          new QueryCommand({ ...input, ...(remaining !== undefined ? { Limit: remaining } : {}), ExclusiveStartKey: startKey }),
-        ),
+        this.table.client.send(new QueryCommand({ ...input, ...(remaining !== undefined ? { Limit: remaining } : {}), ExclusiveStartKey: startKey })),
       );
       items.push(...(output.Items ?? []));
       startKey = output.LastEvaluatedKey;

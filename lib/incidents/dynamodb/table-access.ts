@@ -33,10 +33,13 @@ export class TableAccess {
       return await fn();
     } catch (err) {
       if (err instanceof StoreError) throw err;
-      throw new StoreError(`${operation}: DynamoDB ${call} on ${this.tableName} failed: ${errorName(err) || 'Error'}: ${(err as Error)?.message ?? String(err)}`, {
-        operation: `${operation}/${call}`,
-        cause: err,
-      });
+      throw new StoreError(
+        `${operation}: DynamoDB ${call} on ${this.tableName} failed: ${errorName(err) || 'Error'}: ${(err as Error)?.message ?? String(err)}`,
+        {
+          operation: `${operation}/${call}`,
+          cause: err,
+        },
+      );
     }
   }
 

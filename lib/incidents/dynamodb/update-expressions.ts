@@ -113,7 +113,11 @@ export function statusUpdate(
   options: { from?: IncidentStatus; suppressedUntil?: Date },
 ): UpdateItemCommandInput {
   const e = new ExpressionContext();
-  const sets = [`${e.path('status')} = ${e.value(to)}`, `${e.path('GSI1PK')} = ${e.value(statusGsiPk(to))}`, `${e.path('statusChangedAt')} = ${e.value(changedAt)}`];
+  const sets = [
+    `${e.path('status')} = ${e.value(to)}`,
+    `${e.path('GSI1PK')} = ${e.value(statusGsiPk(to))}`,
+    `${e.path('statusChangedAt')} = ${e.value(changedAt)}`,
+  ];
   let expression: string;
   if (to === 'suppressed' && options.suppressedUntil) {
     sets.push(`${e.path('suppressedUntil')} = ${e.value(options.suppressedUntil.toISOString())}`);
@@ -138,7 +142,13 @@ export function statusUpdate(
  * Claims the alert: the incident exists, no alert was sent at or after `windowStart`, and no claim is
  * pending other than one by the same eventId, or, with `replaces`, exactly that claim (a compare-and-swap).
  */
-export function claimAlertUpdate(tableName: string, fingerprint: string, claim: PendingAlert, windowStart: Date, replaces?: PendingAlert): UpdateItemCommandInput {
+export function claimAlertUpdate(
+  tableName: string,
+  fingerprint: string,
+  claim: PendingAlert,
+  windowStart: Date,
+  replaces?: PendingAlert,
+): UpdateItemCommandInput {
   const e = new ExpressionContext();
   const alert = e.path('alert');
   const lastAlertAt = e.path('alert.lastAlertAt');

@@ -120,10 +120,9 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
     }
     const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
     if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-      throw new StoreError(
-        `${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}: stop it or use another --data-dir`,
-        { operation: 'startEmbeddedDynamoDB' },
-      );
+      throw new StoreError(`${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}: stop it or use another --data-dir`, {
+        operation: 'startEmbeddedDynamoDB',
+      });
     }
     await unlink(path).catch(() => undefined);
   }

@@ -72,7 +72,9 @@ function renderChatFix(proposal: Proposal | undefined, room: number, budget: Bud
   const pointer = `_Fix shortened: run_ ${chatCode(show)}`;
   if (proposal === undefined) return [`*Fix:* no proposal was computed; run ${chatCode(show)}`];
   const head = [
-    `*Fix* (${targetParts(proposal).map((s) => renderChatSegment(s, sizes)).join('')}; ${escapeSlack(verdictWords(proposal))}):`,
+    `*Fix* (${targetParts(proposal)
+      .map((s) => renderChatSegment(s, sizes))
+      .join('')}; ${escapeSlack(verdictWords(proposal))}):`,
   ];
   const fits = (lines: string[]) => lines.join('\n').length <= room;
   const statementsSource = statementsText(proposal);
@@ -111,12 +113,7 @@ function renderChatTitle(incident: Incident, trigger: AlertTrigger, severity: Se
   return `${SEVERITY_EMOJI[severity]} ${headline(incident, trigger)}`;
 }
 
-function renderChatDescription(
-  incident: Incident,
-  proposal: Proposal | undefined,
-  commands: IncidentCommandLines,
-  budget: Budget,
-): string {
+function renderChatDescription(incident: Incident, proposal: Proposal | undefined, commands: IncidentCommandLines, budget: Budget): string {
   const { facts, ack } = factLines(incident, commands);
   for (const sizes of CHAT_SIZES) {
     const before = facts.map((line) => renderChatLine(line, sizes));
@@ -150,7 +147,9 @@ export function renderChat(input: ConsoleLinkInput & { trigger: AlertTrigger }, 
 
   const nextSteps: string[] = [];
   if (proposal !== undefined && proposal.target.kind !== 'none') {
-    const where = targetParts(proposal).map((segment) => renderChatSegment(segment, CHAT_SIZES[1] as ChatSizes)).join('');
+    const where = targetParts(proposal)
+      .map((segment) => renderChatSegment(segment, CHAT_SIZES[1] as ChatSizes))
+      .join('');
     nextSteps.push(`${nextStepVerb(proposal)}: ${where}`);
   }
   nextSteps.push(`Acknowledge: ${chatCode(commands.ack)}`, `Full details and fix: ${chatCode(commands.show)}`);

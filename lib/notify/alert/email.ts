@@ -46,7 +46,11 @@ export function renderEmailText(input: ConsoleLinkInput & { trigger: AlertTrigge
   if (proposal === undefined) {
     out.push('Fix:         no proposal was computed; see the details command below.');
   } else {
-    out.push(`Fix:         ${targetParts(proposal).map((s) => renderTextSegment(s, budget)).join('')}`);
+    out.push(
+      `Fix:         ${targetParts(proposal)
+        .map((s) => renderTextSegment(s, budget))
+        .join('')}`,
+    );
     out.push(`${' '.repeat(LABEL_WIDTH)}${verdictWords(proposal)}`);
     const statements = clip(plainBlock(statementsText(proposal)), budget.textStatements, TEXT_FIX_MAX_LINES);
     if (statements.text !== '') out.push('  Statements to add or change:', indent(statements.text));

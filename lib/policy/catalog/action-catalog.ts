@@ -152,11 +152,7 @@ export function pickResourceType(info: ActionInfo): ActionResourceType | undefin
   const lastWord = (/[A-Z][a-z0-9]*$/.exec(name)?.[0] ?? name).toLowerCase();
   const required = info.resourceTypes.filter((t) => t.required);
   const pool = required.length > 0 ? required : info.resourceTypes;
-  return (
-    pool.find((t) => verb.endsWith(t.name.replace(/-/g, '').toLowerCase())) ??
-    pool.find((t) => t.name.toLowerCase().endsWith(lastWord)) ??
-    pool[0]
-  );
+  return pool.find((t) => verb.endsWith(t.name.replace(/-/g, '').toLowerCase())) ?? pool.find((t) => t.name.toLowerCase().endsWith(lastWord)) ?? pool[0];
 }
 
 /**
@@ -171,7 +167,11 @@ export function resourceFitsAction(info: ActionInfo, resource: string): boolean 
 }
 
 /** Fills an ARN format: partition, region and account from the call; every other variable becomes `*`. */
-export function arnFromFormat(format: string, values: { partition: string; region: string; account: string }, unknown: 'wildcard' | 'placeholder' = 'wildcard'): string {
+export function arnFromFormat(
+  format: string,
+  values: { partition: string; region: string; account: string },
+  unknown: 'wildcard' | 'placeholder' = 'wildcard',
+): string {
   return format.replace(/\$\{([^}]+)\}/g, (_m, name: string) => {
     switch (name) {
       case 'Partition':

@@ -76,6 +76,11 @@ export async function loadActionInfo(action: string): Promise<ActionInfo | undef
     const resource = await iamResourceTypeDetails(service, type.name);
     resourceTypes.push({ name: type.name, required: type.required, arnFormats: [resource.arn] });
   }
-  const siblings = await siblingsOf(service, details.name, details.accessLevel, details.resourceTypes.map((t) => t.name));
+  const siblings = await siblingsOf(
+    service,
+    details.name,
+    details.accessLevel,
+    details.resourceTypes.map((t) => t.name),
+  );
   return { action: `${service.toLowerCase()}:${details.name}`, resourceTypes, siblings };
 }

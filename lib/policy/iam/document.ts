@@ -3,17 +3,7 @@ import { PolicyDocumentError } from '../errors';
 
 export type ParsedDocument = { ok: true; document: PolicyDocument } | { ok: false; error: PolicyDocumentError };
 
-const STATEMENT_KEYS = new Set([
-  'Sid',
-  'Effect',
-  'Action',
-  'NotAction',
-  'Resource',
-  'NotResource',
-  'Principal',
-  'NotPrincipal',
-  'Condition',
-]);
+const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition']);
 
 function preview(text: string): string {
   const flat = text.replace(/\s+/g, ' ');
@@ -75,8 +65,7 @@ function normalizeCondition(value: unknown, where: string): PolicyStatement['Con
     }
     const keys: Record<string, string | string[] | boolean | number | Array<string | boolean | number>> = {};
     for (const [key, raw] of Object.entries(block as Record<string, unknown>)) {
-      const scalar = (v: unknown): v is string | boolean | number =>
-        typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
+      const scalar = (v: unknown): v is string | boolean | number => typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number';
       if (scalar(raw)) keys[key] = raw;
       else if (Array.isArray(raw) && raw.every(scalar)) keys[key] = raw as Array<string | boolean | number>;
       else throw new PolicyDocumentError(`${where}: Condition ${operator} ${key} must be a value or a list of values`);

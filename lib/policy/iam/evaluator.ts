@@ -1,7 +1,16 @@
 import type { PolicyDocument, PolicyStatement } from '../../denial/types';
 import { arnMatches } from './arn-matching';
 import { arnSegments } from '../../aws/arn';
-import { CLOSED_WORLD, evaluateCondition, resolveValue, type ConditionFailure, type ContextKnowledge, type RequestContext, type ResolvedValue, type Truth } from './conditions';
+import {
+  CLOSED_WORLD,
+  evaluateCondition,
+  resolveValue,
+  type ConditionFailure,
+  type ContextKnowledge,
+  type RequestContext,
+  type ResolvedValue,
+  type Truth,
+} from './conditions';
 import { asList } from './document';
 import { wildcardMatch } from './wildcard';
 

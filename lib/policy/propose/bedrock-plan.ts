@@ -36,7 +36,7 @@ function systemProfileCall(denial: Denial, ctx: PlanContext): SystemProfileCall 
   const model = denial.model;
   const profile = model?.inferenceProfile;
   const resourceArn = denial.resource ? parseBedrockArn(denial.resource) : null;
-  const profileId = profile?.id ?? (resourceArn?.type === 'inference-profile' ? resourceArn.id : model?.modelId ?? '');
+  const profileId = profile?.id ?? (resourceArn?.type === 'inference-profile' ? resourceArn.id : (model?.modelId ?? ''));
   const fmId = model?.foundationModelId ?? stripGeoPrefix(profileId);
   const scope = profile?.scope ?? geoPrefixOf(profileId) ?? 'unknown';
   const profileArn =
@@ -129,7 +129,10 @@ function planGlobalProfile(ctx: PlanContext, actions: string[], p: SystemProfile
     ]),
     neighbours,
     conditionedNeighbours: [
-      { label: `the region-less model invoked without the profile`, request: request(ctx, 'bedrock:InvokeModel', regionless, { 'aws:RequestedRegion': 'unspecified' }) },
+      {
+        label: `the region-less model invoked without the profile`,
+        request: request(ctx, 'bedrock:InvokeModel', regionless, { 'aws:RequestedRegion': 'unspecified' }),
+      },
       { label: `the model invoked directly in ${call}`, request: request(ctx, 'bedrock:InvokeModel', inCall, { 'aws:RequestedRegion': call }) },
     ],
     notes,
@@ -228,13 +231,14 @@ export function planApplicationProfile(denial: Denial, ctx: PlanContext, actions
     if (resourceArn?.type === 'foundation-model' && resourceArn.region && !regions.includes(resourceArn.region)) {
       regions.push(resourceArn.region);
     }
-    if (!refusedModel) statements.push({
-      Sid: 'AccessAuditorModelThroughApplicationProfile',
-      Effect: 'Allow',
-      Action: action,
-      Resource: compactList(regions.map((r) => foundationModelArn(ctx.partition, r, fmId))),
-      Condition: { StringEquals: { 'bedrock:InferenceProfileArn': appArn } },
-    });
+    if (!refusedModel)
+      statements.push({
+        Sid: 'AccessAuditorModelThroughApplicationProfile',
+        Effect: 'Allow',
+        Action: action,
+        Resource: compactList(regions.map((r) => foundationModelArn(ctx.partition, r, fmId))),
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': appArn } },
+      });
     for (const a of actions) {
       for (const r of regions) {
         checks.push({
@@ -279,7 +283,7 @@ export function planApplicationProfile(denial: Denial, ctx: PlanContext, actions
 
 export function planFoundationModel(denial: Denial, ctx: PlanContext, actions: string[]): GrantPlan {
   const resourceArn = denial.resource ? parseBedrockArn(denial.resource) : null;
-  const fmId = denial.model?.foundationModelId ?? (resourceArn?.type === 'foundation-model' ? resourceArn.id : denial.model?.modelId ?? '');
+  const fmId = denial.model?.foundationModelId ?? (resourceArn?.type === 'foundation-model' ? resourceArn.id : (denial.model?.modelId ?? ''));
   const region = resourceArn?.type === 'foundation-model' && resourceArn.region ? resourceArn.region : denial.callRegion;
   // The FM ARN is rebuilt rather than copied so that it never carries an account ID.
   const fmArn = foundationModelArn(ctx.partition, region, fmId);
@@ -289,9 +293,7 @@ export function planFoundationModel(denial: Denial, ctx: PlanContext, actions: s
     actions,
     foundationModelId: fmId,
     statements: refused ? [] : [{ Sid: 'AccessAuditorInvokeFoundationModel', Effect: 'Allow', Action: compactList(actions), Resource: fmArn }],
-    checks: forEachAction(actions, (a) => [
-      { label: `${a} on the model in ${region}`, request: request(ctx, a, fmArn, { 'aws:RequestedRegion': region }) },
-    ]),
+    checks: forEachAction(actions, (a) => [{ label: `${a} on the model in ${region}`, request: request(ctx, a, fmArn, { 'aws:RequestedRegion': region }) }]),
     neighbours: [
       ...otherModels(fmId).flatMap((other) =>
         actions.map((a) => ({

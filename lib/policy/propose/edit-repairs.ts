@@ -101,9 +101,7 @@ export function keptChecks(scope: RepairScope, original: PolicyStatement, repair
 }
 
 function loses(scope: RepairScope, before: NamedPolicy[], after: NamedPolicy[], kept: Check[]): boolean {
-  return kept.some(
-    (k) => scope.layerAllows(evaluate(scope.withLayer(before), k.request)) && !scope.layerAllows(evaluate(scope.withLayer(after), k.request)),
-  );
+  return kept.some((k) => scope.layerAllows(evaluate(scope.withLayer(before), k.request)) && !scope.layerAllows(evaluate(scope.withLayer(after), k.request)));
 }
 
 /** The first acceptable repair of a statement of the layer for one check, with where it applies. */

@@ -35,12 +35,13 @@ export function newPolicyName(plan: GrantPlan, action: string): string {
   let short: string;
   if (plan.kind === 'marketplace') short = 'subscribe';
   else if (plan.foundationModelId) {
-    short = plan.foundationModelId
-      .replace(/^[a-z0-9-]+\./, '')
-      .replace(/(-v\d+)?(:\d+)*$/, '');
+    short = plan.foundationModelId.replace(/^[a-z0-9-]+\./, '').replace(/(-v\d+)?(:\d+)*$/, '');
     if (plan.kind === 'global-profile') short = `global-${short}`;
   } else short = actionName(plan.actions[0] ?? action) ?? 'grant';
-  const name = `access-auditor-${service}-${short}`.toLowerCase().replace(/[^a-z0-9+=,.@_-]+/g, '-').replace(/-+/g, '-');
+  const name = `access-auditor-${service}-${short}`
+    .toLowerCase()
+    .replace(/[^a-z0-9+=,.@_-]+/g, '-')
+    .replace(/-+/g, '-');
   return name.slice(0, 128).replace(/-$/, '');
 }
 
@@ -57,7 +58,13 @@ export function describePolicy(policy: Pick<NamedPolicy, 'kind' | 'name' | 'viaG
   return `${policy.kind} policy ${policy.name}`;
 }
 
-export function applyTargetFor(mode: EditMode, policy: NamedPolicy, isNew: boolean, ctx: ProposeContext, owner: PrincipalPolicies | null): ApplyTarget | undefined {
+export function applyTargetFor(
+  mode: EditMode,
+  policy: NamedPolicy,
+  isNew: boolean,
+  ctx: ProposeContext,
+  owner: PrincipalPolicies | null,
+): ApplyTarget | undefined {
   const principal = ctx.denial.principal;
   if (mode === 'sso') {
     return { kind: 'permission-set', permissionSetName: permissionSetNameOf(principal) ?? '<PERMISSION_SET_NAME>', accountId: ctx.accountId };
@@ -91,9 +98,7 @@ export function applyTargetFor(mode: EditMode, policy: NamedPolicy, isNew: boole
   const asRole = owner ? owner.kind === 'role' : isRolePrincipal(principal);
   const name = owner?.name ?? (asRole ? roleNameOf(principal) : userNameOf(principal));
   if (!name) return undefined;
-  return asRole
-    ? { kind: 'role-inline', roleName: name, policyName: policy.name }
-    : { kind: 'user-inline', userName: name, policyName: policy.name };
+  return asRole ? { kind: 'role-inline', roleName: name, policyName: policy.name } : { kind: 'user-inline', userName: name, policyName: policy.name };
 }
 
 export function targetName(mode: EditMode, ctx: ProposeContext, policies: PrincipalPolicies | null): string | undefined {

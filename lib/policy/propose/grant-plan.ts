@@ -77,10 +77,7 @@ export function grantedResources(plan: GrantPlan): string[] {
 
 /** True for Marketplace subscription denials (the action, or the Bedrock model-access message naming it). */
 export function isMarketplaceDenial(denial: Denial): boolean {
-  return (
-    normalizeAction(denial.action).startsWith('aws-marketplace:') ||
-    /aws-marketplace:(Subscribe|ViewSubscriptions)/i.test(denial.errorMessage ?? '')
-  );
+  return normalizeAction(denial.action).startsWith('aws-marketplace:') || /aws-marketplace:(Subscribe|ViewSubscriptions)/i.test(denial.errorMessage ?? '');
 }
 
 /** Works out what the denied call needs. Pure. */

@@ -1,14 +1,6 @@
 import type { PolicyStatement } from '../../denial/types';
 import { arnMatches } from '../iam/arn-matching';
-import {
-  formatBedrockArn,
-  INVOKE_ACTIONS,
-  isInvokeAction,
-  modelFamilyKey,
-  parseBedrockArn,
-  stripGeoPrefix,
-  type BedrockArn,
-} from '../catalog/bedrock-arns';
+import { formatBedrockArn, INVOKE_ACTIONS, isInvokeAction, modelFamilyKey, parseBedrockArn, stripGeoPrefix, type BedrockArn } from '../catalog/bedrock-arns';
 import { parseOperator } from '../iam/conditions';
 import { asList, compactList } from '../iam/document';
 import { matchStatement, type EvaluationRequest } from '../iam/evaluator';
@@ -118,10 +110,7 @@ function repairResource(s: PolicyStatement, resource: string, facts: RepairFact[
   // 2. The same model granted elsewhere: add the region or resource kind that is missing.
   const sameType = parsed.find(({ arn }) => arn && arn.type === target.type && sameModel(arn, target));
   const related = parsed.find(
-    ({ arn }) =>
-      arn &&
-      ['foundation-model', 'inference-profile', 'application-inference-profile'].includes(arn.type) &&
-      sameModel(arn, target),
+    ({ arn }) => arn && ['foundation-model', 'inference-profile', 'application-inference-profile'].includes(arn.type) && sameModel(arn, target),
   );
   if (sameType?.arn) {
     if (sameType.arn.region !== target.region) {
@@ -257,7 +246,7 @@ export function describeRepairs(facts: RepairFact[]): string[] {
   }
   if (regions.length > 0) {
     const granted = [...new Set(regions.map((f) => f.grantedRegion || 'no region'))];
-    const wanted = regions.map((f) => (f.region === '' ? 'the region-less global form' : f.region ?? ''));
+    const wanted = regions.map((f) => (f.region === '' ? 'the region-less global form' : (f.region ?? '')));
     out.push(
       `it granted the model only in ${list(granted)}, but the inference profile also routes the call to ${list(wanted)}, so ${
         regions.length === 1 ? 'that ARN was' : 'those ARNs were'

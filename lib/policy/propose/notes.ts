@@ -33,8 +33,7 @@ const TEMPLATES = {
     'The model behind the application inference profile is unknown: bedrock:GetInferenceProfile lists its model ARNs, which need the same grant conditioned on bedrock:InferenceProfileArn.',
   'marketplace-no-resource-type': () =>
     'aws-marketplace:Subscribe and aws-marketplace:ViewSubscriptions have no resource type, so Resource "*" is the narrowest grant.',
-  'marketplace-resource-type-unconfirmed': () =>
-    'The action catalog does not confirm that the Marketplace actions lack a resource type; check Resource "*".',
+  'marketplace-resource-type-unconfirmed': () => 'The action catalog does not confirm that the Marketplace actions lack a resource type; check Resource "*".',
   'marketplace-product-condition': () =>
     "Restrict aws-marketplace:Subscribe with a Condition on aws-marketplace:ProductId once the model's Marketplace product ID is known (the Bedrock model-access page lists them).",
   'marketplace-subscription-delay': () =>
@@ -73,8 +72,7 @@ const TEMPLATES = {
   'org-policy-no-allow': (p: { policyType: string; account: string; action: string }) =>
     `No ${p.policyType} on the path from the organization root to account ${p.account} allows ${p.action}: each level must allow it.`,
   /** `resource` present for an RCP: the resource owner cannot change it either. */
-  'org-admin-only': (p: { resource?: string }) =>
-    p.resource === undefined ? `${ORG_ADMIN}.` : `${ORG_ADMIN}; the owner of ${p.resource} cannot.`,
+  'org-admin-only': (p: { resource?: string }) => (p.resource === undefined ? `${ORG_ADMIN}.` : `${ORG_ADMIN}; the owner of ${p.resource} cannot.`),
   'scp-region-guardrail': (p: { region: string; partition: string; inference: 'global' | 'regional' }) =>
     `This is Bedrock cross-region inference: the SCP's region guardrail sees aws:RequestedRegion = ${p.region} because the profile routed the call there; the guardrail must exempt requests that carry bedrock:InferenceProfileArn (for example add "ArnNotLike": {"bedrock:InferenceProfileArn": "arn:${p.partition}:bedrock:*:*:inference-profile/*"} to the Deny's Condition) or include ${p.region === 'unspecified' ? '"unspecified"' : p.region} in the allowed regions${p.inference === 'global' && p.region !== 'unspecified' ? ', together with "unspecified" for global inference' : p.inference === 'global' ? ' (the Region that global inference reports)' : ''}.`,
   'org-policy-only-obstacle': (p: { principal: string; policyType: string }) =>
@@ -185,8 +183,7 @@ const TEMPLATES = {
   'passed-to-service': (p: { service: string }) =>
     `The grant lets the role be passed to ${p.service} only (iam:PassedToService), the service the record shows receiving it.`,
   'access-lost': (p: { check: string }) => `The change would no longer allow ${p.check}, which the current policies allow.`,
-  'neighbour-newly-allowed': (p: { neighbour: string }) =>
-    `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,
+  'neighbour-newly-allowed': (p: { neighbour: string }) => `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,
   'neighbour-other-action': (p: { statement: string; action: string; resources: string }) =>
     `Statement ${p.statement} also grants ${p.action}, so with the ARNs the call needs it now also allows ${p.action} on ${p.resources}; move those ARNs to a statement of their own if ${p.statement} should not grant ${p.action} on them.`,
   'neighbour-kept-wildcard': (p: { statement: string; neighbour: string; patterns: string }) =>
@@ -194,10 +191,8 @@ const TEMPLATES = {
 
   'simulation-confirms': () => 'iam:SimulatePrincipalPolicy confirms: with the change the call is allowed.',
   'simulation-agrees-denied': (p: { decision: string }) => `iam:SimulatePrincipalPolicy agrees that the call stays denied (${p.decision}).`,
-  'simulation-allows-unchecked': () =>
-    'iam:SimulatePrincipalPolicy says the call is allowed with the change (the offline evaluator could not check it).',
-  'simulation-denies-unchecked': (p: { decision: string }) =>
-    `iam:SimulatePrincipalPolicy says the call is still denied with the change (${p.decision}).`,
+  'simulation-allows-unchecked': () => 'iam:SimulatePrincipalPolicy says the call is allowed with the change (the offline evaluator could not check it).',
+  'simulation-denies-unchecked': (p: { decision: string }) => `iam:SimulatePrincipalPolicy says the call is still denied with the change (${p.decision}).`,
   'simulation-disagrees-denies': (p: { decision: string }) =>
     `Disagreement: the offline evaluator allows the call after the change, but iam:SimulatePrincipalPolicy answers ${p.decision} (an SCP, or a policy changed since the snapshot, may deny it); treat the fix as unproven.`,
   'simulation-disagrees-allows': () =>
@@ -205,12 +200,9 @@ const TEMPLATES = {
 
   'profile-read-failed': (p: { error: string }) =>
     `The inference profile could not be read live (${p.error}); destination regions come from the built-in table.`,
-  'policies-read-failed': (p: { error: string }) =>
-    `Current policies could not be read (${p.error}); the proposal is not checked against them.`,
-  'action-data-failed': (p: { error: string }) =>
-    `Action data could not be loaded (${p.error}); resource ARNs use the built-in patterns.`,
-  'simulation-failed': (p: { error: string }) =>
-    `iam:SimulatePrincipalPolicy could not confirm the proposal (${p.error}); the offline verdict stands.`,
+  'policies-read-failed': (p: { error: string }) => `Current policies could not be read (${p.error}); the proposal is not checked against them.`,
+  'action-data-failed': (p: { error: string }) => `Action data could not be loaded (${p.error}); resource ARNs use the built-in patterns.`,
+  'simulation-failed': (p: { error: string }) => `iam:SimulatePrincipalPolicy could not confirm the proposal (${p.error}); the offline verdict stands.`,
 } satisfies { [C in NoteCode]: (params: never) => string };
 
 /** Why a generic grant does not use the record's resource: it names none, or one the action does not act on. */

@@ -18,9 +18,7 @@ export function normalizeAction(action: string): string {
   const service = action.slice(0, i).toLowerCase();
   const name = action.slice(i + 1);
   if (service === 'bedrock') {
-    const known = ['InvokeModel', 'InvokeModelWithResponseStream', 'CallWithBearerToken'].find(
-      (n) => n.toLowerCase() === name.toLowerCase(),
-    );
+    const known = ['InvokeModel', 'InvokeModelWithResponseStream', 'CallWithBearerToken'].find((n) => n.toLowerCase() === name.toLowerCase());
     if (known) return `bedrock:${known}`;
   }
   return `${service}:${name}`;
@@ -33,9 +31,7 @@ export function normalizeAction(action: string): string {
  */
 export function grantedActions(denial: Denial): string[] {
   const action = normalizeAction(denial.action);
-  const stream =
-    (STREAM_EVENT_NAMES as readonly string[]).includes(denial.eventName) ||
-    action === 'bedrock:InvokeModelWithResponseStream';
+  const stream = (STREAM_EVENT_NAMES as readonly string[]).includes(denial.eventName) || action === 'bedrock:InvokeModelWithResponseStream';
   if (isInvokeAction(action) && stream) return ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'];
   return [action];
 }

@@ -45,11 +45,7 @@ export function isRolePrincipal(principal: Principal): boolean {
 
 export function isSsoPrincipal(principal: Principal): boolean {
   const name = roleNameOf(principal);
-  return (
-    principal.managedBy === 'sso' ||
-    (principal.roleArn ?? '').includes('/aws-reserved/sso.amazonaws.com/') ||
-    (name !== undefined && SSO_ROLE.test(name))
-  );
+  return principal.managedBy === 'sso' || (principal.roleArn ?? '').includes('/aws-reserved/sso.amazonaws.com/') || (name !== undefined && SSO_ROLE.test(name));
 }
 
 export function permissionSetNameOf(principal: Principal): string | undefined {
@@ -73,12 +69,7 @@ export function principalArnOf(principal: Principal): string | null {
 
 export function buildProposeContext(denial: Denial, options: ProposeOptions): ProposeContext {
   const principal = denial.principal;
-  const partition =
-    options.partition ??
-    partitionOf(denial.resource) ??
-    partitionOf(principal.roleArn) ??
-    partitionOf(principal.arn) ??
-    'aws';
+  const partition = options.partition ?? partitionOf(denial.resource) ?? partitionOf(principal.roleArn) ?? partitionOf(principal.arn) ?? 'aws';
   const accountId = denial.accountId ?? principal.accountId ?? options.accountId ?? '<ACCOUNT_ID>';
   return {
     denial,

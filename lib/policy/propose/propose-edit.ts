@@ -51,8 +51,7 @@ function statementsFor(plan: GrantPlan, checks: Check[]): PolicyStatement[] {
   const foreign = plan.neighbours.map((n) => n.request.action).filter((a) => !needed.has(a.toLowerCase()));
   return plan.statements.filter(
     (s) =>
-      checks.some((c) => matchStatement(s, c.request).applies) &&
-      !asList(s.Action).some((pattern) => foreign.some((a) => wildcardMatch(pattern, a, true))),
+      checks.some((c) => matchStatement(s, c.request).applies) && !asList(s.Action).some((pattern) => foreign.some((a) => wildcardMatch(pattern, a, true))),
   );
 }
 
@@ -115,7 +114,9 @@ function repairScope(ctx: ProposeContext, plan: GrantPlan, policies: PrincipalPo
     catalog: ctx.catalog,
     editable: (p: NamedPolicy) => !isAwsManaged(p) && (mode !== 'sso' || p.kind === 'inline'),
     withLayer: (l) =>
-      mode === 'boundary' ? { identity: policies.identityPolicies, permissionsBoundary: l[0]! } : { identity: l, ...(boundary ? { permissionsBoundary: boundary } : {}) },
+      mode === 'boundary'
+        ? { identity: policies.identityPolicies, permissionsBoundary: l[0]! }
+        : { identity: l, ...(boundary ? { permissionsBoundary: boundary } : {}) },
     layerAllows: (r) => (mode === 'boundary' ? r.boundaryAllows === true : r.identityAllows),
   };
 }
@@ -196,9 +197,7 @@ function fitQuota(run: EditRun): Change {
   const target = state.layer[state.targetIndex!]!;
   const changedStatements = [...[...state.edits.keys()].map((si) => target.document.Statement[si]!), ...state.added];
   const excess =
-    mode === 'boundary'
-      ? quotaExcess('role', [target], target)
-      : quotaExcess(mode === 'sso' ? 'permission-set' : policies.kind, state.layer, target);
+    mode === 'boundary' ? quotaExcess('role', [target], target) : quotaExcess(mode === 'sso' ? 'permission-set' : policies.kind, state.layer, target);
   if (!excess || mode !== 'identity') {
     if (excess) notes.push(note('quota-split', { what: excess.what, size: excess.size, limit: excess.limit }));
     return { target, isNew: state.isNew, changedStatements, finalLayer: state.layer, excess };
@@ -269,7 +268,7 @@ function validatedProposal(run: EditRun, change: Change): Proposal {
   const { state, mode, ctx, plan, policies, scope, original, notes } = run;
   const { target, isNew, changedStatements, finalLayer } = change;
   const boundary = policies.permissionsBoundary;
-  const originalTarget = state.isNew ? null : (mode === 'boundary' ? boundary : policies.identityPolicies[state.targetIndex!]) ?? null;
+  const originalTarget = state.isNew ? null : ((mode === 'boundary' ? boundary : policies.identityPolicies[state.targetIndex!]) ?? null);
   const after: PolicySet =
     mode === 'boundary'
       ? { identity: policies.identityPolicies, permissionsBoundary: target }

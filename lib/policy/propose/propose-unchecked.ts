@@ -32,7 +32,7 @@ export function proposeBlind(ctx: ProposeContext, plan: GrantPlan, mode: EditMod
   const policyArn = ctx.denial.reason.policyArn;
   let policy: NamedPolicy = { kind: 'inline', name, document };
   if (mode === 'boundary') {
-    policy = { kind: 'managed', name: (policyArn ? lastPathSegment(policyArn) : name), ...(policyArn ? { arn: policyArn } : {}), document };
+    policy = { kind: 'managed', name: policyArn ? lastPathSegment(policyArn) : name, ...(policyArn ? { arn: policyArn } : {}), document };
     notes.push(note('boundary-merge-first'));
   }
   if (mode === 'sso') {

@@ -92,7 +92,9 @@ function proposeModelAccess(ctx: ProposeContext, kind: ModelAccessKind, policies
       ...(policies.permissionsBoundary ? { permissionsBoundary: policies.permissionsBoundary } : {}),
     };
     const missing = plan.checks.filter((c) => evaluate(set, c.request).decision !== 'allowed');
-    statements = statements.filter((s) => missing.some((c) => evaluate({ identity: [{ name: 'new', document: { Statement: [s] } }] }, c.request).decision === 'allowed'));
+    statements = statements.filter((s) =>
+      missing.some((c) => evaluate({ identity: [{ name: 'new', document: { Statement: [s] } }] }, c.request).decision === 'allowed'),
+    );
     const withNew = { ...set, identity: [...set.identity, { name: 'proposed', document: { Version: '2012-10-17', Statement: statements } }] };
     const failing = plan.checks.filter((c) => evaluate(withNew, c.request).decision !== 'allowed');
     validated = failing.length === 0 ? 'simulated-allow' : 'simulated-deny';
@@ -157,7 +159,8 @@ function proposeOrganizationPolicy(ctx: ProposeContext, plan: GrantPlan, policie
 function resourceOwner(resource: string | null): string {
   if (!resource) return 'the resource owner';
   if (resource.includes(':kms:')) return `the owner of KMS key ${resource} (key policy)`;
-  if (resource.startsWith('arn:aws:s3:::') || resource.includes(':s3:::')) return `the owner of bucket ${(parseArn(resource)?.resource ?? '').split('/')[0]} (bucket policy)`;
+  if (resource.startsWith('arn:aws:s3:::') || resource.includes(':s3:::'))
+    return `the owner of bucket ${(parseArn(resource)?.resource ?? '').split('/')[0]} (bucket policy)`;
   return `the owner of ${resource}`;
 }
 
@@ -169,13 +172,29 @@ function proposeResourcePolicy(ctx: ProposeContext, plan: GrantPlan): Proposal {
   const notes: ProposalNote[] = [];
   let statements: PolicyStatement[] = [];
   if (denial.reason.explicit) {
-    notes.push(note('resource-policy-explicit-deny', { policy: trust ? 'role trust policy' : 'resource-based policy', resource: denial.resource ?? 'the resource', owner }));
+    notes.push(
+      note('resource-policy-explicit-deny', {
+        policy: trust ? 'role trust policy' : 'resource-based policy',
+        resource: denial.resource ?? 'the resource',
+        owner,
+      }),
+    );
   } else if (trust) {
-    statements = [{ Sid: 'AccessAuditorAllowAssumeRole', Effect: 'Allow', Principal: { AWS: principalArn ?? '<PRINCIPAL_ARN>' }, Action: compactList(plan.actions) }];
+    statements = [
+      { Sid: 'AccessAuditorAllowAssumeRole', Effect: 'Allow', Principal: { AWS: principalArn ?? '<PRINCIPAL_ARN>' }, Action: compactList(plan.actions) },
+    ];
     notes.push(note('trust-policy-missing', { role: denial.resource ?? 'the role', principal: principalArn ?? 'the caller', owner }));
   } else if (grantedResources(plan).length > 0) {
     const resource = compactList(grantedResources(plan));
-    statements = [{ Sid: 'AccessAuditorAllowPrincipal', Effect: 'Allow', Principal: { AWS: principalArn ?? '<PRINCIPAL_ARN>' }, Action: compactList(plan.actions), Resource: resource }];
+    statements = [
+      {
+        Sid: 'AccessAuditorAllowPrincipal',
+        Effect: 'Allow',
+        Principal: { AWS: principalArn ?? '<PRINCIPAL_ARN>' },
+        Action: compactList(plan.actions),
+        Resource: resource,
+      },
+    ];
     notes.push(note('resource-policy-missing', { resource: denial.resource ?? 'the resource', principal: principalArn ?? 'the caller', owner }));
   } else {
     notes.push(...plan.notes);

@@ -25,14 +25,9 @@ export function planMarketplace(ctx: PlanContext, region: string): GrantPlan {
       { Sid: 'AccessAuditorMarketplaceViewSubscriptions', Effect: 'Allow', Action: 'aws-marketplace:ViewSubscriptions', Resource: '*' },
     ],
     checks: actions.map((a) => ({ label: `${a}`, request: request(ctx, a, null, { 'aws:RequestedRegion': region }) })),
-    neighbours: [
-      { label: 'aws-marketplace:Unsubscribe', request: request(ctx, 'aws-marketplace:Unsubscribe', null, { 'aws:RequestedRegion': region }) },
-    ],
+    neighbours: [{ label: 'aws-marketplace:Unsubscribe', request: request(ctx, 'aws-marketplace:Unsubscribe', null, { 'aws:RequestedRegion': region }) }],
     conditionedNeighbours: [],
-    notes: [
-      resourceNote,
-      note('marketplace-product-condition'),
-    ],
+    notes: [resourceNote, note('marketplace-product-condition')],
   };
 }
 

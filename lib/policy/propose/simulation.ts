@@ -30,10 +30,7 @@ export function simulationRequestsFor(
   const plan = planGrant(denial, ctx);
   const extra = extraPolicies(proposal);
   // A boundary proposal replaces the live boundary in the simulation; as an identity policy it would still be capped by it.
-  const inputs =
-    proposal.target.kind === 'permissions-boundary'
-      ? { extraPolicies: [], permissionsBoundaryPolicies: extra }
-      : { extraPolicies: extra };
+  const inputs = proposal.target.kind === 'permissions-boundary' ? { extraPolicies: [], permissionsBoundaryPolicies: extra } : { extraPolicies: extra };
   return plan.checks.map((check) => ({
     policySourceArn: policies.arn,
     ...inputs,
@@ -56,10 +53,7 @@ export function simulationRequestFor(
   const all = simulationRequestsFor(denial, proposal, policies, options);
   const action = denial.action.toLowerCase();
   return (
-    all.find((r) => r.resource === denial.resource && r.action.toLowerCase() === action) ??
-    all.find((r) => r.action.toLowerCase() === action) ??
-    all[0] ??
-    null
+    all.find((r) => r.resource === denial.resource && r.action.toLowerCase() === action) ?? all.find((r) => r.action.toLowerCase() === action) ?? all[0] ?? null
   );
 }
 

@@ -53,13 +53,7 @@ function checkFailure(after: PolicySet, check: Check): ProposalNote | null {
  * only if it is allowed for every unknown value (else `unknown-context`), and a neighbour or a kept
  * request as allowed if any value would allow it.
  */
-export function validateChange(
-  before: PolicySet,
-  after: PolicySet,
-  checks: Check[],
-  neighbours: Check[],
-  options: ValidationOptions = {},
-): ValidationOutcome {
+export function validateChange(before: PolicySet, after: PolicySet, checks: Check[], neighbours: Check[], options: ValidationOptions = {}): ValidationOutcome {
   const failures: ProposalNote[] = [];
   const notes: ProposalNote[] = [];
   for (const check of checks) {

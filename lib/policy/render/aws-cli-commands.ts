@@ -64,11 +64,7 @@ export function renderCli(target: ApplyTarget, doc: PolicyDocument): string {
         target.attachTo.type === 'role'
           ? `aws iam attach-role-policy --role-name ${quote(target.attachTo.name)} --policy-arn ${quote(target.policyArn)}`
           : `aws iam attach-user-policy --user-name ${quote(target.attachTo.name)} --policy-arn ${quote(target.policyArn)}`;
-      return [
-        ...heredoc(file, doc),
-        `aws iam create-policy --policy-name ${quote(target.policyName)} --policy-document file://${file}`,
-        attach,
-      ].join('\n');
+      return [...heredoc(file, doc), `aws iam create-policy --policy-name ${quote(target.policyName)} --policy-document file://${file}`, attach].join('\n');
     }
     case 'new-boundary': {
       const file = fileName(target.policyName);

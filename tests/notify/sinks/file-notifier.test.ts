@@ -104,8 +104,6 @@ describe('FileNotifier', () => {
 
 describe('renderTerminalSummary', () => {
   it('falls back to the subject for a message it cannot parse', () => {
-    expect(
-      renderTerminalSummary({ Subject: 'hello', Message: 'not json', MessageStructure: 'json', MessageAttributes: {} }),
-    ).toBe('ALERT UNKNOWN  hello\n');
+    expect(renderTerminalSummary({ Subject: 'hello', Message: 'not json', MessageStructure: 'json', MessageAttributes: {} })).toBe('ALERT UNKNOWN  hello\n');
   });
 });
