@@ -85,6 +85,8 @@ export const NOTE_CODES = [
   'check-undetermined',
   'resource-needs-input',
   'passed-to-service',
+  'no-permission-needed',
+  'aws-managed-kms-key',
   'access-lost',
   'neighbour-newly-allowed',
   'neighbour-other-action',

@@ -185,6 +185,7 @@ const SAMPLE_PARAMS = {
   id: 'x',
   keys: 'aws:ResourceTag/team',
   service: 'lambda.amazonaws.com',
+  alias: 'alias/aws/s3',
   placeholders: '<KeyId>',
   profile: 'us.x',
   resource: 'arn:aws:s3:::b',

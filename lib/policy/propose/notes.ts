@@ -182,6 +182,10 @@ const TEMPLATES = {
     `The record does not name the exact resource, so the fix names ${p.resource}: replace ${p.placeholders} with the resource the caller uses before applying it (needs-input, not a ready fix).`,
   'passed-to-service': (p: { service: string }) =>
     `The grant lets the role be passed to ${p.service} only (iam:PassedToService), the service the record shows receiving it.`,
+  'no-permission-needed': (p: { action: string }) =>
+    `${p.action} needs no permission and no policy can deny it, so no policy change helps: the call failed for another reason (expired or invalid credentials, or STS disabled in the region).`,
+  'aws-managed-kms-key': (p: { alias: string }) =>
+    `${p.alias} is an AWS managed key: its key policy cannot be changed and lets principals of its own account use it only through the AWS service that created it. Nothing is proposed; for cross-account or direct use, encrypt with a customer managed key instead.`,
   'access-lost': (p: { check: string }) => `The change would no longer allow ${p.check}, which the current policies allow.`,
   'neighbour-newly-allowed': (p: { neighbour: string }) => `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,
   'neighbour-other-action': (p: { statement: string; action: string; resources: string }) =>

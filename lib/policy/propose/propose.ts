@@ -22,6 +22,7 @@ import { proposeEdit, proposeForDeny, type EditMode } from './propose-edit';
 import { renderTerraform } from '../render/terraform';
 import { note, noteFields, type ProposalNote } from './notes';
 import { lastPathSegment, parseArn } from '../../aws/arn';
+import { awsSideAnswer } from './aws-protections';
 
 export type { ProposeOptions } from './propose-context';
 
@@ -302,6 +303,8 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const ctx = buildProposeContext(denial, options);
   const access = modelAccessKind(denial);
   if (access && !isMarketplaceDenial(denial)) return withCheckedBy(proposeModelAccess(ctx, access, policies));
+  const answer = awsSideAnswer(denial);
+  if (answer) return answer;
   const plan = planGrant(denial, ctx);
   return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
 }
