@@ -185,7 +185,7 @@ const SAMPLE_PARAMS = {
   id: 'x',
   keys: 'aws:ResourceTag/team',
   service: 'lambda.amazonaws.com',
-  alias: 'alias/aws/s3',
+  alias: 'alias/aws/s3', key: 'aws:SourceVpce', operator: 'StringEquals', expected: 'vpce-1', actual: 'no value',
   placeholders: '<KeyId>',
   profile: 'us.x',
   resource: 'arn:aws:s3:::b',
