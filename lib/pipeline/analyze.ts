@@ -4,6 +4,7 @@ import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
 import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
 import { proposeFix } from '../policy/propose/propose';
+import type { ProposalMemo } from '../policy/propose/proposal-memo';
 import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/propose/simulation';
 import { appendNotes, note, type ProposalNote } from '../policy/propose/notes';
 import type { ActionCatalog } from '../policy/catalog/action-catalog';
@@ -20,6 +21,8 @@ export interface AnalyzeDeps {
    * `arn:<partition>:<service>:<region>:<account>:*` pattern with a note, never `"*"`.
    */
   loadCatalog?: ((actions: string[]) => Promise<ActionCatalog>) | null;
+  /** Proposes once per identical problem (a storm is one proposal); absent, every record is proposed afresh. */
+  proposals?: ProposalMemo | null;
 }
 
 /**
@@ -67,7 +70,8 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
     }
   }
 
-  let proposal: Proposal = proposeFix(denial, policies, catalog ? { catalog } : undefined);
+  const options = catalog ? { catalog } : undefined;
+  let proposal: Proposal = deps.proposals ? deps.proposals.propose(denial, policies, options) : proposeFix(denial, policies, options);
   if (policiesUnreadable) proposal = { ...proposal, validated: 'not-validated' };
 
   if (deps.simulator && policies && !policiesUnreadable) {
