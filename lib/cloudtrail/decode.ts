@@ -121,9 +121,10 @@ function deniedResource(
     // A role or user worded by name: only an ARN the record carries has the path; never one built from the name.
     return { resource: recordArnForIamName(record, worded.iamName.kind, worded.iamName.name), resourceText: worded.note };
   }
+  // A resource the message writes but that is no ARN (a secret's name, a mangled ARN) is kept as written, never as `resource`.
   return {
-    resource: worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? parsed.resource ?? null,
-    resourceText: worded?.note,
+    resource: worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? null,
+    resourceText: worded?.note ?? parsed.resource,
   };
 }
 

@@ -106,6 +106,27 @@ const cases: Case[] = [
     },
     expected: { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCT}:role/ecsTaskExecutionRole`, reason: { layer: 'permissions-boundary', explicit: true } },
   },
+  {
+    name: 'a resource written without "arn:" is kept as written, not as the resource',
+    record: {
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRole',
+      errorCode: 'AccessDenied',
+      errorMessage: `User: arn:aws:iam::${ACCT}:user/app is not authorized to perform: sts:AssumeRole on resource: aws:iam::*:role/app_role`,
+    },
+    expected: { action: 'sts:AssumeRole', resource: null, resourceText: 'aws:iam::*:role/app_role' },
+  },
+  {
+    name: "a secret named by name: the record's secret ARN pattern is the resource, the name is kept as written",
+    record: {
+      eventSource: 'secretsmanager.amazonaws.com',
+      eventName: 'GetSecretValue',
+      errorCode: 'AccessDeniedException',
+      requestParameters: { secretId: 'prod/db' },
+      errorMessage: `User: ${ROLE_SESSION} is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/db because no identity-based policy allows the secretsmanager:GetSecretValue action`,
+    },
+    expected: { resource: `arn:aws:secretsmanager:us-east-1:${ACCT}:secret:prod/db-??????`, resourceText: 'prod/db', reason: { layer: 'identity' } },
+  },
 ];
 
 describe('decoding real message shapes', () => {

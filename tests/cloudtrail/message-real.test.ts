@@ -280,6 +280,24 @@ describe('wrappers and redactions keep what is readable', () => {
   });
 });
 
+describe('hostile input to the wrapper, redaction and named-action readers', () => {
+  // No timing assertion: a catastrophic-backtracking pattern would blow the jest timeout instead.
+  const hostile = [
+    'An error occurred (X) when calling the Y operation: '.repeat(20_000),
+    `User: x is not authorized to perform: a:b ${'(Service: S; Status Code: 403; '.repeat(30_000)}`,
+    `${'status code: 403, request id: '.repeat(30_000)}`,
+    `${'you need the '.repeat(80_000)}a:b`,
+    `User: x is not authorized to perform: a:b on resource: ${'<x> '.repeat(200_000)} because no identity-based policy allows`,
+    `User: x is not authorized to perform: a:b on resource: "${'"'.repeat(500_000)} with an explicit deny`,
+    `${'User: '.repeat(100_000)} is not authorized to perform: a:b`,
+    `${'API: a:b '.repeat(100_000)}`,
+    `operation error S: Op, https response error StatusCode: 403, ${'RequestID: x, '.repeat(60_000)}`,
+  ];
+  it.each(hostile.map((h, i) => [i, h]))('hostile message %i parses and returns', (_i, h) => {
+    expect(parseDenialMessage(h as string).shape).toBeDefined();
+  });
+});
+
 describe('score on the table', () => {
   it('reports wrong fields per class (for the issue)', () => {
     const score = ALL.map(([name, cases]) => {
