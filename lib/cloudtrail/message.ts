@@ -4,7 +4,7 @@
  *
  *   [You are not authorized to perform this operation. ]
  *   User: <principal> is not authorized to perform[:] <action>
- *     [on resource: <arn> | "<s3 arn>" | * | role <name> | user <name> | access key <id>]
+ *     [on resource: <arn> | "<s3 arn>" | * | role <name> | user <name> | access key <id> | policy <arn>]
  *     [because no <type> allows the <action> action
  *      | with an explicit deny [in a|an|the <type>[: <policy-arn>][ transitively through a <type>]]]
  *   [. Go to https://...#/authorization-details/<id> for complete details, or call the
@@ -12,7 +12,14 @@
  *   [Encoded authorization failure message: <blob>]
  *
  * plus the other shapes services use (generic `Access Denied`, `Principal [..] is not allowed to
- * execute [..]`, `Access to the resource .. is denied.`, ...).
+ * execute [..]`, `Access to the resource .. is denied.`, ...), a permission named outside the clause
+ * (`An additional permission, <action>, is required`, ...), and the SDK and tool wrappers around a
+ * message read from logs (./message-wrap).
+ *
+ * Messages quoted by people carry redactions and placeholders (`<ACCOUNT_ID>`, `XXXXXXXXXXXX`, `***`,
+ * `{account-id}`, ` ... `), sometimes with spaces: the principal is everything after `User:`, a redacted
+ * resource runs up to the clause that follows and is kept as written (`resourceText`), and neither
+ * hides the because / explicit-deny clause, so the layer stays readable.
  *
  * The parser is written with `indexOf` and bounded, anchored regular expressions only, over at most
  * {@link MAX_PARSED_MESSAGE_LENGTH} characters, so its cost is linear in the input whatever it holds.
@@ -101,7 +108,9 @@ function emptyResult(shape: MessageShape, truncated: boolean): ParsedMessage {
 /** The principal before ` is not authorized ...`: everything after `User:` (redactions may hold spaces), else the last word. */
 function principalBefore(core: string, lower: string, idx: number): string | undefined {
   const userAt = lower.lastIndexOf('user:', idx);
-  const principal = userAt >= 0 && idx - userAt <= MAX_RESOURCE_SPAN ? core.slice(userAt + 5, idx).trim() : core.slice(core.lastIndexOf(' ', idx - 1) + 1, idx);
+  const afterUser = userAt >= 0 && idx - userAt <= MAX_RESOURCE_SPAN ? core.slice(userAt + 5, idx).trim() : undefined;
+  // `user:` in an earlier sentence (a full stop, then a capital) is not the principal's label.
+  const principal = afterUser !== undefined && !/\.\s[A-Z]/.test(afterUser) ? afterUser : core.slice(core.lastIndexOf(' ', idx - 1) + 1, idx);
   return principal || undefined;
 }
 

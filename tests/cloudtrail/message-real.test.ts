@@ -117,6 +117,20 @@ export const REDACTION_CASES: RealCase[] = [
   },
 ];
 
+export const REDACTION_TAIL: RealCase[] = [
+  {
+    name: 'an account written with x in place of digits (and "User with accountId:" for a principal)',
+    message:
+      'User with accountId: 3814918xxx is not authorized to perform: logs:PutSubscriptionFilter on resource: arn:aws:logs:us-east-1:33189xxxxx:destination:LogDest',
+    expected: { action: 'logs:PutSubscriptionFilter', resource: undefined, resourceText: 'arn:aws:logs:us-east-1:33189xxxxx:destination:LogDest' },
+  },
+  {
+    name: '"user:" in an earlier sentence is not taken for the principal label',
+    message: `Sync failed for user: bob. Role ${ROLE} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::b/k" because no identity-based policy allows the s3:GetObject action`,
+    expected: { principal: ROLE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', layer: 'identity' },
+  },
+];
+
 export const IAM_WORDS_CASES: RealCase[] = [
   {
     name: '"policy <arn>" gives the policy ARN',
@@ -209,7 +223,7 @@ export const WRAPPER_CASES: RealCase[] = [
 ];
 
 const ALL: Array<[string, RealCase[]]> = [
-  ['redactions', REDACTION_CASES],
+  ['redactions', [...REDACTION_CASES, ...REDACTION_TAIL]],
   ['IAM resource words', IAM_WORDS_CASES],
   ['named actions', NAMED_ACTION_CASES],
   ['SDK wrappers', WRAPPER_CASES],
