@@ -217,9 +217,11 @@ export interface Denial {
   deniedRegion: string;
   resource: string | null;
   /**
-   * The resource as the message words it when no ARN could be made from those words: an access key
-   * (`access key AKIA…MPLE`, masked), `the specified resource`, or `role <name>` when the account is
-   * unknown. For notes and sentences; `resource` stays an ARN or null.
+   * The resource as the message words it when no exact ARN could be made from those words: an access
+   * key (`access key AKIA…MPLE`, masked), `the specified resource`, `role <name>` / `user <name>` (IAM's
+   * words carry no path, and a role's ARN may have one, such as Identity Center's
+   * `/aws-reserved/sso.amazonaws.com/`), a redacted ARN as written, or a name that is not an ARN. For
+   * notes, sentences and placeholders; `resource` stays an exact ARN or null.
    */
   resourceText?: string;
   reason: Reason;

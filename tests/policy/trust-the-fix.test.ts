@@ -301,3 +301,15 @@ describe('conditions as near misses: an Allow that names the call but whose cond
     expect(p.validated).toBe('simulated-allow');
   });
 });
+
+describe('a role named in words keeps its name, and only its path is left to fill in', () => {
+  it('iam:PassRole on "role Foo": role/<Path>Foo, needs input', () => {
+    const record = deniedRecord({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', action: 'iam:PassRole', resource: 'role deploy-target' });
+    const outcome = decodeRecord(record);
+    if (outcome.kind !== 'denial') throw new Error('not a denial');
+    expect(outcome.denial).toMatchObject({ resource: null, resourceText: 'role deploy-target' });
+    const p = proposeFix(outcome.denial, roleWith(ROLE, []), { catalog });
+    expect(resourcesOf(p.statements)).toEqual([`arn:aws:iam::${ACCOUNT}:role/<Path>deploy-target`]);
+    expect(p).toMatchObject({ validated: 'needs-input', exact: false });
+  });
+});

@@ -70,6 +70,7 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
       resource = `arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:<RESOURCE>`;
       notes.push(note('resource-format-unknown', { action, resource, ...because }));
     }
+    resource = withWordedName(resource, denial.resourceText);
     grant = resource;
     notes.push(note('resource-needs-input', { resource, placeholders: placeholdersIn(resource).join(', ') }));
   }
@@ -91,6 +92,17 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
     notes,
     ...(resource !== null && placeholdersIn(resource).length > 0 ? { needsInput: placeholdersIn(resource) } : {}),
   };
+}
+
+/**
+ * A role or user the message names in words (`role Foo`) fills the name part of the placeholder and
+ * leaves only its path to fill in: `role/<Path>Foo` (IAM's words never carry the path).
+ */
+function withWordedName(resource: string, words: string | undefined): string {
+  const m = words ? /^(role|user) ([\w+=,.@-]{1,64})$/.exec(words) : null;
+  if (!m) return resource;
+  const placeholder = m[1] === 'role' ? '<RoleNameWithPath>' : '<UserNameWithPath>';
+  return resource.includes(placeholder) ? resource.replace(placeholder, `<Path>${m[2] as string}`) : resource;
 }
 
 /** The `<Name>` placeholders of a resource the record did not name, in order. */
