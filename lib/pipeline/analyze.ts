@@ -1,8 +1,9 @@
-import type { Proposal } from '../denial/types';
+import type { Denial, Proposal } from '../denial/types';
 import { decodeRecord, type DenialOutcome } from '../cloudtrail/decode';
 import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
-import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
+import type { PolicySimulator, PolicySource, PrincipalPolicies, RoleTrustPolicy, SimulationDecision } from '../policy/ports';
+import { isBothSidesDenial } from '../policy/propose/both-sides';
 import { proposeFix } from '../policy/propose/propose';
 import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/propose/simulation';
 import { appendNotes, note, type ProposalNote } from '../policy/propose/notes';
@@ -20,6 +21,17 @@ export interface AnalyzeDeps {
    * `arn:<partition>:<service>:<region>:<account>:*` pattern with a note, never `"*"`.
    */
   loadCatalog?: ((actions: string[]) => Promise<ActionCatalog>) | null;
+}
+
+/** For an STS role action: the target role's trust policy, when the policy source can read it (a failure is a note). */
+async function readRoleTrust(denial: Denial, source: PolicySource | null | undefined, notes: ProposalNote[]): Promise<RoleTrustPolicy | null> {
+  if (!source?.getRoleTrustPolicy || !denial.resource || !isBothSidesDenial(denial)) return null;
+  try {
+    return await source.getRoleTrustPolicy(denial.resource);
+  } catch (err) {
+    notes.push(note('trust-policy-read-failed', { error: describeError(err) }));
+    return null;
+  }
 }
 
 /**
@@ -67,7 +79,8 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
     }
   }
 
-  let proposal: Proposal = proposeFix(denial, policies, catalog ? { catalog } : undefined);
+  const roleTrust = await readRoleTrust(denial, deps.policySource, notes);
+  let proposal: Proposal = proposeFix(denial, policies, { ...(catalog ? { catalog } : {}), ...(roleTrust ? { roleTrust } : {}) });
   if (policiesUnreadable) proposal = { ...proposal, validated: 'not-validated' };
 
   if (deps.simulator && policies && !policiesUnreadable) {

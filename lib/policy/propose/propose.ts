@@ -19,6 +19,7 @@ import {
   type ProposeOptions,
 } from './propose-context';
 import { proposeEdit, proposeForDeny, type EditMode } from './propose-edit';
+import { proposeBothSides } from './both-sides';
 import { renderTerraform } from '../render/terraform';
 import { note, noteFields, type ProposalNote } from './notes';
 import { lastPathSegment, parseArn } from '../../aws/arn';
@@ -303,6 +304,8 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const access = modelAccessKind(denial);
   if (access && !isMarketplaceDenial(denial)) return withCheckedBy(proposeModelAccess(ctx, access, policies));
   const plan = planGrant(denial, ctx);
+  const bothSides = proposeBothSides(ctx, plan, policies, options.roleTrust, (c) => withExactness(proposeForPlan(c, plan, policies), plan));
+  if (bothSides) return withCheckedBy(bothSides);
   return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
 }
 
