@@ -133,6 +133,21 @@ describe('IAM reads a trust policy with iam:GetRole, in the role account', () =>
     expect(member.commandCalls(GetRoleCommand)).toHaveLength(1);
   });
 
+  it('without a client for the role account, a same-named role of the home account is not the role: null', async () => {
+    home.on(GetRoleCommand).resolves({
+      Role: {
+        RoleName: 'worker',
+        Path: '/apps/',
+        Arn: 'arn:aws:iam::111122223333:role/apps/worker',
+        RoleId: 'AROA',
+        CreateDate: new Date(0),
+        AssumeRolePolicyDocument: JSON.stringify(TRUST),
+      },
+    });
+    const source = new IamPolicySource({ client: new IAMClient({}) });
+    expect(await source.getRoleTrustPolicy(ARN)).toBeNull();
+  });
+
   it('a missing role is null; another failure is a PolicySourceError naming the role', async () => {
     const source = new IamPolicySource({ client: new IAMClient({}), cacheTtlSeconds: 0 });
     home.on(GetRoleCommand).rejectsOnce(new NoSuchEntityException({ message: 'no', $metadata: {} }));

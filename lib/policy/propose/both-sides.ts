@@ -111,7 +111,9 @@ export function proposeBothSides(
   const role = roleLabel(trust, denial);
   const caller = callerOf(denial.principal);
   const fromMessage = denial.reason.layer === 'resource';
-  if (!trust || !caller.arn) {
+  // A caller without an IAM ARN (web identity, SAML): the ordinary path, whose notes do not claim a trust check.
+  if (!caller.arn) return null;
+  if (!trust) {
     if (fromMessage) return null;
     const base = identitySide(ctx);
     const unavailable = note('trust-policy-unavailable', { role, account: accountOfArn(role) ?? 'unknown', identityVerdict: base.validated });

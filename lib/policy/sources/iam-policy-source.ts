@@ -126,6 +126,8 @@ export class IamPolicySource implements PolicySource {
     try {
       const { Role: role } = await client.send(new GetRoleCommand({ RoleName: roleName }));
       if (!role?.Arn || !role.AssumeRolePolicyDocument) return null;
+      // Without a client for the role's account the home client answered: a role of the same name there is another role.
+      if (account && parseArn(role.Arn)?.account !== account) return null;
       const document = decode(role.AssumeRolePolicyDocument, `trust policy of role ${roleName}`);
       return { roleArn: role.Arn, account: parseArn(role.Arn)?.account ?? account ?? '', document, source: 'iam' };
     } catch (error) {
