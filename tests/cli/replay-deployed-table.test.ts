@@ -25,21 +25,19 @@ afterAll(() => {
  */
 function deployedTableThatCountedIt(): void {
   dynamodb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-  dynamodb
-    .on(GetItemCommand)
-    .callsFake((input: { Key: { PK: { S: string } } }) =>
-      input.Key.PK.S.startsWith('EVT#')
-        ? {
-            Item: {
-              state: { S: 'counted' },
-              fingerprint: { S: 'fp-1' },
-              eventTime: { S: '2026-11-20T09:14:03.000Z' },
-              owner: { S: 'lambda-request' },
-              leaseUntil: { N: '0' },
-            },
-          }
-        : {},
-    );
+  dynamodb.on(GetItemCommand).callsFake((input: { Key: { PK: { S: string } } }) =>
+    input.Key.PK.S.startsWith('EVT#')
+      ? {
+          Item: {
+            state: { S: 'counted' },
+            fingerprint: { S: 'fp-1' },
+            eventTime: { S: '2026-11-20T09:14:03.000Z' },
+            owner: { S: 'lambda-request' },
+            leaseUntil: { N: '0' },
+          },
+        }
+      : {},
+  );
   dynamodb.on(UpdateItemCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' }));
 }
 

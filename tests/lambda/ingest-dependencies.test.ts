@@ -78,11 +78,9 @@ describe('accountRoutedSimulator', () => {
 
   it('builds the member client from the read role in that account', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
-    sts
-      .on(AssumeRoleCommand)
-      .resolves({
-        Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2099-01-01T00:00:00Z') },
-      });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2099-01-01T00:00:00Z') },
+    });
     const home = new IAMClient({ region: 'us-east-1' });
     const factory = assumeRoleClientFactory({
       sts: new STSClient({ region: 'us-east-1' }),

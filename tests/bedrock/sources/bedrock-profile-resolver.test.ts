@@ -49,16 +49,14 @@ describe('BedrockProfileResolver', () => {
   });
 
   it('reports application profiles', async () => {
-    bedrock
-      .on(GetInferenceProfileCommand)
-      .resolves({
-        inferenceProfileArn: 'arn:aws:bedrock:us-east-1:1:application-inference-profile/abc',
-        inferenceProfileId: 'abc',
-        inferenceProfileName: 'app',
-        status: 'ACTIVE',
-        type: 'APPLICATION',
-        models: [{ modelArn: fm('us-east-1') }],
-      });
+    bedrock.on(GetInferenceProfileCommand).resolves({
+      inferenceProfileArn: 'arn:aws:bedrock:us-east-1:1:application-inference-profile/abc',
+      inferenceProfileId: 'abc',
+      inferenceProfileName: 'app',
+      status: 'ACTIVE',
+      type: 'APPLICATION',
+      models: [{ modelArn: fm('us-east-1') }],
+    });
     expect(await resolverAt({ now: 0 }).resolve('arn:aws:bedrock:us-east-1:1:application-inference-profile/abc', 'us-east-1')).toMatchObject({
       kind: 'application',
       destinationRegions: ['us-east-1'],
@@ -66,16 +64,14 @@ describe('BedrockProfileResolver', () => {
   });
 
   it('caches answers until the TTL passes', async () => {
-    bedrock
-      .on(GetInferenceProfileCommand)
-      .resolves({
-        inferenceProfileArn: PROFILE_ARN,
-        inferenceProfileId: PROFILE,
-        inferenceProfileName: 'n',
-        status: 'ACTIVE',
-        type: 'SYSTEM_DEFINED',
-        models: [],
-      });
+    bedrock.on(GetInferenceProfileCommand).resolves({
+      inferenceProfileArn: PROFILE_ARN,
+      inferenceProfileId: PROFILE,
+      inferenceProfileName: 'n',
+      status: 'ACTIVE',
+      type: 'SYSTEM_DEFINED',
+      models: [],
+    });
     const time = { now: 1_000 };
     const resolver = resolverAt(time);
     await resolver.resolve(PROFILE, 'us-east-1');
@@ -98,17 +94,14 @@ describe('BedrockProfileResolver', () => {
 
   it('throws a ProfileResolverError with the cause for other failures, and does not cache them', async () => {
     const cause = namedError('ThrottlingException');
-    bedrock
-      .on(GetInferenceProfileCommand)
-      .rejectsOnce(cause)
-      .resolves({
-        inferenceProfileArn: PROFILE_ARN,
-        inferenceProfileId: PROFILE,
-        inferenceProfileName: 'n',
-        status: 'ACTIVE',
-        type: 'SYSTEM_DEFINED',
-        models: [],
-      });
+    bedrock.on(GetInferenceProfileCommand).rejectsOnce(cause).resolves({
+      inferenceProfileArn: PROFILE_ARN,
+      inferenceProfileId: PROFILE,
+      inferenceProfileName: 'n',
+      status: 'ACTIVE',
+      type: 'SYSTEM_DEFINED',
+      models: [],
+    });
     const resolver = resolverAt({ now: 0 });
     const error = await resolver.resolve(PROFILE, 'us-east-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProfileResolverError);
@@ -118,16 +111,14 @@ describe('BedrockProfileResolver', () => {
   });
 
   it('bounds the cache', async () => {
-    bedrock
-      .on(GetInferenceProfileCommand)
-      .resolves({
-        inferenceProfileArn: PROFILE_ARN,
-        inferenceProfileId: PROFILE,
-        inferenceProfileName: 'n',
-        status: 'ACTIVE',
-        type: 'SYSTEM_DEFINED',
-        models: [],
-      });
+    bedrock.on(GetInferenceProfileCommand).resolves({
+      inferenceProfileArn: PROFILE_ARN,
+      inferenceProfileId: PROFILE,
+      inferenceProfileName: 'n',
+      status: 'ACTIVE',
+      type: 'SYSTEM_DEFINED',
+      models: [],
+    });
     const resolver = new BedrockProfileResolver({
       clientForRegion: (region) => new BedrockClient({ region, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
       clock: () => new Date(0),
