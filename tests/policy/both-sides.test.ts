@@ -153,6 +153,20 @@ describe('sts:AssumeRole: both sides', () => {
       identityStatements: false,
     },
     {
+      name: 'a Deny conditioned on aws:PrincipalOrgID, which the record does not show: unknown-context, not an explicit deny',
+      identityAllows: true,
+      trust: doc(trusts({ AWS: ACCOUNT }), {
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } },
+      }),
+      validated: 'unknown-context',
+      codes: ['identity-side-allows', 'trust-policy-undetermined'],
+      trustStatement: null,
+      identityStatements: false,
+    },
+    {
       name: 'an explicit Deny for the caller in the trust policy: no Allow proposed, still denied',
       identityAllows: true,
       trust: doc(trusts({ AWS: ACCOUNT }), { Effect: 'Deny', Principal: { AWS: CALLER_ROLE }, Action: 'sts:AssumeRole' }),
@@ -197,7 +211,7 @@ describe('sts:AssumeRole: both sides', () => {
     if (validated === 'unknown-context') {
       const key = JSON.stringify(trust).includes('aws:PrincipalOrgID') ? 'aws:PrincipalOrgID' : 'sts:ExternalId';
       expect(JSON.stringify(p.noteDetails?.filter((n) => ['check-undetermined', 'trust-policy-undetermined'].includes(n.code)))).toContain(key);
-      expect(paramsOf(p, 'trust-guard-conditions')?.keys).toContain(key);
+      if (codes.includes('trust-guard-conditions')) expect(paramsOf(p, 'trust-guard-conditions')?.keys).toContain(key);
     }
   });
 

@@ -203,7 +203,7 @@ const TEMPLATES = {
   'trust-policy-allows': (p: { role: string; principal: string; action: string }) =>
     `The trust policy of ${p.role} already allows ${p.principal} ${p.action}: only the caller's side needs a change.`,
   'trust-policy-undetermined': (p: { role: string; principal: string; action: string; keys: string }) =>
-    `The trust policy of ${p.role} allows ${p.principal} ${p.action} only when ${p.keys} match, which the record does not show: the verdict is unknown-context, not an allow.`,
+    `Whether the trust policy of ${p.role} allows ${p.principal} ${p.action} depends on ${p.keys}, which the record does not show: the verdict is unknown-context, not an allow.`,
   'trust-policy-unavailable': (p: { role: string; account: string; identityVerdict: string }) =>
     `The trust policy of ${p.role} (account ${p.account}) was not available (not in the loaded snapshots, not read from IAM): only the caller's side was checked (${p.identityVerdict}), and the call needs both sides, so the whole call is not validated.`,
   'identity-side-allows': (p: { principal: string; account: string; action: string; role: string }) =>

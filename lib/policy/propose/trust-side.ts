@@ -63,10 +63,12 @@ export function trustRequests(ctx: PlanContext, actions: string[]): EvaluationRe
 
 export function trustState(document: PolicyDocument, caller: PrincipalCaller, requests: EvaluationRequest[]): TrustState {
   const results: EvaluationResult[] = requests.map((r) => evaluateTrustPolicy(document, caller, r));
-  const denied = results.find((r) => r.decision === 'explicitDeny');
+  const best = (r: EvaluationResult) => r.bestCaseDecision ?? r.decision;
+  // A Deny that applies whatever the record leaves open; one that depends on an unknown key only makes the verdict unknown.
+  const denied = results.find((r) => r.decision === 'explicitDeny' && best(r) === 'explicitDeny');
   if (denied) return { kind: 'refuses', explicit: true, statement: denied.matchedDeny?.sid ?? `#${(denied.matchedDeny?.index ?? 0) + 1}` };
   if (results.every((r) => r.decision === 'allowed')) return { kind: 'allows' };
-  if (results.every((r) => r.decision === 'allowed' || r.bestCaseDecision === 'allowed')) {
+  if (results.every((r) => best(r) === 'allowed')) {
     return { kind: 'undetermined', keys: [...new Set(results.flatMap((r) => r.undetermined))] };
   }
   return { kind: 'refuses', explicit: false };
