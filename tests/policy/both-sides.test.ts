@@ -215,6 +215,14 @@ describe('sts:AssumeRole: both sides', () => {
     }
   });
 
+  it("the caller's policies are not available: the trust change is still proposed, and the call is not validated", () => {
+    const p = proposeFix(decode(assumeRecord()), null, { roleTrust: trustOf(doc(trusts({ Service: 'ec2.amazonaws.com' }))) });
+    expect(p.validated).toBe('not-validated');
+    expect(p.alsoNeeded?.[0]).toMatchObject({ validated: 'simulated-allow', statements: [{ Principal: { AWS: CALLER_ROLE } }] });
+    expect(noteCodes(p)).toContain('trust-policy-refuses');
+    expect(noteCodes(p)).not.toContain('identity-side-refuses');
+  });
+
   it('the trust statement names the role ARN with its path, never the session ARN', () => {
     const p = proposeFix(decode(assumeRecord(TARGET, '/team/')), callerPolicies(true, '/team/'), {
       roleTrust: trustOf(doc(trusts({ Service: 'ec2.amazonaws.com' }))),
