@@ -12,6 +12,7 @@ import { loadActionCatalog } from '../lib/policy/catalog/iam-data-catalog';
 import { UsageError } from '../lib/errors';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import type { CliIo } from './io';
+import { ProposalMemo } from '../lib/policy/propose/proposal-memo';
 
 export interface SourceOptions {
   policyFiles: string[];
@@ -46,7 +47,9 @@ export function loadSnapshots(paths: string[], cwd: string): unknown[] {
  */
 export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const snapshot = options.policyFiles.length > 0 ? SnapshotPolicySource.fromSnapshots(loadSnapshots(options.policyFiles, options.io.cwd)) : null;
-  if (!options.online) return { policySource: snapshot, loadCatalog: loadActionCatalog };
+  // One memo per command run: a storm of one denial is proposed once.
+  const proposals = new ProposalMemo();
+  if (!options.online) return { policySource: snapshot, loadCatalog: loadActionCatalog, proposals };
   const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const iam = new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
   const bedrockClients = new Map<string, BedrockClient>();
@@ -69,5 +72,6 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
     // With a read role, a member account's principal is simulated in its own account, like its policies are read.
     simulator: clientForAccount ? accountRoutedSimulator(clientForAccount, iam) : new IamPolicySimulator({ client: iam }),
     loadCatalog: loadActionCatalog,
+    proposals,
   };
 }

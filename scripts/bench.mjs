@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { iterateInputs } = require(join(root, 'dist/lib/cloudtrail/input.js'));
-const { proposeFix } = require(join(root, 'dist/lib/policy/propose.js'));
+const { proposeFix } = require(join(root, 'dist/lib/policy/propose/propose.js'));
 const { decodeRecord } = require(join(root, 'dist/lib/cloudtrail/decode.js'));
 
 const count = Number(process.argv[2] ?? 50_000);

@@ -5,6 +5,7 @@ import type { ProfileResolver } from '../bedrock/ports';
 import type { PolicySimulator, PolicySource, PrincipalPolicies, RoleTrustPolicy, SimulationDecision } from '../policy/ports';
 import { isBothSidesDenial } from '../policy/propose/both-sides';
 import { proposeFix } from '../policy/propose/propose';
+import type { ProposalMemo } from '../policy/propose/proposal-memo';
 import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/propose/simulation';
 import { appendNotes, note, type ProposalNote } from '../policy/propose/notes';
 import type { ActionCatalog } from '../policy/catalog/action-catalog';
@@ -21,6 +22,8 @@ export interface AnalyzeDeps {
    * `arn:<partition>:<service>:<region>:<account>:*` pattern with a note, never `"*"`.
    */
   loadCatalog?: ((actions: string[]) => Promise<ActionCatalog>) | null;
+  /** Proposes once per identical problem (a storm is one proposal); absent, every record is proposed afresh. */
+  proposals?: ProposalMemo | null;
 }
 
 /** For an STS role action: the target role's trust policy, when the policy source can read it (a failure is a note). */
@@ -80,7 +83,8 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
   }
 
   const roleTrust = await readRoleTrust(denial, deps.policySource, notes);
-  let proposal: Proposal = proposeFix(denial, policies, { ...(catalog ? { catalog } : {}), ...(roleTrust ? { roleTrust } : {}) });
+  const options = { ...(catalog ? { catalog } : {}), ...(roleTrust ? { roleTrust } : {}) };
+  let proposal: Proposal = deps.proposals ? deps.proposals.propose(denial, policies, options) : proposeFix(denial, policies, options);
   if (policiesUnreadable) proposal = { ...proposal, validated: 'not-validated' };
 
   if (deps.simulator && policies && !policiesUnreadable) {

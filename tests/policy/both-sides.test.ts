@@ -7,6 +7,7 @@ import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { proposeFix } from '../../lib/policy/propose/propose';
 import { analyzeRecord } from '../../lib/pipeline/analyze';
 import { SnapshotPolicySource } from '../../lib/policy/sources/snapshot';
+import { ProposalMemo } from '../../lib/policy/propose/proposal-memo';
 import { evaluateTrustPolicy } from '../../lib/policy/iam/principal';
 import type { Denial, PolicyDocument, PolicyStatement, Proposal, ValidationVerdict } from '../../lib/denial/types';
 import type { NoteCode } from '../../lib/policy/propose/notes';
@@ -325,6 +326,23 @@ describe('the pipeline: reading the trust side, and what the simulator can confi
     const p = outcome.denial.proposal as Proposal;
     expect(p.validated).toBe('not-validated');
     expect(noteCodes(p)).toContain('simulation-identity-side-only');
+  });
+});
+
+describe('the proposal memo: the trust policy is an input', () => {
+  it('two callers from two addresses, a trust condition on aws:SourceIp: two problems, two verdicts', () => {
+    const trust = trustOf(doc(trusts({ AWS: ACCOUNT }, { Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })));
+    const policies = callerPolicies(true);
+    const memo = new ProposalMemo();
+    const inside = memo.propose(decode(assumeRecord()), policies, { roleTrust: trust });
+    const outside = memo.propose(decode({ ...assumeRecord(), sourceIPAddress: '198.51.100.9' }), policies, { roleTrust: trust });
+    expect([inside.validated, outside.validated]).toEqual(['simulated-allow', 'simulated-allow']);
+    expect(noteCodes(inside)).toContain('both-sides-allow');
+    expect(noteCodes(outside)).toContain('trust-statement-added');
+    expect(memo.misses).toBe(2);
+    // Another trust policy object for the same role is a new input as well.
+    memo.propose(decode(assumeRecord()), policies, { roleTrust: trustOf(doc(trusts({ AWS: OTHER_ACCOUNT_ROOT }))) });
+    expect(memo.misses).toBe(3);
   });
 });
 

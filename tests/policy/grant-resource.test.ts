@@ -18,7 +18,7 @@ const emptyRole = roleWith('app-role', []);
 
 let catalog: ActionCatalog;
 beforeAll(async () => {
-  catalog = combineCatalogs(await loadActionCatalog(['kms:Decrypt', 'iam:PassRole', 's3:GetObject', 'sts:GetCallerIdentity']), BUNDLED_ACTION_CATALOG);
+  catalog = combineCatalogs(await loadActionCatalog(['kms:Decrypt', 'iam:PassRole', 's3:GetObject', 'sts:GetSessionToken']), BUNDLED_ACTION_CATALOG);
 });
 
 describe('the resource a generic grant names comes from the action catalog', () => {
@@ -47,8 +47,8 @@ describe('the resource a generic grant names comes from the action catalog', () 
       note: ['no-resource-type', { action: 'bedrock:CallWithBearerToken' }],
     },
     {
-      name: 'sts:GetCallerIdentity (no resource type per iam-data) with a stray resource: "*"',
-      denial: baseDenial({ principal: role, action: 'sts:GetCallerIdentity', resource: `arn:aws:iam::${ACCOUNT}:role/app-role` }),
+      name: 'sts:GetSessionToken (no resource type per iam-data) with a stray resource: "*"',
+      denial: baseDenial({ principal: role, action: 'sts:GetSessionToken', resource: `arn:aws:iam::${ACCOUNT}:role/app-role` }),
       grant: '*',
       checked: null,
     },

@@ -439,8 +439,28 @@ describe('non-Bedrock actions and the resource rule', () => {
   });
 
   it('an action without resource type gets "*" (iam-data says so)', async () => {
-    const catalog = await loadActionCatalog(['sts:GetCallerIdentity']);
-    const d = baseDenial({ principal: role, action: 'sts:GetCallerIdentity', resource: null });
+    const catalog = await loadActionCatalog(['ec2:DescribeInstances']);
+    const d = baseDenial({ principal: role, action: 'ec2:DescribeInstances', resource: null });
     expect(proposeFix(d, null, { catalog }).statements[0]?.Resource).toBe('*');
+  });
+
+  it.each([
+    ['sts:GetCallerIdentity needs no permission', { action: 'sts:GetCallerIdentity', resource: null }, 'no-permission-needed'],
+    [
+      'an AWS managed KMS key cannot be granted to',
+      { action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/aws/s3` },
+      'aws-managed-kms-key',
+    ],
+  ] as const)('%s: nothing proposed, and it says why', (_name, parts, code) => {
+    const p = proposeFix(baseDenial({ principal: role, ...parts }), roleWith('app-role', []));
+    expect(p).toMatchObject({ target: { kind: 'none' }, statements: [], validated: 'not-validated' });
+    expect(p.noteDetails?.map((n) => n.code)).toEqual([code]);
+  });
+  it('a customer managed key alias is still granted to (control)', () => {
+    const p = proposeFix(
+      baseDenial({ principal: role, action: 'kms:Decrypt', resource: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/app-key` }),
+      roleWith('app-role', []),
+    );
+    expect(p.target.kind).not.toBe('none');
   });
 });

@@ -263,3 +263,51 @@ describe("the request's whole context: a conditioned Deny that still blocks the 
     }
   });
 });
+
+describe('conditions as near misses: an Allow that names the call but whose condition failed is never bypassed', () => {
+  const GET: RecordParts = {
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    action: 's3:GetObject',
+    requestParameters: { bucketName: 'reports', key: 'q3.csv' },
+  };
+  const allowWhen = (condition: PolicyStatement['Condition']): PolicyStatement => ({
+    Sid: 'Read',
+    Effect: 'Allow',
+    Action: 's3:GetObject',
+    Resource: 'arn:aws:s3:::reports/*',
+    Condition: condition,
+  });
+
+  it.each<[string, PolicyStatement['Condition'], Partial<RecordParts>, ValidationVerdict, string, string]>([
+    ['not through the VPC endpoint', { StringEquals: { 'aws:SourceVpce': 'vpce-1' } }, {}, 'simulated-deny', 'aws:SourceVpce', 'no value'],
+    ['without MFA', { Bool: { 'aws:MultiFactorAuthPresent': 'true' } }, {}, 'simulated-deny', 'aws:MultiFactorAuthPresent', 'false'],
+    ['from outside the IP range', { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, {}, 'simulated-deny', 'aws:SourceIp', '203.0.113.7'],
+    ['a principal tag the record cannot show', { StringEquals: { 'aws:PrincipalTag/team': 'data' } }, {}, 'unknown-context', 'aws:PrincipalTag/team', ''],
+  ])('%s: the condition is named, nothing is granted', (_name, condition, record, verdict, key, actual) => {
+    const policies = roleWith(ROLE, [inline('app', allowWhen(condition))]);
+    const p = proposeFix(decode({ ...GET, ...record }), policies, { catalog });
+    expect(p.statements).toEqual([]);
+    expect(p.validated).toBe(verdict);
+    expect(p.target).toMatchObject({ kind: 'identity-policy', policyName: 'app' });
+    const codes = p.noteDetails?.map((n) => n.code) ?? [];
+    expect(codes).toContain('condition-how-to-meet');
+    expect(codes).toContain('condition-kept');
+    const detail = p.noteDetails?.find((n) => n.code === (verdict === 'unknown-context' ? 'condition-undetermined' : 'condition-not-met'));
+    expect(detail?.params).toMatchObject({ key, statement: 'Read', policy: 'app', ...(actual ? { actual } : {}) });
+  });
+
+  it('control: the call met the condition, so the identity policies are not what denied it', () => {
+    const policies = roleWith(ROLE, [inline('app', allowWhen({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }))]);
+    const p = proposeFix(decode(GET), policies, { catalog });
+    expect(p.statements).toEqual([]);
+    expect(p.noteDetails?.map((n) => n.code)).toContain('already-allowed');
+  });
+
+  it('control: an Allow for another resource is no near miss, and the fix is the exact grant', () => {
+    const policies = roleWith(ROLE, [inline('app', { ...allowWhen({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }), Resource: 'arn:aws:s3:::other/*' })]);
+    const p = proposeFix(decode(GET), policies, { catalog });
+    expect(resourcesOf(p.statements)).toEqual(['arn:aws:s3:::reports/q3.csv']);
+    expect(p.validated).toBe('simulated-allow');
+  });
+});

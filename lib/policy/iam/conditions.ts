@@ -149,15 +149,27 @@ export function parseOperator(name: string): { set?: 'any' | 'all'; base: string
   return { ...(set ? { set } : {}), base: rest.toLowerCase(), ifExists };
 }
 
+/** Each context's keys lower-cased, built on the first case-insensitive look-up (contexts are not changed after evaluation starts). */
+const lowerCased = new WeakMap<RequestContext, Map<string, string[]>>();
+
+function lowerCaseIndex(context: RequestContext): Map<string, string[]> {
+  let index = lowerCased.get(context);
+  if (!index) {
+    index = new Map();
+    for (const [k, v] of Object.entries(context)) {
+      const lower = k.toLowerCase();
+      if (!index.has(lower)) index.set(lower, Array.isArray(v) ? v : [v]);
+    }
+    lowerCased.set(context, index);
+  }
+  return index;
+}
+
 /** Looks a key up case-insensitively; undefined when the request does not carry it. */
 export function contextValue(context: RequestContext, key: string): string[] | undefined {
   const direct = context[key];
   if (direct !== undefined) return Array.isArray(direct) ? direct : [direct];
-  const lower = key.toLowerCase();
-  for (const [k, v] of Object.entries(context)) {
-    if (k.toLowerCase() === lower) return Array.isArray(v) ? v : [v];
-  }
-  return undefined;
+  return lowerCaseIndex(context).get(key.toLowerCase());
 }
 
 /** A policy value after its variables are replaced: the text, or why there is none. */

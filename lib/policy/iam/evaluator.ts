@@ -137,8 +137,24 @@ function resourceMatches(statement: PolicyStatement, resource: string | null, co
   return false;
 }
 
+/**
+ * Contexts built per request: one evaluation matches every statement of every policy against the same
+ * request, so the context is completed once, not once per statement. Requests are treated as immutable
+ * once evaluated (every caller builds a new request object for a new context).
+ */
+const completed = new WeakMap<EvaluationRequest, RequestContext>();
+
 /** The request context with `aws:PrincipalArn` / `aws:PrincipalAccount` filled in. */
 function requestContext(request: EvaluationRequest): RequestContext {
+  let context = completed.get(request);
+  if (!context) {
+    context = completeContext(request);
+    completed.set(request, context);
+  }
+  return context;
+}
+
+function completeContext(request: EvaluationRequest): RequestContext {
   const context: RequestContext = { ...request.context };
   const has = (key: string) => Object.keys(context).some((k) => k.toLowerCase() === key.toLowerCase());
   if (request.principalArn && !has('aws:PrincipalArn')) context['aws:PrincipalArn'] = request.principalArn;

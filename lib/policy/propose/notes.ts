@@ -24,6 +24,20 @@ function statements(count: number, one: string): string {
   return count === 1 ? one : `${count} statements`;
 }
 
+/** How to meet a condition on a global key, in one sentence. */
+function conditionAdvice(key: string): string {
+  const k = key.toLowerCase();
+  if (k === 'aws:sourcevpce' || k === 'aws:sourcevpc') return `To meet it, make the call through the VPC endpoint (or VPC) that ${key} names.`;
+  if (k.startsWith('aws:multifactorauth'))
+    return 'To meet it, call with credentials from an MFA-authenticated session (for example aws sts get-session-token --serial-number ... --token-code ...).';
+  if (k === 'aws:sourceip' || k === 'aws:vpcsourceip') return `To meet it, make the call from an address in the range ${key} allows.`;
+  if (k.startsWith('aws:principaltag/'))
+    return `To meet it, tag the role or user with ${key.slice('aws:PrincipalTag/'.length)} and the value the condition expects (aws iam tag-role / tag-user).`;
+  if (k === 'aws:currenttime' || k === 'aws:epochtime') return 'To meet it, make the call inside the time window the condition allows.';
+  if (k === 'aws:securetransport') return 'To meet it, make the call over HTTPS.';
+  return `To meet it, make the request carry the value of ${key} the condition expects.`;
+}
+
 const TEMPLATES = {
   'model-id-refused': (p: { what: string; id: string }) =>
     `The ${p.what} ${p.id} in the request contains an IAM wildcard character (*, ? or $): it names no real model, and a grant written from it would reach every model it matches, so no statement is proposed for it; correct the model ID the caller sends.`,
@@ -182,6 +196,17 @@ const TEMPLATES = {
     `The record does not name the exact resource, so the fix names ${p.resource}: replace ${p.placeholders} with the resource the caller uses before applying it (needs-input, not a ready fix).`,
   'passed-to-service': (p: { service: string }) =>
     `The grant lets the role be passed to ${p.service} only (iam:PassedToService), the service the record shows receiving it.`,
+  'no-permission-needed': (p: { action: string }) =>
+    `${p.action} needs no permission and no policy can deny it, so no policy change helps: the call failed for another reason (expired or invalid credentials, or STS disabled in the region).`,
+  'aws-managed-kms-key': (p: { alias: string }) =>
+    `${p.alias} is an AWS managed key: its key policy cannot be changed and lets principals of its own account use it only through the AWS service that created it. Nothing is proposed; for cross-account or direct use, encrypt with a customer managed key instead.`,
+  'condition-not-met': (p: { statement: string; policy: string; check: string; operator: string; key: string; expected: string; actual: string }) =>
+    `Statement ${p.statement} of ${p.policy} already allows ${p.check}, but only when ${p.key} ${p.operator} ${p.expected}; the call had ${p.actual}.`,
+  'condition-undetermined': (p: { statement: string; policy: string; check: string; key: string }) =>
+    `Statement ${p.statement} of ${p.policy} allows ${p.check} only under a condition on ${p.key}, which the record does not show: check it before changing any policy.`,
+  'condition-how-to-meet': (p: { key: string }) => conditionAdvice(p.key),
+  'condition-kept': (p: { policy: string }) =>
+    `Nothing is proposed that would bypass the condition. If the condition itself is wrong, changing it is for the owner of ${p.policy} to decide.`,
   'access-lost': (p: { check: string }) => `The change would no longer allow ${p.check}, which the current policies allow.`,
   'neighbour-newly-allowed': (p: { neighbour: string }) => `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,
   'neighbour-other-action': (p: { statement: string; action: string; resources: string }) =>

@@ -23,6 +23,7 @@ import {
 } from './edit-target';
 import { proposeBlind, proposeForDeny, streamNote } from './propose-unchecked';
 import { note, noteFields, withParams, type ProposalNote } from './notes';
+import { proposeConditionNearMiss } from './condition-near-miss';
 
 export type { EditMode } from './edit-target';
 export { proposeForDeny } from './propose-unchecked';
@@ -315,6 +316,8 @@ export function proposeEdit(
   const original = currentSet(policies);
   const denied = firstExplicitDeny(original, plan);
   if (denied) return proposeForDeny(ctx, denied.deny, denied.check, policies, extraNotes, denied.undetermined);
+  const conditioned = proposeConditionNearMiss(ctx, plan, policies, original, mode);
+  if (conditioned) return { ...conditioned, ...noteFields([...extraNotes, ...(conditioned.noteDetails ?? [])]) };
 
   const boundary = policies.permissionsBoundary;
   const layer = mode === 'boundary' && boundary ? [clonePolicy(boundary)] : policies.identityPolicies.map(clonePolicy);

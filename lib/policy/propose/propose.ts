@@ -23,6 +23,7 @@ import { proposeBothSides } from './both-sides';
 import { renderTerraform } from '../render/terraform';
 import { note, noteFields, type ProposalNote } from './notes';
 import { lastPathSegment, parseArn } from '../../aws/arn';
+import { awsSideAnswer } from './aws-protections';
 
 export type { ProposeOptions } from './propose-context';
 
@@ -303,6 +304,8 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const ctx = buildProposeContext(denial, options);
   const access = modelAccessKind(denial);
   if (access && !isMarketplaceDenial(denial)) return withCheckedBy(proposeModelAccess(ctx, access, policies));
+  const answer = awsSideAnswer(denial);
+  if (answer) return answer;
   const plan = planGrant(denial, ctx);
   const bothSides = proposeBothSides(ctx, plan, policies, options.roleTrust, (c) => withExactness(proposeForPlan(c, plan, policies), plan));
   if (bothSides) return withCheckedBy(bothSides);

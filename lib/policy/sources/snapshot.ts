@@ -288,8 +288,21 @@ export class SnapshotPolicySource implements PolicySource {
     return new SnapshotPolicySource(parseAuthorizationDetails(inputs, labels));
   }
 
+  /** One result object per principal: the snapshot never changes, and callers (the proposal memo) key on the object. */
+  private readonly resolved = new Map<string, PrincipalPolicies | null>();
+
   async getPrincipalPolicies(principal: Principal): Promise<PrincipalPolicies | null> {
-    return principalPoliciesFromSnapshot(this.snapshot, principal);
+    const key = JSON.stringify([
+      principal.type,
+      principal.managedBy,
+      principal.accountId,
+      principal.roleArn ?? null,
+      principal.roleName ?? null,
+      principal.userName ?? null,
+      principal.roleArn ? null : principal.arn,
+    ]);
+    if (!this.resolved.has(key)) this.resolved.set(key, principalPoliciesFromSnapshot(this.snapshot, principal));
+    return this.resolved.get(key) ?? null;
   }
 
   async getRoleTrustPolicy(roleArn: string): Promise<RoleTrustPolicy | null> {
