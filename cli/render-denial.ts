@@ -1,5 +1,6 @@
 import type { Denial, Proposal } from '../lib/denial/types';
 import { printable, printableLine, type Style } from './style';
+import { checkedByWords, isReady, readinessFacts } from '../lib/denial/readiness';
 
 const LABEL_WIDTH = 8;
 
@@ -61,12 +62,10 @@ function indent(text: string): string {
 }
 
 function proposalLines(proposal: Proposal, style: Style, label = 'fix'): string[] {
-  const verdict =
-    proposal.validated === 'simulated-allow'
-      ? style.green(proposal.validated)
-      : proposal.validated === 'simulated-deny'
-        ? style.red(proposal.validated)
-        : style.yellow(proposal.validated);
+  // Only an exact, allowed fix is called ready; the checker is named so the reader knows what "validated" rests on.
+  const ready = isReady(readinessFacts(proposal));
+  const words = ready ? `${proposal.validated}, fix ready (checked by ${checkedByWords(proposal)})` : proposal.validated;
+  const verdict = ready ? style.green(words) : proposal.validated === 'simulated-deny' ? style.red(words) : style.yellow(words);
   const target = [
     proposal.target.kind,
     proposal.target.name,

@@ -21,9 +21,17 @@ export const MODEL_ACCESS_MESSAGE_WILDCARDS = [
   '*support on-demand throughput*',
   '*reached the end of its life*',
   '*use case details have not been submitted*',
+  '*account is not authorized to invoke this API operation*',
 ] as const;
 
-const ANY_MARKER_RE = /on-demand|^access denied|end of its life|use case details|arketplace|access to the model/i;
+const ANY_MARKER_RE = /on-demand|^access denied|end of its life|use case details|arketplace|access to the model|invoke this api operation/i;
+
+/**
+ * Bedrock's account-level wording for a model (or Bedrock itself) not enabled for the account in this
+ * Region, under an AccessDeniedException or a ValidationException code. The same words followed by
+ * more (`... with a prompt resource.`) are another problem and are not matched.
+ */
+const ACCOUNT_NOT_AUTHORIZED_RE = /^your account is not authorized to invoke this api operation\.?$/i;
 
 /** The model-access issue a Bedrock error describes, or null. */
 export function detectModelAccessIssue(errorCode: string | undefined, errorMessage: string | undefined): ModelAccessIssue | null {
@@ -40,6 +48,7 @@ export function detectModelAccessIssue(errorCode: string | undefined, errorMessa
   if (accessCode && m.includes('arketplace') && /aws-marketplace:(?:Subscribe|ViewSubscriptions)|required AWS Marketplace actions/i.test(m))
     return 'marketplace';
   if (accessCode && m.includes('access to the model') && /don['’]t have access to the model/i.test(m)) return 'not-enabled';
+  if (m.length <= 80 && ACCOUNT_NOT_AUTHORIZED_RE.test(m.trim())) return 'not-enabled';
   return null;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ModelAccessIssue } from '../denial/types';
 import { MODEL_ACCESS_MESSAGE_WILDCARDS, detectModelAccessIssue } from '../bedrock/model-access';
+import { unwrapMessage } from './message-wrap';
 
 /**
  * EventBridge `wildcard` patterns on `errorCode` (case-sensitive, like EventBridge). They cover
@@ -65,7 +66,8 @@ export type AccessProblem = { kind: 'access-denied' } | { kind: 'model-access'; 
  */
 export function classifyAccessProblem(errorCode: string | null | undefined, errorMessage: string | null | undefined): AccessProblem | null {
   const code = typeof errorCode === 'string' && errorCode.length <= 256 ? errorCode : undefined;
-  const message = typeof errorMessage === 'string' ? errorMessage.slice(0, MATCHED_MESSAGE_LENGTH) : undefined;
+  // Messages read from logs arrive inside SDK wrappers (`An error occurred (...) when calling the X operation: ...`): read the inner one.
+  const message = typeof errorMessage === 'string' ? unwrapMessage(errorMessage.slice(0, MATCHED_MESSAGE_LENGTH)).text : undefined;
   if (!code && !message) return null;
   const issue = detectModelAccessIssue(code, message);
   if (issue) return { kind: 'model-access', issue };

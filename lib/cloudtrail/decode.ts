@@ -15,7 +15,7 @@ import { readErrorFields, skipReason } from './error-fields';
 import { cap, isObject, obj, own, str } from '../aws/json';
 import { parseDenialMessage } from './message';
 import { decodePrincipal } from './principal';
-import { deniedResourceFromRecord, regionOfResource, resourceFromWords, type ResourceContext } from './resource';
+import { deniedResourceFromRecord, recordArnForIamName, regionOfResource, resourceFromWords, type ResourceContext } from './resource';
 import { summarise } from './summary';
 
 /**
@@ -96,10 +96,14 @@ function modelAccessIssueOf(problem: AccessProblem, prefix: string | null): Mode
   return problem.kind === 'model-access' && bedrockOrUnknown ? problem.issue : undefined;
 }
 
-/** The denied action: the message's, else the Marketplace action a model subscription needs, else the event's. */
+/**
+ * The denied action: the message's, else the Marketplace action a model subscription needs, else the
+ * event's, else the operation an SDK wrapper around the message names (messages read from logs).
+ */
 function deniedAction(parsed: ParsedMessage, relatedActions: string[], eventSource: string, eventName: string): string {
   const marketplaceAction = relatedActions.includes('aws-marketplace:Subscribe') ? 'aws-marketplace:Subscribe' : relatedActions[0];
-  return parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? 'unknown';
+  const fromOperation = parsed.operation ? actionForEvent(eventSource, parsed.operation) : null;
+  return parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? fromOperation ?? 'unknown';
 }
 
 /** The message is authoritative about the resource; the record only stands in for what it omits. */
@@ -113,9 +117,14 @@ function deniedResource(
   if (parsed.resource === '*') return { resource: null };
   if (parsed.resource && parseArn(parsed.resource)) return { resource: parsed.resource };
   const worded = parsed.resourceText ? resourceFromWords(parsed.resourceText, ctx) : null;
+  if (worded?.iamName) {
+    // A role or user worded by name: only an ARN the record carries has the path; never one built from the name.
+    return { resource: recordArnForIamName(record, worded.iamName.kind, worded.iamName.name), resourceText: worded.note };
+  }
+  // A resource the message writes but that is no ARN (a secret's name, a mangled ARN) is kept as written, never as `resource`.
   return {
-    resource: worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? parsed.resource ?? null,
-    resourceText: worded?.note,
+    resource: worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? null,
+    resourceText: worded?.note ?? parsed.resource,
   };
 }
 

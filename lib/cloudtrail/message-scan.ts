@@ -4,6 +4,7 @@
  * the input.
  */
 import type { ReasonLayer } from '../denial/types';
+import { parseArn } from '../aws/arn';
 
 const ACTION_RE = /^([A-Za-z0-9][A-Za-z0-9.-]{0,63}):([A-Za-z0-9*?][A-Za-z0-9*?_-]{0,127})$/;
 
@@ -81,4 +82,32 @@ export function readId(s: string, from: number, truncated: boolean): string | un
   if (i === start) return undefined;
   if (i === s.length && truncated) return undefined;
   return s.slice(start, i);
+}
+
+/** Placeholder and redaction marks people put in ARNs they quote: `<ACCOUNT_ID>`, `{id}`, `${VAR}`, `***`, ` ... `, quoted words. */
+const REDACTION_MARK_RE = /[<>{}"\s]|\*\*\*/;
+
+/**
+ * True when an ARN-like text was redacted or holds a placeholder: it carries a redaction mark, or it is
+ * shaped like an ARN whose account is neither digits, `aws` nor empty (`XXXXXXXXXXXX`, `acctNR`).
+ * Such text is kept as written, never used as an ARN.
+ */
+export function looksRedacted(text: string): boolean {
+  if (REDACTION_MARK_RE.test(text)) return true;
+  if (!text.startsWith('arn:')) return false;
+  const arn = parseArn(text);
+  return arn === null || !(arn.account === '' || arn.account === 'aws' || /^\d{1,12}$/.test(arn.account));
+}
+
+/** Where a missing permission is named outside the `perform: <action>` clause ("An additional permission, `iam:PassRole`, is required", ...). */
+const NAMED_ACTION_RE =
+  /(?:additional permission,? `?|you need (?:the )?`?|requires? (?:the )?permission to perform:? `?|requires? (?:the )?`?|not authorized to perform:? `?)([A-Za-z0-9-]{1,64}:[A-Za-z0-9*]{1,128})/i;
+
+/** The action a message names as missing outside the standard clause; null when none, or when it runs into a cut. */
+export function namedMissingAction(text: string, truncated: boolean): string | null {
+  const window = text.slice(0, 2048);
+  const m = NAMED_ACTION_RE.exec(window);
+  if (!m) return null;
+  if (truncated && m.index + m[0].length >= text.length) return null;
+  return normaliseAction(m[1] as string);
 }

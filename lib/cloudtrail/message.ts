@@ -4,7 +4,7 @@
  *
  *   [You are not authorized to perform this operation. ]
  *   User: <principal> is not authorized to perform[:] <action>
- *     [on resource: <arn> | "<s3 arn>" | * | role <name> | user <name> | access key <id>]
+ *     [on resource: <arn> | "<s3 arn>" | * | role <name> | user <name> | access key <id> | policy <arn>]
  *     [because no <type> allows the <action> action
  *      | with an explicit deny [in a|an|the <type>[: <policy-arn>][ transitively through a <type>]]]
  *   [. Go to https://...#/authorization-details/<id> for complete details, or call the
@@ -12,7 +12,14 @@
  *   [Encoded authorization failure message: <blob>]
  *
  * plus the other shapes services use (generic `Access Denied`, `Principal [..] is not allowed to
- * execute [..]`, `Access to the resource .. is denied.`, ...).
+ * execute [..]`, `Access to the resource .. is denied.`, ...), a permission named outside the clause
+ * (`An additional permission, <action>, is required`, ...), and the SDK and tool wrappers around a
+ * message read from logs (./message-wrap).
+ *
+ * Messages quoted by people carry redactions and placeholders (`<ACCOUNT_ID>`, `XXXXXXXXXXXX`, `***`,
+ * `{account-id}`, ` ... `), sometimes with spaces: the principal is everything after `User:`, a redacted
+ * resource runs up to the clause that follows and is kept as written (`resourceText`), and neither
+ * hides the because / explicit-deny clause, so the layer stays readable.
  *
  * The parser is written with `indexOf` and bounded, anchored regular expressions only, over at most
  * {@link MAX_PARSED_MESSAGE_LENGTH} characters, so its cost is linear in the input whatever it holds.
@@ -20,7 +27,9 @@
  * is never trusted.
  */
 import type { ReasonLayer } from '../denial/types';
-import { layerForPolicyType, looksLikePolicyType, lowerSameLength, normaliseAction, readId, readToken, skipSpaces, stripTrailingDots } from './message-scan';
+import { looksRedacted, lowerSameLength, namedMissingAction, normaliseAction, readId, readToken, skipSpaces, stripTrailingDots } from './message-scan';
+import { parseBecause, parseExplicit } from './message-clauses';
+import { unwrapMessage } from './message-wrap';
 
 /** Messages are parsed up to this length; CloudTrail keeps about 1 KB, so nothing real is lost. */
 export const MAX_PARSED_MESSAGE_LENGTH = 8192;
@@ -56,8 +65,13 @@ export interface ParsedMessage {
   action?: string;
   /** The resource ARN (S3 quotes removed) or `*`. */
   resource?: string;
-  /** A resource named in words: `role <name>`, `user <name>`, `access key <id>`, `the specified resource`, `this resource`. */
+  /**
+   * A resource named in words (`role <name>`, `user <name>`, `access key <id>`, `the specified resource`,
+   * `this resource`), or a redacted resource ARN as written (`arn:aws:iam::<ACCOUNT_ID>:role/x`).
+   */
   resourceText?: string;
+  /** The API operation an SDK wrapper names (`An error occurred (..) when calling the InvokeModel operation: ...`). */
+  operation?: string;
   layer: ReasonLayer;
   explicit: boolean;
   /** The policy type as worded ("service control policy", "sessions policy", ...). */
@@ -76,112 +90,83 @@ export interface ParsedMessage {
 }
 
 const NOT_AUTHORIZED_TO_PERFORM = ' is not authorized to perform';
-/** IAM names some resources in words after `on resource:`: `role <name>`, `user <name>`, `access key <id>`. */
-const WORDED_RESOURCE_LABELS = ['role ', 'user ', 'access key '] as const;
+/**
+ * IAM names some resources in words after `on resource:`: `role <name>`, `user <name>`, `access key <id>`,
+ * and `policy <arn>` (the type word before a full ARN).
+ */
+const WORDED_RESOURCE_LABELS = ['role ', 'user ', 'access key ', 'policy '] as const;
+/** How far after `on resource:` the clause that ends a resource (`because`, `with an explicit deny`) is looked for. */
+const MAX_RESOURCE_SPAN = 2048;
 const ENCODED_MARKER = 'encoded authorization failure message:';
 const YOU_ARE_NOT_AUTHORIZED = 'you are not authorized to perform this operation';
-const MAX_POLICY_TYPE_LENGTH = 100;
 const MAX_RESOURCE_WORDS = 200;
-const SDK_PREFIX_RE = /^An error occurred \([^()]{0,100}\) when calling the [A-Za-z0-9]{0,100} operation(?: \(reached max retries: \d{1,3}\))?: /;
-const EXCEPTION_PREFIX_RE = /^[A-Za-z][A-Za-z.]{0,79}(?:Exception|Error|AccessDenied): /;
 
 function emptyResult(shape: MessageShape, truncated: boolean): ParsedMessage {
   return { shape, layer: 'unknown', explicit: false, encoded: false, truncated };
 }
 
-/** Parses the because-clause of an implicit deny (`because no <type> allows ...`) and S3 guardrails. */
-function parseBecause(core: string, lower: string, at: number, out: ParsedMessage): void {
-  const clauseStart = at;
-  if (lower.startsWith('no ', at) || lower.startsWith('the ', at)) {
-    const typeStart = at + (lower.startsWith('no ', at) ? 3 : 4);
-    const allow = lower.indexOf(' allow', typeStart);
-    if (allow > typeStart && allow - typeStart <= MAX_POLICY_TYPE_LENGTH) {
-      const words = core.slice(typeStart, allow).trim();
-      const layer = looksLikePolicyType(words) ? layerForPolicyType(words) : 'unknown';
-      if (layer !== 'unknown') {
-        out.layer = layer;
-        out.explicit = false;
-        out.policyType = words;
-        return;
-      }
-    }
-  }
-  if (lower.startsWith('public acls are prevented by the blockpublicacls', at)) {
-    setGuardrail(out, 'S3 Block Public Access (BlockPublicAcls)');
-    return;
-  }
-  if (lower.startsWith('public policies are prevented by the blockpublicpolicy', at)) {
-    setGuardrail(out, 'S3 Block Public Access (BlockPublicPolicy)');
-    return;
-  }
-  if (lower.startsWith('this bucket has blocked upload requests that specify server side encryption with customer provided keys', at)) {
-    setGuardrail(out, 'S3 bucket setting that blocks SSE-C uploads');
-    return;
-  }
-  out.reasonText = `because ${core.slice(clauseStart)}`;
+/** The principal before ` is not authorized ...`: everything after `User:` (redactions may hold spaces), else the last word. */
+function principalBefore(core: string, lower: string, idx: number): string | undefined {
+  const userAt = lower.lastIndexOf('user:', idx);
+  const afterUser = userAt >= 0 && idx - userAt <= MAX_RESOURCE_SPAN ? core.slice(userAt + 5, idx).trim() : undefined;
+  // `user:` in an earlier sentence (a full stop, then a capital) is not the principal's label.
+  const principal = afterUser !== undefined && !/\.\s[A-Z]/.test(afterUser) ? afterUser : core.slice(core.lastIndexOf(' ', idx - 1) + 1, idx);
+  return principal || undefined;
 }
 
-function setGuardrail(out: ParsedMessage, words: string): void {
-  out.layer = 'resource';
-  out.explicit = true;
-  out.policyType = words;
+/** Where the resource of `on resource: ...` ends: before `because` / `with an explicit deny`, or -1 when neither follows. */
+function resourceStop(lower: string, at: number): number {
+  const window = lower.slice(at, at + MAX_RESOURCE_SPAN);
+  const ends = [window.indexOf(' because '), window.indexOf(' with an explicit deny')].filter((n) => n >= 0);
+  return ends.length > 0 ? at + Math.min(...ends) : -1;
 }
 
-/** Parses `with an explicit deny [in a|an|the <type>[: <arn>][ transitively through a <type>]]`. */
-function parseExplicit(core: string, lower: string, at: number, truncated: boolean, out: ParsedMessage): void {
-  out.explicit = true;
-  let i = skipSpaces(core, at);
-  let article = '';
-  for (const a of ['in an ', 'in a ', 'in the ']) {
-    if (lower.startsWith(a, i)) {
-      article = a;
-      break;
-    }
+/** Keeps a resource as an ARN (or `*`, or a name) when it reads as one, else as written in `resourceText` (redacted ARNs). */
+function setResource(out: ParsedMessage, text: string): void {
+  if (!text) return;
+  if (looksRedacted(text)) out.resourceText = text;
+  else out.resource = text;
+}
+
+/** Reads `on resource: <resource>` from `i` (after the colon); returns where the resource ended, or -1 when it ran into a cut. */
+function parseOnResource(core: string, lower: string, i: number, truncated: boolean, out: ParsedMessage): number {
+  const stop = resourceStop(lower, i);
+  if (core[i] === '"') {
+    // The closing quote is the last one before the clause that follows (a redaction may hold quotes).
+    const close = stop >= 0 ? core.lastIndexOf('"', stop) : core.indexOf('"', i + 1);
+    if (close <= i) return -1; // the quoted resource was cut
+    // S3 object keys may hold any character: only the part before the key can show a redaction.
+    const quoted = core.slice(i + 1, close);
+    const slash = quoted.indexOf('/', 'arn:aws:s3:::'.length);
+    if (looksRedacted(slash > 0 ? quoted.slice(0, slash) : quoted)) out.resourceText = quoted;
+    else if (quoted) out.resource = quoted;
+    return skipSpaces(core, close + 1);
   }
-  if (!article) return;
-  i += article.length;
-  const limit = Math.min(core.length, i + MAX_POLICY_TYPE_LENGTH);
-  const window = lower.slice(i, limit);
-  const colon = window.indexOf(': ');
-  const transitive = window.indexOf(' transitively through ');
-  const ends = [colon, transitive, window.indexOf('. '), window.indexOf(', ')].filter((n) => n >= 0);
-  const typeEnd = ends.length > 0 ? i + Math.min(...ends) : core.length;
-  if (typeEnd === core.length && (truncated || core.length - i > MAX_POLICY_TYPE_LENGTH)) return;
-  const words = stripTrailingDots(core.slice(i, typeEnd).trim());
-  out.policyType = words;
-  out.layer = looksLikePolicyType(words) ? layerForPolicyType(words) : 'unknown';
-  let j = typeEnd;
-  if (colon >= 0 && j === i + colon) {
-    const tok = readToken(core, skipSpaces(core, j + 2), truncated);
-    const arn = tok.text.replace(/\.$/, '');
-    if (tok.complete && arn.startsWith('arn:')) out.policyArn = arn;
-    j = tok.end;
+  const label = WORDED_RESOURCE_LABELS.find((l) => lower.startsWith(l, i));
+  if (label) {
+    const tok = readToken(core, i + label.length, truncated);
+    if (!tok.complete) return -1;
+    const name = stripTrailingDots(tok.text);
+    if (name.startsWith('arn:')) setResource(out, name);
+    else out.resourceText = `${label}${name}`;
+    return skipSpaces(core, tok.end);
   }
-  const rest = lower.indexOf(' transitively through ', j);
-  if (rest >= 0 && rest - j <= 2) {
-    const viaStart = rest + ' transitively through '.length;
-    const viaArticle = lower.startsWith('an ', viaStart) ? 3 : lower.startsWith('a ', viaStart) ? 2 : lower.startsWith('the ', viaStart) ? 4 : 0;
-    const viaFrom = viaStart + viaArticle;
-    const viaColon = lower.indexOf(':', viaFrom);
-    const viaEnd = viaColon >= 0 && viaColon - viaFrom <= MAX_POLICY_TYPE_LENGTH ? viaColon : Math.min(core.length, viaFrom + MAX_POLICY_TYPE_LENGTH);
-    if (!(viaEnd === core.length && truncated)) {
-      const via = stripTrailingDots(core.slice(viaFrom, viaEnd).trim());
-      if (via) out.transitiveVia = via;
-    }
-    if (viaColon >= 0 && viaColon === viaEnd && out.policyArn === undefined) {
-      const tok = readToken(core, skipSpaces(core, viaColon + 1), truncated);
-      const arn = tok.text.replace(/\.$/, '');
-      if (tok.complete && arn.startsWith('arn:')) out.policyArn = arn;
-    }
+  const tok = readToken(core, i, truncated);
+  // A resource with spaces in it (a redaction such as `<Log Archive Account>` or ` ... `) runs up to the clause that follows.
+  const rest = stop >= 0 ? core.slice(i, stop).trim() : stripTrailingDots(core.slice(i).trim());
+  if (rest.includes(' ') && looksRedacted(rest) && (stop >= 0 || !truncated)) {
+    out.resourceText = rest;
+    return stop >= 0 ? skipSpaces(core, stop) : core.length;
   }
+  if (!tok.complete) return -1;
+  setResource(out, tok.end === core.length ? stripTrailingDots(tok.text) : tok.text);
+  return skipSpaces(core, tok.end);
 }
 
 /** Parses `... is not authorized to perform[:] <action> [on resource: ...] [because ... | with an explicit deny ...]`. */
 function parseStandard(core: string, lower: string, idx: number, truncated: boolean, out: ParsedMessage): void {
   out.shape = 'standard';
-  const principalStart = core.lastIndexOf(' ', idx - 1) + 1;
-  let principal = core.slice(principalStart, idx);
-  if (/^user:/i.test(principal)) principal = principal.slice(5);
+  const principal = principalBefore(core, lower, idx);
   if (principal) out.principal = principal;
 
   let i = idx + NOT_AUTHORIZED_TO_PERFORM.length;
@@ -195,25 +180,8 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
   i = skipSpaces(core, action.end);
 
   if (lower.startsWith('on resource:', i) || lower.startsWith('on resource ', i)) {
-    i = skipSpaces(core, i + 'on resource'.length + (core[i + 'on resource'.length] === ':' ? 1 : 0));
-    if (core[i] === '"') {
-      const close = core.indexOf('"', i + 1);
-      if (close < 0) return; // the quoted resource was cut
-      out.resource = core.slice(i + 1, close);
-      i = skipSpaces(core, close + 1);
-    } else if (WORDED_RESOURCE_LABELS.some((l) => lower.startsWith(l, i))) {
-      const label = WORDED_RESOURCE_LABELS.find((l) => lower.startsWith(l, i)) as string;
-      const tok = readToken(core, i + label.length, truncated);
-      if (!tok.complete) return;
-      out.resourceText = `${label}${stripTrailingDots(tok.text)}`;
-      i = skipSpaces(core, tok.end);
-    } else {
-      const tok = readToken(core, i, truncated);
-      if (!tok.complete) return;
-      const r = tok.end === core.length ? stripTrailingDots(tok.text) : tok.text;
-      if (r) out.resource = r;
-      i = skipSpaces(core, tok.end);
-    }
+    i = parseOnResource(core, lower, skipSpaces(core, i + 'on resource'.length + (core[i + 'on resource'.length] === ':' ? 1 : 0)), truncated, out);
+    if (i < 0) return;
   } else if (lower.startsWith('on the specified resource', i)) {
     out.resourceText = 'the specified resource';
     i = skipSpaces(core, i + 'on the specified resource'.length);
@@ -242,7 +210,7 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
 }
 
 /** The text to parse: capped, without CloudTrail's cut marker (then `truncated`) and SDK or exception prefixes. */
-function messageText(message: string): { text: string; truncated: boolean } {
+function messageText(message: string): { text: string; truncated: boolean; operation?: string; action?: string } {
   const overlong = message.length > MAX_PARSED_MESSAGE_LENGTH;
   let text = (overlong ? message.slice(0, MAX_PARSED_MESSAGE_LENGTH) : message).trim();
   let truncated = overlong;
@@ -250,7 +218,8 @@ function messageText(message: string): { text: string; truncated: boolean } {
     truncated = true;
     text = text.slice(0, text.length - (text.endsWith('…') ? 1 : 3)).trimEnd();
   }
-  return { text: text.replace(SDK_PREFIX_RE, '').replace(EXCEPTION_PREFIX_RE, ''), truncated };
+  const unwrapped = unwrapMessage(text);
+  return { ...unwrapped, text: unwrapped.text.trim(), truncated };
 }
 
 /** The message text and its same-length lower-cased copy, always cut together. */
@@ -361,7 +330,7 @@ function parseUnnamedClause(core: string, coreLower: string, bare: boolean, out:
  */
 export function parseDenialMessage(message: string | null | undefined): ParsedMessage {
   if (typeof message !== 'string' || message.trim().length === 0) return emptyResult('empty', false);
-  const { text, truncated } = messageText(message);
+  const { text, truncated, operation, action: wrapperAction } = messageText(message);
   const scanned: Scanned = { text, lower: lowerSameLength(text) };
   const out = emptyResult('unrecognized', truncated);
   const encodedAt = takeEncodedSuffix(scanned, truncated, out);
@@ -370,5 +339,9 @@ export function parseDenialMessage(message: string | null | undefined): ParsedMe
   // Once the Access Troubleshooter or encoded suffix is removed, the clause before it is complete.
   const clauseTruncated = truncated && suffixAt < 0 && encodedAt < 0;
   parseCoreClause(core, coreLower, clauseTruncated, bare, out);
+  // A permission named elsewhere in the words, else the action a wrapper names (CloudFormation's `API: <action>`).
+  const named = out.action ? null : (namedMissingAction(core, clauseTruncated) ?? (wrapperAction ? normaliseAction(wrapperAction) : null));
+  if (named) out.action = named;
+  if (operation) out.operation = operation;
   return out;
 }

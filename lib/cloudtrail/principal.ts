@@ -9,6 +9,7 @@
 import type { ManagedBy, Principal } from '../denial/types';
 import { parseArn } from '../aws/arn';
 import { obj, own, str } from '../aws/json';
+import { looksRedacted } from './message-scan';
 
 const SSO_PATH = '/aws-reserved/sso.amazonaws.com/';
 const SERVICE_ROLE_PATH = '/aws-service-role/';
@@ -141,7 +142,8 @@ export function decodePrincipal(userIdentity: unknown, messagePrincipal?: string
 
   addIdentityTypeFacts(p, userIdentity);
   if (arn) fillFromArn(p, arn);
-  if (messagePrincipal && messagePrincipal.startsWith('arn:')) mergeMessagePrincipal(p, messagePrincipal);
+  // A redacted ARN (`arn:aws:sts::<ACCOUNT_ID>:...`) stays in the message as written; it is no ARN to merge.
+  if (messagePrincipal && messagePrincipal.startsWith('arn:') && !looksRedacted(messagePrincipal)) mergeMessagePrincipal(p, messagePrincipal);
   if (p.managedBy === 'unknown' && p.roleName) p.managedBy = managedByForRole(p.roleArn, p.roleName);
   if (!p.accountId && typeof own(userIdentity, 'accountId') === 'number') p.accountId = String(own(userIdentity, 'accountId'));
   return p;

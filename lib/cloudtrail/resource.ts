@@ -237,18 +237,26 @@ function passedRole(params: unknown): string | null {
 /** IAM role and user names (paths allowed), as AWS writes them in `on resource: role <name>` / `user <name>`. */
 const IAM_NAME_RE = /^[\w+=,.@-](?:[\w+=,.@/-]{0,510}[\w+=,.@-])?$/;
 
-/** What a message names in words, read: an IAM ARN when the words name a role or user, else a note to keep. */
+/** What a message names in words, read: an IAM ARN when the words name a role or user with its path, else a note to keep. */
 export interface WordedResource {
   arn: string | null;
   /** The words to keep when no ARN could be made (access key IDs masked). */
   note?: string;
+  /**
+   * For `role <name>` / `user <name>` without a path: the name, whose ARN is not knowable from the words
+   * (the path is part of the ARN: `/` by default, `/aws-reserved/sso.amazonaws.com/[<region>/]` for SSO roles, ...).
+   */
+  iamName?: { kind: 'role' | 'user'; name: string };
 }
 
 /**
  * Reads a resource the message names in words (`role Foo`, `user bob`, `access key AKIA...`, `the
- * specified resource`). Roles and users become IAM ARNs in the caller's partition and account (IAM
- * names are account-local and a principal can only pass or manage its own account's roles and
- * users); access key IDs have no ARN and are kept masked, like the principal's key.
+ * specified resource`). IAM words a role or user by name, and the ARN holds the path, which the name
+ * alone does not give (an SSO role's ARN is `role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_...`):
+ * so an ARN is built (in the caller's partition and account; IAM names are account-local) only when
+ * the words carry the path (`role service-role/Foo`); otherwise the words are kept and `iamName` says
+ * which name it is, so that the caller can look for the exact ARN in the record or ask for it. Access
+ * key IDs have no ARN and are kept masked, like the principal's key.
  */
 export function resourceFromWords(words: string, ctx: Pick<ResourceContext, 'partition' | 'accountId'>): WordedResource {
   const m = /^(role|user|access key) (\S+)$/.exec(words);
@@ -256,10 +264,28 @@ export function resourceFromWords(words: string, ctx: Pick<ResourceContext, 'par
   const kind = m[1] as 'role' | 'user' | 'access key';
   const name = m[2] as string;
   if (kind === 'access key') return { arn: null, note: `access key ${maskAccessKeyId(name)}` };
-  if (ctx.accountId && /^\d{12}$/.test(ctx.accountId) && IAM_NAME_RE.test(name)) {
+  if (!IAM_NAME_RE.test(name)) return { arn: null, note: words };
+  if (name.includes('/') && ctx.accountId && /^\d{12}$/.test(ctx.accountId)) {
     return { arn: `arn:${ctx.partition}:iam::${ctx.accountId}:${kind}/${name}` };
   }
-  return { arn: null, note: words };
+  return name.includes('/') ? { arn: null, note: words } : { arn: null, note: words, iamName: { kind, name } };
+}
+
+/**
+ * The IAM role or user ARN the record itself carries (in `resources[]`, an `...Arn` parameter or a
+ * passed-role parameter) for a name the message words without its path; null when the record has
+ * none. ARNs the record only implies (`roleName` + account) are not used: they have no path either.
+ */
+export function recordArnForIamName(record: unknown, kind: 'role' | 'user', name: string): string | null {
+  const fits: ArnFilter = (arn) => {
+    const parsed = parseArn(arn);
+    return (
+      parsed?.service === 'iam' && parsed.resource.startsWith(`${kind}/`) && (parsed.resource === `${kind}/${name}` || parsed.resource.endsWith(`/${name}`))
+    );
+  };
+  const params = obj(record, 'requestParameters');
+  const passed = kind === 'role' ? passedRole(params) : null;
+  return fromResourcesArray(own(record, 'resources'), fits) ?? genericArnParameter(params, fits) ?? (passed && fits(passed) ? passed : null);
 }
 
 /**

@@ -25,5 +25,5 @@ export function checkedByWords(proposal: Pick<Proposal, 'checkedBy'>): string {
   const by = proposal.checkedBy ?? [];
   if (by.includes('iam-simulator') && by.includes('offline-evaluator')) return "IAM's policy simulator and the offline evaluator";
   if (by.includes('iam-simulator')) return "IAM's policy simulator";
-  return "the offline evaluator (IAM's simulator not asked)";
+  return "the offline evaluator only, not IAM's simulator";
 }

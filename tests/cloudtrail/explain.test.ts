@@ -375,34 +375,54 @@ const bearerDenied = (tail: string) =>
 
 const resourceCases: Case[] = [
   {
-    name: 'EC2 RunInstances denied iam:PassRole on "role Foo": the role ARN, not the instance',
+    name: 'EC2 RunInstances denied iam:PassRole on "role Foo": not the instance, and no ARN made up without the role\'s path',
     record: record({ ...EC2_RUN, errorMessage: PASS_ROLE_ON_ROLE_FOO }),
     expected: {
       action: 'iam:PassRole',
-      resource: `arn:aws:iam::${ACCOUNT}:role/Foo`,
+      resource: null,
+      resourceText: 'role Foo',
       deniedRegion: 'us-east-1',
-      reason: { summary: expect.stringContaining(`arn:aws:iam::${ACCOUNT}:role/Foo`) },
+      reason: { summary: expect.stringContaining('role Foo') },
     },
   },
   {
-    name: '"role Foo" is built in the caller\'s partition',
+    name: '"role Foo": the exact role ARN (with its path) when the record carries it',
+    record: record({
+      ...EC2_RUN,
+      requestParameters: { iamInstanceProfile: { arn: `arn:aws:iam::${ACCOUNT}:instance-profile/Foo` }, roleArn: `arn:aws:iam::${ACCOUNT}:role/apps/Foo` },
+      errorMessage: PASS_ROLE_ON_ROLE_FOO,
+    }),
+    expected: { action: 'iam:PassRole', resource: `arn:aws:iam::${ACCOUNT}:role/apps/Foo`, resourceText: 'role Foo' },
+  },
+  {
+    name: '"role AWSReservedSSO_...": no role/<name> ARN (SSO roles live under /aws-reserved/sso.amazonaws.com/)',
+    record: record({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'GetRole',
+      requestParameters: { roleName: 'AWSReservedSSO_Admin_0123456789abcdef' },
+      errorMessage: `User: ${STS('s')} is not authorized to perform: iam:GetRole on resource: role AWSReservedSSO_Admin_0123456789abcdef because no identity-based policy allows the iam:GetRole action`,
+    }),
+    expected: { action: 'iam:GetRole', resource: null, resourceText: 'role AWSReservedSSO_Admin_0123456789abcdef', reason: { layer: 'identity' } },
+  },
+  {
+    name: '"role service-role/Foo" (path in the words) is built in the caller\'s partition',
     record: record({
       ...EC2_RUN,
       awsRegion: 'us-gov-west-1',
       userIdentity: { type: 'IAMUser', arn: `arn:aws-us-gov:iam::${ACCOUNT}:user/ops`, accountId: ACCOUNT, userName: 'ops' },
-      errorMessage: `User: arn:aws-us-gov:iam::${ACCOUNT}:user/ops is not authorized to perform: iam:PassRole on resource: role Foo`,
+      errorMessage: `User: arn:aws-us-gov:iam::${ACCOUNT}:user/ops is not authorized to perform: iam:PassRole on resource: role service-role/Foo`,
     }),
-    expected: { resource: `arn:aws-us-gov:iam::${ACCOUNT}:role/Foo` },
+    expected: { resource: `arn:aws-us-gov:iam::${ACCOUNT}:role/service-role/Foo` },
   },
   {
-    name: '"user bob" becomes the IAM user ARN',
+    name: '"user bob": the words are kept, the user name parameter does not make an ARN (no path)',
     record: record({
       eventSource: 'iam.amazonaws.com',
       eventName: 'CreateAccessKey',
       requestParameters: { userName: 'bob' },
       errorMessage: `User: ${STS('s')} is not authorized to perform: iam:CreateAccessKey on resource: user bob because no identity-based policy allows the iam:CreateAccessKey action`,
     }),
-    expected: { action: 'iam:CreateAccessKey', resource: `arn:aws:iam::${ACCOUNT}:user/bob`, reason: { layer: 'identity' } },
+    expected: { action: 'iam:CreateAccessKey', resource: null, resourceText: 'user bob', reason: { layer: 'identity' } },
   },
   {
     name: '"role Foo" with no account anywhere: no ARN, the words are kept',

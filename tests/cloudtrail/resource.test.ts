@@ -138,11 +138,19 @@ describe('arnFitsActionPrefix', () => {
 
 describe('resourceFromWords', () => {
   it.each([
-    ['role Foo', ctx, { arn: 'arn:aws:iam::111122223333:role/Foo' }],
+    // A name without its path gives no ARN: the path is part of the ARN (SSO roles live under /aws-reserved/sso.amazonaws.com/).
+    ['role Foo', ctx, { arn: null, note: 'role Foo', iamName: { kind: 'role', name: 'Foo' } }],
+    [
+      'role AWSReservedSSO_Admin_0123456789abcdef',
+      ctx,
+      { arn: null, note: 'role AWSReservedSSO_Admin_0123456789abcdef', iamName: { kind: 'role', name: 'AWSReservedSSO_Admin_0123456789abcdef' } },
+    ],
     ['role service-role/Foo', ctx, { arn: 'arn:aws:iam::111122223333:role/service-role/Foo' }],
-    ['user bob@example.com', ctx, { arn: 'arn:aws:iam::111122223333:user/bob@example.com' }],
-    ['role Foo', { ...ctx, partition: 'aws-us-gov' }, { arn: 'arn:aws-us-gov:iam::111122223333:role/Foo' }],
-    ['role Foo', { ...ctx, accountId: null }, { arn: null, note: 'role Foo' }],
+    ['user bob@example.com', ctx, { arn: null, note: 'user bob@example.com', iamName: { kind: 'user', name: 'bob@example.com' } }],
+    ['user ops/bob', ctx, { arn: 'arn:aws:iam::111122223333:user/ops/bob' }],
+    ['role service-role/Foo', { ...ctx, partition: 'aws-us-gov' }, { arn: 'arn:aws-us-gov:iam::111122223333:role/service-role/Foo' }],
+    ['role service-role/Foo', { ...ctx, accountId: null }, { arn: null, note: 'role service-role/Foo' }],
+    ['role Foo', { ...ctx, accountId: null }, { arn: null, note: 'role Foo', iamName: { kind: 'role', name: 'Foo' } }],
     ['role /Foo', ctx, { arn: null, note: 'role /Foo' }],
     ['access key AKIAIOSFODNN7EXAMPLE', ctx, { arn: null, note: 'access key AKIA…MPLE' }],
     ['the specified resource', ctx, { arn: null, note: 'the specified resource' }],
