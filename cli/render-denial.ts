@@ -61,7 +61,7 @@ function indent(text: string): string {
     .join('\n');
 }
 
-function proposalLines(proposal: Proposal, style: Style): string[] {
+function proposalLines(proposal: Proposal, style: Style, label = 'fix'): string[] {
   // Only an exact, allowed fix is called ready; the checker is named so the reader knows what "validated" rests on.
   const ready = isReady(readinessFacts(proposal));
   const words = ready ? `${proposal.validated}, fix ready (checked by ${checkedByWords(proposal)})` : proposal.validated;
@@ -74,12 +74,14 @@ function proposalLines(proposal: Proposal, style: Style): string[] {
   ]
     .filter(Boolean)
     .join(' ');
-  const lines = [row(style, 'fix', `${printableLine(target)}  ${verdict}`)];
+  const lines = [row(style, label, `${printableLine(target)}  ${verdict}`)];
   for (const note of proposal.notes) lines.push(`    • ${printableLine(note)}`);
   if (proposal.diff) lines.push(style.dim('    diff:'), colourDiff(printable(proposal.diff), style));
   else if (proposal.statements.length > 0) lines.push(style.dim('    statements:'), indent(JSON.stringify(proposal.statements, null, 2)));
   if (proposal.terraform) lines.push(style.dim('    terraform:'), indent(printable(proposal.terraform)));
   if (proposal.cli) lines.push(style.dim('    apply with:'), indent(printable(proposal.cli)));
+  // The other side of the call (a role's trust policy): its own owner, statements and verdict.
+  for (const other of proposal.alsoNeeded ?? []) lines.push(...proposalLines(other, style, 'and'));
   return lines;
 }
 

@@ -56,7 +56,12 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const clientForAccount = options.readRole ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) : undefined;
   const live = new IamPolicySource({ client: iam, ...(clientForAccount ? { clientForAccount } : {}) });
   return {
-    policySource: snapshot ? { getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p) } : live,
+    policySource: snapshot
+      ? {
+          getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p),
+          getRoleTrustPolicy: async (arn) => (await snapshot.getRoleTrustPolicy(arn)) ?? live.getRoleTrustPolicy(arn),
+        }
+      : live,
     profileResolver: new BedrockProfileResolver({
       clientForRegion: (r: string) => {
         let client = bedrockClients.get(r);

@@ -102,11 +102,24 @@ export const NOTE_CODES = [
   'simulation-denies-unchecked',
   'simulation-disagrees-denies',
   'simulation-disagrees-allows',
+  // sts:AssumeRole: both sides (the caller's identity policies, the role's trust policy)
+  'trust-policy-refuses',
+  'trust-policy-allows',
+  'trust-policy-undetermined',
+  'trust-policy-unavailable',
+  'identity-side-allows',
+  'identity-side-refuses',
+  'both-sides-allow',
+  'trust-statement-extended',
+  'trust-statement-added',
+  'trust-guard-conditions',
+  'simulation-identity-side-only',
   // What could not be read (pipeline)
   'profile-read-failed',
   'policies-read-failed',
   'action-data-failed',
   'simulation-failed',
+  'trust-policy-read-failed',
 ] as const;
 export type NoteCode = (typeof NOTE_CODES)[number];
 

@@ -201,6 +201,12 @@ export interface Proposal {
    * parameters, and the sentence in `notes`. Absent on proposals stored before it existed.
    */
   noteDetails?: ProposalNote[];
+  /**
+   * Changes another party must make too, each with its own target and verdict: for `sts:AssumeRole`
+   * (and the other STS role actions), the target role's trust policy, owned by the role's account,
+   * when the caller's identity policies need a change as well. `validated` above covers every side.
+   */
+  alsoNeeded?: Proposal[];
 }
 
 /** One decoded access denial: the incident object of the `explain` contract. */

@@ -1,8 +1,9 @@
-import type { Proposal } from '../denial/types';
+import type { Denial, Proposal } from '../denial/types';
 import { decodeRecord, type DenialOutcome } from '../cloudtrail/decode';
 import { withResolvedProfile } from '../bedrock/resolve';
 import type { ProfileResolver } from '../bedrock/ports';
-import type { PolicySimulator, PolicySource, PrincipalPolicies, SimulationDecision } from '../policy/ports';
+import type { PolicySimulator, PolicySource, PrincipalPolicies, RoleTrustPolicy, SimulationDecision } from '../policy/ports';
+import { isBothSidesDenial } from '../policy/propose/both-sides';
 import { proposeFix } from '../policy/propose/propose';
 import type { ProposalMemo } from '../policy/propose/proposal-memo';
 import { combineDecisions, reconcileSimulation, simulationRequestsFor } from '../policy/propose/simulation';
@@ -23,6 +24,17 @@ export interface AnalyzeDeps {
   loadCatalog?: ((actions: string[]) => Promise<ActionCatalog>) | null;
   /** Proposes once per identical problem (a storm is one proposal); absent, every record is proposed afresh. */
   proposals?: ProposalMemo | null;
+}
+
+/** For an STS role action: the target role's trust policy, when the policy source can read it (a failure is a note). */
+async function readRoleTrust(denial: Denial, source: PolicySource | null | undefined, notes: ProposalNote[]): Promise<RoleTrustPolicy | null> {
+  if (!source?.getRoleTrustPolicy || !denial.resource || !isBothSidesDenial(denial)) return null;
+  try {
+    return await source.getRoleTrustPolicy(denial.resource);
+  } catch (err) {
+    notes.push(note('trust-policy-read-failed', { error: describeError(err) }));
+    return null;
+  }
 }
 
 /**
@@ -70,7 +82,8 @@ export async function analyzeRecord(record: unknown, deps: AnalyzeDeps = {}): Pr
     }
   }
 
-  const options = catalog ? { catalog } : undefined;
+  const roleTrust = await readRoleTrust(denial, deps.policySource, notes);
+  const options = { ...(catalog ? { catalog } : {}), ...(roleTrust ? { roleTrust } : {}) };
   let proposal: Proposal = deps.proposals ? deps.proposals.propose(denial, policies, options) : proposeFix(denial, policies, options);
   if (policiesUnreadable) proposal = { ...proposal, validated: 'not-validated' };
 

@@ -30,10 +30,22 @@ export interface PrincipalPolicies {
   source: 'snapshot' | 'iam';
 }
 
+/** A role's trust policy (`AssumeRolePolicyDocument`): the other side of `sts:AssumeRole`, owned by the role's account. */
+export interface RoleTrustPolicy {
+  /** The role ARN with its path. */
+  roleArn: string;
+  /** The account that owns the role, and so must change its trust policy. */
+  account: string;
+  document: PolicyDocument;
+  source: 'snapshot' | 'iam';
+}
+
 /** Where current policies come from: a snapshot file, or IAM read live (cached, cross-account through a read role). */
 export interface PolicySource {
   /** Null when the principal has no IAM role or user to read (root, AWS service, unknown), or it is not found. */
   getPrincipalPolicies(principal: Principal): Promise<PrincipalPolicies | null>;
+  /** The trust policy of a role of any account the source can read; null when it cannot find it. Optional: not every source reads trust policies. */
+  getRoleTrustPolicy?(roleArn: string): Promise<RoleTrustPolicy | null>;
 }
 
 export interface SimulationRequest {

@@ -31,6 +31,11 @@ beforeAll(async () => {
   ]);
 });
 
+const trustingAccount = (account: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow' as const, Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
+});
+
 const resourcesOf = (statements: PolicyStatement[]) => statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
 
 describe('exact grants: the resource the record names, never a wildcard standing in for it', () => {
@@ -137,7 +142,12 @@ describe('exact grants: the resource the record names, never a wildcard standing
       '',
     ],
   ])('%s', (_name, parts, grant, passedTo) => {
-    const p = proposeFix(decode(parts), roleWith(ROLE, []), { catalog });
+    // sts:AssumeRole needs the role's trust policy too: here it trusts the caller's account.
+    const roleTrust =
+      parts.action === 'sts:AssumeRole' && parts.resource
+        ? { roleArn: parts.resource, account: '444455556666', source: 'snapshot' as const, document: trustingAccount(ACCOUNT) }
+        : undefined;
+    const p = proposeFix(decode(parts), roleWith(ROLE, []), { catalog, ...(roleTrust ? { roleTrust } : {}) });
     expect(resourcesOf(p.statements)).toEqual([grant]);
     expect(p).toMatchObject({ validated: 'simulated-allow', exact: true, checkedBy: ['offline-evaluator'] });
     expect(isReady(readinessFacts(p))).toBe(true);

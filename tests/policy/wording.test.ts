@@ -233,5 +233,8 @@ const SAMPLE_PARAMS = {
   neighbour: 'n',
   resources: 'r',
   decision: 'implicitDeny',
+  identityVerdict: 'simulated-allow',
+  how: 'no-allow',
+  send: 'ExternalId x',
   error: 'e',
 };

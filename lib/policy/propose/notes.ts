@@ -223,6 +223,29 @@ const TEMPLATES = {
   'simulation-disagrees-allows': () =>
     'Disagreement: iam:SimulatePrincipalPolicy allows the call after the change, but the offline evaluator does not (see the notes above); check the request context before relying on it.',
 
+  'trust-policy-refuses': (p: { role: string; principal: string; action: string; account: string; how: 'no-allow' | 'explicit-deny' }) =>
+    `The trust policy of ${p.role} ${p.how === 'explicit-deny' ? 'explicitly denies' : 'does not allow'} ${p.principal} ${p.action}: account ${p.account}, which owns the role, must change it (aws iam update-assume-role-policy there).`,
+  'trust-policy-allows': (p: { role: string; principal: string; action: string }) =>
+    `The trust policy of ${p.role} already allows ${p.principal} ${p.action}: only the caller's side needs a change.`,
+  'trust-policy-undetermined': (p: { role: string; principal: string; action: string; keys: string }) =>
+    `Whether the trust policy of ${p.role} allows ${p.principal} ${p.action} depends on ${p.keys}, which the record does not show: the verdict is unknown-context, not an allow.`,
+  'trust-policy-unavailable': (p: { role: string; account: string; identityVerdict: string }) =>
+    `The trust policy of ${p.role} (account ${p.account}) was not available (not in the loaded snapshots, not read from IAM): only the caller's side was checked (${p.identityVerdict}), and the call needs both sides, so the whole call is not validated.`,
+  'identity-side-allows': (p: { principal: string; account: string; action: string; role: string }) =>
+    `The identity policies of ${p.principal} (account ${p.account}) already allow ${p.action} on ${p.role}: the caller's side needs no change.`,
+  'identity-side-refuses': (p: { principal: string; account: string; action: string; role: string }) =>
+    `The identity policies of ${p.principal} do not allow ${p.action} on ${p.role}: account ${p.account}, the caller's, must change them; the role's trust policy must allow the caller too.`,
+  'both-sides-allow': (p: { principal: string; role: string; action: string }) =>
+    `Both sides were checked: the identity policies of ${p.principal} and the trust policy of ${p.role} already allow ${p.action}, so nothing is proposed; the denial may predate a policy change, or come from a layer not read (SCP, RCP, session policy).`,
+  'trust-statement-extended': (p: { statement: string; principal: string }) =>
+    `The fix adds ${p.principal} to the principals of trust statement ${p.statement}, whose action list is exactly the call's; every condition of that statement stays as it is.`,
+  'trust-statement-added': (p: { principal: string; action: string }) => `The fix adds a trust statement for ${p.principal} alone and ${p.action} alone.`,
+  'trust-guard-conditions': (p: { keys: string; send: string }) =>
+    `The trust statement keeps the role's guard conditions (${p.keys}), so the caller must send ${p.send}; none is dropped.`,
+  'simulation-identity-side-only': (p: { decision: string }) =>
+    `iam:SimulatePrincipalPolicy answers ${p.decision} for the caller's identity policies only: it does not see the role's trust policy, so the verdict stays the offline one.`,
+  'trust-policy-read-failed': (p: { error: string }) => `The role's trust policy could not be read (${p.error}); the trust side is not checked.`,
+
   'profile-read-failed': (p: { error: string }) =>
     `The inference profile could not be read live (${p.error}); destination regions come from the built-in table.`,
   'policies-read-failed': (p: { error: string }) => `Current policies could not be read (${p.error}); the proposal is not checked against them.`,

@@ -19,7 +19,12 @@ const LIMIT = 5000;
 
 function conditionKeysOf(policies: PrincipalPolicies | null): string[] {
   if (!policies) return [];
-  const docs: PolicyDocument[] = [...policies.identityPolicies, ...(policies.permissionsBoundary ? [policies.permissionsBoundary] : [])].map((p) => p.document);
+  return conditionKeysOfDocuments(
+    [...policies.identityPolicies, ...(policies.permissionsBoundary ? [policies.permissionsBoundary] : [])].map((p) => p.document),
+  );
+}
+
+function conditionKeysOfDocuments(docs: PolicyDocument[]): string[] {
   const keys = new Set<string>();
   for (const doc of docs)
     for (const s of doc.Statement) for (const block of Object.values(s.Condition ?? {})) for (const k of Object.keys(block)) keys.add(k.toLowerCase());
@@ -64,7 +69,10 @@ export class ProposalMemo {
       entry = { keys: conditionKeysOf(policies), proposals: new Map() };
       this.byPolicies.set(policies as PrincipalPolicies, entry);
     }
-    const key = `${this.catalogId(options.catalog)}|${options.accountId ?? ''}|${options.partition ?? ''}|${problemKey(denial, entry.keys)}`;
+    // The role trust policy (STS role actions) is an input too: its document, and the context values its conditions test.
+    const trust = options.roleTrust?.document;
+    const keys = trust ? [...new Set([...entry.keys, ...conditionKeysOfDocuments([trust])])].sort() : entry.keys;
+    const key = `${this.catalogId(options.catalog)}|${this.catalogId(trust)}|${options.accountId ?? ''}|${options.partition ?? ''}|${problemKey(denial, keys)}`;
     const known = entry.proposals.get(key);
     if (known) {
       this.hits++;
@@ -77,7 +85,7 @@ export class ProposalMemo {
     return proposal;
   }
 
-  /** A number per catalog object: a different catalog (more action data) is a different input. */
+  /** A number per catalog (or trust policy) object: a different catalog (more action data) is a different input. */
   private readonly catalogIds = new WeakMap<object, number>();
   private nextCatalogId = 1;
   private catalogId(catalog: object | undefined): number {

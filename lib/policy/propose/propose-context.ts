@@ -2,6 +2,7 @@ import type { Denial, Principal } from '../../denial/types';
 import { BUNDLED_ACTION_CATALOG, combineCatalogs, type ActionCatalog } from '../catalog/action-catalog';
 import { parseArn, partitionOf } from '../../aws/arn';
 import type { PlanContext } from './grant-plan';
+import type { RoleTrustPolicy } from '../ports';
 
 /** Options of `proposeFix`. */
 export interface ProposeOptions {
@@ -11,6 +12,11 @@ export interface ProposeOptions {
   catalog?: ActionCatalog;
   /** Partition when neither the resource nor the principal ARN tells (default `aws`). */
   partition?: string;
+  /**
+   * For STS role actions (`sts:AssumeRole`, ...): the target role's trust policy, read beforehand.
+   * Null or absent: not available, so the trust side is not checked and the call is never called an allow.
+   */
+  roleTrust?: RoleTrustPolicy | null;
 }
 
 export interface ProposeContext extends PlanContext {

@@ -19,6 +19,7 @@ import {
   type ProposeOptions,
 } from './propose-context';
 import { proposeEdit, proposeForDeny, type EditMode } from './propose-edit';
+import { proposeBothSides } from './both-sides';
 import { renderTerraform } from '../render/terraform';
 import { note, noteFields, type ProposalNote } from './notes';
 import { lastPathSegment, parseArn } from '../../aws/arn';
@@ -306,6 +307,8 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const answer = awsSideAnswer(denial);
   if (answer) return answer;
   const plan = planGrant(denial, ctx);
+  const bothSides = proposeBothSides(ctx, plan, policies, options.roleTrust, (c) => withExactness(proposeForPlan(c, plan, policies), plan));
+  if (bothSides) return withCheckedBy(bothSides);
   return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
 }
 

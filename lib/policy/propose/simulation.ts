@@ -74,6 +74,9 @@ export function reconcileSimulation(proposal: Proposal, decision: SimulationDeci
   const offline = proposal.validated;
   // A placeholder resource or an unsettled context: the simulator cannot settle either.
   if (offline === 'needs-input' || offline === 'unknown-context') return proposal;
+  // STS role actions: the simulator sees the caller's identity policies, not the role's trust policy.
+  const trustSide = proposal.noteDetails?.some((n) => n.code === 'trust-policy-unavailable') || (proposal.alsoNeeded?.length ?? 0) > 0;
+  if (trustSide && (offline === 'not-validated' || decision === 'allowed')) return appendNotes(proposal, [note('simulation-identity-side-only', { decision })]);
   const simAllows = decision === 'allowed';
   const checked: Proposal['checkedBy'] = offline === 'not-validated' ? ['iam-simulator'] : ['offline-evaluator', 'iam-simulator'];
   return reconcileWith({ ...proposal, checkedBy: checked }, offline, simAllows, decision);

@@ -20,7 +20,7 @@ import type { PolicyDocument, Principal } from '../../denial/types';
 import { lastPathSegment, parseArn } from '../../aws/arn';
 import { normalizePolicyDocument } from '../iam/document';
 import { PolicySourceError } from '../errors';
-import type { NamedPolicy, PolicySource, PrincipalPolicies } from '../ports';
+import type { NamedPolicy, PolicySource, PrincipalPolicies, RoleTrustPolicy } from '../ports';
 
 export interface IamPolicySourceOptions {
   /** Client for the home account (default: a new IAMClient with adaptive retry). */
@@ -78,6 +78,7 @@ export class IamPolicySource implements PolicySource {
   private readonly ttlMs: number;
   private readonly clock: () => Date;
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly trustCache = new Map<string, { expires: number; value: Promise<RoleTrustPolicy | null> }>();
 
   constructor(private readonly options: IamPolicySourceOptions = {}) {
     this.client = options.client ?? new IAMClient({ maxAttempts: 5, retryMode: 'adaptive' });
@@ -99,6 +100,41 @@ export class IamPolicySource implements PolicySource {
       value.catch(() => this.cache.delete(key));
     }
     return value;
+  }
+
+  /**
+   * The trust policy of a role, read with iam:GetRole in the role's account (through `clientForAccount`,
+   * like principals of other accounts); null when the role does not exist. Cached like principals.
+   */
+  async getRoleTrustPolicy(roleArn: string): Promise<RoleTrustPolicy | null> {
+    const parsed = parseArn(roleArn);
+    if (parsed?.service !== 'iam' || !parsed.resource.startsWith('role/')) return null;
+    const key = `trust:${roleArn}`;
+    const now = this.clock().getTime();
+    const hit = this.trustCache.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    const value = this.readTrust(roleArn, lastPathSegment(roleArn), parsed.account || undefined);
+    if (this.ttlMs > 0) {
+      this.trustCache.set(key, { expires: now + this.ttlMs, value });
+      value.catch(() => this.trustCache.delete(key));
+    }
+    return value;
+  }
+
+  private async readTrust(roleArn: string, roleName: string, account: string | undefined): Promise<RoleTrustPolicy | null> {
+    const client = await this.clientFor(account);
+    try {
+      const { Role: role } = await client.send(new GetRoleCommand({ RoleName: roleName }));
+      if (!role?.Arn || !role.AssumeRolePolicyDocument) return null;
+      // Without a client for the role's account the home client answered: a role of the same name there is another role.
+      if (account && parseArn(role.Arn)?.account !== account) return null;
+      const document = decode(role.AssumeRolePolicyDocument, `trust policy of role ${roleName}`);
+      return { roleArn: role.Arn, account: parseArn(role.Arn)?.account ?? account ?? '', document, source: 'iam' };
+    } catch (error) {
+      if (isNoSuchEntity(error)) return null;
+      if (error instanceof PolicySourceError) throw error;
+      throw new PolicySourceError(`cannot read the trust policy of role ${roleArn}`, { cause: error });
+    }
   }
 
   private async clientFor(account: string | undefined): Promise<IAMClient> {

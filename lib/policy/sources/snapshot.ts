@@ -3,7 +3,7 @@ import type { PolicyDocument, Principal } from '../../denial/types';
 import { lastPathSegment, parseArn } from '../../aws/arn';
 import { normalizePolicyDocument } from '../iam/document';
 import { PolicyDocumentError, SnapshotParseError } from '../errors';
-import type { NamedPolicy, PolicySource, PrincipalPolicies } from '../ports';
+import type { NamedPolicy, PolicySource, PrincipalPolicies, RoleTrustPolicy } from '../ports';
 
 /** A managed policy with the document of its default version. */
 export interface SnapshotManagedPolicy {
@@ -31,6 +31,8 @@ export interface SnapshotRole {
   inline: InlinePolicy[];
   attached: AttachedRef[];
   boundaryArn?: string;
+  /** Roles only: the trust policy (`AssumeRolePolicyDocument`). */
+  trust?: PolicyDocument;
 }
 
 export interface SnapshotUser extends SnapshotRole {
@@ -120,6 +122,9 @@ function parseOne(input: unknown, label: string, into: PolicySnapshot): void {
       inline: inlineList(r, 'RolePolicyList', `role ${name}`),
       attached: attachedList(r, `role ${name}`),
       ...(boundaryOf(r) ? { boundaryArn: boundaryOf(r) } : {}),
+      ...(r.AssumeRolePolicyDocument !== undefined && r.AssumeRolePolicyDocument !== null
+        ? { trust: document(r.AssumeRolePolicyDocument, `role ${name} trust policy`) }
+        : {}),
     });
   }
   for (const [i, u] of list(input, 'UserDetailList', label).entries()) {
@@ -261,6 +266,19 @@ export function principalPoliciesFromSnapshot(snapshot: PolicySnapshot, principa
   return role ? collect(snapshot, role, 'role', []) : null;
 }
 
+/**
+ * The trust policy of a role, by role ARN: the exact ARN (with path), else the role name and account
+ * when unique (an ARN written without the role's path). Roles of every loaded snapshot are searched,
+ * so a role of another account is found when its account's snapshot is loaded too.
+ */
+export function roleTrustFromSnapshot(snapshot: PolicySnapshot, roleArn: string): RoleTrustPolicy | null {
+  const parsed = parseArn(roleArn);
+  if (parsed?.service !== 'iam' || !parsed.resource.startsWith('role/')) return null;
+  const role = snapshot.roles.find((r) => r.arn === roleArn) ?? uniqueBy(snapshot.roles, lastPathSegment(roleArn), parsed.account);
+  if (!role?.trust) return null;
+  return { roleArn: role.arn, account: role.account, document: role.trust, source: 'snapshot' };
+}
+
 /** A {@link PolicySource} over `--policies` snapshot files (already parsed JSON). */
 export class SnapshotPolicySource implements PolicySource {
   constructor(private readonly snapshot: PolicySnapshot) {}
@@ -285,5 +303,9 @@ export class SnapshotPolicySource implements PolicySource {
     ]);
     if (!this.resolved.has(key)) this.resolved.set(key, principalPoliciesFromSnapshot(this.snapshot, principal));
     return this.resolved.get(key) ?? null;
+  }
+
+  async getRoleTrustPolicy(roleArn: string): Promise<RoleTrustPolicy | null> {
+    return roleTrustFromSnapshot(this.snapshot, roleArn);
   }
 }
