@@ -336,9 +336,11 @@ describe('the proposal memo: the trust policy is an input', () => {
     const memo = new ProposalMemo();
     const inside = memo.propose(decode(assumeRecord()), policies, { roleTrust: trust });
     const outside = memo.propose(decode({ ...assumeRecord(), sourceIPAddress: '198.51.100.9' }), policies, { roleTrust: trust });
-    expect([inside.validated, outside.validated]).toEqual(['simulated-allow', 'simulated-allow']);
+    // Outside the range the trust policy refuses, and a statement added for the caller keeps the range: still refused.
+    expect([inside.validated, outside.validated]).toEqual(['simulated-allow', 'simulated-deny']);
     expect(noteCodes(inside)).toContain('both-sides-allow');
     expect(noteCodes(outside)).toContain('trust-statement-added');
+    expect(trustSideOf(outside)?.statements[0]?.Condition).toEqual({ IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } });
     expect(memo.misses).toBe(2);
     // Another trust policy object for the same role is a new input as well.
     memo.propose(decode(assumeRecord()), policies, { roleTrust: trustOf(doc(trusts({ AWS: OTHER_ACCOUNT_ROOT }))) });
@@ -392,5 +394,32 @@ describe('property: a proposed trust change lets in the caller role and nobody e
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('a trust statement added for the caller never routes around a condition the policy already sets for it', () => {
+  const callerAccount = `arn:aws:iam::${ACCOUNT}:root`;
+  it.each<[string, PolicyStatement['Condition'], ValidationVerdict]>([
+    [
+      "the caller's account is trusted from the corporate range only, and the call came from outside it",
+      { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+      'simulated-deny',
+    ],
+    [
+      "the caller's account is trusted through a VPC endpoint only, and the call did not use it",
+      { StringEquals: { 'aws:SourceVpce': 'vpce-0abc' } },
+      'simulated-deny',
+    ],
+  ])('%s → %s, the condition kept', (_name, condition, verdict) => {
+    // Another account's role is trusted outright, so a statement is added rather than extended.
+    const trust = doc(
+      trusts({ AWS: callerAccount }, { Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: condition }),
+      trusts({ AWS: OTHER_ACCOUNT_ROOT }),
+    );
+    const p = proposeFix(decode(assumeRecord()), callerPolicies(true), { roleTrust: trustOf(trust) });
+    const side = trustSideOf(p);
+    expect(side?.validated).toBe(verdict);
+    expect(p.validated).not.toBe('simulated-allow');
+    for (const s of side?.statements ?? []) expect(s.Condition).toMatchObject(condition!);
   });
 });

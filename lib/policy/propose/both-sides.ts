@@ -79,7 +79,7 @@ function trustSide(inputs: TrustInputs, plan: GrantPlan, now: TrustState): Propo
   const refuses = note('trust-policy-refuses', { ...who, account: trust.account, how: now.explicit ? 'explicit-deny' : 'no-allow' });
   // No Allow can override an explicit Deny: that statement itself must change.
   if (now.explicit) return trustProposal(trust, [], undefined, 'simulated-deny', [refuses]);
-  const change = trustChange(trust, caller.arn, plan.actions, requests);
+  const change = trustChange(trust, caller.arn, plan.actions, requests, caller);
   const after = trustState(change.document, caller, requests);
   const notes: ProposalNote[] = [
     refuses,
@@ -90,6 +90,14 @@ function trustSide(inputs: TrustInputs, plan: GrantPlan, now: TrustState): Propo
   ];
   if (after.kind === 'undetermined')
     notes.push(note('check-undetermined', { stage: 'after-change', check: `${action} on ${role} (trust policy)`, keys: after.keys.join(', ') }));
+  // The new statement keeps the conditions the policy already sets for this caller: if the call fails them, it stays refused.
+  if (after.kind === 'refuses')
+    notes.push(
+      note('check-not-allowed', {
+        stage: 'after-change',
+        check: `${action} on ${role} (trust policy: the call does not meet the conditions it already sets for this caller)`,
+      }),
+    );
   return trustProposal(trust, [change.statement], change.document, verdictOf(after), notes);
 }
 

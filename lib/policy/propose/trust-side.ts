@@ -6,7 +6,7 @@ import type { Denial, PolicyDocument, PolicyStatement, Principal, Proposal } fro
 import type { RoleTrustPolicy } from '../ports';
 import { asList, cloneDocument, compactList } from '../iam/document';
 import { matchStatement, type EvaluationRequest, type EvaluationResult } from '../iam/evaluator';
-import { asCallerStatement, evaluateTrustPolicy, type PrincipalCaller } from '../iam/principal';
+import { asCallerStatement, evaluateTrustPolicy, statementNamesCaller, type PrincipalCaller } from '../iam/principal';
 import { lastPathSegment } from '../../aws/arn';
 import { request } from './plan-checks';
 import type { PlanContext } from './grant-plan';
@@ -105,6 +105,37 @@ export function guardConditions(document: PolicyDocument): NonNullable<PolicySta
   return out;
 }
 
+/**
+ * The conditions of the Allow statements that already trust the caller (by account, `*` or its ARN) for
+ * these actions: a statement added for the caller alone must be no easier to meet than those, or it
+ * would route around a condition (a source IP range, a VPC endpoint) someone wrote on purpose.
+ */
+function conditionsAlreadyOnCaller(document: PolicyDocument, caller: PrincipalCaller, actions: string[]): NonNullable<PolicyStatement['Condition']> {
+  let out: NonNullable<PolicyStatement['Condition']> = {};
+  for (const s of document.Statement) {
+    if (s.Effect !== 'Allow' || !s.Condition || !statementNamesCaller(s, caller)) continue;
+    if (!actions.every((a) => matchStatement(asCallerStatement(s), { action: a, resource: null, context: {} }).action)) continue;
+    out = mergeConditions(out, s.Condition);
+  }
+  return out;
+}
+
+/** Both condition blocks; where both test the same operator and key, the first one's values stay. */
+function mergeConditions(
+  a: NonNullable<PolicyStatement['Condition']>,
+  b: NonNullable<PolicyStatement['Condition']>,
+): NonNullable<PolicyStatement['Condition']> {
+  const out: NonNullable<PolicyStatement['Condition']> = {};
+  for (const block of [a, b]) {
+    for (const [operator, keys] of Object.entries(block)) {
+      for (const [key, value] of Object.entries(keys)) {
+        if (out[operator]?.[key] === undefined) out[operator] = { ...out[operator], [key]: value };
+      }
+    }
+  }
+  return out;
+}
+
 /** What a caller must send to satisfy the guard conditions, in words. */
 export function whatToSend(condition: NonNullable<PolicyStatement['Condition']>, action: string): { keys: string[]; send: string } {
   const keys: string[] = [];
@@ -137,16 +168,27 @@ export interface TrustChange {
  * these actions whose conditions the caller can still meet (conditions untouched), else a new
  * statement for the caller alone and these actions alone, with the role's guard conditions copied.
  */
-export function trustChange(trust: RoleTrustPolicy, callerArn: string, actions: string[], requests: EvaluationRequest[]): TrustChange {
+export function trustChange(
+  trust: RoleTrustPolicy,
+  callerArn: string,
+  actions: string[],
+  requests: EvaluationRequest[],
+  caller?: PrincipalCaller,
+): TrustChange {
   const document = cloneDocument(trust.document);
-  const index = document.Statement.findIndex(
-    (s) =>
-      s.Effect === 'Allow' &&
-      awsPrincipals(s) !== null &&
-      s.Action !== undefined &&
-      sameActions(s, actions) &&
-      requests.every((r) => matchStatement(asCallerStatement(s), { ...r, resource: null }).truth !== false),
-  );
+  const inherited = caller ? conditionsAlreadyOnCaller(trust.document, caller, actions) : {};
+  // Extending another statement would hand the caller that statement's conditions instead of its own.
+  const extendable = Object.keys(inherited).length === 0;
+  const index = !extendable
+    ? -1
+    : document.Statement.findIndex(
+        (s) =>
+          s.Effect === 'Allow' &&
+          awsPrincipals(s) !== null &&
+          s.Action !== undefined &&
+          sameActions(s, actions) &&
+          requests.every((r) => matchStatement(asCallerStatement(s), { ...r, resource: null }).truth !== false),
+      );
   const existing = index >= 0 ? document.Statement[index] : undefined;
   if (existing) {
     const principal = existing.Principal as Record<string, unknown>;
@@ -155,7 +197,7 @@ export function trustChange(trust: RoleTrustPolicy, callerArn: string, actions: 
     document.Statement[index] = statement;
     return { document, statement, extended: index };
   }
-  const guards = guardConditions(trust.document);
+  const guards = mergeConditions(guardConditions(trust.document), inherited);
   const statement: PolicyStatement = {
     Sid: 'AccessAuditorTrustCaller',
     Effect: 'Allow',
