@@ -27,6 +27,12 @@ export interface PrincipalPolicies {
    * snapshot taken without the AWSManagedPolicy filter): the offline verdict ignores them.
    */
   unresolvedPolicies?: Array<{ name: string; arn: string }>;
+  /**
+   * An IAM user's tags, when the source read them: with long-term credentials they are the whole of
+   * `aws:PrincipalTag/*`. (A role's tags are not: tags passed when the session was made override them,
+   * and the denied call's record does not show those, so for roles the keys stay unknown.)
+   */
+  userTags?: Record<string, string>;
   source: 'snapshot' | 'iam';
 }
 

@@ -6,7 +6,7 @@ import { evaluate } from '../../lib/policy/iam/evaluator';
 import type { Denial, PolicyStatement, ValidationVerdict } from '../../lib/denial/types';
 import { isReady, readinessFacts } from '../../lib/denial/readiness';
 import { applyProposal } from './fixtures/apply';
-import { inline, roleWith } from './fixtures/policies';
+import { inline, roleWith, userWith } from './fixtures/policies';
 import { ACCOUNT, ROLE, deniedRecord, type RecordParts } from './fixtures/records';
 
 function decode(parts: RecordParts): Denial {
@@ -321,5 +321,34 @@ describe('a role named in words keeps its name, and only its path is left to fil
     const p = proposeFix(outcome.denial, roleWith(ROLE, []), { catalog });
     expect(resourcesOf(p.statements)).toEqual([`arn:aws:iam::${ACCOUNT}:role/<Path>deploy-target`]);
     expect(p).toMatchObject({ validated: 'needs-input', exact: false });
+  });
+});
+
+describe("an IAM user's tags are its aws:PrincipalTag keys; a role's are not settled (session tags override them)", () => {
+  const userRecord = (): Record<string, unknown> => ({
+    ...deniedRecord({
+      eventSource: 's3.amazonaws.com',
+      eventName: 'GetObject',
+      action: 's3:GetObject',
+      requestParameters: { bucketName: 'reports', key: 'q3.csv' },
+    }),
+    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: `arn:aws:iam::${ACCOUNT}:user/dev`, accountId: ACCOUNT, userName: 'dev' },
+    errorMessage: `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::reports/q3.csv because no identity-based policy allows the s3:GetObject action`,
+  });
+  const guard: PolicyStatement = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blocked' } } };
+  const decoded = (): Denial => {
+    const o = decodeRecord(userRecord());
+    if (o.kind !== 'denial') throw new Error('not a denial');
+    return o.denial;
+  };
+
+  it.each<[string, Record<string, string> | undefined, ValidationVerdict]>([
+    ['tagged team=blocked: the Deny applies', { team: 'blocked' }, 'simulated-deny'],
+    ['tagged team=data: the Deny does not apply', { team: 'data' }, 'simulated-allow'],
+    ['no team tag at all: the Deny does not apply', {}, 'simulated-allow'],
+    ['tags not read: unknown', undefined, 'unknown-context'],
+  ])('%s', (_name, tags, verdict) => {
+    const policies = { ...userWith('dev', [inline('guard', guard)]), ...(tags ? { userTags: tags } : {}) };
+    expect(proposeFix(decoded(), policies, { catalog }).validated).toBe(verdict);
   });
 });

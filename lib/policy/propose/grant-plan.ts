@@ -58,7 +58,7 @@ export interface PlanContext {
   principalArn: string | null;
   principalAccount: string | null;
   /** What the record settles of the request context; absent: a closed world (every missing key is absent). */
-  recordContext?: { values: Record<string, string | string[]>; determined: ReadonlySet<string> };
+  recordContext?: { values: Record<string, string | string[]>; determined: ReadonlySet<string>; principalTagsKnown?: boolean };
 }
 
 /**

@@ -56,7 +56,13 @@ export function request(ctx: PlanContext, action: string, resource: string | nul
   return {
     ...base,
     context: { ...recorded.values, ...context },
-    knowledge: { isAbsenceKnown: (key) => recorded.determined.has(key) || planned.has(key) || (modelsService && key.startsWith('bedrock:')) },
+    knowledge: {
+      isAbsenceKnown: (key) =>
+        recorded.determined.has(key) ||
+        planned.has(key) ||
+        (modelsService && key.startsWith('bedrock:')) ||
+        (recorded.principalTagsKnown === true && key.startsWith('aws:principaltag/')),
+    },
   };
 }
 

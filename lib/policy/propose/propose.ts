@@ -301,7 +301,7 @@ function proposeExplicitIdentityDeny(ctx: ProposeContext, plan: GrantPlan, polic
  * (null when unknown). Pure and deterministic: the same denial and policies give the same proposal.
  */
 export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, options: ProposeOptions = {}): Proposal {
-  const ctx = buildProposeContext(denial, options);
+  const ctx = withUserTags(buildProposeContext(denial, options), denial, policies);
   const access = modelAccessKind(denial);
   if (access && !isMarketplaceDenial(denial)) return withCheckedBy(proposeModelAccess(ctx, access, policies));
   const answer = awsSideAnswer(denial);
@@ -310,6 +310,19 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const bothSides = proposeBothSides(ctx, plan, policies, options.roleTrust, (c) => withExactness(proposeForPlan(c, plan, policies), plan));
   if (bothSides) return withCheckedBy(bothSides);
   return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
+}
+
+/**
+ * An IAM user calling with its long-term keys has exactly its own tags as `aws:PrincipalTag/*`, so when
+ * the policy source read them the keys are settled (a tag it lacks is absent). Roles are not: session
+ * tags override role tags and the denied call's record does not show them.
+ */
+function withUserTags(ctx: ProposeContext, denial: Denial, policies: PrincipalPolicies | null): ProposeContext {
+  const tags = policies?.kind === 'user' && denial.principal.type === 'IAMUser' ? policies.userTags : undefined;
+  if (!tags || !ctx.recordContext) return ctx;
+  const values = { ...ctx.recordContext.values };
+  for (const [key, value] of Object.entries(tags)) values[`aws:PrincipalTag/${key}`] = value;
+  return { ...ctx, recordContext: { ...ctx.recordContext, values, principalTagsKnown: true } };
 }
 
 /** Every verdict but `not-validated` comes from the offline evaluator here; the simulator step adds itself. */

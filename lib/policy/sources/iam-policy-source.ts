@@ -236,6 +236,10 @@ export class IamPolicySource implements PolicySource {
       path: user.Path ?? '/',
       identityPolicies: identity,
       ...(boundaryArn ? { permissionsBoundary: await this.managed(client, { PolicyArn: boundaryArn }) } : {}),
+      // GetUser returns the user's tags: with long-term credentials they are all of aws:PrincipalTag/*.
+      userTags: Object.fromEntries(
+        (user.Tags ?? []).filter((t) => t.Key !== undefined && t.Value !== undefined).map((t) => [t.Key as string, t.Value as string]),
+      ),
       source: 'iam',
     };
   }

@@ -37,6 +37,8 @@ export interface SnapshotRole {
 
 export interface SnapshotUser extends SnapshotRole {
   groups: string[];
+  /** The user's tags (`Tags: [{Key, Value}]`): `aws:PrincipalTag/*` for its long-term credentials. */
+  tags?: Record<string, string>;
 }
 
 export interface SnapshotGroup {
@@ -56,6 +58,15 @@ export interface PolicySnapshot {
 }
 
 type Json = JsonObject;
+
+/** `Tags: [{Key, Value}]` as a map; entries that are not string pairs are skipped. */
+function tagsOf(obj: Json): Record<string, string> {
+  const out: Record<string, string> = {};
+  const tags = obj.Tags;
+  if (!Array.isArray(tags)) return out;
+  for (const t of tags) if (isObject(t) && typeof t.Key === 'string' && typeof t.Value === 'string') out[t.Key] = t.Value;
+  return out;
+}
 
 function list(obj: Json, key: string, label: string): Json[] {
   const value = obj[key];
@@ -141,6 +152,7 @@ function parseOne(input: unknown, label: string, into: PolicySnapshot): void {
       attached: attachedList(u, `user ${name}`),
       groups,
       ...(boundaryOf(u) ? { boundaryArn: boundaryOf(u) } : {}),
+      tags: tagsOf(u),
     });
   }
   for (const [i, g] of list(input, 'GroupDetailList', label).entries()) {
@@ -220,6 +232,7 @@ function collect(snapshot: PolicySnapshot, owner: SnapshotRole, kind: 'role' | '
     identityPolicies: identity,
     ...(permissionsBoundary ? { permissionsBoundary } : {}),
     ...(unresolved.length ? { unresolvedPolicies: unresolved } : {}),
+    ...('tags' in owner && owner.tags ? { userTags: owner.tags as Record<string, string> } : {}),
     source: 'snapshot',
   };
 }
