@@ -1,4 +1,5 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GUARD_BATCH } from '../../lib/incidents/dynamodb/record-occurrence';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
 import type { RecordOutcome } from '../../lib/incidents/types';
@@ -78,8 +79,13 @@ describe('concurrent events of one fingerprint', () => {
       { fingerprint: 'fp-many', day: '2026-11-21', count: 100 },
     ]);
     expect(await store.occurrences('fp-many', 500)).toHaveLength(200);
-    // Every guard entry was cleaned up once its event was marked counted.
-    expect((await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents).toBeUndefined();
+    // Guard entries are removed in batches, never before their event is marked counted: what is left
+    // belongs to counted events, and the next event's batch removes it.
+    const left = (await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents?.SS ?? [];
+    for (const eventId of left) expect((await rawItem(store, `EVT#${eventId}`, 'EVENT'))?.state).toEqual({ S: 'counted' });
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-after', fingerprint: 'fp-many', eventTime: times[199] }), NOW);
+    expect(((await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents?.SS ?? []).length).toBeLessThan(GUARD_BATCH);
+    expect((await store.get('fp-many'))?.count).toBe(201);
   }, 120_000);
 });
 
@@ -90,12 +96,8 @@ describe('lease takeover after a crash', () => {
       crashes: (c) => c instanceof UpdateItemCommand && c.input.ReturnValues === 'ALL_NEW',
     },
     {
-      name: 'the day rollup',
-      crashes: (c) => c instanceof UpdateItemCommand && (c.input.Key?.SK?.S ?? '').startsWith('DAY#') && !(c.input.UpdateExpression ?? '').startsWith('DELETE'),
-    },
-    {
-      name: 'the occurrence put',
-      crashes: (c) => c instanceof PutItemCommand && (c.input.Item?.SK?.S ?? '').startsWith('OCC#'),
+      name: 'the latest explanation (the incident already counted)',
+      crashes: (c) => c instanceof UpdateItemCommand && c.input.Key?.SK?.S === 'INCIDENT#LATEST',
     },
     {
       name: 'marking the event counted (every counter already applied)',
@@ -124,7 +126,7 @@ describe('lease takeover after a crash', () => {
   test('a retry of the delivery that died (same owner token, as Lambda keeps the request ID) resumes at once', async () => {
     const store = await freshStore(dynamo.client);
     const dying = new DynamoIncidentStore({
-      client: crashingClient(dynamo.client, (c) => c instanceof PutItemCommand && (c.input.Item?.SK?.S ?? '').startsWith('OCC#')),
+      client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && c.input.Key?.SK?.S === 'INCIDENT#LATEST'),
       tableName: store.tableName,
     });
     const denial = makeDenial({ eventId: 'evt-retry', fingerprint: 'fp-retry' });
@@ -210,7 +212,7 @@ describe('lease takeover after a crash', () => {
 });
 
 describe('cleanup of the eventID guard', () => {
-  test('is best effort: a failure is reported, not raised, and the next delivery of the event cleans up', async () => {
+  test('is batched and best effort: a failure is reported, not raised, and the next batch cleans up; a duplicate writes nothing', async () => {
     const store = await freshStore(dynamo.client);
     const warnings: Array<{ message: string; details: Record<string, unknown> }> = [];
     const flaky = new DynamoIncidentStore({
@@ -218,17 +220,21 @@ describe('cleanup of the eventID guard', () => {
       tableName: store.tableName,
       onWarning: (message, details) => warnings.push({ message, details }),
     });
-    const denial = makeDenial({ eventId: 'evt-clean', fingerprint: 'fp-clean' });
+    const denials = Array.from({ length: GUARD_BATCH }, (_, i) => makeDenial({ eventId: `evt-clean-${i}`, fingerprint: 'fp-clean' }));
 
-    const outcome = await flaky.recordOccurrence(denial, NOW);
+    for (const denial of denials.slice(0, -1)) await flaky.recordOccurrence(denial, NOW);
+    expect(warnings).toEqual([]);
+    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents?.SS).toHaveLength(GUARD_BATCH - 1);
+    const outcome = await flaky.recordOccurrence(denials[GUARD_BATCH - 1]!, NOW);
 
-    expect(outcome).toMatchObject({ kind: 'counted', incident: { count: 1 } });
-    expect(warnings.map((w) => w.details.key).sort()).toEqual(['INC#fp-clean/DAY#2026-11-20', 'INC#fp-clean/INCIDENT']);
-    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toEqual({ SS: ['evt-clean'] });
+    expect(outcome).toMatchObject({ kind: 'counted', incident: { count: GUARD_BATCH } });
+    expect(warnings.map((w) => w.details.key)).toEqual(['INC#fp-clean/INCIDENT']);
+    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents?.SS).toHaveLength(GUARD_BATCH);
 
-    expect((await store.recordOccurrence(denial, NOW)).kind).toBe('duplicate');
+    expect((await flaky.recordOccurrence(denials[0]!, NOW)).kind).toBe('duplicate');
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-clean-next', fingerprint: 'fp-clean' }), NOW);
     expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toBeUndefined();
-    expect((await rawItem(store, 'INC#fp-clean', 'DAY#2026-11-20'))?.pendingEvents).toBeUndefined();
+    expect((await store.get('fp-clean'))?.count).toBe(GUARD_BATCH + 1);
   });
 });
 
@@ -305,24 +311,24 @@ describe('incident aggregation', () => {
     expect((await store.get('fp-xr'))?.regions).toEqual(['us-east-1', 'us-east-2']);
   });
 
-  test('occurrences expire 90 days after they are recorded (TTL attribute expiresAt, epoch seconds)', async () => {
+  test('occurrences, which are the event markers, expire 90 days after they are recorded (TTL attribute expiresAt, epoch seconds)', async () => {
     const store = await freshStore(dynamo.client);
-    const weekly = await freshStore(dynamo.client, { occurrenceTtlDays: 7 });
+    const monthly = await freshStore(dynamo.client, { occurrenceTtlDays: 30 });
     // An old record replayed today keeps the full retention.
     const denial = makeDenial({ eventId: 'evt-ttl', fingerprint: 'fp-ttl', eventTime: '2026-01-01T00:00:00Z' });
     await store.recordOccurrence(denial, NOW);
-    await weekly.recordOccurrence(denial, NOW);
+    await monthly.recordOccurrence(denial, NOW);
 
     const [occurrence] = await store.occurrences('fp-ttl');
-    const raw = await rawItem(store, 'INC#fp-ttl', 'OCC#2026-01-01T00:00:00.000Z#evt-ttl');
+    const marker = await rawItem(store, 'EVT#evt-ttl', 'EVENT');
 
     const expected = Date.parse('2026-11-20T10:00:00Z') / 1000 + 90 * 86_400;
     expect(occurrence).toMatchObject({ eventId: 'evt-ttl', eventTime: '2026-01-01T00:00:00.000Z', expiresAt: expected, sessionName: 'session-1' });
-    expect(raw?.expiresAt).toEqual({ N: String(expected) });
-    expect((await weekly.occurrences('fp-ttl'))[0]?.expiresAt).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000 + 7 * 86_400);
-    // Incidents and event markers never expire.
+    expect(marker?.expiresAt).toEqual({ N: String(expected) });
+    expect((await monthly.occurrences('fp-ttl'))[0]?.expiresAt).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000 + 30 * 86_400);
+    // Incidents never expire; the marker horizon must outlast every redelivery (the on-failure queue keeps 14 days).
     expect((await rawItem(store, 'INC#fp-ttl', 'INCIDENT'))?.expiresAt).toBeUndefined();
-    expect((await rawItem(store, 'EVT#evt-ttl', 'EVENT'))?.expiresAt).toBeUndefined();
+    expect(() => new DynamoIncidentStore({ client: dynamo.client, tableName: store.tableName, occurrenceTtlDays: 14 })).toThrow(RangeError);
   });
 
   test('an oversized proposal is trimmed to fit the 400 KB item limit and says so', async () => {

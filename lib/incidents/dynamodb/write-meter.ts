@@ -234,7 +234,7 @@ export type Deliver = (eventId: string, index: number) => Promise<void>;
  * (a redelivery of the last event), through `deliver`, and reads the meter around each. Repeat figures
  * are averages over the repeats (rounded to two decimals).
  */
-export async function measureWrites(meter: WriteMeter, deliver: Deliver, repeats = 5): Promise<WriteFigures> {
+export async function measureWrites(meter: WriteMeter, deliver: Deliver, repeats = 8): Promise<WriteFigures> {
   const round = (n: number): number => Math.round(n * 100) / 100;
   meter.reset();
   await deliver('meter-0', 0);
