@@ -16,6 +16,9 @@ async function rawItem(store: DynamoIncidentStore, pk: string, sk: string) {
   return out.Item;
 }
 
+/** Another store (another Lambda container) on the same table. */
+const freshStoreOn = (tableName: string): DynamoIncidentStore => new DynamoIncidentStore({ client: dynamo.client, tableName });
+
 /** A client that fails the calls `crashes` picks, as a Lambda killed (or a network cut) at that point would. */
 function crashingClient(real: DynamoDBClient, crashes: (command: unknown) => boolean): DynamoDBClient {
   return {
@@ -81,10 +84,12 @@ describe('concurrent events of one fingerprint', () => {
     expect(await store.occurrences('fp-many', 500)).toHaveLength(200);
     // Guard entries are removed in batches, never before their event is marked counted: what is left
     // belongs to counted events, and the next event's batch removes it.
-    const left = (await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents?.SS ?? [];
+    const guards = await rawItem(store, 'INC#fp-many', 'INCIDENT');
+    const left = [...(guards?.pendingEvents?.SS ?? []), ...(guards?.pendingEventsB?.SS ?? [])];
     for (const eventId of left) expect((await rawItem(store, `EVT#${eventId}`, 'EVENT'))?.state).toEqual({ S: 'counted' });
     await store.recordOccurrence(makeDenial({ eventId: 'evt-after', fingerprint: 'fp-many', eventTime: times[199] }), NOW);
-    expect(((await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents?.SS ?? []).length).toBeLessThan(GUARD_BATCH);
+    const after = await rawItem(store, 'INC#fp-many', 'INCIDENT');
+    expect([...(after?.pendingEvents?.SS ?? []), ...(after?.pendingEventsB?.SS ?? [])].length).toBeLessThan(GUARD_BATCH);
     expect((await store.get('fp-many'))?.count).toBe(201);
   }, 120_000);
 });
@@ -212,28 +217,42 @@ describe('lease takeover after a crash', () => {
 });
 
 describe('cleanup of the eventID guard', () => {
-  test('is batched and best effort: a failure is reported, not raised, and the next batch cleans up; a duplicate writes nothing', async () => {
+  test("costs no write of its own: a store's next update of the incident removes the eventIDs it counted", async () => {
+    const store = await freshStore(dynamo.client);
+    for (let i = 0; i < 3 * GUARD_BATCH; i++) await store.recordOccurrence(makeDenial({ eventId: `evt-own-${i}`, fingerprint: 'fp-own' }), NOW);
+
+    const item = await rawItem(store, 'INC#fp-own', 'INCIDENT');
+    // Only the last event's guard is left (the next update removes it).
+    expect([...(item?.pendingEvents?.SS ?? []), ...(item?.pendingEventsB?.SS ?? [])]).toEqual([`evt-own-${3 * GUARD_BATCH - 1}`]);
+    expect((await store.get('fp-own'))?.count).toBe(3 * GUARD_BATCH);
+  });
+
+  test('leftovers of other stores are removed in one batch, best effort: a failure is reported, not raised, and the next batch cleans up', async () => {
     const store = await freshStore(dynamo.client);
     const warnings: Array<{ message: string; details: Record<string, unknown> }> = [];
-    const flaky = new DynamoIncidentStore({
-      client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && (c.input.UpdateExpression ?? '').startsWith('DELETE')),
-      tableName: store.tableName,
-      onWarning: (message, details) => warnings.push({ message, details }),
-    });
+    // One store per event, as separate Lambda containers: none removes another's guard in its own update.
+    const flaky = () =>
+      new DynamoIncidentStore({
+        client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && (c.input.UpdateExpression ?? '').startsWith('DELETE')),
+        tableName: store.tableName,
+        onWarning: (message, details) => warnings.push({ message, details }),
+      });
     const denials = Array.from({ length: GUARD_BATCH }, (_, i) => makeDenial({ eventId: `evt-clean-${i}`, fingerprint: 'fp-clean' }));
 
-    for (const denial of denials.slice(0, -1)) await flaky.recordOccurrence(denial, NOW);
+    for (const denial of denials.slice(0, -1)) await flaky().recordOccurrence(denial, NOW);
     expect(warnings).toEqual([]);
     expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents?.SS).toHaveLength(GUARD_BATCH - 1);
-    const outcome = await flaky.recordOccurrence(denials[GUARD_BATCH - 1]!, NOW);
+    const outcome = await flaky().recordOccurrence(denials[GUARD_BATCH - 1]!, NOW);
 
     expect(outcome).toMatchObject({ kind: 'counted', incident: { count: GUARD_BATCH } });
     expect(warnings.map((w) => w.details.key)).toEqual(['INC#fp-clean/INCIDENT']);
     expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents?.SS).toHaveLength(GUARD_BATCH);
 
-    expect((await flaky.recordOccurrence(denials[0]!, NOW)).kind).toBe('duplicate');
-    await store.recordOccurrence(makeDenial({ eventId: 'evt-clean-next', fingerprint: 'fp-clean' }), NOW);
-    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toBeUndefined();
+    // A duplicate writes nothing; the next batch removes every counted eventID.
+    expect((await flaky().recordOccurrence(denials[0]!, NOW)).kind).toBe('duplicate');
+    await freshStoreOn(store.tableName).recordOccurrence(makeDenial({ eventId: 'evt-clean-next', fingerprint: 'fp-clean' }), NOW);
+    const item = await rawItem(store, 'INC#fp-clean', 'INCIDENT');
+    expect([...(item?.pendingEvents?.SS ?? []), ...(item?.pendingEventsB?.SS ?? [])]).toEqual([]);
     expect((await store.get('fp-clean'))?.count).toBe(GUARD_BATCH + 1);
   });
 });

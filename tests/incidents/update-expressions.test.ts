@@ -75,6 +75,16 @@ describe('incidentUpdate (pure)', () => {
     expect(readable(update, 'UpdateExpression')).toContain('principal = if_not_exists(principal, {…})');
   });
 
+  test("removes this store's counted eventIDs from one guard set while guarding the event in the other", () => {
+    const update = incidentUpdate('t', input({ cleanup: { from: 'pendingEvents', eventIds: ['evt-0'] } }), NOT_READ, 50);
+    const expression = readable(update, 'UpdateExpression');
+    expect(expression).toContain('pendingEventsB evt-1');
+    expect(expression).toMatch(/ DELETE pendingEvents evt-0$/);
+    expect(readable(update, 'ConditionExpression')).toContain(
+      "(attribute_not_exists(pendingEvents) OR NOT contains(pendingEvents, 'evt-1')) AND (attribute_not_exists(pendingEventsB) OR NOT contains(pendingEventsB, 'evt-1'))",
+    );
+  });
+
   test('declares only the names and values the expressions use', () => {
     const update = incidentUpdate('t', input(), { lastSeen: { S: '2027-01-01T00:00:00.000Z' } }, 50);
     const text = `${update.UpdateExpression} ${update.ConditionExpression}`;
@@ -93,8 +103,9 @@ describe('newDistinctValues', () => {
 
 describe('the other conditional writes (pure)', () => {
   test('the cleanup never creates an item, and marking counted requires still owning the marker and indexes the occurrence', () => {
-    expect(readable(removePendingEventsUpdate('t', incidentKey('fp-1'), ['evt-1', 'evt-2']), 'ConditionExpression')).toBe('attribute_exists(PK)');
-    expect(readable(removePendingEventsUpdate('t', incidentKey('fp-1'), ['evt-1', 'evt-2']), 'UpdateExpression')).toBe('DELETE pendingEvents evt-1|evt-2');
+    const cleanup = removePendingEventsUpdate('t', incidentKey('fp-1'), { pendingEvents: ['evt-1', 'evt-2'], pendingEventsB: [] });
+    expect(readable(cleanup, 'ConditionExpression')).toBe('attribute_exists(PK)');
+    expect(readable(cleanup, 'UpdateExpression')).toBe('DELETE pendingEvents evt-1|evt-2');
     const occurrence = {
       fingerprint: 'fp-1',
       eventId: 'evt-1',

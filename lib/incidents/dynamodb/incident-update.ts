@@ -25,6 +25,11 @@ export interface IncidentUpdateInput {
   proposal: Proposal | undefined;
   /** Hash of the stored proposal: the latest explanation is rewritten only when it changes (see record-occurrence.ts). */
   latestHash: string;
+  /**
+   * Counted eventIDs whose guard entries this update removes from one guard set (`from`); the event's own
+   * entry then goes to the other set (DynamoDB rejects an ADD and a DELETE of one attribute in one update).
+   */
+  cleanup?: { from: GuardSet; eventIds: readonly string[] };
   now: Date;
 }
 
@@ -32,6 +37,18 @@ export interface IncidentUpdateInput {
 export function movesLastSeen(eventTime: string, snapshot: Snapshot): boolean {
   const lastSeen = snapshot !== NOT_READ ? snapshot?.lastSeen?.S : undefined;
   return lastSeen === undefined || lastSeen <= eventTime;
+}
+
+/**
+ * The eventID guard is two string sets: an update adds its event to one and may remove counted events
+ * from the other in the same write (see record-occurrence.ts). Items before issue 10 used the first only.
+ */
+export const GUARD_SETS = ['pendingEvents', 'pendingEventsB'] as const;
+export type GuardSet = (typeof GUARD_SETS)[number];
+
+/** Every eventID in an item's guard sets. */
+export function guardedEvents(item: Item | undefined): string[] {
+  return GUARD_SETS.flatMap((attribute) => stringSetOf(item, attribute));
 }
 
 /** The string values of a string-set attribute of an item (empty when absent). */
@@ -45,11 +62,13 @@ class UpdateParts {
   readonly sets: string[] = [];
   readonly adds: string[] = [];
   readonly removes: string[] = [];
+  readonly deletes: string[] = [];
   readonly conditions: string[] = [];
 
   expression(): string {
     const clauses = [`SET ${this.sets.join(', ')}`, `ADD ${this.adds.join(', ')}`];
     if (this.removes.length > 0) clauses.push(`REMOVE ${this.removes.join(', ')}`);
+    if (this.deletes.length > 0) clauses.push(`DELETE ${this.deletes.join(', ')}`);
     return clauses.join(' ');
   }
 }
@@ -66,10 +85,17 @@ export function incidentUpdate(tableName: string, input: IncidentUpdateInput, sn
   setLastSeen(u, input, snapshot);
   setFirstSeen(u, input.eventTime, snapshot);
   u.adds.push(`${u.e.path('count')} ${u.e.value(1)}`);
-  u.adds.push(`${u.e.path('pendingEvents')} ${u.e.raw(stringSet([input.denial.eventId]))}`);
+  const { cleanup } = input;
+  const target: GuardSet = cleanup?.from === 'pendingEvents' ? 'pendingEventsB' : 'pendingEvents';
+  u.adds.push(`${u.e.path(target)} ${u.e.raw(stringSet([input.denial.eventId]))}`);
+  if (cleanup && cleanup.eventIds.length > 0) u.deletes.push(`${u.e.path(cleanup.from)} ${u.e.raw(stringSet(cleanup.eventIds))}`);
   addDistinctValues(u, input.denial, snapshot, maxDistinct);
-  const pending = u.e.path('pendingEvents');
-  u.conditions.unshift(`(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${u.e.value(input.denial.eventId)}))`);
+  const eid = u.e.value(input.denial.eventId);
+  const guards = GUARD_SETS.map((attribute) => {
+    const pending = u.e.path(attribute);
+    return `(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${eid}))`;
+  });
+  u.conditions.unshift(...guards);
   return {
     TableName: tableName,
     Key: { PK: { S: incidentPk(input.denial.fingerprint) }, SK: { S: INCIDENT_SK } },

@@ -6,7 +6,18 @@ import type { OccurrenceRecorder, RecordOptions } from '../ports';
 import type { Incident, RecordOutcome } from '../types';
 import { toItem, type Item } from './attribute-values';
 import { claimEvent, markCounted } from './event-marker';
-import { incidentUpdate, latestUpdate, movesLastSeen, NOT_READ, stringSetOf, type IncidentUpdateInput, type Snapshot } from './incident-update';
+import {
+  GUARD_SETS,
+  guardedEvents,
+  incidentUpdate,
+  latestUpdate,
+  movesLastSeen,
+  NOT_READ,
+  stringSetOf,
+  type GuardSet,
+  type IncidentUpdateInput,
+  type Snapshot,
+} from './incident-update';
 import { fitDenial, fitProposal } from './item-size';
 import { incidentFromItem } from './item-mapping';
 import { getIncidentItem } from './queries';
@@ -28,10 +39,52 @@ const OPERATION = 'recordOccurrence';
 /** Bound on optimistic retries of the incident update when concurrent events move first/last seen. */
 const MAX_INCIDENT_UPDATE_ATTEMPTS = 25;
 /**
- * Counted eventIDs left in an incident's `pendingEvents` guard are removed in one batch once there are
- * this many (step 5): one write per this many events instead of one per event, and the guard stays small.
+ * Step 5 without a write of its own: the eventIDs this store counted are removed from the guard by its
+ * next counting update of the same incident (see {@link FinishedGuards}). Entries nobody removes that way
+ * (a store that stopped, an owner that died) are removed in one batch once the guard holds this many.
  */
 export const GUARD_BATCH = 8;
+/** Bound on the eventIDs {@link FinishedGuards} remembers; the oldest incidents' are forgotten (the batch removes them). */
+const MAX_FINISHED_GUARDS = 1000;
+
+/**
+ * The eventIDs this store counted and marked whose guard entries may still be on their incident, and in
+ * which guard set: removable at any time (their markers say counted), so the next update of the
+ * incident removes them from that set while adding its own event to the other one.
+ */
+class FinishedGuards {
+  private readonly byIncident = new Map<string, Map<string, GuardSet>>();
+  private size = 0;
+
+  add(fingerprint: string, eventId: string, set: GuardSet): void {
+    const entries = this.byIncident.get(fingerprint) ?? new Map<string, GuardSet>();
+    this.byIncident.delete(fingerprint); // Most recently used last.
+    this.byIncident.set(fingerprint, entries);
+    if (!entries.has(eventId)) this.size++;
+    entries.set(eventId, set);
+    while (this.size > MAX_FINISHED_GUARDS) {
+      const [oldest, forgotten] = this.byIncident.entries().next().value as [string, Map<string, GuardSet>];
+      this.byIncident.delete(oldest);
+      this.size -= forgotten.size;
+    }
+  }
+
+  /** The set holding most of the incident's finished entries, and those entries. */
+  cleanup(fingerprint: string): { from: GuardSet; eventIds: string[] } | undefined {
+    const entries = [...(this.byIncident.get(fingerprint) ?? new Map<string, GuardSet>()).entries()];
+    if (entries.length === 0) return undefined;
+    const [first, second] = GUARD_SETS.map((set) => entries.filter(([, s]) => s === set).map(([id]) => id));
+    return first!.length >= second!.length ? { from: GUARD_SETS[0], eventIds: first! } : { from: GUARD_SETS[1], eventIds: second! };
+  }
+
+  /** Forgets entries an update removed. */
+  removed(fingerprint: string, eventIds: readonly string[]): void {
+    const entries = this.byIncident.get(fingerprint);
+    if (!entries) return;
+    for (const id of eventIds) if (entries.delete(id)) this.size--;
+    if (entries.size === 0) this.byIncident.delete(fingerprint);
+  }
+}
 
 /** The hash that decides whether the latest explanation changed: its proposal (or its absence). */
 export function proposalHash(proposal: Proposal | undefined): string {
@@ -58,6 +111,8 @@ interface Applied {
  * event counted, then remove the eventID guard from the counters (best effort, reported to `onWarning`).
  */
 export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
+  private readonly finished = new FinishedGuards();
+
   constructor(
     private readonly table: TableAccess,
     private readonly settings: RecorderSettings,
@@ -86,7 +141,9 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
     const applied = await this.applyToIncident(input);
     const stored = await this.writeLatest(input, applied);
     await markCounted(this.table, claim.token, now, this.settings.leaseMs, occurrenceOf(denial, input.eventTime));
-    await this.removeCountedGuards(fingerprint, stringSetOf(applied.item, 'pendingEvents'));
+    const guardSet = GUARD_SETS.find((set) => stringSetOf(applied.item, set).includes(eventId));
+    if (guardSet) this.finished.add(fingerprint, eventId, guardSet);
+    await this.removeCountedGuards(fingerprint, applied.item);
     return { kind: 'counted', incident: incidentFromItem(applied.item, stored), created: applied.created };
   }
 
@@ -115,11 +172,14 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
    * first/last seen this event moves and which values still fit, and the update is retried conditional on
    * that. First/last seen only move one way, so a clause found stale is never needed again and the retries end.
    */
-  private async applyToIncident(input: IncidentUpdateInput): Promise<Applied> {
+  private async applyToIncident(counting: IncidentUpdateInput): Promise<Applied> {
+    let input = counting;
     const { fingerprint: fp, eventId: eid } = input.denial;
     let snapshot: Snapshot = NOT_READ;
+    const cleanup = this.finished.cleanup(fp);
+    if (cleanup) input = { ...input, cleanup };
     for (let attempt = 0; attempt < MAX_INCIDENT_UPDATE_ATTEMPTS; attempt++) {
-      if (snapshot !== NOT_READ && snapshot && stringSetOf(snapshot, 'pendingEvents').includes(eid)) {
+      if (snapshot !== NOT_READ && snapshot && guardedEvents(snapshot).includes(eid)) {
         // Counted by a previous owner that died before marking the event: do not count again.
         return { item: snapshot, created: snapshot.createdBy?.S === eid, newest: snapshot.latestEventId?.S === eid, alreadyCounted: true };
       }
@@ -127,6 +187,7 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
       const output = await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
       if (output !== CONDITION_FAILED) {
         const item = output.Attributes ?? {};
+        if (cleanup) this.finished.removed(fp, cleanup.eventIds);
         return { item, created: item.createdBy?.S === eid, newest: movesLastSeen(input.eventTime, snapshot), alreadyCounted: false };
       }
       snapshot = await getIncidentItem(this.table, fp, OPERATION);
@@ -171,21 +232,24 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
   }
 
   /**
-   * Step 5, batched: once the guard holds {@link GUARD_BATCH} eventIDs, those whose markers say counted
-   * (or are gone: expired past the horizon) are removed in one write. A guard is never removed before its
-   * marker says counted, so a delivery taking over a dead owner still finds it. Best effort: a leftover
-   * entry costs bytes, never a count; failures go to `onWarning`.
+   * Step 5, the fallback batch: once the guard holds {@link GUARD_BATCH} eventIDs, those whose markers say
+   * counted (or are gone: expired past the horizon) are removed in one write. A guard is never removed
+   * before its marker says counted, so a delivery taking over a dead owner still finds it. Best effort: a
+   * leftover entry costs bytes, never a count; failures go to `onWarning`.
    */
-  private async removeCountedGuards(fingerprint: string, guards: readonly string[]): Promise<void> {
+  private async removeCountedGuards(fingerprint: string, item: Item): Promise<void> {
+    const guards = guardedEvents(item);
     if (guards.length < GUARD_BATCH) return;
     try {
-      const counted = await this.countedEvents(guards);
-      if (counted.length === 0) return;
-      const update = removePendingEventsUpdate(this.table.tableName, incidentKey(fingerprint), counted);
+      const counted = new Set(await this.countedEvents(guards));
+      if (counted.size === 0) return;
+      const bySet = Object.fromEntries(GUARD_SETS.map((set) => [set, stringSetOf(item, set).filter((id) => counted.has(id))]));
+      const update = removePendingEventsUpdate(this.table.tableName, incidentKey(fingerprint), bySet);
       await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
+      this.finished.removed(fingerprint, [...counted]);
     } catch (err) {
       this.settings.onWarning('could not remove counted eventIDs from pendingEvents', {
-        eventIds: [...guards],
+        eventIds: guards,
         key: `${incidentKey(fingerprint).PK.S}/${incidentKey(fingerprint).SK.S}`,
         error: err instanceof Error ? err.message : String(err),
       });

@@ -103,15 +103,18 @@ export function markCountedUpdate(tableName: string, eventId: string, owner: str
 // ---------------------------------------------------------------- counters (steps 3 and 5)
 
 /**
- * Step 5, batched: removes counted eventIDs from the incident's `pendingEvents` guard, only if the item
- * exists (an update on a missing key would create a stray item).
+ * Step 5, the fallback batch: removes counted eventIDs from the incident's guard sets (`pendingEvents`,
+ * `pendingEventsB`), only if the item exists (an update on a missing key would create a stray item).
  */
-export function removePendingEventsUpdate(tableName: string, key: ItemKey, eventIds: readonly string[]): UpdateItemCommandInput {
+export function removePendingEventsUpdate(tableName: string, key: ItemKey, eventIds: Readonly<Record<string, readonly string[]>>): UpdateItemCommandInput {
   const e = new ExpressionContext();
+  const deletes = Object.entries(eventIds)
+    .filter(([, ids]) => ids.length > 0)
+    .map(([attribute, ids]) => `${e.path(attribute)} ${e.raw(stringSet(ids))}`);
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: `DELETE ${e.path('pendingEvents')} ${e.raw(stringSet(eventIds))}`,
+    UpdateExpression: `DELETE ${deletes.join(', ')}`,
     ConditionExpression: `attribute_exists(${e.path('PK')})`,
     ...e.attributes(),
   };
