@@ -350,6 +350,19 @@ describe('incident aggregation', () => {
     expect(() => new DynamoIncidentStore({ client: dynamo.client, tableName: store.tableName, occurrenceTtlDays: 14 })).toThrow(RangeError);
   });
 
+  test('a record older than the marker horizon is counted with a warning that an expired marker could count it again', async () => {
+    const base = await freshStore(dynamo.client);
+    const warnings: string[] = [];
+    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: base.tableName, onWarning: (message) => warnings.push(message) });
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-recent', fingerprint: 'fp-horizon', eventTime: '2026-09-01T00:00:00Z' }), NOW);
+    expect(warnings).toEqual([]);
+
+    const outcome = await store.recordOccurrence(makeDenial({ eventId: 'evt-ancient', fingerprint: 'fp-horizon', eventTime: '2026-01-01T00:00:00Z' }), NOW);
+
+    expect(outcome.kind).toBe('counted');
+    expect(warnings).toEqual(["record older than the event marker horizon (90 days): counted again if an earlier count's marker has expired"]);
+  });
+
   test('an oversized proposal is trimmed to fit the 400 KB item limit and says so', async () => {
     const store = await freshStore(dynamo.client);
     const huge = sampleProposal({ terraform: 'x'.repeat(300_000), diff: 'y'.repeat(150_000) });

@@ -123,6 +123,7 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
   async recordOccurrence(denial: Denial, now: Date, options: RecordOptions = {}): Promise<RecordOutcome> {
     const input = this.storable(denial, now);
     const { eventId, fingerprint } = denial;
+    this.warnBeyondHorizon(input.eventTime, eventId, now);
     const claim = await claimEvent(this.table, {
       eventId,
       fingerprint,
@@ -145,6 +146,22 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
     if (guardSet) this.finished.add(fingerprint, eventId, guardSet);
     await this.removeCountedGuards(fingerprint, applied.item);
     return { kind: 'counted', incident: incidentFromItem(applied.item, stored), created: applied.created };
+  }
+
+  /**
+   * A record older than the marker horizon may have been counted before by a marker that has expired
+   * since: it is counted (a first sighting must be), with a warning that a second count is possible.
+   */
+  private warnBeyondHorizon(eventTime: string, eventId: string, now: Date): void {
+    const horizonMs = this.settings.occurrenceTtlDays * 86_400_000;
+    if (Date.parse(eventTime) >= now.getTime() - horizonMs) return;
+    this.settings.onWarning(
+      `record older than the event marker horizon (${this.settings.occurrenceTtlDays} days): counted again if an earlier count's marker has expired`,
+      {
+        eventId,
+        eventTime,
+      },
+    );
   }
 
   /**
