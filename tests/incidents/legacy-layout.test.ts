@@ -1,4 +1,6 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
+import { StoreError } from '../../lib/incidents/errors';
 import { toItem } from '../../lib/incidents/dynamodb/attribute-values';
 import { at, freshStore, makeDenial, sampleProposal } from './fixtures';
 import { useEmbeddedDynamoDB } from '../support/dynamodb';
@@ -102,5 +104,36 @@ describe('items written before issue 10', () => {
       { fingerprint: 'fp-old', day: '2026-11-19', count: 2 },
       { fingerprint: 'fp-old', day: '2026-11-20', count: 1 },
     ]);
+  });
+});
+
+describe('a table created before issue 10 (its indexes byStatus and byDay)', () => {
+  test('ensureTable names the missing indexes and the migration instead of failing on the first query, and changes nothing', async () => {
+    const tableName = `old-indexes-${process.pid}`;
+    const gsi = (name: string, pk: string, sk: string) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: pk, KeyType: 'HASH' as const },
+        { AttributeName: sk, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    });
+    await dynamo.client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' as const })),
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [gsi('byStatus', 'GSI1PK', 'GSI1SK'), gsi('byDay', 'GSI2PK', 'GSI2SK')],
+      }),
+    );
+
+    const error = await new DynamoIncidentStore({ client: dynamo.client, tableName }).ensureTable().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/lacks the index\(es\) statusKeys, occurrences .*Migrating a table from before issue 10.*nothing was changed/);
   });
 });
