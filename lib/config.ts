@@ -102,7 +102,8 @@ export function loadIngestConfig(env: Env): IngestConfig {
     tableName: required(env, 'TABLE_NAME', TABLE_NAME, 'DynamoDB table name'),
     topicArn: required(env, 'TOPIC_ARN', TOPIC_ARN, 'SNS topic ARN'),
     alertWindowMinutes: integer(env, 'ALERT_WINDOW_MINUTES', 60, 1, MAX_WINDOW_MINUTES),
-    occurrenceTtlDays: integer(env, 'OCCURRENCE_TTL_DAYS', 90, 1, 3650),
+    // At least the event marker horizon's minimum (lib/incidents/dynamodb/table-design.ts: MIN_MARKER_HORIZON_DAYS).
+    occurrenceTtlDays: integer(env, 'OCCURRENCE_TTL_DAYS', 90, 15, 3650),
     readRoleName: readRoleName(env),
     policyCacheTtlSeconds: integer(env, 'POLICY_CACHE_TTL_SECONDS', 300, 0, 86_400),
     simulate: boolean(env, 'SIMULATE', true),

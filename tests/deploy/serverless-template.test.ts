@@ -10,6 +10,7 @@ import {
   type Template,
 } from '../../deploy/cfn-template';
 import { readZipEntries } from '../../deploy/zip';
+import { incidentTableDefinition } from '../../lib/incidents/dynamodb/table-design';
 import { asList, identityStatementProblems, identityStatements, resourceStatementProblems, resourceStatements, roleActions, type Statement } from './iam-rules';
 import { ALL_FEATURES, packagedCentralService, repoRoot, type PackagedService } from './package-central';
 import { INGEST_ALERT_LEASE_SECONDS, INGEST_COUNTING_LEASE_SECONDS, INGEST_TIMEOUT_SECONDS, LAMBDA_ASYNC_RETRY_DELAYS_SECONDS } from '../../lib/config';
@@ -246,23 +247,28 @@ describe('the incidents table', () => {
     const types = Object.fromEntries(
       table.AttributeDefinitions.map((a: { AttributeName: string; AttributeType: string }) => [a.AttributeName, a.AttributeType]),
     );
-    expect(types).toEqual({ PK: 'S', SK: 'S', GSI1PK: 'S', GSI1SK: 'S', GSI2PK: 'S', GSI2SK: 'S' });
+    expect(types).toEqual({ PK: 'S', SK: 'S', GSI1PK: 'S', GSI1SK: 'S', GSI3PK: 'S', GSI3SK: 'S' });
+    // The same indexes as the store's CreateTable input (lib/incidents/dynamodb/table-design.ts).
+    expect(table.GlobalSecondaryIndexes).toEqual(incidentTableDefinition('t').GlobalSecondaryIndexes);
     expect(table.GlobalSecondaryIndexes).toEqual([
       {
-        IndexName: 'byStatus',
+        IndexName: 'statusKeys',
         KeySchema: [
           { AttributeName: 'GSI1PK', KeyType: 'HASH' },
           { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
       {
-        IndexName: 'byDay',
+        IndexName: 'occurrences',
         KeySchema: [
-          { AttributeName: 'GSI2PK', KeyType: 'HASH' },
-          { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+          { AttributeName: 'GSI3PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI3SK', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['fingerprint', 'eventId', 'eventTime', 'accountId', 'callRegion', 'deniedRegion', 'sessionName', 'principalArn', 'expiresAt'],
+        },
       },
     ]);
     expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
@@ -436,6 +442,7 @@ describe('least privilege', () => {
     expect([...new Set(roleActions(defaults, 'IngestRole'))]).toEqual(
       [
         'bedrock:GetInferenceProfile',
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',

@@ -33,20 +33,20 @@ describe('ensureTable', () => {
     const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((i) => ({ name: i.IndexName, keys: i.KeySchema, projection: i.Projection?.ProjectionType }));
     expect(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual([
       {
-        name: 'byDay',
+        name: 'occurrences',
         keys: [
-          { AttributeName: 'GSI2PK', KeyType: 'HASH' },
-          { AttributeName: 'GSI2SK', KeyType: 'RANGE' },
+          { AttributeName: 'GSI3PK', KeyType: 'HASH' },
+          { AttributeName: 'GSI3SK', KeyType: 'RANGE' },
         ],
-        projection: 'ALL',
+        projection: 'INCLUDE',
       },
       {
-        name: 'byStatus',
+        name: 'statusKeys',
         keys: [
           { AttributeName: 'GSI1PK', KeyType: 'HASH' },
           { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
         ],
-        projection: 'ALL',
+        projection: 'KEYS_ONLY',
       },
     ]);
   });

@@ -1,4 +1,5 @@
 import { GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GUARD_BATCH } from '../../lib/incidents/dynamodb/record-occurrence';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
 import type { RecordOutcome } from '../../lib/incidents/types';
@@ -14,6 +15,9 @@ async function rawItem(store: DynamoIncidentStore, pk: string, sk: string) {
   const out = await dynamo.client.send(new GetItemCommand({ TableName: store.tableName, Key: { PK: { S: pk }, SK: { S: sk } }, ConsistentRead: true }));
   return out.Item;
 }
+
+/** Another store (another Lambda container) on the same table. */
+const freshStoreOn = (tableName: string): DynamoIncidentStore => new DynamoIncidentStore({ client: dynamo.client, tableName });
 
 /** A client that fails the calls `crashes` picks, as a Lambda killed (or a network cut) at that point would. */
 function crashingClient(real: DynamoDBClient, crashes: (command: unknown) => boolean): DynamoDBClient {
@@ -78,8 +82,15 @@ describe('concurrent events of one fingerprint', () => {
       { fingerprint: 'fp-many', day: '2026-11-21', count: 100 },
     ]);
     expect(await store.occurrences('fp-many', 500)).toHaveLength(200);
-    // Every guard entry was cleaned up once its event was marked counted.
-    expect((await rawItem(store, 'INC#fp-many', 'INCIDENT'))?.pendingEvents).toBeUndefined();
+    // Guard entries are removed in batches, never before their event is marked counted: what is left
+    // belongs to counted events, and the next event's batch removes it.
+    const guards = await rawItem(store, 'INC#fp-many', 'INCIDENT');
+    const left = [...(guards?.pendingEvents?.SS ?? []), ...(guards?.pendingEventsB?.SS ?? [])];
+    for (const eventId of left) expect((await rawItem(store, `EVT#${eventId}`, 'EVENT'))?.state).toEqual({ S: 'counted' });
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-after', fingerprint: 'fp-many', eventTime: times[199] }), NOW);
+    const after = await rawItem(store, 'INC#fp-many', 'INCIDENT');
+    expect([...(after?.pendingEvents?.SS ?? []), ...(after?.pendingEventsB?.SS ?? [])].length).toBeLessThan(GUARD_BATCH);
+    expect((await store.get('fp-many'))?.count).toBe(201);
   }, 120_000);
 });
 
@@ -90,12 +101,8 @@ describe('lease takeover after a crash', () => {
       crashes: (c) => c instanceof UpdateItemCommand && c.input.ReturnValues === 'ALL_NEW',
     },
     {
-      name: 'the day rollup',
-      crashes: (c) => c instanceof UpdateItemCommand && (c.input.Key?.SK?.S ?? '').startsWith('DAY#') && !(c.input.UpdateExpression ?? '').startsWith('DELETE'),
-    },
-    {
-      name: 'the occurrence put',
-      crashes: (c) => c instanceof PutItemCommand && (c.input.Item?.SK?.S ?? '').startsWith('OCC#'),
+      name: 'the latest explanation (the incident already counted)',
+      crashes: (c) => c instanceof UpdateItemCommand && c.input.Key?.SK?.S === 'INCIDENT#LATEST',
     },
     {
       name: 'marking the event counted (every counter already applied)',
@@ -124,7 +131,7 @@ describe('lease takeover after a crash', () => {
   test('a retry of the delivery that died (same owner token, as Lambda keeps the request ID) resumes at once', async () => {
     const store = await freshStore(dynamo.client);
     const dying = new DynamoIncidentStore({
-      client: crashingClient(dynamo.client, (c) => c instanceof PutItemCommand && (c.input.Item?.SK?.S ?? '').startsWith('OCC#')),
+      client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && c.input.Key?.SK?.S === 'INCIDENT#LATEST'),
       tableName: store.tableName,
     });
     const denial = makeDenial({ eventId: 'evt-retry', fingerprint: 'fp-retry' });
@@ -210,25 +217,43 @@ describe('lease takeover after a crash', () => {
 });
 
 describe('cleanup of the eventID guard', () => {
-  test('is best effort: a failure is reported, not raised, and the next delivery of the event cleans up', async () => {
+  test("costs no write of its own: a store's next update of the incident removes the eventIDs it counted", async () => {
+    const store = await freshStore(dynamo.client);
+    for (let i = 0; i < 3 * GUARD_BATCH; i++) await store.recordOccurrence(makeDenial({ eventId: `evt-own-${i}`, fingerprint: 'fp-own' }), NOW);
+
+    const item = await rawItem(store, 'INC#fp-own', 'INCIDENT');
+    // Only the last event's guard is left (the next update removes it).
+    expect([...(item?.pendingEvents?.SS ?? []), ...(item?.pendingEventsB?.SS ?? [])]).toEqual([`evt-own-${3 * GUARD_BATCH - 1}`]);
+    expect((await store.get('fp-own'))?.count).toBe(3 * GUARD_BATCH);
+  });
+
+  test('leftovers of other stores are removed in one batch, best effort: a failure is reported, not raised, and the next batch cleans up', async () => {
     const store = await freshStore(dynamo.client);
     const warnings: Array<{ message: string; details: Record<string, unknown> }> = [];
-    const flaky = new DynamoIncidentStore({
-      client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && (c.input.UpdateExpression ?? '').startsWith('DELETE')),
-      tableName: store.tableName,
-      onWarning: (message, details) => warnings.push({ message, details }),
-    });
-    const denial = makeDenial({ eventId: 'evt-clean', fingerprint: 'fp-clean' });
+    // One store per event, as separate Lambda containers: none removes another's guard in its own update.
+    const flaky = () =>
+      new DynamoIncidentStore({
+        client: crashingClient(dynamo.client, (c) => c instanceof UpdateItemCommand && (c.input.UpdateExpression ?? '').startsWith('DELETE')),
+        tableName: store.tableName,
+        onWarning: (message, details) => warnings.push({ message, details }),
+      });
+    const denials = Array.from({ length: GUARD_BATCH }, (_, i) => makeDenial({ eventId: `evt-clean-${i}`, fingerprint: 'fp-clean' }));
 
-    const outcome = await flaky.recordOccurrence(denial, NOW);
+    for (const denial of denials.slice(0, -1)) await flaky().recordOccurrence(denial, NOW);
+    expect(warnings).toEqual([]);
+    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents?.SS).toHaveLength(GUARD_BATCH - 1);
+    const outcome = await flaky().recordOccurrence(denials[GUARD_BATCH - 1]!, NOW);
 
-    expect(outcome).toMatchObject({ kind: 'counted', incident: { count: 1 } });
-    expect(warnings.map((w) => w.details.key).sort()).toEqual(['INC#fp-clean/DAY#2026-11-20', 'INC#fp-clean/INCIDENT']);
-    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toEqual({ SS: ['evt-clean'] });
+    expect(outcome).toMatchObject({ kind: 'counted', incident: { count: GUARD_BATCH } });
+    expect(warnings.map((w) => w.details.key)).toEqual(['INC#fp-clean/INCIDENT']);
+    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents?.SS).toHaveLength(GUARD_BATCH);
 
-    expect((await store.recordOccurrence(denial, NOW)).kind).toBe('duplicate');
-    expect((await rawItem(store, 'INC#fp-clean', 'INCIDENT'))?.pendingEvents).toBeUndefined();
-    expect((await rawItem(store, 'INC#fp-clean', 'DAY#2026-11-20'))?.pendingEvents).toBeUndefined();
+    // A duplicate writes nothing; the next batch removes every counted eventID.
+    expect((await flaky().recordOccurrence(denials[0]!, NOW)).kind).toBe('duplicate');
+    await freshStoreOn(store.tableName).recordOccurrence(makeDenial({ eventId: 'evt-clean-next', fingerprint: 'fp-clean' }), NOW);
+    const item = await rawItem(store, 'INC#fp-clean', 'INCIDENT');
+    expect([...(item?.pendingEvents?.SS ?? []), ...(item?.pendingEventsB?.SS ?? [])]).toEqual([]);
+    expect((await store.get('fp-clean'))?.count).toBe(GUARD_BATCH + 1);
   });
 });
 
@@ -305,24 +330,37 @@ describe('incident aggregation', () => {
     expect((await store.get('fp-xr'))?.regions).toEqual(['us-east-1', 'us-east-2']);
   });
 
-  test('occurrences expire 90 days after they are recorded (TTL attribute expiresAt, epoch seconds)', async () => {
+  test('occurrences, which are the event markers, expire 90 days after they are recorded (TTL attribute expiresAt, epoch seconds)', async () => {
     const store = await freshStore(dynamo.client);
-    const weekly = await freshStore(dynamo.client, { occurrenceTtlDays: 7 });
+    const monthly = await freshStore(dynamo.client, { occurrenceTtlDays: 30 });
     // An old record replayed today keeps the full retention.
     const denial = makeDenial({ eventId: 'evt-ttl', fingerprint: 'fp-ttl', eventTime: '2026-01-01T00:00:00Z' });
     await store.recordOccurrence(denial, NOW);
-    await weekly.recordOccurrence(denial, NOW);
+    await monthly.recordOccurrence(denial, NOW);
 
     const [occurrence] = await store.occurrences('fp-ttl');
-    const raw = await rawItem(store, 'INC#fp-ttl', 'OCC#2026-01-01T00:00:00.000Z#evt-ttl');
+    const marker = await rawItem(store, 'EVT#evt-ttl', 'EVENT');
 
     const expected = Date.parse('2026-11-20T10:00:00Z') / 1000 + 90 * 86_400;
     expect(occurrence).toMatchObject({ eventId: 'evt-ttl', eventTime: '2026-01-01T00:00:00.000Z', expiresAt: expected, sessionName: 'session-1' });
-    expect(raw?.expiresAt).toEqual({ N: String(expected) });
-    expect((await weekly.occurrences('fp-ttl'))[0]?.expiresAt).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000 + 7 * 86_400);
-    // Incidents and event markers never expire.
+    expect(marker?.expiresAt).toEqual({ N: String(expected) });
+    expect((await monthly.occurrences('fp-ttl'))[0]?.expiresAt).toBe(Date.parse('2026-11-20T10:00:00Z') / 1000 + 30 * 86_400);
+    // Incidents never expire; the marker horizon must outlast every redelivery (the on-failure queue keeps 14 days).
     expect((await rawItem(store, 'INC#fp-ttl', 'INCIDENT'))?.expiresAt).toBeUndefined();
-    expect((await rawItem(store, 'EVT#evt-ttl', 'EVENT'))?.expiresAt).toBeUndefined();
+    expect(() => new DynamoIncidentStore({ client: dynamo.client, tableName: store.tableName, occurrenceTtlDays: 14 })).toThrow(RangeError);
+  });
+
+  test('a record older than the marker horizon is counted with a warning that an expired marker could count it again', async () => {
+    const base = await freshStore(dynamo.client);
+    const warnings: string[] = [];
+    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: base.tableName, onWarning: (message) => warnings.push(message) });
+    await store.recordOccurrence(makeDenial({ eventId: 'evt-recent', fingerprint: 'fp-horizon', eventTime: '2026-09-01T00:00:00Z' }), NOW);
+    expect(warnings).toEqual([]);
+
+    const outcome = await store.recordOccurrence(makeDenial({ eventId: 'evt-ancient', fingerprint: 'fp-horizon', eventTime: '2026-01-01T00:00:00Z' }), NOW);
+
+    expect(outcome.kind).toBe('counted');
+    expect(warnings).toEqual(["record older than the event marker horizon (90 days): counted again if an earlier count's marker has expired"]);
   });
 
   test('an oversized proposal is trimmed to fit the 400 KB item limit and says so', async () => {

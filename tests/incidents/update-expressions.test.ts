@@ -1,13 +1,6 @@
 import type { UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { incidentUpdate, newDistinctValues, NOT_READ, type IncidentUpdateInput } from '../../lib/incidents/dynamodb/incident-update';
-import {
-  claimAlertUpdate,
-  dayRollupUpdate,
-  markCountedUpdate,
-  removePendingEventUpdate,
-  statusUpdate,
-  incidentKey,
-} from '../../lib/incidents/dynamodb/update-expressions';
+import { incidentUpdate, latestUpdate, newDistinctValues, NOT_READ, type IncidentUpdateInput } from '../../lib/incidents/dynamodb/incident-update';
+import { claimAlertUpdate, markCountedUpdate, removePendingEventsUpdate, statusUpdate, incidentKey } from '../../lib/incidents/dynamodb/update-expressions';
 import { makeDenial } from './fixtures';
 
 /** The expression with every alias and placeholder replaced by what it stands for, to read it as DynamoDB does. */
@@ -24,7 +17,15 @@ function readable(input: UpdateItemCommandInput, part: 'UpdateExpression' | 'Con
 
 const input = (overrides: Partial<IncidentUpdateInput> = {}): IncidentUpdateInput => {
   const denial = makeDenial({ eventId: 'evt-1', fingerprint: 'fp-1', eventTime: '2026-11-20T09:14:03.000Z' });
-  return { denial, eventTime: '2026-11-20T09:14:03.000Z', latest: denial, proposal: denial.proposal, now: new Date('2026-11-20T10:00:00Z'), ...overrides };
+  return {
+    denial,
+    eventTime: '2026-11-20T09:14:03.000Z',
+    latest: denial,
+    proposal: denial.proposal,
+    latestHash: 'hash-1',
+    now: new Date('2026-11-20T10:00:00Z'),
+    ...overrides,
+  };
 };
 
 describe('incidentUpdate (pure)', () => {
@@ -41,6 +42,10 @@ describe('incidentUpdate (pure)', () => {
     expect(expression).toContain("firstSeen = if_not_exists(firstSeen, '2026-11-20T09:14:03.000Z')");
     expect(expression).toContain('ADD count 1, pendingEvents evt-1, accounts 111122223333, regions us-east-1, sessions session-1');
     expect(expression).toContain("status = if_not_exists(status, 'open')");
+    // The latest explanation is not in this (small, hot) item: only the newest event's ID and the hash that says whether it changed.
+    expect(expression).toContain("latestEventId = 'evt-1'");
+    expect(expression).toContain("latestHashBefore = if_not_exists(latestHash, ''), latestHash = 'hash-1'");
+    expect(expression).not.toMatch(/latest = |principal|GSI1SK = '/);
   });
 
   test('retry on a snapshot where the event is older than lastSeen: moves firstSeen only, keeps the latest explanation', () => {
@@ -49,7 +54,8 @@ describe('incidentUpdate (pure)', () => {
     const expression = readable(update, 'UpdateExpression');
     const condition = readable(update, 'ConditionExpression');
 
-    expect(expression).not.toMatch(/lastSeen|latest|GSI1SK|proposal/);
+    expect(expression).not.toMatch(/lastSeen|latest|proposal/);
+    expect(expression).toContain("GSI1SK = if_not_exists(GSI1SK, 'fp-1')");
     expect(expression).toContain("firstSeen = '2026-11-20T09:14:03.000Z'");
     expect(condition).toContain("(attribute_not_exists(firstSeen) OR firstSeen >= '2026-11-20T09:14:03.000Z')");
     // Known values and the room left are judged on the snapshot: no set condition, no region already there.
@@ -57,8 +63,26 @@ describe('incidentUpdate (pure)', () => {
     expect(expression).not.toContain('regions');
   });
 
-  test('without a proposal the stored one is removed', () => {
-    expect(readable(incidentUpdate('t', input({ proposal: undefined }), NOT_READ, 50), 'UpdateExpression')).toMatch(/ REMOVE proposal$/);
+  test('without a proposal the stored one is removed (the latest item; inline copies of items written before issue 10 go too)', () => {
+    expect(readable(latestUpdate('t', input({ proposal: undefined })), 'UpdateExpression')).toMatch(/ REMOVE proposal$/);
+    expect(readable(incidentUpdate('t', input(), NOT_READ, 50), 'UpdateExpression')).toMatch(/ REMOVE latest, proposal$/);
+  });
+
+  test('the latest explanation never replaces a newer one and sets the first-seen description once', () => {
+    const update = latestUpdate('t', input());
+    expect(update.Key).toEqual({ PK: { S: 'INC#fp-1' }, SK: { S: 'INCIDENT#LATEST' } });
+    expect(readable(update, 'ConditionExpression')).toBe("attribute_not_exists(eventTime) OR eventTime <= '2026-11-20T09:14:03.000Z'");
+    expect(readable(update, 'UpdateExpression')).toContain('principal = if_not_exists(principal, {…})');
+  });
+
+  test("removes this store's counted eventIDs from one guard set while guarding the event in the other", () => {
+    const update = incidentUpdate('t', input({ cleanup: { from: 'pendingEvents', eventIds: ['evt-0'] } }), NOT_READ, 50);
+    const expression = readable(update, 'UpdateExpression');
+    expect(expression).toContain('pendingEventsB evt-1');
+    expect(expression).toMatch(/ DELETE pendingEvents evt-0$/);
+    expect(readable(update, 'ConditionExpression')).toContain(
+      "(attribute_not_exists(pendingEvents) OR NOT contains(pendingEvents, 'evt-1')) AND (attribute_not_exists(pendingEventsB) OR NOT contains(pendingEventsB, 'evt-1'))",
+    );
   });
 
   test('declares only the names and values the expressions use', () => {
@@ -78,16 +102,22 @@ describe('newDistinctValues', () => {
 });
 
 describe('the other conditional writes (pure)', () => {
-  test('the day rollup counts under the same eventID guard', () => {
-    const update = dayRollupUpdate('t', 'fp-1', '2026-11-20', 'evt-1');
-    expect(update.Key).toEqual({ PK: { S: 'INC#fp-1' }, SK: { S: 'DAY#2026-11-20' } });
-    expect(readable(update, 'ConditionExpression')).toBe("attribute_not_exists(pendingEvents) OR NOT contains(pendingEvents, 'evt-1')");
-    expect(readable(update, 'UpdateExpression')).toContain('ADD count 1, pendingEvents evt-1');
-  });
-
-  test('the cleanup never creates an item, and marking counted requires still owning the marker', () => {
-    expect(readable(removePendingEventUpdate('t', incidentKey('fp-1'), 'evt-1'), 'ConditionExpression')).toBe('attribute_exists(PK)');
-    expect(readable(markCountedUpdate('t', 'evt-1', 'owner-1', new Date('2026-11-20T10:00:00Z')), 'ConditionExpression')).toBe("owner = 'owner-1'");
+  test('the cleanup never creates an item, and marking counted requires still owning the marker and indexes the occurrence', () => {
+    const cleanup = removePendingEventsUpdate('t', incidentKey('fp-1'), { pendingEvents: ['evt-1', 'evt-2'], pendingEventsB: [] });
+    expect(readable(cleanup, 'ConditionExpression')).toBe('attribute_exists(PK)');
+    expect(readable(cleanup, 'UpdateExpression')).toBe('DELETE pendingEvents evt-1|evt-2');
+    const occurrence = {
+      fingerprint: 'fp-1',
+      eventId: 'evt-1',
+      eventTime: '2026-11-20T09:14:03.000Z',
+      accountId: '111122223333',
+      callRegion: 'us-east-1',
+      deniedRegion: 'us-east-1',
+      principalArn: null,
+    };
+    const mark = markCountedUpdate('t', 'evt-1', 'owner-1', new Date('2026-11-20T10:00:00Z'), occurrence);
+    expect(readable(mark, 'ConditionExpression')).toBe("owner = 'owner-1'");
+    expect(readable(mark, 'UpdateExpression')).toContain("GSI3PK = 'INC#fp-1', GSI3SK = 'OCC#2026-11-20T09:14:03.000Z#evt-1'");
   });
 
   test('a status change removes suppressedUntil unless suppressing with an end', () => {

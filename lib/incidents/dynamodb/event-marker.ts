@@ -2,7 +2,7 @@ import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { EventInFlightError } from '../errors';
 import { fromItem } from './attribute-values';
 import { CONDITION_FAILED, type TableAccess } from './table-access';
-import { claimMarkerPut, eventMarkerKey, markCountedUpdate, takeOverMarkerUpdate } from './update-expressions';
+import { claimMarkerPut, eventMarkerKey, markCountedUpdate, takeOverMarkerUpdate, type OccurrenceFields } from './update-expressions';
 
 /**
  * The event marker `EVT#<eventId>` and its lease: steps 1, 2 and 4 of the exactly-once protocol
@@ -35,6 +35,8 @@ export interface ClaimRequest {
   /** This delivery's owner token. */
   token: string;
   leaseMs: number;
+  /** Epoch seconds at which DynamoDB's TTL removes the marker (the marker horizon). */
+  expiresAt: number;
 }
 
 /** Steps 1–2 of the protocol: become the owner of the eventID, or learn that it is counted or in flight. */
@@ -80,9 +82,13 @@ export async function readMarker(table: TableAccess, eventId: string): Promise<E
   };
 }
 
-/** Step 4: the event is counted, ever. Conditional on still owning it, so a lost lease cannot overwrite a new owner. */
-export async function markCounted(table: TableAccess, eventId: string, token: string, now: Date, leaseMs: number): Promise<void> {
-  const update = markCountedUpdate(table.tableName, eventId, token, now);
+/**
+ * Step 4: the event is counted (until the marker horizon), and the marker records the occurrence.
+ * Conditional on still owning it, so a lost lease cannot overwrite a new owner.
+ */
+export async function markCounted(table: TableAccess, token: string, now: Date, leaseMs: number, occurrence: OccurrenceFields): Promise<void> {
+  const { eventId } = occurrence;
+  const update = markCountedUpdate(table.tableName, eventId, token, now, occurrence);
   const result = await table.conditional(OPERATION, 'UpdateItem', () => table.client.send(new UpdateItemCommand(update)));
   if (result === CONDITION_FAILED) {
     // Our lease expired and another delivery took over; it will mark the event (its counters see our guard).

@@ -3,7 +3,7 @@ import type { Denial, Proposal } from '../../denial/types';
 import type { IncidentStatus } from '../types';
 import { ExpressionContext, stringSet, type Item } from './attribute-values';
 import { MAX_DISTINCT_VALUE_LENGTH, truncate } from './item-size';
-import { INCIDENT_SK, incidentPk, statusGsiPk, statusGsiSk } from './table-design';
+import { INCIDENT_SK, incidentPk, LATEST_SK, statusGsiPk, statusGsiSk } from './table-design';
 
 /**
  * The incident item's UpdateItem for one occurrence (step 3 of the protocol in README.md): pure, so that
@@ -23,7 +23,32 @@ export interface IncidentUpdateInput {
   /** The denial as stored in `latest` (see item-size.ts). */
   latest: Denial;
   proposal: Proposal | undefined;
+  /** Hash of the stored proposal: the latest explanation is rewritten only when it changes (see record-occurrence.ts). */
+  latestHash: string;
+  /**
+   * Counted eventIDs whose guard entries this update removes from one guard set (`from`); the event's own
+   * entry then goes to the other set (DynamoDB rejects an ADD and a DELETE of one attribute in one update).
+   */
+  cleanup?: { from: GuardSet; eventIds: readonly string[] };
   now: Date;
+}
+
+/** Whether the update built on `snapshot` treats the event as the newest seen (it then moves lastSeen). */
+export function movesLastSeen(eventTime: string, snapshot: Snapshot): boolean {
+  const lastSeen = snapshot !== NOT_READ ? snapshot?.lastSeen?.S : undefined;
+  return lastSeen === undefined || lastSeen <= eventTime;
+}
+
+/**
+ * The eventID guard is two string sets: an update adds its event to one and may remove counted events
+ * from the other in the same write (see record-occurrence.ts). Items before issue 10 used the first only.
+ */
+export const GUARD_SETS = ['pendingEvents', 'pendingEventsB'] as const;
+export type GuardSet = (typeof GUARD_SETS)[number];
+
+/** Every eventID in an item's guard sets. */
+export function guardedEvents(item: Item | undefined): string[] {
+  return GUARD_SETS.flatMap((attribute) => stringSetOf(item, attribute));
 }
 
 /** The string values of a string-set attribute of an item (empty when absent). */
@@ -37,11 +62,13 @@ class UpdateParts {
   readonly sets: string[] = [];
   readonly adds: string[] = [];
   readonly removes: string[] = [];
+  readonly deletes: string[] = [];
   readonly conditions: string[] = [];
 
   expression(): string {
     const clauses = [`SET ${this.sets.join(', ')}`, `ADD ${this.adds.join(', ')}`];
     if (this.removes.length > 0) clauses.push(`REMOVE ${this.removes.join(', ')}`);
+    if (this.deletes.length > 0) clauses.push(`DELETE ${this.deletes.join(', ')}`);
     return clauses.join(' ');
   }
 }
@@ -58,10 +85,17 @@ export function incidentUpdate(tableName: string, input: IncidentUpdateInput, sn
   setLastSeen(u, input, snapshot);
   setFirstSeen(u, input.eventTime, snapshot);
   u.adds.push(`${u.e.path('count')} ${u.e.value(1)}`);
-  u.adds.push(`${u.e.path('pendingEvents')} ${u.e.raw(stringSet([input.denial.eventId]))}`);
+  const { cleanup } = input;
+  const target: GuardSet = cleanup?.from === 'pendingEvents' ? 'pendingEventsB' : 'pendingEvents';
+  u.adds.push(`${u.e.path(target)} ${u.e.raw(stringSet([input.denial.eventId]))}`);
+  if (cleanup && cleanup.eventIds.length > 0) u.deletes.push(`${u.e.path(cleanup.from)} ${u.e.raw(stringSet(cleanup.eventIds))}`);
   addDistinctValues(u, input.denial, snapshot, maxDistinct);
-  const pending = u.e.path('pendingEvents');
-  u.conditions.unshift(`(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${u.e.value(input.denial.eventId)}))`);
+  const eid = u.e.value(input.denial.eventId);
+  const guards = GUARD_SETS.map((attribute) => {
+    const pending = u.e.path(attribute);
+    return `(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${eid}))`;
+  });
+  u.conditions.unshift(...guards);
   return {
     TableName: tableName,
     Key: { PK: { S: incidentPk(input.denial.fingerprint) }, SK: { S: INCIDENT_SK } },
@@ -72,16 +106,49 @@ export function incidentUpdate(tableName: string, input: IncidentUpdateInput, sn
   };
 }
 
-/** Fields set by the occurrence that creates the incident and never changed by later ones; `updatedAt` always. */
+/**
+ * Fields set by the occurrence that creates the incident and never changed by later ones. The incident
+ * item stays small (it is written on every event): the first-seen description (principal, action,
+ * reason, resource, regions) lives in the latest-explanation item (see {@link latestUpdate}), and the
+ * fingerprint is the key's.
+ */
 function setFirstTimeFields(u: UpdateParts, denial: Denial, now: Date): void {
   const { e, sets } = u;
   const setOnce = (attribute: string, value: unknown): void => {
     const p = e.path(attribute);
     sets.push(`${p} = if_not_exists(${p}, ${e.value(value)})`);
   };
-  setOnce('fingerprint', denial.fingerprint);
   setOnce('status', 'open' satisfies IncidentStatus);
   setOnce('GSI1PK', statusGsiPk('open'));
+  setOnce('GSI1SK', statusGsiSk(denial.fingerprint));
+  setOnce('alert', { alertsSent: 0 });
+  setOnce('createdBy', denial.eventId);
+  setOnce('createdAt', now.toISOString());
+}
+
+/** What the latest-explanation item receives: the explanation, and the first-seen description (set once). */
+export interface LatestInput {
+  denial: Denial;
+  /** The normalised eventTime. */
+  eventTime: string;
+  latest: Denial;
+  proposal: Proposal | undefined;
+  latestHash: string;
+}
+
+/**
+ * The latest-explanation item's update (`SK = INCIDENT#LATEST`): the explanation and its hash, never
+ * replacing a newer event's (condition on its eventTime), and the incident's first-seen description,
+ * set by the first write only. Written on first sight, a new proposal, a comeback, never on a plain repeat.
+ */
+export function latestUpdate(tableName: string, input: LatestInput): UpdateItemCommandInput {
+  const u = new UpdateParts();
+  const { e, sets } = u;
+  const { denial } = input;
+  const setOnce = (attribute: string, value: unknown): void => {
+    const p = e.path(attribute);
+    sets.push(`${p} = if_not_exists(${p}, ${e.value(value)})`);
+  };
   setOnce('principal', denial.principal);
   setOnce('action', denial.action);
   setOnce('reason', denial.reason);
@@ -89,25 +156,43 @@ function setFirstTimeFields(u: UpdateParts, denial: Denial, now: Date): void {
   setOnce('callRegion', denial.callRegion);
   setOnce('deniedRegion', denial.deniedRegion);
   setOnce('resource', denial.resource === null ? null : truncate(denial.resource, 2048));
-  setOnce('alert', { alertsSent: 0 });
-  setOnce('createdBy', denial.eventId);
-  setOnce('createdAt', now.toISOString());
-  sets.push(`${e.path('updatedAt')} = ${e.value(now.toISOString())}`);
+  const t = e.path('eventTime');
+  sets.push(`${t} = ${e.value(input.eventTime)}`);
+  sets.push(`${e.path('latest')} = ${e.value(JSON.stringify(input.latest))}`);
+  sets.push(`${e.path('latestHash')} = ${e.value(input.latestHash)}`);
+  if (input.proposal === undefined) u.removes.push(e.path('proposal'));
+  else sets.push(`${e.path('proposal')} = ${e.value(JSON.stringify(input.proposal))}`);
+  const expression = [`SET ${sets.join(', ')}`, ...(u.removes.length > 0 ? [`REMOVE ${u.removes.join(', ')}`] : [])].join(' ');
+  return {
+    TableName: tableName,
+    Key: { PK: { S: incidentPk(denial.fingerprint) }, SK: { S: LATEST_SK } },
+    UpdateExpression: expression,
+    ConditionExpression: `attribute_not_exists(${t}) OR ${t} <= ${e.value(input.eventTime)}`,
+    ReturnValues: 'ALL_NEW',
+    ...e.attributes(),
+  };
 }
 
-/** When the event is (or is assumed to be) the newest seen: it sets lastSeen and becomes the latest explanation. */
+/**
+ * When the event is (or is assumed to be) the newest seen: it sets lastSeen and the latest event's ID and
+ * time. The latest explanation itself lives in its own item, rewritten only when its hash changes:
+ * `latestHashBefore` keeps the previous hash, so that ALL_NEW tells the writer whether to rewrite it.
+ * Items written before issue 10 kept `latest` and `proposal` here: they are removed (the writer then
+ * finds no previous hash and writes the explanation's own item).
+ */
 function setLastSeen(u: UpdateParts, input: IncidentUpdateInput, snapshot: Snapshot): void {
   const { e, sets } = u;
   const t = input.eventTime;
-  const lastSeen = snapshot !== NOT_READ ? snapshot?.lastSeen?.S : undefined;
   // Names are aliased where used: DynamoDB rejects an expression that declares an unused one.
-  if (lastSeen !== undefined && lastSeen > t) return;
+  if (!movesLastSeen(t, snapshot)) return;
   const lastSeenPath = e.path('lastSeen');
+  const hash = e.path('latestHash');
   sets.push(`${lastSeenPath} = ${e.value(t)}`);
-  sets.push(`${e.path('GSI1SK')} = ${e.value(statusGsiSk(t, input.denial.fingerprint))}`);
-  sets.push(`${e.path('latest')} = ${e.value(JSON.stringify(input.latest))}`);
-  if (input.proposal === undefined) u.removes.push(e.path('proposal'));
-  else sets.push(`${e.path('proposal')} = ${e.value(JSON.stringify(input.proposal))}`);
+  sets.push(`${e.path('latestEventId')} = ${e.value(input.denial.eventId)}`);
+  sets.push(`${e.path('latestEventTime')} = ${e.value(input.denial.eventTime)}`);
+  sets.push(`${e.path('latestHashBefore')} = if_not_exists(${hash}, ${e.value('')})`);
+  sets.push(`${hash} = ${e.value(input.latestHash)}`);
+  u.removes.push(e.path('latest'), e.path('proposal'));
   u.conditions.push(`(attribute_not_exists(${lastSeenPath}) OR ${lastSeenPath} <= ${e.value(t)})`);
 }
 

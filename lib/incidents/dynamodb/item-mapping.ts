@@ -42,16 +42,34 @@ function alertFrom(v: unknown): AlertState {
   return state;
 }
 
-/** The incident stored in an incident item (`SK = INCIDENT`). */
-export function incidentFromItem(item: Item): Incident {
+/** Whether an incident can be read: its latest explanation is stored (in its own item, or inline in items written before issue 10). */
+export function hasLatest(item: Item, latestItem: Item | undefined): boolean {
+  return latestItem?.latest?.S !== undefined || item.latest?.S !== undefined;
+}
+
+/**
+ * The incident stored in an incident item (`SK = INCIDENT`) and its latest-explanation item
+ * (`SK = INCIDENT#LATEST`). Items written before issue 10 hold `latest` and `proposal` inline and have no
+ * latest item: both layouts read the same. The explanation is stamped with the newest event's ID and time.
+ */
+export function incidentFromItem(item: Item, latestItem?: Item): Incident {
   const o = fromItem(item);
-  const proposal = parseJson<Proposal>(o.proposal);
-  const latestStored = parseJson<Denial>(o.latest);
+  const l = latestItem ? fromItem(latestItem) : {};
+  const source = latestItem?.latest?.S !== undefined ? l : o;
+  // The first-seen description: on the latest item since issue 10, on the incident item before.
+  const first = (name: string): unknown => o[name] ?? l[name];
+  const proposal = parseJson<Proposal>(source.proposal);
+  const latestStored = parseJson<Denial>(source.latest);
   if (latestStored === undefined) throw new TypeError(`incident item ${String(o.PK)} has no latest denial`);
+  const stamp: Partial<Denial> = {};
+  const latestEventId = asString(o.latestEventId);
+  const latestEventTime = asString(o.latestEventTime);
+  if (latestEventId !== undefined) stamp.eventId = latestEventId;
+  if (latestEventTime !== undefined) stamp.eventTime = latestEventTime;
   // The proposal is stored once, in its own attribute; `latest` carries it again for readers.
-  const latest: Denial = proposal === undefined ? latestStored : { ...latestStored, proposal };
+  const latest: Denial = proposal === undefined ? { ...latestStored, ...stamp } : { ...latestStored, ...stamp, proposal };
   const incident: Incident = {
-    fingerprint: asString(o.fingerprint) ?? '',
+    fingerprint: asString(o.fingerprint) ?? String(o.PK ?? '').replace(/^INC#/, ''),
     status: isStatus(o.status) ? o.status : 'open',
     count: asNumber(o.count) ?? 0,
     firstSeen: asString(o.firstSeen) ?? '',
@@ -59,13 +77,13 @@ export function incidentFromItem(item: Item): Incident {
     accounts: asStrings(o.accounts),
     regions: asStrings(o.regions),
     sessions: asStrings(o.sessions),
-    principal: (asRecord(o.principal) ?? latest.principal) as unknown as Principal,
-    action: asString(o.action) ?? latest.action,
-    reason: (asRecord(o.reason) ?? latest.reason) as unknown as Reason,
-    eventSource: asString(o.eventSource) ?? latest.eventSource,
-    callRegion: asString(o.callRegion) ?? latest.callRegion,
-    deniedRegion: asString(o.deniedRegion) ?? latest.deniedRegion,
-    resource: asString(o.resource) ?? null,
+    principal: (asRecord(first('principal')) ?? latest.principal) as unknown as Principal,
+    action: asString(first('action')) ?? latest.action,
+    reason: (asRecord(first('reason')) ?? latest.reason) as unknown as Reason,
+    eventSource: asString(first('eventSource')) ?? latest.eventSource,
+    callRegion: asString(first('callRegion')) ?? latest.callRegion,
+    deniedRegion: asString(first('deniedRegion')) ?? latest.deniedRegion,
+    resource: asString(first('resource')) ?? null,
     latest,
     alert: alertFrom(o.alert),
   };
@@ -81,7 +99,7 @@ export function incidentFromItem(item: Item): Incident {
 export function occurrenceFromItem(item: Item): Occurrence {
   const o = fromItem(item);
   const occurrence: Occurrence = {
-    fingerprint: asString(o.fingerprint) ?? '',
+    fingerprint: asString(o.fingerprint) ?? String(o.PK ?? '').replace(/^INC#/, ''),
     eventId: asString(o.eventId) ?? '',
     eventTime: asString(o.eventTime) ?? '',
     accountId: asString(o.accountId) ?? null,

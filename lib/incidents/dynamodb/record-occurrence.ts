@@ -1,22 +1,35 @@
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Denial } from '../../denial/types';
+import { createHash } from 'node:crypto';
+import { BatchGetItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { Denial, Proposal } from '../../denial/types';
 import { InvalidOccurrenceError, StoreError } from '../errors';
 import type { OccurrenceRecorder, RecordOptions } from '../ports';
-import type { Incident, Occurrence, RecordOutcome } from '../types';
-import { toItem } from './attribute-values';
+import type { Incident, RecordOutcome } from '../types';
+import { toItem, type Item } from './attribute-values';
 import { claimEvent, markCounted } from './event-marker';
-import { incidentUpdate, NOT_READ, stringSetOf, type IncidentUpdateInput, type Snapshot } from './incident-update';
+import {
+  GUARD_SETS,
+  guardedEvents,
+  incidentUpdate,
+  latestUpdate,
+  movesLastSeen,
+  NOT_READ,
+  stringSetOf,
+  type GuardSet,
+  type IncidentUpdateInput,
+  type Snapshot,
+} from './incident-update';
 import { fitDenial, fitProposal } from './item-size';
 import { incidentFromItem } from './item-mapping';
 import { getIncidentItem } from './queries';
-import { incidentPk, normalizeIsoTime, occurrenceSk, utcDay } from './table-design';
+import { normalizeIsoTime } from './table-design';
 import { CONDITION_FAILED, type TableAccess } from './table-access';
-import { dayRollupKey, dayRollupUpdate, incidentKey, removePendingEventUpdate, type ItemKey } from './update-expressions';
+import { eventMarkerKey, incidentKey, latestKey, removePendingEventsUpdate, type OccurrenceFields } from './update-expressions';
 
 /** Settings of {@link DynamoOccurrenceRecorder}, validated by the store's constructor. */
 export interface RecorderSettings {
   leaseMs: number;
   maxDistinct: number;
+  /** Days an event marker (which is also the occurrence) is kept after it is recorded: the marker horizon. */
   occurrenceTtlDays: number;
   randomToken: () => string;
   onWarning: (message: string, details: Record<string, unknown>) => void;
@@ -25,6 +38,72 @@ export interface RecorderSettings {
 const OPERATION = 'recordOccurrence';
 /** Bound on optimistic retries of the incident update when concurrent events move first/last seen. */
 const MAX_INCIDENT_UPDATE_ATTEMPTS = 25;
+/**
+ * Step 5 without a write of its own: the eventIDs this store counted are removed from the guard by its
+ * next counting update of the same incident (see {@link FinishedGuards}). Entries nobody removes that way
+ * (a store that stopped, an owner that died) are removed in one batch once the guard holds this many.
+ */
+export const GUARD_BATCH = 8;
+/** Bound on the eventIDs {@link FinishedGuards} remembers; the oldest incidents' are forgotten (the batch removes them). */
+const MAX_FINISHED_GUARDS = 1000;
+
+/**
+ * The eventIDs this store counted and marked whose guard entries may still be on their incident, and in
+ * which guard set: removable at any time (their markers say counted), so the next update of the
+ * incident removes them from that set while adding its own event to the other one.
+ */
+class FinishedGuards {
+  private readonly byIncident = new Map<string, Map<string, GuardSet>>();
+  private size = 0;
+
+  add(fingerprint: string, eventId: string, set: GuardSet): void {
+    const entries = this.byIncident.get(fingerprint) ?? new Map<string, GuardSet>();
+    this.byIncident.delete(fingerprint); // Most recently used last.
+    this.byIncident.set(fingerprint, entries);
+    if (!entries.has(eventId)) this.size++;
+    entries.set(eventId, set);
+    while (this.size > MAX_FINISHED_GUARDS) {
+      const [oldest, forgotten] = this.byIncident.entries().next().value as [string, Map<string, GuardSet>];
+      this.byIncident.delete(oldest);
+      this.size -= forgotten.size;
+    }
+  }
+
+  /** The set holding most of the incident's finished entries, and those entries. */
+  cleanup(fingerprint: string): { from: GuardSet; eventIds: string[] } | undefined {
+    const entries = [...(this.byIncident.get(fingerprint) ?? new Map<string, GuardSet>()).entries()];
+    if (entries.length === 0) return undefined;
+    const [first, second] = GUARD_SETS.map((set) => entries.filter(([, s]) => s === set).map(([id]) => id));
+    return first!.length >= second!.length ? { from: GUARD_SETS[0], eventIds: first! } : { from: GUARD_SETS[1], eventIds: second! };
+  }
+
+  /** Forgets entries an update removed. */
+  removed(fingerprint: string, eventIds: readonly string[]): void {
+    const entries = this.byIncident.get(fingerprint);
+    if (!entries) return;
+    for (const id of eventIds) if (entries.delete(id)) this.size--;
+    if (entries.size === 0) this.byIncident.delete(fingerprint);
+  }
+}
+
+/** The hash that decides whether the latest explanation changed: its proposal (or its absence). */
+export function proposalHash(proposal: Proposal | undefined): string {
+  return createHash('sha256')
+    .update(proposal === undefined ? 'none' : JSON.stringify(proposal))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+/** What counting an event did to its incident. */
+interface Applied {
+  /** The incident item after the update (or as found, when a previous owner had counted the event). */
+  item: Item;
+  created: boolean;
+  /** The event moved lastSeen: it is the incident's latest event. */
+  newest: boolean;
+  /** A previous owner of the event had already counted it (this delivery finishes its job). */
+  alreadyCounted: boolean;
+}
 
 /**
  * Counts an occurrence exactly once per eventID, with the event-marker protocol of README.md: claim the
@@ -32,6 +111,8 @@ const MAX_INCIDENT_UPDATE_ATTEMPTS = 25;
  * event counted, then remove the eventID guard from the counters (best effort, reported to `onWarning`).
  */
 export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
+  private readonly finished = new FinishedGuards();
+
   constructor(
     private readonly table: TableAccess,
     private readonly settings: RecorderSettings,
@@ -42,6 +123,7 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
   async recordOccurrence(denial: Denial, now: Date, options: RecordOptions = {}): Promise<RecordOutcome> {
     const input = this.storable(denial, now);
     const { eventId, fingerprint } = denial;
+    this.warnBeyondHorizon(input.eventTime, eventId, now);
     const claim = await claimEvent(this.table, {
       eventId,
       fingerprint,
@@ -49,22 +131,37 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
       now,
       token: options.owner ?? this.settings.randomToken(),
       leaseMs: this.settings.leaseMs,
+      expiresAt: this.occurrenceExpiry(now),
     });
     if (claim.kind === 'duplicate') {
-      const { fingerprint: markerFingerprint, eventTime: markerTime } = claim.marker;
-      await this.cleanupPending(markerFingerprint, utcDay(markerTime), eventId);
-      return { kind: 'duplicate', incident: await this.getIncident(markerFingerprint) };
+      // Nothing to write: guards left by its counting are removed in batches (step 5).
+      return { kind: 'duplicate', incident: await this.getIncident(claim.marker.fingerprint) };
     }
-    // The three writes are independent and each is idempotent under its guard, so they run together;
-    // the marker turns `counted` only after all of them succeeded.
-    const [applied] = await Promise.all([
-      this.applyToIncident(input),
-      this.applyToDay(fingerprint, utcDay(input.eventTime), eventId),
-      this.putOccurrence(denial, input.eventTime, now),
-    ]);
-    await markCounted(this.table, eventId, claim.token, now, this.settings.leaseMs);
-    await this.cleanupPending(fingerprint, utcDay(input.eventTime), eventId);
-    return { kind: 'counted', incident: applied.incident, created: applied.created };
+    // Sequential: whether the latest explanation changed is known from the incident update's result,
+    // and the marker turns `counted` only after both succeeded.
+    const applied = await this.applyToIncident(input);
+    const stored = await this.writeLatest(input, applied);
+    await markCounted(this.table, claim.token, now, this.settings.leaseMs, occurrenceOf(denial, input.eventTime));
+    const guardSet = GUARD_SETS.find((set) => stringSetOf(applied.item, set).includes(eventId));
+    if (guardSet) this.finished.add(fingerprint, eventId, guardSet);
+    await this.removeCountedGuards(fingerprint, applied.item);
+    return { kind: 'counted', incident: incidentFromItem(applied.item, stored), created: applied.created };
+  }
+
+  /**
+   * A record older than the marker horizon may have been counted before by a marker that has expired
+   * since: it is counted (a first sighting must be), with a warning that a second count is possible.
+   */
+  private warnBeyondHorizon(eventTime: string, eventId: string, now: Date): void {
+    const horizonMs = this.settings.occurrenceTtlDays * 86_400_000;
+    if (Date.parse(eventTime) >= now.getTime() - horizonMs) return;
+    this.settings.onWarning(
+      `record older than the event marker horizon (${this.settings.occurrenceTtlDays} days): counted again if an earlier count's marker has expired`,
+      {
+        eventId,
+        eventTime,
+      },
+    );
   }
 
   /**
@@ -83,7 +180,7 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
       throw new InvalidOccurrenceError(`denial ${denial.eventId} is too large to store`, { cause: err });
     }
     const proposal = denial.proposal === undefined ? undefined : fitProposal(denial.proposal);
-    return { denial, eventTime, latest, proposal, now };
+    return { denial, eventTime, latest, proposal, latestHash: proposalHash(proposal), now };
   }
 
   /**
@@ -92,19 +189,23 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
    * first/last seen this event moves and which values still fit, and the update is retried conditional on
    * that. First/last seen only move one way, so a clause found stale is never needed again and the retries end.
    */
-  private async applyToIncident(input: IncidentUpdateInput): Promise<{ incident: Incident; created: boolean }> {
+  private async applyToIncident(counting: IncidentUpdateInput): Promise<Applied> {
+    let input = counting;
     const { fingerprint: fp, eventId: eid } = input.denial;
     let snapshot: Snapshot = NOT_READ;
+    const cleanup = this.finished.cleanup(fp);
+    if (cleanup) input = { ...input, cleanup };
     for (let attempt = 0; attempt < MAX_INCIDENT_UPDATE_ATTEMPTS; attempt++) {
-      if (snapshot !== NOT_READ && snapshot && stringSetOf(snapshot, 'pendingEvents').includes(eid)) {
+      if (snapshot !== NOT_READ && snapshot && guardedEvents(snapshot).includes(eid)) {
         // Counted by a previous owner that died before marking the event: do not count again.
-        return { incident: incidentFromItem(snapshot), created: snapshot.createdBy?.S === eid };
+        return { item: snapshot, created: snapshot.createdBy?.S === eid, newest: snapshot.latestEventId?.S === eid, alreadyCounted: true };
       }
       const update = incidentUpdate(this.table.tableName, input, snapshot, this.settings.maxDistinct);
       const output = await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
       if (output !== CONDITION_FAILED) {
         const item = output.Attributes ?? {};
-        return { incident: incidentFromItem(item), created: item.createdBy?.S === eid };
+        if (cleanup) this.finished.removed(fp, cleanup.eventIds);
+        return { item, created: item.createdBy?.S === eid, newest: movesLastSeen(input.eventTime, snapshot), alreadyCounted: false };
       }
       snapshot = await getIncidentItem(this.table, fp, OPERATION);
     }
@@ -113,38 +214,30 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
     });
   }
 
-  /** Step 3 for the day rollup: the same eventID guard as the incident, so the rollup is exact too. */
-  private async applyToDay(fingerprint: string, day: string, eventId: string): Promise<void> {
-    const update = dayRollupUpdate(this.table.tableName, fingerprint, day, eventId);
-    await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
-    // A failed condition means an earlier owner already counted this eventID in the rollup.
-  }
-
-  /** Step 3 for the occurrence: a put by key, idempotent. */
-  private async putOccurrence(denial: Denial, eventTime: string, now: Date): Promise<void> {
-    const occurrence: Occurrence = {
-      fingerprint: denial.fingerprint,
-      eventId: denial.eventId,
-      eventTime,
-      accountId: denial.accountId,
-      callRegion: denial.callRegion,
-      deniedRegion: denial.deniedRegion,
-      principalArn: denial.principal.arn,
-      expiresAt: this.occurrenceExpiry(now),
-    };
-    if (denial.principal.sessionName) occurrence.sessionName = denial.principal.sessionName;
-    await this.table.run(OPERATION, 'PutItem', () =>
-      this.table.client.send(
-        new PutItemCommand({
-          TableName: this.table.tableName,
-          Item: {
-            PK: { S: incidentPk(denial.fingerprint) },
-            SK: { S: occurrenceSk(eventTime, denial.eventId) },
-            ...toItem({ ...occurrence }),
-          },
-        }),
-      ),
+  /**
+   * Step 3 for the latest explanation: its own item, written only when it changes: the incident's first
+   * event, a new proposal (its hash differs from the one the incident held), a comeback of a resolved
+   * incident, or a delivery finishing the job of one that died. Never replaces a newer event's
+   * explanation. Returns the explanation the incident now shows (read back when this event is not the newest).
+   */
+  private async writeLatest(input: IncidentUpdateInput, applied: Applied): Promise<Item | undefined> {
+    const { item } = applied;
+    const mine = toItem({ latest: JSON.stringify(input.latest), proposal: input.proposal === undefined ? undefined : JSON.stringify(input.proposal) });
+    const changed = item.latestHashBefore?.S !== input.latestHash || item.status?.S === 'resolved';
+    if (applied.newest && (applied.created || applied.alreadyCounted || changed)) {
+      const update = latestUpdate(this.table.tableName, input);
+      const output = await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
+      // A failed condition: a newer event's explanation is already stored; read it below.
+      if (output !== CONDITION_FAILED && output.Attributes) return output.Attributes;
+    } else if (applied.newest) {
+      // The stored explanation has this event's proposal: show this event's (the readers stamp the newest event on it).
+      return mine;
+    }
+    const output = await this.table.run(OPERATION, 'GetItem', () =>
+      this.table.client.send(new GetItemCommand({ TableName: this.table.tableName, Key: latestKey(input.denial.fingerprint), ConsistentRead: true })),
     );
+    // Not stored yet (its first delivery is still writing it) and not inline in a pre-issue-10 item: show this event's.
+    return output.Item ?? (item.latest ? undefined : mine);
   }
 
   /**
@@ -155,22 +248,61 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
     return Math.floor(now.getTime() / 1000) + this.settings.occurrenceTtlDays * 86_400;
   }
 
-  /** Step 5: removes the eventID guard from the incident and the day rollup. Best effort: a leftover entry is harmless. */
-  private async cleanupPending(fingerprint: string, day: string, eventId: string): Promise<void> {
-    const keys: ItemKey[] = [incidentKey(fingerprint), dayRollupKey(fingerprint, day)];
-    await Promise.all(
-      keys.map(async (key) => {
-        const update = removePendingEventUpdate(this.table.tableName, key, eventId);
-        try {
-          await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
-        } catch (err) {
-          this.settings.onWarning('could not remove a counted eventID from pendingEvents', {
-            eventId,
-            key: `${key.PK.S}/${key.SK.S}`,
-            error: err instanceof Error ? err.message : String(err),
-          });
-        }
-      }),
-    );
+  /**
+   * Step 5, the fallback batch: once the guard holds {@link GUARD_BATCH} eventIDs, those whose markers say
+   * counted (or are gone: expired past the horizon) are removed in one write. A guard is never removed
+   * before its marker says counted, so a delivery taking over a dead owner still finds it. Best effort: a
+   * leftover entry costs bytes, never a count; failures go to `onWarning`.
+   */
+  private async removeCountedGuards(fingerprint: string, item: Item): Promise<void> {
+    const guards = guardedEvents(item);
+    if (guards.length < GUARD_BATCH) return;
+    try {
+      const counted = new Set(await this.countedEvents(guards));
+      if (counted.size === 0) return;
+      const bySet = Object.fromEntries(GUARD_SETS.map((set) => [set, stringSetOf(item, set).filter((id) => counted.has(id))]));
+      const update = removePendingEventsUpdate(this.table.tableName, incidentKey(fingerprint), bySet);
+      await this.table.conditional(OPERATION, 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(update)));
+      this.finished.removed(fingerprint, [...counted]);
+    } catch (err) {
+      this.settings.onWarning('could not remove counted eventIDs from pendingEvents', {
+        eventIds: guards,
+        key: `${incidentKey(fingerprint).PK.S}/${incidentKey(fingerprint).SK.S}`,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
+
+  /** The eventIDs among `eventIds` whose markers are counted or gone (one consistent BatchGetItem, up to 100 keys). */
+  private async countedEvents(eventIds: readonly string[]): Promise<string[]> {
+    const ids = eventIds.slice(0, 100);
+    const { tableName } = this.table;
+    const output = await this.table.run(OPERATION, 'BatchGetItem', () =>
+      this.table.client.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [tableName]: { Keys: ids.map(eventMarkerKey), ConsistentRead: true, ProjectionExpression: 'PK, #s', ExpressionAttributeNames: { '#s': 'state' } },
+          },
+        }),
+      ),
+    );
+    if (Object.keys(output.UnprocessedKeys ?? {}).length > 0) return []; // Try again with the next batch.
+    const state = new Map((output.Responses?.[tableName] ?? []).map((m) => [m.PK?.S?.slice('EVT#'.length) ?? '', m.state?.S]));
+    return ids.filter((id) => !state.has(id) || state.get(id) === 'counted');
+  }
+}
+
+/** What the marker records about its occurrence when it is marked counted. */
+function occurrenceOf(denial: Denial, eventTime: string): OccurrenceFields {
+  const occurrence: OccurrenceFields = {
+    fingerprint: denial.fingerprint,
+    eventId: denial.eventId,
+    eventTime,
+    accountId: denial.accountId,
+    callRegion: denial.callRegion,
+    deniedRegion: denial.deniedRegion,
+    principalArn: denial.principal.arn,
+  };
+  if (denial.principal.sessionName) occurrence.sessionName = denial.principal.sessionName;
+  return occurrence;
 }

@@ -9,12 +9,18 @@ import { DynamoIncidentReader } from './queries';
 import { DynamoOccurrenceRecorder } from './record-occurrence';
 import { DynamoTableProvisioner } from './table';
 import { TableAccess } from './table-access';
+import { MIN_MARKER_HORIZON_DAYS } from './table-design';
 
 /** Constructor options of {@link DynamoIncidentStore}. */
 export interface DynamoIncidentStoreOptions {
   client: DynamoDBClient;
   tableName: string;
-  /** Days an occurrence is kept after it is recorded (DynamoDB TTL). Default 90. */
+  /**
+   * Days an event marker, which is also the occurrence, is kept after it is recorded (DynamoDB TTL): the
+   * marker horizon. At least {@link MIN_MARKER_HORIZON_DAYS} (redeliveries come up to 14 days later, from the
+   * on-failure queue); a record older than the horizon may have been counted before, by a marker since expired.
+   * Default 90.
+   */
   occurrenceTtlDays?: number;
   /**
    * How long a delivery owns an eventID while counting it, in seconds. Must exceed the time one delivery
@@ -58,7 +64,9 @@ export class DynamoIncidentStore implements IncidentStore {
     const occurrenceTtlDays = options.occurrenceTtlDays ?? DEFAULT_TTL_DAYS;
     const leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     const maxDistinct = options.maxDistinct ?? MAX_DISTINCT_VALUES;
-    if (!(occurrenceTtlDays > 0)) throw new RangeError('occurrenceTtlDays must be positive');
+    if (!(occurrenceTtlDays >= MIN_MARKER_HORIZON_DAYS)) {
+      throw new RangeError(`occurrenceTtlDays must be at least ${MIN_MARKER_HORIZON_DAYS} (the event marker horizon)`);
+    }
     if (!(leaseMs > 0)) throw new RangeError('leaseSeconds must be positive');
     if (!(maxDistinct >= 0)) throw new RangeError('maxDistinct must not be negative');
     const table = new TableAccess(options.client, options.tableName);

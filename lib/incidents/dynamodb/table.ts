@@ -37,7 +37,26 @@ export class DynamoTableProvisioner implements TableProvisioner {
       });
     }
     await this.waitUntilActive();
+    await this.checkIndexes();
     await this.enableTtl();
+  }
+
+  /**
+   * A table created before issue 10 has the indexes `byStatus` and `byDay` instead of `statusKeys` and
+   * `occurrences`. DynamoDB adds indexes with UpdateTable (see README.md, "Migrating a table from before
+   * issue 10"), dynalite cannot: say so plainly instead of failing on the first query. Nothing is changed.
+   */
+  private async checkIndexes(): Promise<void> {
+    const { client, tableName } = this.table;
+    const output = await this.table.run('ensureTable', 'DescribeTable', () => client.send(new DescribeTableCommand({ TableName: tableName })));
+    const present = new Set((output.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const missing = (incidentTableDefinition(tableName).GlobalSecondaryIndexes ?? []).map((i) => i.IndexName!).filter((name) => !present.has(name));
+    if (missing.length === 0) return;
+    throw new StoreError(
+      `table ${tableName} lacks the index(es) ${missing.join(', ')} of this version (it was created before issue 10's write-path change); ` +
+        'see lib/incidents/README.md, "Migrating a table from before issue 10": nothing was changed',
+      { operation: 'ensureTable/DescribeTable' },
+    );
   }
 
   private async waitUntilActive(): Promise<void> {

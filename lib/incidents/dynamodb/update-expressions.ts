@@ -1,7 +1,7 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AlertTrigger, IncidentStatus, PendingAlert } from '../types';
 import { ExpressionContext, stringSet, toItem } from './attribute-values';
-import { dayGsiPk, daySk, EVENT_SK, eventPk, INCIDENT_SK, incidentPk, statusGsiPk } from './table-design';
+import { EVENT_SK, eventPk, INCIDENT_SK, incidentPk, LATEST_SK, occurrenceSk, statusGsiPk } from './table-design';
 
 /**
  * Pure builders of the conditional writes of this adapter (the incident update has its own module,
@@ -12,7 +12,7 @@ import { dayGsiPk, daySk, EVENT_SK, eventPk, INCIDENT_SK, incidentPk, statusGsiP
 export type ItemKey = { PK: { S: string }; SK: { S: string } } & Record<string, AttributeValue>;
 
 export const incidentKey = (fingerprint: string): ItemKey => ({ PK: { S: incidentPk(fingerprint) }, SK: { S: INCIDENT_SK } });
-export const dayRollupKey = (fingerprint: string, day: string): ItemKey => ({ PK: { S: incidentPk(fingerprint) }, SK: { S: daySk(day) } });
+export const latestKey = (fingerprint: string): ItemKey => ({ PK: { S: incidentPk(fingerprint) }, SK: { S: LATEST_SK } });
 export const eventMarkerKey = (eventId: string): ItemKey => ({ PK: { S: eventPk(eventId) }, SK: { S: EVENT_SK } });
 
 // ---------------------------------------------------------------- event marker (steps 1, 2 and 4)
@@ -26,6 +26,8 @@ export interface MarkerClaim {
   /** Epoch milliseconds. */
   leaseUntil: number;
   now: Date;
+  /** Epoch seconds at which DynamoDB's TTL removes the marker (the marker horizon). */
+  expiresAt: number;
 }
 
 /** Step 1: the pending marker, put only if there is none. */
@@ -41,6 +43,7 @@ export function claimMarkerPut(tableName: string, claim: MarkerClaim): PutItemCo
         owner: claim.owner,
         leaseUntil: claim.leaseUntil,
         createdAt: claim.now.toISOString(),
+        expiresAt: claim.expiresAt,
       }),
     },
     ConditionExpression: 'attribute_not_exists(PK)',
@@ -48,7 +51,11 @@ export function claimMarkerPut(tableName: string, claim: MarkerClaim): PutItemCo
 }
 
 /** Step 2: takes over a pending marker whose lease expired, conditional on its old owner still holding it. */
-export function takeOverMarkerUpdate(tableName: string, claim: Omit<MarkerClaim, 'fingerprint' | 'eventTime'>, previousOwner: string): UpdateItemCommandInput {
+export function takeOverMarkerUpdate(
+  tableName: string,
+  claim: Omit<MarkerClaim, 'fingerprint' | 'eventTime' | 'expiresAt'>,
+  previousOwner: string,
+): UpdateItemCommandInput {
   const e = new ExpressionContext();
   return {
     TableName: tableName,
@@ -59,13 +66,35 @@ export function takeOverMarkerUpdate(tableName: string, claim: Omit<MarkerClaim,
   };
 }
 
-/** Step 4: the event is counted, ever; conditional on still owning it. */
-export function markCountedUpdate(tableName: string, eventId: string, owner: string, now: Date): UpdateItemCommandInput {
+/** What a counted marker records about its occurrence (the `occurrences` index projects it). */
+export interface OccurrenceFields {
+  fingerprint: string;
+  eventId: string;
+  /** The normalised eventTime. */
+  eventTime: string;
+  accountId: string | null;
+  callRegion: string;
+  deniedRegion: string;
+  sessionName?: string;
+  principalArn: string | null;
+}
+
+/**
+ * Step 4: the event is counted (until the marker horizon); conditional on still owning it. The same write
+ * records the occurrence on the marker and gives it the `occurrences` index keys: the marker is the occurrence.
+ */
+export function markCountedUpdate(tableName: string, eventId: string, owner: string, now: Date, occurrence: OccurrenceFields): UpdateItemCommandInput {
   const e = new ExpressionContext();
+  const sets = [`${e.path('state')} = ${e.value('counted')}`, `${e.path('countedAt')} = ${e.value(now.toISOString())}`];
+  sets.push(`${e.path('GSI3PK')} = ${e.value(incidentPk(occurrence.fingerprint))}`);
+  sets.push(`${e.path('GSI3SK')} = ${e.value(occurrenceSk(occurrence.eventTime, occurrence.eventId))}`);
+  for (const [name, value] of Object.entries(occurrence)) {
+    if (value !== undefined) sets.push(`${e.path(name)} = ${e.value(value)}`);
+  }
   return {
     TableName: tableName,
     Key: eventMarkerKey(eventId),
-    UpdateExpression: `SET ${e.path('state')} = ${e.value('counted')}, ${e.path('countedAt')} = ${e.value(now.toISOString())}`,
+    UpdateExpression: `SET ${sets.join(', ')}`,
     ConditionExpression: `${e.path('owner')} = ${e.value(owner)}`,
     ...e.attributes(),
   };
@@ -73,30 +102,19 @@ export function markCountedUpdate(tableName: string, eventId: string, owner: str
 
 // ---------------------------------------------------------------- counters (steps 3 and 5)
 
-/** Step 3 for the day rollup: `ADD count :1` under the same eventID guard as the incident. */
-export function dayRollupUpdate(tableName: string, fingerprint: string, day: string, eventId: string): UpdateItemCommandInput {
+/**
+ * Step 5, the fallback batch: removes counted eventIDs from the incident's guard sets (`pendingEvents`,
+ * `pendingEventsB`), only if the item exists (an update on a missing key would create a stray item).
+ */
+export function removePendingEventsUpdate(tableName: string, key: ItemKey, eventIds: Readonly<Record<string, readonly string[]>>): UpdateItemCommandInput {
   const e = new ExpressionContext();
-  const pending = e.path('pendingEvents');
-  return {
-    TableName: tableName,
-    Key: dayRollupKey(fingerprint, day),
-    UpdateExpression:
-      `SET ${e.path('GSI2PK')} = ${e.value(dayGsiPk(day))}, ${e.path('GSI2SK')} = ${e.value(fingerprint)}, ` +
-      `${e.path('fingerprint')} = ${e.value(fingerprint)}, ${e.path('day')} = ${e.value(day)} ` +
-      `ADD ${e.path('count')} ${e.value(1)}, ${pending} ${e.raw(stringSet([eventId]))}`,
-    ConditionExpression: `attribute_not_exists(${pending}) OR NOT contains(${pending}, ${e.value(eventId)})`,
-    ...e.attributes(),
-  };
-}
-
-/** Step 5: removes the eventID guard from a counter item, only if the item exists. */
-export function removePendingEventUpdate(tableName: string, key: ItemKey, eventId: string): UpdateItemCommandInput {
-  const e = new ExpressionContext();
+  const deletes = Object.entries(eventIds)
+    .filter(([, ids]) => ids.length > 0)
+    .map(([attribute, ids]) => `${e.path(attribute)} ${e.raw(stringSet(ids))}`);
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: `DELETE ${e.path('pendingEvents')} ${e.raw(stringSet([eventId]))}`,
-    // Without it, an update on a missing key would create a stray item.
+    UpdateExpression: `DELETE ${deletes.join(', ')}`,
     ConditionExpression: `attribute_exists(${e.path('PK')})`,
     ...e.attributes(),
   };
