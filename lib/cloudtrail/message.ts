@@ -114,11 +114,20 @@ function principalBefore(core: string, lower: string, idx: number): string | und
   return principal || undefined;
 }
 
-/** Where the resource of `on resource: ...` ends: before `because` / `with an explicit deny`, or -1 when neither follows. */
+/**
+ * Where AWS's reason clause starts in `window`: the last ` because ` / ` with an explicit deny`, or -1.
+ * The resource before it is caller-chosen (an S3 key may hold spaces, quotes and whole clauses), and
+ * AWS writes its own clause after the resource, so when several clause starts appear the last one is
+ * AWS's; an earlier one is part of the resource name.
+ */
+export function lastClauseStart(window: string): number {
+  return Math.max(window.lastIndexOf(' because '), window.lastIndexOf(' with an explicit deny'));
+}
+
+/** Where the resource of `on resource: ...` ends: before AWS's `because` / `with an explicit deny` clause, or -1 when none follows. */
 function resourceStop(lower: string, at: number): number {
-  const window = lower.slice(at, at + MAX_RESOURCE_SPAN);
-  const ends = [window.indexOf(' because '), window.indexOf(' with an explicit deny')].filter((n) => n >= 0);
-  return ends.length > 0 ? at + Math.min(...ends) : -1;
+  const end = lastClauseStart(lower.slice(at, at + MAX_RESOURCE_SPAN));
+  return end >= 0 ? at + end : -1;
 }
 
 /** Keeps a resource as an ARN (or `*`, or a name) when it reads as one, else as written in `resourceText` (redacted ARNs). */
@@ -190,10 +199,9 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
     i = skipSpaces(core, i + 'on this resource'.length);
   } else if (lower.startsWith('on ', i)) {
     // Other worded resources ("on the resource associated with this ciphertext because ..."): keep the words.
-    const window = lower.slice(i, i + MAX_RESOURCE_WORDS);
-    const end = [window.indexOf(' because '), window.indexOf(' with an explicit deny')].filter((n) => n > 3);
-    if (end.length > 0) {
-      const stop = i + Math.min(...end);
+    const end = lastClauseStart(lower.slice(i, i + MAX_RESOURCE_WORDS));
+    if (end > 3) {
+      const stop = i + end;
       out.resourceText = core.slice(i + 3, stop);
       i = skipSpaces(core, stop);
     }
