@@ -238,7 +238,8 @@ interface Scanned {
 
 /** Reads and removes the `Encoded authorization failure message: <blob>` suffix; returns where it began, or -1. */
 function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
-  const encodedAt = s.lower.indexOf(ENCODED_MARKER);
+  // The last marker is AWS's: an earlier one is inside a caller-chosen name.
+  const encodedAt = s.lower.lastIndexOf(ENCODED_MARKER);
   if (encodedAt >= 0) {
     out.encoded = true;
     const tok = readToken(s.text, skipSpaces(s.text, encodedAt + ENCODED_MARKER.length), truncated);
@@ -252,14 +253,15 @@ function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): 
 /** Reads the authorization ID and removes the Access Troubleshooter suffix (`Go to https://...`); returns where it began, or -1. */
 function takeTroubleshooterSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
   const { text, lower } = s;
-  const idAt = lower.indexOf('authorization id:');
-  const urlAt = lower.indexOf('#/authorization-details/');
+  // AWS appends this suffix after the clause: the last markers are AWS's, earlier ones are inside a caller-chosen name.
+  const idAt = lower.lastIndexOf('authorization id:');
+  const urlAt = lower.lastIndexOf('#/authorization-details/');
   const authorizationId =
     (idAt >= 0 ? readId(text, idAt + 'authorization id:'.length, truncated) : undefined) ??
     (urlAt >= 0 ? readId(text, urlAt + '#/authorization-details/'.length, truncated && lower.indexOf(' ', urlAt) < 0) : undefined);
   if (authorizationId) out.authorizationId = authorizationId;
-  let suffixAt = lower.indexOf('go to https://');
-  if (suffixAt < 0) suffixAt = lower.indexOf('go to http');
+  let suffixAt = lower.lastIndexOf('go to https://');
+  if (suffixAt < 0) suffixAt = lower.lastIndexOf('go to http');
   if (suffixAt < 0 && idAt >= 0) suffixAt = lower.lastIndexOf('call the getrequestauthorizationdetails', idAt);
   if (suffixAt >= 0) {
     s.text = text.slice(0, suffixAt);
