@@ -236,10 +236,18 @@ interface Scanned {
   lower: string;
 }
 
+/**
+ * `at` when no reason clause starts after it, else -1: AWS appends its suffixes (Access Troubleshooter,
+ * encoded message) after the clause, so a marker followed by a clause is inside a caller-chosen name.
+ */
+function afterLastClause(lower: string, at: number): number {
+  return at >= 0 && lastClauseStart(lower.slice(at)) < 0 ? at : -1;
+}
+
 /** Reads and removes the `Encoded authorization failure message: <blob>` suffix; returns where it began, or -1. */
 function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
-  // The last marker is AWS's: an earlier one is inside a caller-chosen name.
-  const encodedAt = s.lower.lastIndexOf(ENCODED_MARKER);
+  // The last marker is AWS's, and only when no reason clause follows it: an earlier one is inside a caller-chosen name.
+  const encodedAt = afterLastClause(s.lower, s.lower.lastIndexOf(ENCODED_MARKER));
   if (encodedAt >= 0) {
     out.encoded = true;
     const tok = readToken(s.text, skipSpaces(s.text, encodedAt + ENCODED_MARKER.length), truncated);
@@ -254,14 +262,14 @@ function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): 
 function takeTroubleshooterSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
   const { text, lower } = s;
   // AWS appends this suffix after the clause: the last markers are AWS's, earlier ones are inside a caller-chosen name.
-  const idAt = lower.lastIndexOf('authorization id:');
-  const urlAt = lower.lastIndexOf('#/authorization-details/');
+  const idAt = afterLastClause(lower, lower.lastIndexOf('authorization id:'));
+  const urlAt = afterLastClause(lower, lower.lastIndexOf('#/authorization-details/'));
   const authorizationId =
     (idAt >= 0 ? readId(text, idAt + 'authorization id:'.length, truncated) : undefined) ??
     (urlAt >= 0 ? readId(text, urlAt + '#/authorization-details/'.length, truncated && lower.indexOf(' ', urlAt) < 0) : undefined);
   if (authorizationId) out.authorizationId = authorizationId;
-  let suffixAt = lower.lastIndexOf('go to https://');
-  if (suffixAt < 0) suffixAt = lower.lastIndexOf('go to http');
+  let suffixAt = afterLastClause(lower, lower.lastIndexOf('go to https://'));
+  if (suffixAt < 0) suffixAt = afterLastClause(lower, lower.lastIndexOf('go to http'));
   if (suffixAt < 0 && idAt >= 0) suffixAt = lower.lastIndexOf('call the getrequestauthorizationdetails', idAt);
   if (suffixAt >= 0) {
     s.text = text.slice(0, suffixAt);
