@@ -30,12 +30,14 @@ const get = () =>
   deniedRecord({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject', requestParameters: { bucketName: 'b', key: 'k' } });
 
 it('control: with the sessionIssuer ARN (path included) the Deny is found', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw record, edited field by field
   const r: any = get();
   r.userIdentity.sessionContext.sessionIssuer.arn = `arn:aws:iam::${ACCOUNT}:role/restricted/${ROLE}`;
   expect(proposeFix(decodeRaw(r), restricted, { catalog }).validated).toBe('simulated-deny');
 });
 
 it('a record without sessionIssuer: aws:PrincipalArn is not the STS session ARN, and no fix ready', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw record, edited field by field
   const r: any = get();
   delete r.userIdentity.sessionContext.sessionIssuer;
   const d = decodeRaw(r);
