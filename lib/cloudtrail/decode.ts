@@ -9,13 +9,23 @@ import { recordContext } from './request-context';
 import { buildModelInfo, withSuggestedProfile } from '../bedrock/model-info';
 import { marketplaceActionsIn, modelIdInOnDemandMessage } from '../bedrock/model-access';
 import { actionForEvent, servicePrefixOf } from './action';
-import { parseArn, partitionOfArn, partitionOfRegion } from '../aws/arn';
+import { parseArn, partitionOf, partitionOfArn, partitionOfRegion } from '../aws/arn';
 import { classifyAccessProblem } from './classify';
 import { readErrorFields, skipReason } from './error-fields';
 import { cap, isObject, obj, own, str } from '../aws/json';
-import { parseDenialMessage } from './message';
+import { lastClauseStart, parseDenialMessage } from './message';
+import { lowerSameLength } from './message-scan';
 import { decodePrincipal } from './principal';
-import { deniedResourceFromRecord, recordArnForIamName, regionOfResource, resourceFromWords, type ResourceContext } from './resource';
+import {
+  deniedResourceFromRecord,
+  isDecoderSecretPattern,
+  recordArnForIamName,
+  recordNamedResource,
+  regionOfResource,
+  resourceFromWords,
+  sameNamedResource,
+  type ResourceContext,
+} from './resource';
 import { summarise } from './summary';
 
 /**
@@ -106,16 +116,27 @@ function deniedAction(parsed: ParsedMessage, relatedActions: string[], eventSour
   return parsed.action ?? marketplaceAction ?? actionForEvent(eventSource, eventName) ?? fromOperation ?? 'unknown';
 }
 
-/** The message is authoritative about the resource; the record only stands in for what it omits. */
-function deniedResource(
+/**
+ * The message is authoritative about the resource, except that it writes the caller-chosen name inside
+ * its own text: when the record's request parameters name the resource exactly (`named`) and the
+ * message's differs, the message was misread (clause-like text in the name). Then the record's exact
+ * resource wins when the message's is a cut-short prefix of it; otherwise neither is trusted (null, the
+ * message's kept as `resourceText`). The record only stands in for what the message omits.
+ */
+function messageOrRecordResource(
   record: Record<string, unknown>,
   parsed: ParsedMessage,
   prefix: string | null,
   action: string,
+  named: string | null,
   ctx: ResourceContext,
 ): { resource: string | null; resourceText?: string } {
   if (parsed.resource === '*') return { resource: null };
-  if (parsed.resource && parseArn(parsed.resource)) return { resource: parsed.resource };
+  if (parsed.resource && parseArn(parsed.resource)) {
+    if (named === null || sameNamedResource(parsed.resource, named)) return { resource: parsed.resource };
+    if (named.length > parsed.resource.length && named.startsWith(parsed.resource)) return { resource: named };
+    return { resource: null, resourceText: parsed.resource };
+  }
   const worded = parsed.resourceText ? resourceFromWords(parsed.resourceText, ctx) : null;
   if (worded?.iamName) {
     // A role or user worded by name: only an ARN the record carries has the path; never one built from the name.
@@ -126,6 +147,43 @@ function deniedResource(
     resource: worded?.arn ?? deniedResourceFromRecord(record, prefix, action, ctx) ?? null,
     resourceText: worded?.note ?? parsed.resource,
   };
+}
+
+/**
+ * The denied resource, kept only in the principal's partition: partitions are isolated, so a resource
+ * the call names in another one (a caller-chosen ARN in requestParameters or resources[]) is no
+ * resource any policy of the principal's could grant; it is kept as `resourceText`.
+ */
+function deniedResource(
+  record: Record<string, unknown>,
+  parsed: ParsedMessage,
+  prefix: string | null,
+  action: string,
+  named: string | null,
+  ctx: ResourceContext,
+  principalPartition: string | null,
+): { resource: string | null; resourceText?: string } {
+  const found = messageOrRecordResource(record, parsed, prefix, action, named, ctx);
+  const partition = partitionOf(found.resource);
+  if (found.resource === null || principalPartition === null || partition === undefined || partition === principalPartition) return found;
+  return { resource: null, resourceText: found.resource };
+}
+
+/**
+ * True when the message's reason clause lies inside the caller-chosen name: the message holds the
+ * record's exact resource and no clause start follows it (AWS writes its clause after the resource).
+ */
+function clauseInsideName(errorMessage: string | undefined, parsed: ParsedMessage, named: string | null): boolean {
+  if (!errorMessage || named === null || (parsed.layer === 'unknown' && !parsed.explicit)) return false;
+  const at = errorMessage.lastIndexOf(named);
+  if (at < 0) return false;
+  return lastClauseStart(` ${lowerSameLength(errorMessage.slice(at + named.length))}`) < 0;
+}
+
+/** The message read without a reason clause (the one it seemed to hold was part of a resource name). */
+function withoutReason(parsed: ParsedMessage): ParsedMessage {
+  const { policyType: _t, policyArn: _a, transitiveVia: _v, reasonText: _r, ...rest } = parsed;
+  return { ...rest, layer: 'unknown', explicit: false };
 }
 
 /** The Bedrock model of a Bedrock record, with the profile to use when on-demand calls are not supported. */
@@ -181,17 +239,20 @@ function decodeObject(input: Record<string, unknown>): DenialOutcome {
   const eventSource = str(record, 'eventSource', 256) ?? '';
   const eventName = str(record, 'eventName', 256) ?? '';
   const callRegion = str(record, 'awsRegion', 64) ?? 'unknown';
-  const parsed = parseDenialMessage(errorMessage);
-  const principal = decodePrincipal(own(record, 'userIdentity'), parsed.principal);
+  const message = parseDenialMessage(errorMessage);
+  const principal = decodePrincipal(own(record, 'userIdentity'), message.principal);
   const accountId = str(record, 'recipientAccountId', 64) ?? principal.accountId ?? null;
-  const partition = partitionOfArn(principal.arn) ?? partitionOfArn(parsed.resource) ?? partitionOfRegion(callRegion);
+  const principalPartition = partitionOfArn(principal.roleArn ?? principal.arn) ?? (str(record, 'awsRegion', 64) ? partitionOfRegion(callRegion) : null);
+  const partition = partitionOfArn(principal.arn) ?? partitionOfArn(message.resource) ?? partitionOfRegion(callRegion);
   const prefix = servicePrefixOf(eventSource);
   const ctx: ResourceContext = { partition, region: callRegion, accountId: principal.accountId ?? accountId };
 
   const issue = modelAccessIssueOf(problem, prefix);
   const relatedActions = issue === 'marketplace' && errorMessage ? marketplaceActionsIn(errorMessage) : [];
-  const action = deniedAction(parsed, relatedActions, eventSource, eventName);
-  const { resource, resourceText } = deniedResource(record, parsed, prefix, action, ctx);
+  const action = deniedAction(message, relatedActions, eventSource, eventName);
+  const named = recordNamedResource(record, prefix, action, actionForEvent(eventSource, eventName), ctx);
+  const parsed = clauseInsideName(errorMessage, message, named) ? withoutReason(message) : message;
+  const { resource, resourceText } = deniedResource(record, parsed, prefix, action, named, ctx, principalPartition);
   const deniedRegion = regionOfResource(resource, callRegion);
   const model = prefix === 'bedrock' ? modelOf(record, errorMessage, resource, issue, ctx) : undefined;
   const reason = reasonOf(parsed, issue);
@@ -217,6 +278,7 @@ function decodeObject(input: Record<string, unknown>): DenialOutcome {
   };
   if (model) denial.model = model;
   if (resourceText) denial.resourceText = resourceText;
+  if (isDecoderSecretPattern(record, resource, ctx)) denial.resourcePattern = 'secret-suffix';
   denial.requestContext = recordContext(record, { arn: principal.roleArn ?? principal.arn, accountId: principal.accountId ?? accountId });
   denial.fingerprint = fingerprintOf(denial);
   addCallDetails(denial, record, relatedActions);

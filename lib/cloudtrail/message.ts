@@ -114,11 +114,20 @@ function principalBefore(core: string, lower: string, idx: number): string | und
   return principal || undefined;
 }
 
-/** Where the resource of `on resource: ...` ends: before `because` / `with an explicit deny`, or -1 when neither follows. */
+/**
+ * Where AWS's reason clause starts in `window`: the last ` because ` / ` with an explicit deny`, or -1.
+ * The resource before it is caller-chosen (an S3 key may hold spaces, quotes and whole clauses), and
+ * AWS writes its own clause after the resource, so when several clause starts appear the last one is
+ * AWS's; an earlier one is part of the resource name.
+ */
+export function lastClauseStart(window: string): number {
+  return Math.max(window.lastIndexOf(' because '), window.lastIndexOf(' with an explicit deny'));
+}
+
+/** Where the resource of `on resource: ...` ends: before AWS's `because` / `with an explicit deny` clause, or -1 when none follows. */
 function resourceStop(lower: string, at: number): number {
-  const window = lower.slice(at, at + MAX_RESOURCE_SPAN);
-  const ends = [window.indexOf(' because '), window.indexOf(' with an explicit deny')].filter((n) => n >= 0);
-  return ends.length > 0 ? at + Math.min(...ends) : -1;
+  const end = lastClauseStart(lower.slice(at, at + MAX_RESOURCE_SPAN));
+  return end >= 0 ? at + end : -1;
 }
 
 /** Keeps a resource as an ARN (or `*`, or a name) when it reads as one, else as written in `resourceText` (redacted ARNs). */
@@ -190,10 +199,9 @@ function parseStandard(core: string, lower: string, idx: number, truncated: bool
     i = skipSpaces(core, i + 'on this resource'.length);
   } else if (lower.startsWith('on ', i)) {
     // Other worded resources ("on the resource associated with this ciphertext because ..."): keep the words.
-    const window = lower.slice(i, i + MAX_RESOURCE_WORDS);
-    const end = [window.indexOf(' because '), window.indexOf(' with an explicit deny')].filter((n) => n > 3);
-    if (end.length > 0) {
-      const stop = i + Math.min(...end);
+    const end = lastClauseStart(lower.slice(i, i + MAX_RESOURCE_WORDS));
+    if (end > 3) {
+      const stop = i + end;
       out.resourceText = core.slice(i + 3, stop);
       i = skipSpaces(core, stop);
     }
@@ -228,9 +236,18 @@ interface Scanned {
   lower: string;
 }
 
+/**
+ * `at` when no reason clause starts after it, else -1: AWS appends its suffixes (Access Troubleshooter,
+ * encoded message) after the clause, so a marker followed by a clause is inside a caller-chosen name.
+ */
+function afterLastClause(lower: string, at: number): number {
+  return at >= 0 && lastClauseStart(lower.slice(at)) < 0 ? at : -1;
+}
+
 /** Reads and removes the `Encoded authorization failure message: <blob>` suffix; returns where it began, or -1. */
 function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
-  const encodedAt = s.lower.indexOf(ENCODED_MARKER);
+  // The last marker is AWS's, and only when no reason clause follows it: an earlier one is inside a caller-chosen name.
+  const encodedAt = afterLastClause(s.lower, s.lower.lastIndexOf(ENCODED_MARKER));
   if (encodedAt >= 0) {
     out.encoded = true;
     const tok = readToken(s.text, skipSpaces(s.text, encodedAt + ENCODED_MARKER.length), truncated);
@@ -244,14 +261,15 @@ function takeEncodedSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): 
 /** Reads the authorization ID and removes the Access Troubleshooter suffix (`Go to https://...`); returns where it began, or -1. */
 function takeTroubleshooterSuffix(s: Scanned, truncated: boolean, out: ParsedMessage): number {
   const { text, lower } = s;
-  const idAt = lower.indexOf('authorization id:');
-  const urlAt = lower.indexOf('#/authorization-details/');
+  // AWS appends this suffix after the clause: the last markers are AWS's, earlier ones are inside a caller-chosen name.
+  const idAt = afterLastClause(lower, lower.lastIndexOf('authorization id:'));
+  const urlAt = afterLastClause(lower, lower.lastIndexOf('#/authorization-details/'));
   const authorizationId =
     (idAt >= 0 ? readId(text, idAt + 'authorization id:'.length, truncated) : undefined) ??
     (urlAt >= 0 ? readId(text, urlAt + '#/authorization-details/'.length, truncated && lower.indexOf(' ', urlAt) < 0) : undefined);
   if (authorizationId) out.authorizationId = authorizationId;
-  let suffixAt = lower.indexOf('go to https://');
-  if (suffixAt < 0) suffixAt = lower.indexOf('go to http');
+  let suffixAt = afterLastClause(lower, lower.lastIndexOf('go to https://'));
+  if (suffixAt < 0) suffixAt = afterLastClause(lower, lower.lastIndexOf('go to http'));
   if (suffixAt < 0 && idAt >= 0) suffixAt = lower.lastIndexOf('call the getrequestauthorizationdetails', idAt);
   if (suffixAt >= 0) {
     s.text = text.slice(0, suffixAt);

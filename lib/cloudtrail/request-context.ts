@@ -15,7 +15,11 @@ export interface RecordContext {
   determined: string[];
 }
 
-/** Keys every record settles: present with a value, or known to be absent from the request. */
+/**
+ * Keys a record settles, present with a value or known to be absent from the request, unless it lacks
+ * the field that determines them (`eventTime`, `principalId`, the session's attributes, the role ARN):
+ * then they are dropped from `determined`, since every request carries them.
+ */
 const ALWAYS_DETERMINED = [
   'aws:CurrentTime',
   'aws:EpochTime',
@@ -46,14 +50,24 @@ const PRINCIPAL_TYPES: Readonly<Record<string, string>> = {
   AWSAccount: 'Account',
 };
 
+/** An STS assumed-role session ARN: not a value IAM uses for aws:PrincipalArn. */
+function isStsSessionArn(arn: string): boolean {
+  return /^arn:[^:]*:sts::[^:]*:assumed-role\//.test(arn);
+}
+
 function isIp(text: string): boolean {
   return IPV4.test(text) || (text.includes(':') && IPV6.test(text));
 }
 
-function timeKeys(record: unknown, values: Record<string, string | string[]>): void {
+/** Every request carries the time keys: without a readable `eventTime` the record does not settle them. */
+function timeKeys(record: unknown, values: Record<string, string | string[]>, determined: Set<string>): void {
   const eventTime = str(record, 'eventTime', 64);
   const ms = eventTime ? Date.parse(eventTime) : Number.NaN;
-  if (Number.isNaN(ms)) return;
+  if (Number.isNaN(ms)) {
+    determined.delete('aws:currenttime');
+    determined.delete('aws:epochtime');
+    return;
+  }
   values['aws:CurrentTime'] = new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
   values['aws:EpochTime'] = String(Math.floor(ms / 1000));
 }
@@ -64,25 +78,60 @@ function principalKeys(identity: unknown, values: Record<string, string | string
   if (principalType) values['aws:PrincipalType'] = principalType;
   // Service principals and unfamiliar identity types: which principal keys IAM sets is not settled.
   else for (const key of ['aws:principaltype', 'aws:userid', 'aws:username']) determined.delete(key);
+  // aws:userid is in every request context: without principalId the record does not settle it.
   const principalId = str(identity, 'principalId', 256);
   if (principalId && type !== 'AWSService') values['aws:userid'] = principalId;
+  else determined.delete('aws:userid');
+  // An IAM user's requests carry aws:username; other principals' do not (known absent).
   const userName = str(identity, 'userName', 128);
   if (type === 'IAMUser' && userName) values['aws:username'] = userName;
+  else if (type === 'IAMUser') determined.delete('aws:username');
 }
 
-/** MFA and token keys come from the session's attributes; long-term keys have none (absent). */
-function sessionKeys(record: unknown, identity: unknown, values: Record<string, string | string[]>): void {
+/** Identity types whose requests use long-term credentials unless the record shows a session. */
+const LONG_TERM_TYPES: ReadonlySet<string> = new Set(['IAMUser', 'Root']);
+
+/**
+ * True when the record shows the call was made with long-term credentials (an IAM user's or the root
+ * user's access key): no session context and no temporary (`ASIA`) key. Only then are the session keys
+ * (aws:MultiFactorAuthPresent, aws:TokenIssueTime) known to be absent; temporary credentials always
+ * carry them, whether or not the record shows their values.
+ */
+function longTermCredentials(identity: unknown): boolean {
+  const type = str(identity, 'type', 64);
+  if (!type || !LONG_TERM_TYPES.has(type)) return false;
+  if (own(identity, 'sessionContext') !== undefined && own(identity, 'sessionContext') !== null) return false;
+  const key = str(identity, 'accessKeyId', 256);
+  return key === undefined || !key.startsWith('ASIA');
+}
+
+/**
+ * MFA and token keys come from the session's attributes; long-term keys have none (known absent). For
+ * anything else (temporary credentials, or credentials the record does not show), a key whose value
+ * the record lacks is not settled.
+ */
+function sessionKeys(record: unknown, identity: unknown, values: Record<string, string | string[]>, determined: Set<string>): void {
   const session = obj(identity, 'sessionContext');
   const attributes = obj(session, 'attributes');
   const mfa = str(attributes, 'mfaAuthenticated', 8)?.toLowerCase();
   const created = str(attributes, 'creationDate', 64);
+  const createdOk = created !== undefined && !Number.isNaN(Date.parse(created));
+  const eventTime = Date.parse(str(record, 'eventTime', 64) ?? '');
   if (mfa === 'true' || mfa === 'false') values['aws:MultiFactorAuthPresent'] = mfa;
-  if (created && !Number.isNaN(Date.parse(created))) {
+  if (createdOk) {
     values['aws:TokenIssueTime'] = created;
-    const eventTime = Date.parse(str(record, 'eventTime', 64) ?? '');
     if (mfa === 'true' && !Number.isNaN(eventTime)) {
       values['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((eventTime - Date.parse(created)) / 1000)));
     }
+  }
+  if (!longTermCredentials(identity)) {
+    if (mfa !== 'true' && mfa !== 'false') {
+      determined.delete('aws:multifactorauthpresent');
+      determined.delete('aws:multifactorauthage');
+    }
+    if (!createdOk) determined.delete('aws:tokenissuetime');
+    // With MFA, the age is in the request: settled only when both times are readable.
+    if (mfa === 'true' && (!createdOk || Number.isNaN(eventTime))) determined.delete('aws:multifactorauthage');
   }
   const sourceIdentity = str(session, 'sourceIdentity', 64);
   if (sourceIdentity) values['aws:SourceIdentity'] = sourceIdentity;
@@ -118,13 +167,15 @@ export function recordContext(record: unknown, principal: { arn?: string | null;
   const values: Record<string, string | string[]> = {};
   const determined = new Set<string>(ALWAYS_DETERMINED.map((k) => k.toLowerCase()));
   const identity = own(record, 'userIdentity');
-  timeKeys(record, values);
+  timeKeys(record, values, determined);
   const region = str(record, 'awsRegion', 64);
   if (region) values['aws:RequestedRegion'] = region;
   principalKeys(identity, values, determined);
-  if (principal.arn) values['aws:PrincipalArn'] = principal.arn;
+  // IAM's aws:PrincipalArn for a role session is the role ARN (with its path), never the STS session ARN.
+  if (principal.arn && !isStsSessionArn(principal.arn)) values['aws:PrincipalArn'] = principal.arn;
+  else determined.delete('aws:principalarn');
   if (principal.accountId) values['aws:PrincipalAccount'] = principal.accountId;
-  sessionKeys(record, identity, values);
+  sessionKeys(record, identity, values, determined);
   networkKeys(record, identity, values, determined);
   return { values, determined: [...determined].sort() };
 }

@@ -56,17 +56,75 @@ function nameOrArn(value: string | undefined, build: (name: string) => string | 
   return build(value);
 }
 
+/** The suffix pattern the decoder appends to a secret it completes: six `?`, one per random character. */
+export const SECRET_SUFFIX_PATTERN = '-??????';
+const SECRET_NAME_RE = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+/** A complete secret ARN ends with `-` and the six characters of its random suffix (AWS's own heuristic). */
+const SECRET_SUFFIX_RE = /-[^/:-]{6}$/;
+
 /**
  * A secret by ARN, or by name: Secrets Manager appends six random characters to every secret's ARN
  * (`prod/db` → `secret:prod/db-AbCdEf`), so a name stands for the ARN pattern `secret:prod/db-??????`,
- * the one pattern AWS documents for it.
+ * the one pattern AWS documents for it. A partial ARN (`secret:prod/db`, no suffix) is not the ARN IAM
+ * evaluates either, and is completed the same way. A complete ARN is a literal, whatever it holds (one
+ * ending in `-??????` literally included): `pattern` is true only when the decoder appended the suffix.
  */
-function secretArn(params: unknown, ctx: ResourceContext): string | null {
+function secretResource(params: unknown, ctx: ResourceContext): { arn: string; pattern: boolean } | null {
   const id = str(params, 'secretId', MAX_PARAM_LENGTH);
   if (!id) return null;
-  if (id.startsWith('arn:')) return isArn(id) ? id : null;
-  if (!ctx.accountId || !/^[A-Za-z0-9/_+=.@-]{1,512}$/.test(id)) return null;
-  return `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}-??????`;
+  if (id.startsWith('arn:')) {
+    const arn = parseArn(id);
+    if (!isArn(id) || !arn) return null;
+    const name = arn.service === 'secretsmanager' && arn.resource.startsWith('secret:') ? arn.resource.slice('secret:'.length) : null;
+    if (name === null || SECRET_SUFFIX_RE.test(name)) return { arn: id, pattern: false };
+    return SECRET_NAME_RE.test(name) ? { arn: `${id}${SECRET_SUFFIX_PATTERN}`, pattern: true } : null;
+  }
+  if (!ctx.accountId || !SECRET_NAME_RE.test(id)) return null;
+  return { arn: `arn:${ctx.partition}:secretsmanager:${ctx.region}:${ctx.accountId}:secret:${id}${SECRET_SUFFIX_PATTERN}`, pattern: true };
+}
+
+function secretArn(params: unknown, ctx: ResourceContext): string | null {
+  return secretResource(params, ctx)?.arn ?? null;
+}
+
+/**
+ * True when `resource` is the secret pattern the decoder built from the record's `secretId` (a name or a
+ * partial ARN, completed with {@link SECRET_SUFFIX_PATTERN}): only then are its six trailing `?` the
+ * suffix wildcard; any other resource is a literal.
+ */
+export function isDecoderSecretPattern(record: unknown, resource: string | null, ctx: ResourceContext): boolean {
+  if (resource === null || !resource.endsWith(SECRET_SUFFIX_PATTERN)) return false;
+  const built = secretResource(obj(record, 'requestParameters'), ctx);
+  return built !== null && built.pattern && built.arn === resource;
+}
+
+/**
+ * The resource the record's own request parameters name exactly, for the action the record's event
+ * performs (S3 bucket/key, Secrets Manager secretId); null when the record names none, or when the
+ * denied action is another than the event's (a CopyObject denied `s3:GetObject` on its source).
+ * The error message writes the caller-chosen name inside its own text, so its resource is checked
+ * against this one (lib/cloudtrail/decode).
+ */
+export function recordNamedResource(
+  record: unknown,
+  recordPrefix: string | null,
+  action: string,
+  eventAction: string | null,
+  ctx: ResourceContext,
+): string | null {
+  if (eventAction === null || eventAction.toLowerCase() !== action.toLowerCase()) return null;
+  const params = obj(record, 'requestParameters');
+  if (recordPrefix === 's3' && actionPrefixOf(action) === 's3') return s3Arn(params, ctx.partition);
+  if (recordPrefix === 'secretsmanager' && actionPrefixOf(action) === 'secretsmanager') return secretArn(params, ctx);
+  return null;
+}
+
+/** True when the message's resource is the record's: equal, or the complete ARN of a secret pattern the decoder built. */
+export function sameNamedResource(messageResource: string, recordResource: string): boolean {
+  if (messageResource === recordResource) return true;
+  if (!recordResource.endsWith(SECRET_SUFFIX_PATTERN)) return false;
+  const base = recordResource.slice(0, -SECRET_SUFFIX_PATTERN.length);
+  return messageResource.length === base.length + 7 && messageResource.startsWith(`${base}-`) && /^[A-Za-z0-9]{6}$/.test(messageResource.slice(-6));
 }
 
 /** The one instance (or volume) an EC2 call names; null when it names none or several. */

@@ -230,6 +230,13 @@ export interface Denial {
    * notes, sentences and placeholders; `resource` stays an exact ARN or null.
    */
   resourceText?: string;
+  /**
+   * How to read `resource` when it is not a plain literal. `secret-suffix`: the decoder completed a secret
+   * the call named by name (or by partial ARN) with `-??????`, the pattern AWS documents for the six
+   * random characters of a secret's ARN; those six `?` are wildcards, every other character is literal.
+   * Absent: `resource` is a literal (a record value ending in `-??????` included).
+   */
+  resourcePattern?: 'secret-suffix';
   reason: Reason;
   model?: ModelInfo;
   fingerprint: string;

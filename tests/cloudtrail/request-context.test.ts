@@ -87,8 +87,37 @@ describe('recordContext: the request context a CloudTrail record settles', () =>
     ['CalledVia when a service called', assumedRole({ sourceIPAddress: 'athena.amazonaws.com' }), 'aws:calledvia', false],
     ['a resource tag', assumedRole(), 'aws:resourcetag/team', false],
     ['a principal tag (only a snapshot knows them)', assumedRole(), 'aws:principaltag/team', false],
+    [
+      'the token issue time of a session whose record lacks creationDate',
+      assumedRole({}, { attributes: { mfaAuthenticated: 'false' } }),
+      'aws:tokenissuetime',
+      false,
+    ],
+    [
+      'MFA presence of a session whose record lacks mfaAuthenticated',
+      assumedRole({}, { attributes: { creationDate: '2026-11-20T10:00:00Z' } }),
+      'aws:multifactorauthpresent',
+      false,
+    ],
+    ['MFA presence of a session whose record lacks mfaAuthenticated (age too)', assumedRole({}, { attributes: {} }), 'aws:multifactorauthage', false],
+    ['aws:userid without principalId', { eventTime: '2026-11-20T10:15:30Z', userIdentity: { type: 'AssumedRole' } }, 'aws:userid', false],
+    ['aws:CurrentTime without eventTime', { userIdentity: { type: 'IAMUser', userName: 'u' } }, 'aws:currenttime', false],
+    ['aws:EpochTime without eventTime', { userIdentity: { type: 'IAMUser', userName: 'u' } }, 'aws:epochtime', false],
+    [
+      'MFA absence for an IAM user whose key is temporary (ASIA)',
+      { userIdentity: { type: 'IAMUser', userName: 'u', accessKeyId: 'ASIAEXAMPLE' } },
+      'aws:multifactorauthpresent',
+      false,
+    ],
   ])('whether the record settles %s', (_name, record, key, settled) => {
     expect(recordContext(record, principal).determined.includes(key)).toBe(settled);
+  });
+
+  it('aws:PrincipalArn: never the STS session ARN; unset and unsettled without the role ARN', () => {
+    const ctx = recordContext(assumedRole(), { arn: 'arn:aws:sts::111122223333:assumed-role/worker/session-1', accountId: '111122223333' });
+    expect(ctx.values['aws:PrincipalArn']).toBeUndefined();
+    expect(ctx.determined).not.toContain('aws:principalarn');
+    expect(recordContext(assumedRole(), principal).determined).toContain('aws:principalarn');
   });
 
   it('never throws and only returns strings or string lists, whatever the record holds', () => {

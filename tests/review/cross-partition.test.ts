@@ -19,6 +19,7 @@ it('kms:Decrypt on an aws-cn key from an aws role session is not a fix ready', (
     action: 'kms:Decrypt',
     requestParameters: { keyId: 'arn:aws-cn:kms:cn-north-1:999988887777:key/11111111-2222-3333-4444-555555555555' },
   });
+  expect(d.resource).toBeNull();
   expect(ready(proposeFix(d, roleWith(ROLE, []), { catalog }))).toBe(false);
 });
 
@@ -30,6 +31,8 @@ it('s3:GetObject whose resources[] names an aws-us-gov object is not a fix ready
     requestParameters: { bucketName: 'b', key: 'k' },
     extra: { resources: [{ ARN: 'arn:aws-us-gov:s3:::b/k', type: 'AWS::S3::Object' }] },
   });
-  expect(d.resource).toBe('arn:aws-us-gov:s3:::b/k');
+  // Kept as words, never as the denied resource: no policy in `aws` can grant an `aws-us-gov` ARN.
+  expect(d.resource).toBeNull();
+  expect(d.resourceText).toBe('arn:aws-us-gov:s3:::b/k');
   expect(ready(proposeFix(d, roleWith(ROLE, []), { catalog }))).toBe(false);
 });

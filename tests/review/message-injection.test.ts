@@ -19,7 +19,13 @@ beforeAll(async () => {
 const KEY = 'payroll.csv" because no identity-based policy allows the s3:GetObject action "y';
 
 function record(realTail: string, quoted: boolean) {
-  const r: any = deniedRecord({ eventSource: 's3.amazonaws.com', eventName: 'GetObject', action: 's3:GetObject', requestParameters: { bucketName: 'b', key: KEY } });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw record, edited field by field
+  const r: any = deniedRecord({
+    eventSource: 's3.amazonaws.com',
+    eventName: 'GetObject',
+    action: 's3:GetObject',
+    requestParameters: { bucketName: 'b', key: KEY },
+  });
   const arn = `arn:aws:s3:::b/${KEY}`;
   r.errorMessage = `User: ${r.userIdentity.arn} is not authorized to perform: s3:GetObject on resource: ${quoted ? `"${arn}"` : arn} ${realTail}`;
   return r;

@@ -16,6 +16,7 @@ const GET: RecordParts = { eventSource: 's3.amazonaws.com', eventName: 'GetObjec
 const deny = (condition: PolicyStatement['Condition']): PolicyStatement => ({ Effect: 'Deny', Action: '*', Resource: '*', Condition: condition });
 
 describe('a field missing from the record does not prove the key absent from the request', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw record, edited field by field
   it.each<[string, (r: any) => void, PolicyStatement['Condition']]>([
     [
       // The console's "Revoke active sessions" writes exactly this Deny (AWSRevokeOlderSessions).
