@@ -70,7 +70,11 @@ export function isRoot(principal: Principal): boolean {
 
 /** The ARN IAM uses as `aws:PrincipalArn`: the role ARN (with path) for sessions, else the caller ARN. */
 export function principalArnOf(principal: Principal): string | null {
-  return principal.roleArn ?? principal.arn ?? null;
+  if (principal.roleArn) return principal.roleArn;
+  // An STS session ARN is never aws:PrincipalArn (IAM uses the role ARN, with its path): unknown instead.
+  const parsed = principal.arn ? parseArn(principal.arn) : null;
+  if (parsed?.service === 'sts' && parsed.resource.startsWith('assumed-role/')) return null;
+  return principal.arn ?? null;
 }
 
 export function buildProposeContext(denial: Denial, options: ProposeOptions): ProposeContext {

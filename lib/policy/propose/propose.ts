@@ -301,7 +301,7 @@ function proposeExplicitIdentityDeny(ctx: ProposeContext, plan: GrantPlan, polic
  * (null when unknown). Pure and deterministic: the same denial and policies give the same proposal.
  */
 export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, options: ProposeOptions = {}): Proposal {
-  const ctx = withUserTags(buildProposeContext(denial, options), denial, policies);
+  const ctx = withUserTags(withRoleArn(buildProposeContext(denial, options), policies), denial, policies);
   const access = modelAccessKind(denial);
   if (access && !isMarketplaceDenial(denial)) return withCheckedBy(proposeModelAccess(ctx, access, policies));
   const answer = awsSideAnswer(denial);
@@ -310,6 +310,11 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const bothSides = proposeBothSides(ctx, plan, policies, options.roleTrust, (c) => withExactness(proposeForPlan(c, plan, policies), plan));
   if (bothSides) return withCheckedBy(bothSides);
   return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
+}
+
+/** A role session whose record names no role ARN: the policies read for it know the role's ARN with its path. */
+function withRoleArn(ctx: ProposeContext, policies: PrincipalPolicies | null): ProposeContext {
+  return ctx.principalArn === null && policies?.kind === 'role' ? { ...ctx, principalArn: policies.arn } : ctx;
 }
 
 /**
