@@ -85,6 +85,8 @@ export const NOTE_CODES = [
   'check-undetermined',
   'resource-needs-input',
   'passed-to-service',
+  'passed-to-service-unconfirmed',
+  'passed-to-service-unknown',
   'no-permission-needed',
   'condition-not-met',
   'condition-undetermined',

@@ -121,6 +121,19 @@ const rows: Row[] = [
     context: { 'aws:CurrentTime': '2026-11-21T00:00:00Z' },
     holds: true,
   },
+  {
+    name: 'DateLessThan with a zone offset',
+    condition: { DateLessThan: { 'aws:CurrentTime': '2026-11-21T01:30:00+02:00' } },
+    context: { 'aws:CurrentTime': '2026-11-20T23:00:00Z' },
+    holds: true,
+  },
+  {
+    name: 'DateGreaterThan date alone (UTC midnight)',
+    condition: { DateGreaterThan: { 'aws:CurrentTime': '2026-11-20' } },
+    context: { 'aws:CurrentTime': '2026-11-20T00:00:01Z' },
+    holds: true,
+  },
+  { name: 'NumericGreaterThan signed decimal', condition: { NumericGreaterThan: { 's3:max-keys': '-1.5' } }, context: { 's3:max-keys': '0' }, holds: true },
   { name: 'IpAddress', condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } }, context: { 'aws:SourceIp': '203.0.113.24' }, holds: true },
   { name: 'NotIpAddress', condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24'] } }, context: { 'aws:SourceIp': '198.51.100.7' }, holds: true },
   {

@@ -10,7 +10,7 @@ beforeAll(async () => {
   catalog = await loadActionCatalog(['iam:PassRole']);
 });
 
-const passedTo = (s: PolicyStatement) => (s.Condition as any)?.StringEquals?.['iam:PassedToService'];
+const passedTo = (s: PolicyStatement) => s.Condition?.StringEquals?.['iam:PassedToService'];
 
 it('a record whose eventSource names no service: PassRole to every service is not a fix ready', () => {
   const record = deniedRecord({

@@ -14,12 +14,12 @@ beforeAll(async () => {
 });
 
 function recordFor(session: string) {
-  const r: any = deniedRecord({
+  const r = deniedRecord({
     eventSource: 's3.amazonaws.com',
     eventName: 'GetObject',
     action: 's3:GetObject',
     requestParameters: { bucketName: 'b', key: 'home/AROAEXAMPLEAPPROLE:alice/x' },
-  });
+  }) as { userIdentity: { principalId: string; arn: string }; errorMessage: string };
   r.userIdentity.principalId = `AROAEXAMPLEAPPROLE:${session}`;
   r.userIdentity.arn = `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/${session}`;
   r.errorMessage = r.errorMessage.replace('session-1', session);

@@ -49,11 +49,32 @@ interface Operator {
   match(requestValue: string, policyValue: string): Truth;
 }
 
-const num = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
+/** A decimal number: optional sign, digits, optional fraction. Not hex, binary, exponents or Infinity. */
+const DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
+const num = (s: string): number => (DECIMAL.test(s) ? Number(s) : Number.NaN);
 
+/** ISO 8601 with an explicit zone (`Z` or `±hh:mm`), or a date alone (UTC midnight, as IAM documents). */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2})))?$/;
+const EPOCH_SECONDS = /^\d+(?:\.\d+)?$/;
+
+/**
+ * Milliseconds since the epoch, or NaN for anything else (a zone-less time, free-form text): never
+ * read in the host's time zone, so a verdict does not depend on where the tool runs.
+ */
 function date(s: string): number {
-  if (/^\d+(\.\d+)?$/.test(s.trim())) return Number(s) * 1000;
-  return Date.parse(s);
+  if (EPOCH_SECONDS.test(s)) return Number(s) * 1000;
+  const m = ISO_DATE.exec(s);
+  if (!m) return Number.NaN;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((k) => Number(m[k] ?? 0)) as [number, number, number, number, number, number];
+  const zoneHours = Number(m[9] ?? 0);
+  const zoneMinutes = Number(m[10] ?? 0);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59 || zoneHours > 23 || zoneMinutes > 59) return Number.NaN;
+  const utc = new Date(Date.UTC(year, month - 1, day));
+  if (utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) return Number.NaN;
+  const fraction = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
+  const sign = m[8]?.startsWith('-') ? -1 : 1;
+  const offset = sign * (zoneHours * 60 + zoneMinutes) * 60_000;
+  return utc.getTime() + ((hour * 60 + minute) * 60 + second) * 1000 + fraction - offset;
 }
 
 const IPV4_MAPPED = { family: 6 as const, network: 0xffff00000000n, bits: 96 };

@@ -31,7 +31,10 @@ function policyValues(statement: PolicyStatement, operator: string, key: string)
   return (Array.isArray(block) ? block : [block]).map(String).join(', ');
 }
 
-/** The first Allow that matches a needed evaluation in action and resource and fails only on record-context keys. */
+/**
+ * The first Allow that matches a needed evaluation in action and resource and fails (or is undetermined)
+ * on at least one record-context key; the keys reported are the record-context ones.
+ */
 function findMiss(set: PolicySet, plan: GrantPlan): Miss | null {
   const policies = [...set.identity, ...(set.permissionsBoundary ? [set.permissionsBoundary] : [])];
   for (const check of plan.checks) {
@@ -43,8 +46,9 @@ function findMiss(set: PolicySet, plan: GrantPlan): Miss | null {
         if (!m.action || !m.resource || m.truth === true) continue;
         const failed = m.conditionFailures.filter((f) => !PLANNED_KEY.test(f.key.toLowerCase()));
         const undetermined = m.undetermined.filter((k) => k !== 'Resource' && !PLANNED_KEY.test(k.toLowerCase()));
+        // Only plan-modelled keys fail: the near-miss repairs may fix those. Any record-context key failing
+        // too makes it a guard the call did not meet, never routed around, whatever else fails with it.
         if (failed.length + undetermined.length === 0) continue;
-        if (failed.length + undetermined.length < m.conditionFailures.length + m.undetermined.length) continue;
         return { policy, index, statement, check, failed, undetermined };
       }
     }

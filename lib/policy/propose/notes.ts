@@ -196,6 +196,10 @@ const TEMPLATES = {
     `The record does not name the exact resource, so the fix names ${p.resource}: replace ${p.placeholders} with the resource the caller uses before applying it (needs-input, not a ready fix).`,
   'passed-to-service': (p: { service: string }) =>
     `The grant lets the role be passed to ${p.service} only (iam:PassedToService), the service the record shows receiving it.`,
+  'passed-to-service-unconfirmed': (p: { service: string }) =>
+    `The record does not show which service receives the role: the grant names ${p.service} in iam:PassedToService as a guess from the calling service. Confirm or replace the iam:PassedToService value before applying it (needs-input, not a ready fix).`,
+  'passed-to-service-unknown': () =>
+    'The record does not show which service receives the role, so the grant has no iam:PassedToService condition and would let the role be passed to any service: add one naming that service before applying it (needs-input, not a ready fix).',
   'no-permission-needed': (p: { action: string }) =>
     `${p.action} needs no permission and no policy can deny it, so no policy change helps: the call failed for another reason (expired or invalid credentials, or STS disabled in the region).`,
   'aws-managed-kms-key': (p: { alias: string }) =>

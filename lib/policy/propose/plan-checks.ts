@@ -43,10 +43,14 @@ export function serviceOf(action: string): string {
 /**
  * One evaluation the call needs: the plan's own context keys (the region and Bedrock keys of each
  * destination) over what the record says of the request. With a record, a key is known to be absent
- * only when the record settles it or the plan models it (the plan's keys, and Bedrock's own keys,
- * which the plans set deliberately); any other key is unknown, so a condition on it cannot make the
- * verdict an allow.
+ * only when the record settles it or the plan models it: the plan's keys for this check, and, for
+ * Bedrock, `bedrock:InferenceProfileArn`, which every Bedrock plan sets when the evaluation goes
+ * through a profile (so it is absent on the others). Any other key, `bedrock:GuardrailIdentifier`
+ * included, is unknown unless the record sets it, so a condition on it cannot make the verdict an allow.
  */
+/** The Bedrock keys the plans model (lower case): present in a check's context, or known absent. */
+const BEDROCK_PLAN_KEYS = new Set(['bedrock:inferenceprofilearn']);
+
 export function request(ctx: PlanContext, action: string, resource: string | null, context: Record<string, string>): EvaluationRequest {
   const base = { action, resource, principalArn: ctx.principalArn, principalAccount: ctx.principalAccount };
   const recorded = ctx.recordContext;
@@ -60,7 +64,7 @@ export function request(ctx: PlanContext, action: string, resource: string | nul
       isAbsenceKnown: (key) =>
         recorded.determined.has(key) ||
         planned.has(key) ||
-        (modelsService && key.startsWith('bedrock:')) ||
+        (modelsService && BEDROCK_PLAN_KEYS.has(key)) ||
         (recorded.principalTagsKnown === true && key.startsWith('aws:principaltag/')),
     },
   };

@@ -6,7 +6,8 @@
  * Two denials are the same problem when everything `proposeFix` reads is the same: the principal (the
  * role, not the session), action, exact resource, reason, model, regions, the message with the caller's
  * ARN taken out, and the values of the request context that the principal's policies test in a
- * condition (a Deny on `aws:SourceIp` makes two callers from two addresses two problems). The policies
+ * condition or read through a policy variable (a Deny on `aws:SourceIp` makes two callers from two
+ * addresses two problems; a Resource `.../home/${aws:userid}/*` makes two sessions two problems). The policies
  * themselves are the same object: a policy source that re-reads them returns a new object, and the
  * memo then starts afresh for them.
  */
@@ -24,10 +25,19 @@ function conditionKeysOf(policies: PrincipalPolicies | null): string[] {
   );
 }
 
+/** A policy variable `${key}` or `${key, 'default'}`; `${*}`, `${?}` and `${$}` are escapes, not variables. */
+const VARIABLE = /\$\{\s*([^}*?$,\s][^},]*?)\s*(?:,[^}]*)?\}/g;
+
+/**
+ * The context keys a verdict can depend on: the keys named in Condition blocks, and every key a policy
+ * variable reads anywhere in the documents (Resource, NotResource, condition values, Principal...).
+ */
 function conditionKeysOfDocuments(docs: PolicyDocument[]): string[] {
   const keys = new Set<string>();
-  for (const doc of docs)
+  for (const doc of docs) {
     for (const s of doc.Statement) for (const block of Object.values(s.Condition ?? {})) for (const k of Object.keys(block)) keys.add(k.toLowerCase());
+    for (const m of JSON.stringify(doc).matchAll(VARIABLE)) keys.add((m[1] as string).toLowerCase());
+  }
   return [...keys].sort();
 }
 

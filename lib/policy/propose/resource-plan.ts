@@ -115,24 +115,47 @@ function sidFor(action: string): string {
   return `AccessAuditor${(actionName(action) ?? 'Grant').replace(/[^A-Za-z0-9]/g, '')}`;
 }
 
-/** Services whose `eventSource` is not the service principal a role is passed to. */
-const PASSED_TO_SERVICE: Readonly<Record<string, string>> = { 'ecs.amazonaws.com': 'ecs-tasks.amazonaws.com' };
+/**
+ * Calls after which the service that receives a passed role is certain (eventSource → eventName →
+ * iam:PassedToService). Anything else is a guess: RDS passes roles to rds.amazonaws.com,
+ * monitoring.rds.amazonaws.com (enhanced monitoring) or others depending on the parameter; EC2 to
+ * ec2.amazonaws.com or spotfleet.amazonaws.com; ECS to ecs-tasks.amazonaws.com or ecs.amazonaws.com.
+ */
+const CERTAIN_PASSED_TO: Readonly<Record<string, { service: string; events: readonly string[] }>> = {
+  'lambda.amazonaws.com': {
+    service: 'lambda.amazonaws.com',
+    events: ['CreateFunction', 'CreateFunction20150331', 'UpdateFunctionConfiguration', 'UpdateFunctionConfiguration20150331v2'],
+  },
+  'ec2.amazonaws.com': { service: 'ec2.amazonaws.com', events: ['RunInstances', 'AssociateIamInstanceProfile', 'ReplaceIamInstanceProfileAssociation'] },
+  'ecs.amazonaws.com': { service: 'ecs-tasks.amazonaws.com', events: ['RegisterTaskDefinition', 'RunTask', 'StartTask'] },
+};
+
+/** The best guess when the call is not in the table: services whose eventSource is not the principal that usually receives the role. */
+const GUESSED_PASSED_TO: Readonly<Record<string, string>> = { 'ecs.amazonaws.com': 'ecs-tasks.amazonaws.com' };
 
 /**
- * An `iam:PassRole` grant names the service the record shows the role being passed to
- * (`iam:PassedToService`), so the fix lets the caller hand the role to that service only. The checks
- * carry the key with the same value, so the verdict is about the grant as written.
+ * An `iam:PassRole` grant names the service the role is passed to (`iam:PassedToService`), so the fix
+ * lets the caller hand the role to that service only. The record never shows that key: when the call
+ * makes the service certain (`CERTAIN_PASSED_TO`), the checks carry it; otherwise the condition names a
+ * guess (or, without a service eventSource, is left out) and the plan needs input, so the verdict does
+ * not confirm the tool's own guess and the fix is never called ready.
  */
 export function withPassedToService(plan: GrantPlan, denial: Denial): GrantPlan {
   if (!plan.actions.some((a) => a.toLowerCase() === 'iam:passrole')) return plan;
+  const needsInput = [...(plan.needsInput ?? []), 'iam:PassedToService'];
   const source = denial.eventSource.toLowerCase();
-  if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(source) || source === 'iam.amazonaws.com') return plan;
-  const service = PASSED_TO_SERVICE[source] ?? source;
+  if (!/^[a-z0-9.-]+\.amazonaws\.com$/.test(source) || source === 'iam.amazonaws.com') {
+    return { ...plan, notes: [...plan.notes, note('passed-to-service-unknown')], needsInput };
+  }
+  const known = CERTAIN_PASSED_TO[source];
+  const certain = known !== undefined && known.events.includes(denial.eventName);
+  const service = certain ? known.service : (GUESSED_PASSED_TO[source] ?? source);
   const condition = { StringEquals: { 'iam:PassedToService': service } };
   return {
     ...plan,
     statements: plan.statements.map((s) => ({ ...s, Condition: condition })),
     checks: plan.checks.map((c) => ({ ...c, request: { ...c.request, context: { ...c.request.context, 'iam:PassedToService': service } } })),
-    notes: [...plan.notes, note('passed-to-service', { service })],
+    notes: [...plan.notes, certain ? note('passed-to-service', { service }) : note('passed-to-service-unconfirmed', { service })],
+    ...(certain ? {} : { needsInput }),
   };
 }

@@ -7,9 +7,12 @@ function hcl(value: string): string {
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')
     .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
     .replace(/\$\{(aws:[^}]*|[a-z0-9-]+:[^}]*)\}/gi, '&{$1}')
-    .replace(/\$\{/g, '$${')
-    .replace(/%\{/g, '%%{');
+    // A function, not a replacement string: there `$$` is one `$`, and `${` would stay an interpolation.
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
   return `"${escaped}"`;
 }
 
