@@ -18,8 +18,7 @@ const ADAPTER_FOLDERS = [
 ];
 
 export default tseslint.config(
-  // tests/review: the security review's reproducers, parked while their fixes land (see jest.config.js).
-  { ignores: ['dist/**', 'node_modules/**', '.serverless/**', '.esbuild/**', '.access-auditor/**', 'coverage/**', 'tests/review/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.serverless/**', '.esbuild/**', '.access-auditor/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

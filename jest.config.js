@@ -13,8 +13,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  // The security review's reproducers wait here while their fixes land (removed when they pass).
-  testPathIgnorePatterns: ['/node_modules/', '/tests/review/'],
+  testPathIgnorePatterns: ['/node_modules/'],
   transform: { '^.+\\.[tj]s$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, isolatedModules: true } }] },
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
   testTimeout: 30000,

@@ -95,9 +95,9 @@ const SECRET_BY_NAME = /^(arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:.+)-\?{6}$
  * `?` that stand for the random suffix of a secret the call named by name, the one wildcard AWS
  * documents for it (six characters, exactly). `secretSuffix` false: the six `?` are literal too.
  */
-export function grantPattern(resource: string, secretSuffix = true): string {
-  // TODO(review issue 9): the decoder will mark the resources it completed with `-??????`
-  // (Denial.resourcePattern 'secret-suffix'); callers then pass that flag and the default becomes false.
+export function grantPattern(resource: string, secretSuffix = false): string {
+  // Only a pattern the decoder built from a secret's name (Denial.resourcePattern 'secret-suffix') keeps its
+  // six `?` as wildcards; a secret ARN the record wrote is a literal like any other.
   const secret = secretSuffix ? SECRET_BY_NAME.exec(resource) : null;
   return secret ? `${escapeWildcards(secret[1] as string)}-??????` : escapeWildcards(resource);
 }

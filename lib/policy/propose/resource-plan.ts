@@ -55,7 +55,7 @@ export function planGeneric(denial: Denial, ctx: PlanContext, actions: string[])
     if (named) notes.push(note('resource-not-evaluated', { resource: named, action }));
   } else if (named && (!info || resourceFitsAction(info, named))) {
     resource = named;
-    grant = grantPattern(named);
+    grant = grantPattern(named, denial.resourcePattern === 'secret-suffix');
     if (grant !== named) {
       notes.push(note('resource-wildcard-escaped', { resource: named, grant }));
     }
