@@ -24,7 +24,7 @@ const CALLS = [
     (_r, _a, n) => `arn:aws:s3:::upload-bucket-${n % 25}/in/${n}`,
     (n) => ({ bucketName: `upload-bucket-${n % 25}`, key: `in/${n}` }),
   ],
-  ['ec2.amazonaws.com', 'RunInstances', 'ec2:RunInstances', (r, a, n) => `arn:aws:ec2:${r}:${a}:instance/*`, () => ({ instanceType: 'm7g.large' })],
+  ['ec2.amazonaws.com', 'RunInstances', 'ec2:RunInstances', (r, a) => `arn:aws:ec2:${r}:${a}:instance/*`, () => ({ instanceType: 'm7g.large' })],
   ['ec2.amazonaws.com', 'DescribeInstances', 'ec2:DescribeInstances', () => null, () => null],
   [
     'kms.amazonaws.com',
