@@ -30,9 +30,8 @@ const size = quick
   ? { mix: 5_000, explain: 1_000, reps: 5, coldReps: 5, writes: 20, replay: 300, rssSmallMb: 20, rssLargeMb: 60 }
   : { mix: 20_000, explain: 3_000, reps: 9, coldReps: 9, writes: 50, replay: 1_000, rssSmallMb: 50, rssLargeMb: 250 };
 const dir = mkdtempSync(join(tmpdir(), 'access-auditor-bench-'));
-const log = (line) => {
-  if (!asJson) console.log(line);
-};
+// With --json the figures' lines go to standard error and the one JSON object to standard output.
+const log = (line) => (asJson ? console.error(line) : console.log(line));
 const fmt = (n, digits = 2) => (n === null ? 'n/a' : n.toFixed(digits));
 const rate = (records, ms) => Math.round(records / (ms / 1000));
 
