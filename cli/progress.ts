@@ -49,12 +49,13 @@ export class ProgressLine {
   get enabled(): boolean {
     return Boolean(this.stream.isTTY);
   }
-  update(counts: ProgressCounts): void {
+  /** @param consumed how far into the input the last finished record was (reading runs ahead of processing) */
+  update(counts: ProgressCounts, consumed = this.read.consumed): void {
     if (!this.enabled) return;
     const now = this.tick();
     if (now - this.last < INTERVAL_MS) return;
     this.last = now;
-    this.stream.write(`\r\x1b[2K${progressText(counts, this.read, now - this.started)}`);
+    this.stream.write(`\r\x1b[2K${progressText(counts, { consumed, total: this.read.total }, now - this.started)}`);
     this.shown = true;
   }
   /** Removes the line (before other output, and at the end). */

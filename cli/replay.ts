@@ -181,7 +181,16 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
   const deployedPolicy = deployedAlertPolicy(options.alertWindowMinutes);
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
-  const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
+  const progress = new ProgressLine(io.stderr, read, () => performance.now());
+  // What the runtime prints on stderr (alerts on the embedded default, store warnings) first clears the progress line.
+  const stderr = { isTTY: io.stderr.isTTY, write: (chunk: string) => (progress.clear(), io.stderr.write(chunk)) };
+  const runtime = await openRuntime({
+    dataDir: options.dataDir,
+    alertsFile: options.alertsFile,
+    table: options.table,
+    topicArn: options.topicArn,
+    io: { ...io, stderr },
+  });
   const counts = new Map<PipelineMetric, number>();
   const alertDeps: AlertDeps & Pick<PipelineDeps, 'store'> = {
     store: runtime.store,
@@ -196,9 +205,16 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   try {
     io.stderr.write(style.dim(`access-auditor replay → ${runtime.description}\n`));
     const deps: ProcessDeps = { ...analyze, ...alertDeps, clock: () => io.now() };
-    const progress = new ProgressLine(io.stderr, read, () => performance.now());
     let total = 0;
-    for await (const result of runOrdered(items, {
+    // Reading runs ahead of processing: remember where each record ended, for the progress line's ETA.
+    const positions: number[] = [];
+    const tracked = (async function* () {
+      for await (const item of items) {
+        positions.push(read.consumed);
+        yield item;
+      }
+    })();
+    for await (const result of runOrdered(tracked, {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       keys: orderKeys,
       run: (item) => replayItem(item, deps),
@@ -208,7 +224,8 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       if (line.failed) failed = true;
       if (io.stdout.isTTY) progress.clear();
       io.stdout.write(line.text + '\n');
-      progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 });
+      const at = positions.shift();
+      progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
     }
     progress.clear();
     const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
