@@ -1,8 +1,10 @@
 /** The CLI's view of the process: injected so tests run commands in-process and read what they print. */
 export interface CliIo {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
-  stderr: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
   readStdin(): Promise<string>;
+  /** Standard input in chunks, so that a large input is never held whole (readStdin when absent). */
+  stdinChunks?(): AsyncIterable<string>;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   now(): Date;
@@ -19,6 +21,10 @@ export function processIo(): CliIo {
         process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
         process.stdin.on('error', reject);
       }),
+    stdinChunks: async function* () {
+      process.stdin.setEncoding('utf8');
+      for await (const chunk of process.stdin) yield chunk as string;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { processRecord, type PipelineDeps, type PipelineOutcome } from '../lib/pipeline/process';
+import { processRecord, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
 import type { PipelineMetric } from '../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
@@ -11,22 +11,35 @@ import { deployedAlertPolicy } from '../lib/config';
 import { RetryLaterError, UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
-import { readAllInputs } from './inputs';
+import { readAllInputs, type ReadProgress } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
+import { decodeRecord } from '../lib/cloudtrail/decode';
+import { runOrdered, type PoolResult } from '../lib/pipeline/ordered-pool';
+import { ProgressLine } from './progress';
 import { openRuntime } from './runtime';
 import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
 
+/** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
+export const DEFAULT_CONCURRENCY = 16;
+/** With --online each record may call IAM's simulator, which throttles bursts. */
+export const DEFAULT_ONLINE_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 256;
+
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
-                             [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]] [--json]
+                             [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
+                             [--concurrency N] [--json]
 
 Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
 By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
 (default .access-auditor/), alerts appended as SNS PublishCommand inputs to --alerts-file
 (default <data-dir>/alerts.jsonl). With --table and --topic-arn, against real AWS.
-Replaying the same records again counts nothing twice.`;
+Replaying the same records again counts nothing twice.
+Records are processed --concurrency at a time (default ${DEFAULT_CONCURRENCY}, ${DEFAULT_ONLINE_CONCURRENCY} with --online; 1 is one at a time);
+the records of one incident (one fingerprint) and of one event ID always one after another, in input order.
+Output lines are printed in input order. On a terminal, standard error shows a progress line.`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
 export const EMBEDDED_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
@@ -42,6 +55,8 @@ export interface ReplayOptions {
   online: boolean;
   readRole?: string;
   json: boolean;
+  /** Records processed at once (default {@link DEFAULT_CONCURRENCY}). */
+  concurrency?: number;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
 }
@@ -60,8 +75,14 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
       online: { type: 'boolean' },
       'read-role': { type: 'string' },
       json: { type: 'boolean' },
+      concurrency: { type: 'string' },
     },
   });
+  const online = Boolean(values.online);
+  const concurrency = values.concurrency ?? String(online ? DEFAULT_ONLINE_CONCURRENCY : DEFAULT_CONCURRENCY);
+  if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > MAX_CONCURRENCY) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got "${concurrency}"`);
+  }
   const window = values['alert-window'] ?? '60';
   if (!/^\d+$/.test(window) || Number(window) < 1 || Number(window) > MAX_WINDOW_MINUTES) {
     throw new UsageError(`--alert-window must be a whole number of minutes from 1 to ${MAX_WINDOW_MINUTES}, got "${window}"`);
@@ -74,9 +95,10 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     table: values.table,
     topicArn: values['topic-arn'],
     alertWindowMinutes: Number(window),
-    online: Boolean(values.online),
+    online,
     readRole: values['read-role'],
     json: Boolean(values.json),
+    concurrency: Number(concurrency),
   };
 }
 
@@ -106,16 +128,69 @@ function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
   return { ...outcome };
 }
 
+/**
+ * What a record must be ordered on: its incident (the fingerprint, from the cheap decode step) and its
+ * event ID, so that the records of one incident, and redeliveries of one event, are counted one after
+ * another in input order (first and last seen, reopening and alert thresholds as a one-at-a-time run).
+ */
+export function orderKeys(item: InputItem): string[] {
+  if ('error' in item) return [];
+  const decoded = decodeRecord(item.record);
+  if (decoded.kind === 'denial') return [`fp:${decoded.denial.fingerprint}`, `event:${decoded.denial.eventId}`];
+  const eventId = item.record.eventID;
+  return typeof eventId === 'string' ? [`event:${eventId}`] : [];
+}
+
+type ItemOutcome = { kind: 'unreadable'; index: number; error: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
+
+async function replayItem(item: InputItem, deps: ProcessDeps): Promise<ItemOutcome> {
+  if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error };
+  return { kind: 'processed', index: item.index, outcome: await processRecord(item.record, deps) };
+}
+
+/** One output line per input record; a record in flight elsewhere is `busy`, any other error stops the replay. */
+function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, style: Style): { text: string; failed: boolean } {
+  if (!result.ok) {
+    // Another process holds this event or its alert right now (the Lambda, another replay): not a
+    // reason to stop the whole replay; this record can simply be replayed again later.
+    if (!(result.error instanceof RetryLaterError)) throw result.error;
+    const message = `${result.error.message}; replay this record again later`;
+    return {
+      text: json ? JSON.stringify({ input: result.item.index, kind: 'busy', message }) : `${style.yellow('busy    ')}${printableLine(message)}`,
+      failed: true,
+    };
+  }
+  const value = result.value;
+  if (value.kind === 'unreadable') {
+    return {
+      text: json ? JSON.stringify({ error: value.error, input: value.index }) : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
+      failed: true,
+    };
+  }
+  const outcome = value.outcome;
+  return { text: json ? JSON.stringify({ input: value.index, ...jsonOutcome(outcome) }) : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
+}
+
 /** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
-  const items = source ?? readAllInputs(options.paths, io);
+  const read: ReadProgress = { consumed: 0, total: null };
+  const items = source ?? readAllInputs(options.paths, io, read);
   // Validated before anything is opened: a bad setting fails the command at once with AlertPolicyConfigError.
   // Against a deployed table, behave as the deployed Lambda does (its alert lease).
   const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
   const deployedPolicy = deployedAlertPolicy(options.alertWindowMinutes);
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
-  const runtime = await openRuntime({ dataDir: options.dataDir, alertsFile: options.alertsFile, table: options.table, topicArn: options.topicArn, io });
+  const progress = new ProgressLine(io.stderr, read, () => performance.now());
+  // What the runtime prints on stderr (alerts on the embedded default, store warnings) first clears the progress line.
+  const stderr = { isTTY: io.stderr.isTTY, write: (chunk: string) => (progress.clear(), io.stderr.write(chunk)) };
+  const runtime = await openRuntime({
+    dataDir: options.dataDir,
+    alertsFile: options.alertsFile,
+    table: options.table,
+    topicArn: options.topicArn,
+    io: { ...io, stderr },
+  });
   const counts = new Map<PipelineMetric, number>();
   const alertDeps: AlertDeps & Pick<PipelineDeps, 'store'> = {
     store: runtime.store,
@@ -129,35 +204,30 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   let failed = false;
   try {
     io.stderr.write(style.dim(`access-auditor replay → ${runtime.description}\n`));
+    const deps: ProcessDeps = { ...analyze, ...alertDeps, clock: () => io.now() };
     let total = 0;
-    for await (const item of items) {
+    // Reading runs ahead of processing: remember where each record ended, for the progress line's ETA.
+    const positions: number[] = [];
+    const tracked = (async function* () {
+      for await (const item of items) {
+        positions.push(read.consumed);
+        yield item;
+      }
+    })();
+    for await (const result of runOrdered(tracked, {
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      keys: orderKeys,
+      run: (item) => replayItem(item, deps),
+    })) {
       total++;
-      if ('error' in item) {
-        failed = true;
-        io.stdout.write(
-          options.json
-            ? JSON.stringify({ error: item.error, input: item.index }) + '\n'
-            : `${style.red('error   ')}input ${item.index}: ${printableLine(item.error)}\n`,
-        );
-        continue;
-      }
-      let outcome: PipelineOutcome;
-      try {
-        outcome = await processRecord(item.record, { ...analyze, ...alertDeps, clock: () => io.now() });
-      } catch (err) {
-        // Another process holds this event or its alert right now (the Lambda, another replay): not a
-        // reason to stop the whole replay; this record can simply be replayed again later.
-        if (!(err instanceof RetryLaterError)) throw err;
-        failed = true;
-        const message = `${(err as Error).message}; replay this record again later`;
-        io.stdout.write(
-          options.json ? JSON.stringify({ input: item.index, kind: 'busy', message }) + '\n' : `${style.yellow('busy    ')}${printableLine(message)}\n`,
-        );
-        continue;
-      }
-      if (outcome.kind === 'invalid') failed = true;
-      io.stdout.write(options.json ? JSON.stringify({ input: item.index, ...jsonOutcome(outcome) }) + '\n' : describeOutcome(outcome, style) + '\n');
+      const line = outcomeLine(result, options.json, style);
+      if (line.failed) failed = true;
+      if (io.stdout.isTTY) progress.clear();
+      io.stdout.write(line.text + '\n');
+      const at = positions.shift();
+      progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
     }
+    progress.clear();
     const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
     io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
     // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window

@@ -144,6 +144,31 @@ export function readInputsFromValue(value: unknown, startIndex = 0, where = 'inp
   return out;
 }
 
+/**
+ * Items from one element of a document too long to hold whole (see ./input-stream.ts): an element of
+ * `{"Records": [...]}` (a record, or an SQS record whose body carries one) or of a JSON array (any
+ * container an object can be). `label` names it (`Records[3]`, `element 3`).
+ */
+export function recordsElementItems(value: unknown, startIndex: number, where: string, label: string, arrayElement: boolean): InputItem[] {
+  const out: InputItem[] = [];
+  let index = startIndex;
+  const next = (): number => index++;
+  try {
+    if (arrayElement && isObject(value)) itemsFromObject(value, next, `${where}, ${label}`, out);
+    else if (isObject(value) && own(value, 'eventSource') === 'aws:sqs' && typeof own(value, 'body') === 'string')
+      itemsFromEmbeddedJson(str(value, 'body') as string, next, `${where}: ${label}.body`, out);
+    else if (isObject(value) && looksLikeRecord(value)) out.push({ index: next(), record: value });
+    else
+      out.push({
+        index: next(),
+        error: `${where}: ${label} is ${isObject(value) ? 'an object without eventName or eventSource' : describe(value)}, not a CloudTrail record`,
+      });
+  } catch (e) {
+    out.push({ index: next(), error: `${where}: could not read ${label} (${errorDetail(e)})` });
+  }
+  return out;
+}
+
 function errorDetail(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.length > MAX_ERROR_DETAIL ? `${m.slice(0, MAX_ERROR_DETAIL)}…` : m;

@@ -1,0 +1,52 @@
+// Paired measurement: A and B alternate (A B, B A, A B, ...) so that both see the same machine state,
+// and the figure is the median of the per-pair ratios B/A, robust to a noisy shared machine.
+import { spawnSync } from 'node:child_process';
+
+export function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export function timeMs(fn) {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+export async function timeMsAsync(fn) {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** `reps` pairs of (A, B) timings in alternating order; returns the per-pair ratios B/A and both medians. */
+export async function paired(a, b, reps) {
+  const ratios = [];
+  const as = [];
+  const bs = [];
+  for (let r = 0; r < reps; r++) {
+    let ta;
+    let tb;
+    if (r % 2 === 0) {
+      ta = await a();
+      tb = await b();
+    } else {
+      tb = await b();
+      ta = await a();
+    }
+    as.push(ta);
+    bs.push(tb);
+    ratios.push(tb / ta);
+  }
+  return { ratio: median(ratios), aMs: median(as), bMs: median(bs), ratios };
+}
+
+/** Runs `node args` and returns its wall time and what it printed. */
+export function child(args, options = {}) {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...options });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}: ${run.stderr?.slice(-2000)}`);
+  return { ms, stdout: run.stdout, stderr: run.stderr };
+}
