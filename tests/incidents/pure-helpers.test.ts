@@ -152,3 +152,14 @@ describe('item size', () => {
     expect(fitted.eventId).toBe('e');
   });
 });
+
+describe('attribute values: keys that name Object.prototype members are data', () => {
+  it('a request parameter named __proto__ (or constructor) survives a round trip as an own property', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "c", "nested": {"__proto__": "x"}}') as Record<string, unknown>;
+    const back = fromAttribute(toAttribute(value)!) as Record<string, unknown>;
+    expect(Object.keys(back).sort()).toEqual(['__proto__', 'constructor', 'nested']);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(back).toEqual(value);
+  });
+});

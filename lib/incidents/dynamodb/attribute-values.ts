@@ -27,12 +27,13 @@ export function toAttribute(value: unknown): AttributeValue | undefined {
 
 /** Marshals the defined entries of an object into an item (or a map's contents). */
 export function toItem(value: Record<string, unknown>): Item {
-  const out: Item = {};
+  const entries: Array<[string, AttributeValue]> = [];
   for (const [key, v] of Object.entries(value)) {
     const attr = toAttribute(v);
-    if (attr !== undefined) out[key] = attr;
+    if (attr !== undefined) entries.push([key, attr]);
   }
-  return out;
+  // Defined, not assigned: a record's key named `__proto__` stays data (see fromItem).
+  return Object.fromEntries(entries);
 }
 
 /** A string set; DynamoDB rejects empty sets, so callers must not pass one. */
@@ -57,9 +58,9 @@ export function fromAttribute(attr: AttributeValue): unknown {
 
 /** Unmarshals an item into a plain object. */
 export function fromItem(item: Item): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, attr] of Object.entries(item)) out[key] = fromAttribute(attr);
-  return out;
+  // Keys come from records (request parameters are attacker-controlled): a key named `__proto__` must stay
+  // an own property, not replace the object's prototype, so entries are defined, not assigned.
+  return Object.fromEntries(Object.entries(item).map(([key, attr]) => [key, fromAttribute(attr)]));
 }
 
 /**
