@@ -132,6 +132,13 @@ function messageOrRecordResource(
   ctx: ResourceContext,
 ): { resource: string | null; resourceText?: string } {
   if (parsed.resource === '*') return { resource: null };
+  // EC2 writes `instance/*` for calls on one named instance (GetPasswordData, DescribeInstanceAttribute): the
+  // call's own parameters name the instance. (RunInstances names none, and its new instance is `instance/*`.)
+  const wildcarded = parseArn(parsed.resource);
+  if (wildcarded && /[*?]/.test(wildcarded.resource)) {
+    const fromRecord = deniedResourceFromRecord(record, prefix, action, ctx);
+    if (fromRecord && parseArn(fromRecord)?.service === wildcarded.service) return { resource: fromRecord };
+  }
   if (parsed.resource && parseArn(parsed.resource)) {
     if (named === null || sameNamedResource(parsed.resource, named)) return { resource: parsed.resource };
     if (named.length > parsed.resource.length && named.startsWith(parsed.resource)) return { resource: named };

@@ -134,9 +134,9 @@ function ec2Arn(params: unknown, ctx: ResourceContext): string | null {
   const items = own(obj(params, 'instancesSet'), 'items');
   const listed = Array.isArray(items) && items.length === 1 ? str(items[0], 'instanceId', 64) : undefined;
   const instance = str(params, 'instanceId', 64) ?? listed;
-  if (instance && /^i-[0-9a-f]{8,17}$/.test(instance)) return `${base}:instance/${instance}`;
+  if (instance && /^i-[0-9a-z]{8,17}$/.test(instance)) return `${base}:instance/${instance}`;
   const volume = str(params, 'volumeId', 64);
-  return volume && /^vol-[0-9a-f]{8,17}$/.test(volume) ? `${base}:volume/${volume}` : null;
+  return volume && /^vol-[0-9a-z]{8,17}$/.test(volume) ? `${base}:volume/${volume}` : null;
 }
 
 /** Per-service readers of requestParameters, keyed by IAM service prefix. */

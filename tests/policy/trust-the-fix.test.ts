@@ -352,3 +352,31 @@ describe("an IAM user's tags are its aws:PrincipalTag keys; a role's are not set
     expect(proposeFix(decoded(), policies, { catalog }).validated).toBe(verdict);
   });
 });
+
+describe('a wildcard the service writes in its message is not the resource', () => {
+  it('ec2:GetPasswordData "on resource: …instance/*" with instanceId: the instance, exact', () => {
+    const parts: RecordParts = {
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'GetPasswordData',
+      action: 'ec2:GetPasswordData',
+      resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`,
+      requestParameters: { instanceId: 'i-0abc1234def567890' },
+    };
+    const denial = decode(parts);
+    expect(denial.resource).toBe(`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`);
+    const p = proposeFix(denial, roleWith(ROLE, []), { catalog });
+    expect(resourcesOf(p.statements)).toEqual([`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc1234def567890`]);
+    expect(p).toMatchObject({ validated: 'simulated-allow', exact: true });
+  });
+
+  it("RunInstances names no instance: the message's instance/* stays (the new instance is evaluated as instance/*)", () => {
+    const denial = decode({
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'RunInstances',
+      action: 'ec2:RunInstances',
+      resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`,
+      requestParameters: { instanceType: 't3.micro' },
+    });
+    expect(denial.resource).toBe(`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`);
+  });
+});
