@@ -2,6 +2,7 @@ import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from
 import type { AlertTrigger, IncidentStatus, PendingAlert } from '../types';
 import { ExpressionContext, stringSet, toItem } from './attribute-values';
 import { EVENT_SK, eventPk, INCIDENT_SK, incidentPk, LATEST_SK, occurrenceSk, statusGsiPk } from './table-design';
+import type { Occurrence } from '../types';
 
 /**
  * Pure builders of the conditional writes of this adapter (the incident update has its own module,
@@ -66,18 +67,8 @@ export function takeOverMarkerUpdate(
   };
 }
 
-/** What a counted marker records about its occurrence (the `occurrences` index projects it). */
-export interface OccurrenceFields {
-  fingerprint: string;
-  eventId: string;
-  /** The normalised eventTime. */
-  eventTime: string;
-  accountId: string | null;
-  callRegion: string;
-  deniedRegion: string;
-  sessionName?: string;
-  principalArn: string | null;
-}
+/** What a counted marker records about its occurrence (the `occurrences` index projects it); the marker's TTL is its expiry. */
+export type OccurrenceFields = Omit<Occurrence, 'expiresAt'>;
 
 /**
  * Step 4: the event is counted (until the marker horizon); conditional on still owning it. The same write
