@@ -1,8 +1,7 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { AlertTrigger, IncidentStatus, PendingAlert } from '../types';
+import type { AlertTrigger, IncidentStatus, Occurrence, PendingAlert } from '../types';
 import { ExpressionContext, stringSet, toItem } from './attribute-values';
 import { EVENT_SK, eventPk, INCIDENT_SK, incidentPk, LATEST_SK, occurrenceSk, statusGsiPk } from './table-design';
-import type { Occurrence } from '../types';
 
 /**
  * Pure builders of the conditional writes of this adapter (the incident update has its own module,
