@@ -88,6 +88,7 @@ export const NOTE_CODES = [
   'passed-to-service-unconfirmed',
   'passed-to-service-unknown',
   'no-permission-needed',
+  'resource-policy-side-unread',
   'condition-not-met',
   'condition-undetermined',
   'condition-how-to-meet',

@@ -380,3 +380,20 @@ describe('a wildcard the service writes in its message is not the resource', () 
     expect(denial.resource).toBe(`arn:aws:ec2:us-east-1:${ACCOUNT}:instance/*`);
   });
 });
+
+describe('a resource in another account: its own policy is the other side, and it is not read', () => {
+  it.each<[string, string, ValidationVerdict]>([
+    ['a KMS key of another account', 'arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'not-validated'],
+    ['a secret of another account', 'arn:aws:secretsmanager:us-east-1:444455556666:secret:shared-AbCdEf', 'not-validated'],
+    ["control: a KMS key of the caller's account", `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, 'simulated-allow'],
+  ])('%s → %s', (_name, resource, verdict) => {
+    const action = resource.includes(':kms:') ? 'kms:Decrypt' : 'secretsmanager:GetSecretValue';
+    const denial = decode({ eventSource: `${action.split(':')[0]}.amazonaws.com`, eventName: action.split(':')[1]!, action, resource });
+    const p = proposeFix(denial, roleWith(ROLE, []), { catalog });
+    expect(resourcesOf(p.statements)).toEqual([resource]);
+    expect(p.validated).toBe(verdict);
+    expect(isReady(readinessFacts(p))).toBe(verdict === 'simulated-allow');
+    if (verdict === 'not-validated')
+      expect(p.noteDetails?.find((n) => n.code === 'resource-policy-side-unread')?.params).toEqual({ resource, account: '444455556666' });
+  });
+});

@@ -5,7 +5,7 @@
 import type { Denial, Proposal } from '../../denial/types';
 import { parseArn } from '../../aws/arn';
 import { normalizeAction } from './grant-plan';
-import { note, noteFields } from './notes';
+import { appendNotes, note, noteFields } from './notes';
 
 /** An AWS managed KMS key, by the alias ARN the decoder built from the call (`keyId: alias/aws/s3`) or the message. */
 function awsManagedKeyAlias(denial: Denial): string | undefined {
@@ -36,4 +36,20 @@ export function awsSideAnswer(denial: Denial): Proposal | null {
     return { target: { kind: 'none' }, statements: [], validated: 'not-validated', ...noteFields([note('aws-managed-kms-key', { alias })]) };
   }
   return null;
+}
+
+/** Identity-side targets: a change there cannot open another account's resource on its own. */
+const IDENTITY_SIDE = new Set<Proposal['target']['kind']>(['identity-policy', 'sso-permission-set', 'permissions-boundary']);
+
+/**
+ * A call on a resource in another account needs that resource's own policy (a bucket, key, secret,
+ * queue, topic or function policy) to allow it too, and access-auditor does not read those: an
+ * identity-side fix is then never called validated, and the note names the account that must act.
+ * (Role trust, the other two-sided case, is read and evaluated: see both-sides.ts.)
+ */
+export function withResourceSide(proposal: Proposal, denial: Denial, principalAccount: string | null): Proposal {
+  const owner = parseArn(denial.resource)?.account;
+  if (proposal.validated !== 'simulated-allow' || !IDENTITY_SIDE.has(proposal.target.kind)) return proposal;
+  if (!owner || !/^\d{12}$/.test(owner) || !principalAccount || owner === principalAccount) return proposal;
+  return appendNotes({ ...proposal, validated: 'not-validated' }, [note('resource-policy-side-unread', { resource: denial.resource ?? '', account: owner })]);
 }

@@ -211,6 +211,8 @@ const TEMPLATES = {
   'condition-how-to-meet': (p: { key: string }) => conditionAdvice(p.key),
   'condition-kept': (p: { policy: string }) =>
     `Nothing is proposed that would bypass the condition. If the condition itself is wrong, changing it is for the owner of ${p.policy} to decide.`,
+  'resource-policy-side-unread': (p: { resource: string; account: string }) =>
+    `${p.resource} belongs to account ${p.account}: its own resource policy must allow the call too, and access-auditor does not read it, so this identity-side fix is not validated for the whole call. The owner of account ${p.account} must check it.`,
   'access-lost': (p: { check: string }) => `The change would no longer allow ${p.check}, which the current policies allow.`,
   'neighbour-newly-allowed': (p: { neighbour: string }) => `The change would also newly allow ${p.neighbour}, which the denied call does not need.`,
   'neighbour-other-action': (p: { statement: string; action: string; resources: string }) =>

@@ -23,7 +23,7 @@ import { proposeBothSides } from './both-sides';
 import { renderTerraform } from '../render/terraform';
 import { note, noteFields, type ProposalNote } from './notes';
 import { lastPathSegment, parseArn } from '../../aws/arn';
-import { awsSideAnswer } from './aws-protections';
+import { awsSideAnswer, withResourceSide } from './aws-protections';
 
 export type { ProposeOptions } from './propose-context';
 
@@ -309,7 +309,7 @@ export function proposeFix(denial: Denial, policies: PrincipalPolicies | null, o
   const plan = planGrant(denial, ctx);
   const bothSides = proposeBothSides(ctx, plan, policies, options.roleTrust, (c) => withExactness(proposeForPlan(c, plan, policies), plan));
   if (bothSides) return withCheckedBy(bothSides);
-  return withCheckedBy(withExactness(proposeForPlan(ctx, plan, policies), plan));
+  return withCheckedBy(withResourceSide(withExactness(proposeForPlan(ctx, plan, policies), plan), denial, ctx.principalAccount));
 }
 
 /** A role session whose record names no role ARN: the policies read for it know the role's ARN with its path. */
