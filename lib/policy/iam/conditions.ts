@@ -146,9 +146,10 @@ const OPERATORS: Record<string, Operator> = {
 /** Operators whose policy values may hold policy variables (IAM substitutes them in string and ARN operators only). */
 const SUBSTITUTING = /^(?:string|arn)/;
 
-const or = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false);
-const and = (values: Truth[]): Truth => (values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true);
-const not = (value: Truth): Truth => (value === 'unknown' ? value : !value);
+/** Three-valued logic (Kleene): shared by conditions and the evaluator's Resource and statement matching. */
+export const or = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false);
+export const and = (values: Truth[]): Truth => (values.includes(false) ? false : values.includes('unknown') ? 'unknown' : true);
+export const not = (value: Truth): Truth => (value === 'unknown' ? value : !value);
 
 /** Splits `ForAnyValue:StringLikeIfExists` into its qualifier, base operator and IfExists flag. */
 export function parseOperator(name: string): { set?: 'any' | 'all'; base: string; ifExists: boolean } {

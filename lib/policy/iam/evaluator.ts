@@ -2,7 +2,10 @@ import type { PolicyDocument, PolicyStatement } from '../../denial/types';
 import { arnMatches } from './arn-matching';
 import { arnSegments } from '../../aws/arn';
 import {
+  and,
   CLOSED_WORLD,
+  not,
+  or,
   evaluateCondition,
   resolveValue,
   type ConditionFailure,
@@ -101,8 +104,6 @@ function actionMatches(statement: PolicyStatement, action: string): boolean {
   return false;
 }
 
-const or = (values: Truth[]): Truth => (values.includes(true) ? true : values.includes('unknown') ? 'unknown' : false);
-
 /**
  * Replaces policy variables in a Resource pattern. IAM substitutes them only in the resource part of an
  * ARN (after the fifth colon); before it a `${...}` stays literal text, which no real ARN contains.
@@ -130,8 +131,7 @@ function resourceMatches(statement: PolicyStatement, resource: string | null, co
     return or(asList(statement.Resource).map((p) => resourcePatternMatches(p, resource, context)));
   }
   if (statement.NotResource !== undefined) {
-    const listed = or(asList(statement.NotResource).map((p) => resourcePatternMatches(p, resource, context)));
-    return listed === 'unknown' ? listed : !listed;
+    return not(or(asList(statement.NotResource).map((p) => resourcePatternMatches(p, resource, context))));
   }
   // Identity policies always name resources; a statement without one (trust policies) is not applicable.
   return false;
@@ -169,7 +169,7 @@ export function matchStatement(statement: PolicyStatement, request: EvaluationRe
   const resource = resourceMatches(statement, request.resource, context);
   const condition = evaluateCondition(statement.Condition, context, statement.Effect, request.knowledge ?? CLOSED_WORLD);
   const resolve = (t: Truth) => (t === 'unknown' ? statement.Effect === 'Deny' : t);
-  const truth: Truth = !action || resource === false || condition.truth === false ? false : resource === true && condition.truth === true ? true : 'unknown';
+  const truth = and([action, resource, condition.truth]);
   const undetermined = truth === 'unknown' ? [...(resource === 'unknown' ? ['Resource'] : []), ...condition.undetermined] : [];
   return {
     applies: resolve(truth),

@@ -15,6 +15,7 @@ import type { Denial, PolicyDocument, Proposal } from '../../denial/types';
 import type { PrincipalPolicies } from '../ports';
 import { proposeFix } from './propose';
 import type { ProposeOptions } from './propose-context';
+import { contextValue } from '../iam/conditions';
 
 const LIMIT = 5000;
 
@@ -46,8 +47,7 @@ function problemKey(denial: Denial, keys: string[]): string {
   const who = principal.roleArn ? { ...principal, arn: null, sessionName: undefined, accessKeyId: undefined, messageArn: undefined } : principal;
   const message = principal.arn && denial.errorMessage ? denial.errorMessage.split(principal.arn).join('<principal>') : denial.errorMessage;
   const values = denial.requestContext?.values ?? {};
-  const lowered = new Map(Object.entries(values).map(([k, v]) => [k.toLowerCase(), v]));
-  const tested = keys.map((k) => [k, k.startsWith('${') ? null : (lowered.get(k) ?? null)]);
+  const tested = keys.map((k) => [k, contextValue(values, k) ?? null]);
   return JSON.stringify([
     who,
     denial.accountId,
