@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { decodeRecord } from '../../lib/cloudtrail/decode';
 import type { Denial, PolicyStatement } from '../../lib/denial/types';
 import { evaluate, type PolicySet } from '../../lib/policy/iam/evaluator';
 import { proposeFix } from '../../lib/policy/propose/propose';
@@ -8,7 +7,7 @@ import type { ActionCatalog } from '../../lib/policy/catalog/action-catalog';
 import type { PrincipalPolicies } from '../../lib/policy/ports';
 import { applyProposal } from './fixtures/apply';
 import { inline, roleWith } from './fixtures/policies';
-import { ACCOUNT, ROLE, deniedRecord, type RecordParts } from './fixtures/records';
+import { ACCOUNT, ROLE, decodeDenied, type RecordParts } from './fixtures/records';
 
 /**
  * Whatever the principal's policies and whichever denial, the proposed change newly allows nothing but
@@ -103,11 +102,7 @@ beforeAll(async () => {
   catalog = await loadActionCatalog(SCENARIOS.flatMap((s) => [s.needed.action, ...s.others.map((o) => o.action)]));
 });
 
-function decode(parts: RecordParts): Denial {
-  const outcome = decodeRecord(deniedRecord(parts));
-  if (outcome.kind !== 'denial') throw new Error('not a denial');
-  return outcome.denial;
-}
+const decode = decodeDenied;
 
 function setOf(policies: PrincipalPolicies): PolicySet {
   return { identity: policies.identityPolicies };

@@ -1,4 +1,3 @@
-import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { proposeFix } from '../../lib/policy/propose/propose';
 import { loadActionCatalog } from '../../lib/policy/catalog/iam-data-catalog';
 import type { ActionCatalog } from '../../lib/policy/catalog/action-catalog';
@@ -7,13 +6,9 @@ import type { Denial, PolicyStatement, ValidationVerdict } from '../../lib/denia
 import { isReady, readinessFacts } from '../../lib/denial/readiness';
 import { applyProposal } from './fixtures/apply';
 import { inline, roleWith, userWith } from './fixtures/policies';
-import { ACCOUNT, ROLE, deniedRecord, type RecordParts } from './fixtures/records';
+import { ACCOUNT, ROLE, decodeDenied, deniedRecord, denialOf, type RecordParts } from './fixtures/records';
 
-function decode(parts: RecordParts): Denial {
-  const outcome = decodeRecord(deniedRecord(parts));
-  if (outcome.kind !== 'denial') throw new Error(`not a denial: ${JSON.stringify(outcome)}`);
-  return outcome.denial;
-}
+const decode = decodeDenied;
 
 let catalog: ActionCatalog;
 beforeAll(async () => {
@@ -314,11 +309,9 @@ describe('conditions as near misses: an Allow that names the call but whose cond
 
 describe('a role named in words keeps its name, and only its path is left to fill in', () => {
   it('iam:PassRole on "role Foo": role/<Path>Foo, needs input', () => {
-    const record = deniedRecord({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', action: 'iam:PassRole', resource: 'role deploy-target' });
-    const outcome = decodeRecord(record);
-    if (outcome.kind !== 'denial') throw new Error('not a denial');
-    expect(outcome.denial).toMatchObject({ resource: null, resourceText: 'role deploy-target' });
-    const p = proposeFix(outcome.denial, roleWith(ROLE, []), { catalog });
+    const denial = decode({ eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', action: 'iam:PassRole', resource: 'role deploy-target' });
+    expect(denial).toMatchObject({ resource: null, resourceText: 'role deploy-target' });
+    const p = proposeFix(denial, roleWith(ROLE, []), { catalog });
     expect(resourcesOf(p.statements)).toEqual([`arn:aws:iam::${ACCOUNT}:role/<Path>deploy-target`]);
     expect(p).toMatchObject({ validated: 'needs-input', exact: false });
   });
@@ -336,11 +329,7 @@ describe("an IAM user's tags are its aws:PrincipalTag keys; a role's are not set
     errorMessage: `User: arn:aws:iam::${ACCOUNT}:user/dev is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::reports/q3.csv because no identity-based policy allows the s3:GetObject action`,
   });
   const guard: PolicyStatement = { Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'blocked' } } };
-  const decoded = (): Denial => {
-    const o = decodeRecord(userRecord());
-    if (o.kind !== 'denial') throw new Error('not a denial');
-    return o.denial;
-  };
+  const decoded = (): Denial => denialOf(userRecord());
 
   it.each<[string, Record<string, string> | undefined, ValidationVerdict]>([
     ['tagged team=blocked: the Deny applies', { team: 'blocked' }, 'simulated-deny'],
