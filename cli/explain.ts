@@ -62,8 +62,8 @@ export async function writeExplanations(
     total++;
     if ('error' in item) {
       failed = true;
-      if (options.json) io.stdout.write(JSON.stringify({ error: item.error, input: item.index }) + '\n');
-      else io.stderr.write(`input ${item.index}: ${printable(item.error)}\n`);
+      if (options.json) io.stdout.write(JSON.stringify({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }) + '\n');
+      else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printable(item.error)}\n`);
       continue;
     }
     const outcome = await analyzeRecord(item.record, deps);
@@ -75,9 +75,9 @@ export async function writeExplanations(
       if (options.json) io.stdout.write(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
     } else {
       failed = true;
-      const line = { error: outcome.message, input: item.index, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
+      const line = { error: outcome.message, input: item.index, ...(item.at ? { at: item.at } : {}), ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
       if (options.json) io.stdout.write(JSON.stringify(line) + '\n');
-      else io.stderr.write(`input ${item.index}: ${printable(outcome.message)}\n`);
+      else io.stderr.write(`${item.at ?? `input ${item.index}`}: ${printable(outcome.message)}\n`);
     }
   }
   if (!options.json) {

@@ -141,10 +141,10 @@ export function orderKeys(item: InputItem): string[] {
   return typeof eventId === 'string' ? [`event:${eventId}`] : [];
 }
 
-type ItemOutcome = { kind: 'unreadable'; index: number; error: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
+type ItemOutcome = { kind: 'unreadable'; index: number; error: string; at?: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
 
 async function replayItem(item: InputItem, deps: ProcessDeps): Promise<ItemOutcome> {
-  if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error };
+  if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error, ...(item.at === undefined ? {} : { at: item.at }) };
   return { kind: 'processed', index: item.index, outcome: await processRecord(item.record, deps) };
 }
 
@@ -163,7 +163,9 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   const value = result.value;
   if (value.kind === 'unreadable') {
     return {
-      text: json ? JSON.stringify({ error: value.error, input: value.index }) : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
+      text: json
+        ? JSON.stringify({ error: value.error, input: value.index, ...(value.at ? { at: value.at } : {}) })
+        : `${style.red('error   ')}${value.at === undefined ? `input ${value.index}: ` : ''}${printableLine(value.error)}`,
       failed: true,
     };
   }
