@@ -1,4 +1,7 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args';
+import { INPUT_FILTER_HELP, INPUT_FILTER_OPTIONS, inputFilter } from './input-flags';
+import type { LogPathFilter } from '../lib/cloudtrail/log-path';
+import { incidentListLine } from './incidents';
 import { join } from 'node:path';
 import { processRecord, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
@@ -28,7 +31,7 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_ONLINE_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 256;
 
-export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
+export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR|- ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
                              [--concurrency N] [--json]
 
@@ -39,7 +42,8 @@ By default on the embedded default: DynamoDB served in-process by dynalite under
 Replaying the same records again counts nothing twice.
 Records are processed --concurrency at a time (default ${DEFAULT_CONCURRENCY}, ${DEFAULT_ONLINE_CONCURRENCY} with --online; 1 is one at a time);
 the records of one incident (one fingerprint) and of one event ID always one after another, in input order.
-Output lines are printed in input order. On a terminal, standard error shows a progress line.`;
+Output lines are printed in input order. On a terminal, standard error shows a progress line.
+${INPUT_FILTER_HELP}`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
 export const EMBEDDED_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
@@ -57,27 +61,29 @@ export interface ReplayOptions {
   json: boolean;
   /** Records processed at once (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
+  /** Which log files of the directories to read (dates, accounts, regions from the S3 layout). */
+  filter?: LogPathFilter;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
 }
 
-export function parseReplayArgs(argv: string[]): ReplayOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      policies: { type: 'string', multiple: true },
-      'data-dir': { type: 'string' },
-      'alerts-file': { type: 'string' },
-      table: { type: 'string' },
-      'topic-arn': { type: 'string' },
-      'alert-window': { type: 'string' },
-      online: { type: 'boolean' },
-      'read-role': { type: 'string' },
-      json: { type: 'boolean' },
-      concurrency: { type: 'string' },
-    },
-  });
+const REPLAY_OPTIONS = {
+  policies: { type: 'string', multiple: true },
+  'data-dir': { type: 'string' },
+  'alerts-file': { type: 'string' },
+  table: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  'alert-window': { type: 'string' },
+  online: { type: 'boolean' },
+  'read-role': { type: 'string' },
+  json: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  ...INPUT_FILTER_OPTIONS,
+} as const;
+
+export function parseReplayArgs(argv: string[], io?: CliIo, maxPaths = Number.POSITIVE_INFINITY): ReplayOptions {
+  const { values, positionals } = parseCommandArgs(argv, REPLAY_OPTIONS, { max: maxPaths });
+  const filter = io ? inputFilter(values, io) : {};
   const online = Boolean(values.online);
   const concurrency = values.concurrency ?? String(online ? DEFAULT_ONLINE_CONCURRENCY : DEFAULT_CONCURRENCY);
   if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > MAX_CONCURRENCY) {
@@ -99,6 +105,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     readRole: values['read-role'],
     json: Boolean(values.json),
     concurrency: Number(concurrency),
+    filter,
   };
 }
 
@@ -177,7 +184,7 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
   const read: ReadProgress = { consumed: 0, total: null };
-  const items = source ?? readAllInputs(options.paths, io, read);
+  const items = source ?? readAllInputs(options.paths, io, read, options.filter ?? {});
   // Validated before anything is opened: a bad setting fails the command at once with AlertPolicyConfigError.
   // Against a deployed table, behave as the deployed Lambda does (its alert lease).
   const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
@@ -241,7 +248,9 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     }
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
-      io.stdout.write('\n' + renderIncidentTable(incidents, style));
+      // JSON Lines stay JSON Lines: the incidents follow as lines of their own kind.
+      if (options.json) for (const i of incidents) io.stdout.write(JSON.stringify({ kind: 'incident', ...incidentListLine(i) }) + '\n');
+      else io.stdout.write('\n' + renderIncidentTable(incidents, style));
     }
   } finally {
     await runtime.close();
@@ -250,12 +259,18 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
 }
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
-  return runReplay(parseReplayArgs(argv), io);
+  return runReplay(parseReplayArgs(argv, io), io);
 }
+
+export const START_USAGE = `Usage: access-auditor start [--data-dir DIR] [--json]
+
+Replays examples/ on the embedded default, then prints the incident table (with --json: JSON Lines,
+one per record, then one per incident with "kind": "incident").`;
 
 /** `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default. */
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const examples = join(packageRoot(), 'examples');
-  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
+  parseCommandArgs(argv, { 'data-dir': { type: 'string' }, 'alerts-file': { type: 'string' }, json: { type: 'boolean' } }, { max: 0 });
+  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv], io);
   return runReplay({ ...options, showIncidentTable: true }, io);
 }

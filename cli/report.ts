@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { didYouMean, parseCommandArgs } from './args';
 import { REPORT_FORMATS, isReportFormat, renderReport } from '../lib/report/render';
 import { collectWeeklyReport, runWeeklyReport } from '../lib/pipeline/weekly-report';
 import { UsageError } from '../lib/errors';
@@ -6,31 +6,35 @@ import type { CliIo } from './io';
 import { openRuntime } from './runtime';
 import { EMBEDDED_TOPIC_ARN } from './replay';
 
-export const REPORT_USAGE = `Usage: access-auditor report [--days 7] [--until YYYY-MM-DD] [--format ${REPORT_FORMATS.join('|')}]
+export const REPORT_USAGE = `Usage: access-auditor report [--days 7] [--until YYYY-MM-DD] [--format ${REPORT_FORMATS.join('|')} | --json]
                              [--publish] [--data-dir DIR] [--table NAME --topic-arn ARN]
 
 The weekly report: what was denied in the --days whole UTC days before --until (that day itself is not
 included; default: today), where, how often, and what is still open (open and acknowledged incidents). --format html writes a self-contained page (redirect it to a file).
---publish also sends it as one alert message (SNS with --topic-arn, the alerts file on the embedded default).`;
+--json is --format json. --publish also sends it as one alert message (SNS with --topic-arn, the alerts file on the embedded default).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    argv,
+    {
       days: { type: 'string' },
       until: { type: 'string' },
       format: { type: 'string' },
+      json: { type: 'boolean' },
       publish: { type: 'boolean' },
       'data-dir': { type: 'string' },
       'alerts-file': { type: 'string' },
       table: { type: 'string' },
       'topic-arn': { type: 'string' },
     },
-  });
+    { max: 0 },
+  );
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError(`--json is --format json: it cannot go with --format ${values.format}`);
   const days = Number(values.days ?? '7');
   if (!Number.isInteger(days) || days < 1 || days > 90) throw new UsageError('--days must be a whole number from 1 to 90');
-  const format = values.format ?? 'text';
-  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+  const format = values.json ? 'json' : (values.format ?? 'text');
+  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}${didYouMean(format, REPORT_FORMATS)}`);
   let now = io.now();
   if (values.until) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until) || Number.isNaN(Date.parse(`${values.until}T00:00:00Z`)))

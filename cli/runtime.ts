@@ -11,6 +11,7 @@ import type { IncidentStore } from '../lib/incidents/ports';
 import { deployedIncidentStore } from '../lib/incidents/dynamodb/deployed-store';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
+import { awsClientConfig, awsRegion } from './aws';
 import { regionOfArn } from '../lib/aws/arn';
 
 /** Table name of the embedded default (dynalite wants at least three characters, like DynamoDB). */
@@ -82,9 +83,9 @@ function openAws(options: RuntimeOptions): Runtime {
     );
   }
   const topicArn = options.topicArn;
-  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? regionOfArn(topicArn);
-  const dynamo = new DynamoDBClient({ region });
-  const sns = new SNSClient({ region });
+  const region = awsRegion(options.io, options.region, regionOfArn(topicArn));
+  const dynamo = new DynamoDBClient(awsClientConfig(options.io, region));
+  const sns = new SNSClient(awsClientConfig(options.io, region));
   const noTopic: Notifier = {
     publish: async () => {
       throw new UsageError('this command was given no --topic-arn to publish to');

@@ -43,6 +43,9 @@ export interface StatusChangeOptions {
   from?: IncidentStatus;
   /** For `suppressed`: silent until then (without it, until the status changes). */
   suppressedUntil?: Date;
+  /** A person's change: appended to the incident's `statusLog` with `note` (the pipeline's own changes carry none). */
+  by?: string;
+  note?: string;
 }
 
 /** Moves incidents between statuses. */
