@@ -61,7 +61,8 @@ function profileHint(io: CliIo): string {
 /** What to say for an error that comes from AWS or from reaching it; null for any other error. */
 export function describeAwsFailure(err: unknown, io: CliIo): AwsFailure | null {
   const profile = io.env.AWS_PROFILE;
-  for (const e of chain(err)) {
+  // Innermost first: the SDK's own error names the failure; wrappers only repeat its message.
+  for (const e of chain(err).reverse()) {
     const name = e.name ?? '';
     const message = String(e.message ?? '');
     if (/region is missing/i.test(message) || name === 'RegionMissing')
