@@ -1,4 +1,5 @@
 /** The CLI behaves like the tools people already use: help, typos, flag errors, positionals, JSON Lines, AWS failures. */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -169,7 +170,7 @@ describe('the output pipe closing', () => {
     const child = spawn(process.execPath, [join(root, 'bin', 'access-auditor'), 'explain', '--json', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const record = JSON.stringify(require(join(root, example)));
+    const record = JSON.stringify(JSON.parse(readFileSync(join(root, example), 'utf8')));
     // An endless input: only stopping on the closed pipe ends this test.
     const feed = setInterval(() => child.stdin.write(`${record}\n`.repeat(200)), 1);
     child.stdin.on('error', () => undefined);
