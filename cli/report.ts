@@ -54,7 +54,8 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     const report = values.publish
       ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, days })
       : await collectWeeklyReport({ store: runtime.store, now, days });
-    const rendered = renderReport(report, format);
+    // JSON Lines like every other --json: the report is one line.
+    const rendered = format === 'json' ? JSON.stringify(report) : renderReport(report, format);
     io.stdout.write(rendered.endsWith('\n') ? rendered : rendered + '\n');
     return 0;
   } finally {

@@ -161,6 +161,7 @@ describe('JSON Lines everywhere', () => {
     expect(await main(['report', '--json', '--data-dir', dataDir, '--until', '2026-11-24'], a)).toBe(0);
     expect(await main(['report', '--format', 'json', '--data-dir', dataDir, '--until', '2026-11-24'], b)).toBe(0);
     expect(a.out()).toBe(b.out());
+    expect(a.out().trimEnd().split('\n')).toHaveLength(1);
     expect(() => JSON.parse(a.out())).not.toThrow();
   });
 });
@@ -180,5 +181,26 @@ describe('the output pipe closing', () => {
     clearInterval(feed);
     expect(code).toBe(0);
     expect(stderr).toBe('');
+  });
+});
+
+describe('--profile and --region reach the clients of every AWS-facing command', () => {
+  it.each([[['report', '--table', 'access-auditor-incidents']], [['incidents', 'list', '--table', 'access-auditor-incidents']]])('%j', async (argv) => {
+    const dynamodb = mockClient(DynamoDBClient);
+    const seen: Array<{ region: string; profile: unknown }> = [];
+    const capture = async (_input: unknown, getClient: () => DynamoDBClient) => {
+      const client = getClient();
+      seen.push({ region: await client.config.region(), profile: (client.config as { profile?: string }).profile });
+      return { Items: [] };
+    };
+    dynamodb.on(QueryCommand).callsFake(capture).on(ScanCommand).callsFake(capture);
+    try {
+      const io = captureIo({ env: {} });
+      expect(await main([...argv, '--region', 'eu-west-1', '--profile', 'ops'], io)).toBe(0);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((s) => s.region === 'eu-west-1' && s.profile === 'ops')).toBe(true);
+    } finally {
+      dynamodb.restore();
+    }
   });
 });
