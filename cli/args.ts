@@ -49,7 +49,8 @@ export function didYouMean(word: string, candidates: readonly string[], render: 
 
 /** Checks every option word against the command's options before parseArgs sees it, for a clear message. */
 function checkOptionNames(argv: string[], options: Options): void {
-  const names = Object.keys(options);
+  // --profile and --region are taken by main for every command: suggest them too.
+  const names = [...Object.keys(options), 'profile', 'region'];
   const shorts = new Map(Object.entries(options).flatMap(([n, o]) => (o.short ? [[o.short, n] as const] : [])));
   for (const arg of argv) {
     if (arg === '--') return;

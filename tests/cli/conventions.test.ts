@@ -44,6 +44,7 @@ describe('mistakes are one clear line, exit 2', () => {
     [['explain', '--policies'], /^access-auditor explain: --policies needs a value\n/],
     [['explain', '--json=yes'], /--json takes no value/],
     [['explain', '-x'], /unknown option -x/],
+    [['explain', '--regoin', 'eu-west-1'], /unknown option --regoin \(did you mean --region\?\)/],
     [['start', 'extra'], /unexpected argument "extra": this command takes no arguments/],
     [['report', 'weekly'], /unexpected argument "weekly"/],
     [['incidents', 'show', 'abcd', 'more'], /unexpected argument "more"/],
