@@ -21,6 +21,7 @@ import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
+import { writeHtmlReport } from './report-file';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -251,9 +252,20 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
   return runReplay(parseReplayArgs(argv), io);
 }
 
-/** `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default. */
+/**
+ * `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default,
+ * then the HTML report of their week, written under the data dir (its path printed last).
+ */
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const examples = join(packageRoot(), 'examples');
   const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
-  return runReplay({ ...options, showIncidentTable: true }, io);
+  const code = await runReplay({ ...options, showIncidentTable: true }, io);
+  const written = await writeHtmlReport(options, io);
+  const note = written.replaced ? ' (replacing the earlier report of that week)' : '';
+  io.stdout.write(
+    options.json
+      ? JSON.stringify({ kind: 'report', path: written.path, period: written.report.period.label, replaced: written.replaced }) + '\n'
+      : `\nWeekly report of ${written.report.period.label}${note}, open it in a browser:\n  ${written.path}\n`,
+  );
+  return code;
 }
