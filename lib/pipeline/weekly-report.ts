@@ -90,8 +90,9 @@ export async function chooseReportWindow(deps: Pick<CollectReportDeps, 'store' |
   // An unreadable time, or the latest occurrence already inside the default window (its day rollups expired):
   // moving would not show more.
   if (Number.isNaN(at.getTime())) return { ...fallback, latestActivity: latest.lastSeen };
+  const inside = at.getTime() >= period.from.getTime() && at.getTime() < period.to.getTime();
+  if (inside) return { ...fallback, latestActivity: latest.lastSeen };
   const moved = periodEndingWith(at, deps.days);
-  if (moved.to.getTime() === period.to.getTime()) return { ...fallback, latestActivity: latest.lastSeen };
   return { now: moved.to, ...moved, reason: 'latest-activity', latestActivity: latest.lastSeen };
 }
 
