@@ -25,7 +25,7 @@ figure.chart { margin: 0.5rem 0 1rem; }
 .days .col { flex: 1 1 0; min-width: 0; text-align: center; }
 .days .plot { position: relative; height: 11rem; border-bottom: 1px solid #8c959f; }
 .days .bar { position: absolute; bottom: 0; left: 12%; right: 12%; background: #0969da; }
-.days .v { position: absolute; bottom: 100%; left: -50%; right: -50%; font-size: 0.8rem; font-variant-numeric: tabular-nums; }
+.days .v { position: absolute; bottom: 100%; left: -15%; right: -15%; font-size: 0.8rem; font-variant-numeric: tabular-nums; }
 .days .x { font-size: 0.75rem; color: #656d76; white-space: nowrap; overflow: hidden; }
 .hbars { display: grid; grid-template-columns: max-content minmax(6rem, 1fr) max-content; gap: 0.3rem 0.75rem; align-items: center; }
 .hbars .k { white-space: nowrap; } .hbars .n { font-variant-numeric: tabular-nums; text-align: right; white-space: nowrap; }
