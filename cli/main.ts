@@ -29,7 +29,8 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   report: { run: reportCommand, usage: REPORT_USAGE },
   start: {
     run: startCommand,
-    usage: 'Usage: access-auditor start [--data-dir DIR]\n\nReplays examples/ on the embedded default, then prints the incident table.',
+    usage:
+      "Usage: access-auditor start [--data-dir DIR]\n\nReplays examples/ on the embedded default, prints the incident table, then writes the HTML report of\nthe samples' week to <data-dir>/reports/ and prints its path (a file there that access-auditor did not write is kept).",
   },
 };
 
