@@ -1,6 +1,7 @@
 import { didYouMean, parseCommandArgs } from './args';
 import { REPORT_FORMATS, isReportFormat, renderReport } from '../lib/report/render';
 import { collectWeeklyReport, runWeeklyReport } from '../lib/pipeline/weekly-report';
+import { announcedWindow } from './report-window';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { openRuntime } from './runtime';
@@ -10,8 +11,11 @@ export const REPORT_USAGE = `Usage: access-auditor report [--days 7] [--until YY
                              [--publish] [--data-dir DIR] [--table NAME --topic-arn ARN]
 
 The weekly report: what was denied in the --days whole UTC days before --until (that day itself is not
-included; default: today), where, how often, and what is still open (open and acknowledged incidents). --format html writes a self-contained page (redirect it to a file).
---json is --format json. --publish also sends it as one alert message (SNS with --topic-arn, the alerts file on the embedded default).`;
+included), where, how often, and what is still open (open and acknowledged incidents).
+Without --until: the days before today when they had denials, else the days up to the latest denial in the
+store (samples and old trails are dated in the past); standard error says which window it chose.
+--format html writes a self-contained page (redirect it to a file). --json is --format json (one line).
+--publish also sends it as one alert message (SNS with --topic-arn, the alerts file on the embedded default).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -35,12 +39,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   if (!Number.isInteger(days) || days < 1 || days > 90) throw new UsageError('--days must be a whole number from 1 to 90');
   const format = values.json ? 'json' : (values.format ?? 'text');
   if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}${didYouMean(format, REPORT_FORMATS)}`);
-  let now = io.now();
-  if (values.until) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until) || Number.isNaN(Date.parse(`${values.until}T00:00:00Z`)))
-      throw new UsageError('--until must be a date, YYYY-MM-DD');
-    now = new Date(`${values.until}T00:00:00Z`);
-  }
+  const until = values.until === undefined ? undefined : parseUntil(values.until);
   const runtime = await openRuntime({
     dataDir: values['data-dir'],
     alertsFile: values['alerts-file'],
@@ -51,9 +50,10 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     io,
   });
   try {
+    const { now, asOf } = until ? { now: until, asOf: until } : await announcedWindow(runtime.store, io, days);
     const report = values.publish
-      ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, days })
-      : await collectWeeklyReport({ store: runtime.store, now, days });
+      ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, asOf, days })
+      : await collectWeeklyReport({ store: runtime.store, now, asOf, days });
     // JSON Lines like every other --json: the report is one line.
     const rendered = format === 'json' ? JSON.stringify(report) : renderReport(report, format);
     io.stdout.write(rendered.endsWith('\n') ? rendered : rendered + '\n');
@@ -61,4 +61,9 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   } finally {
     await runtime.close();
   }
+}
+
+function parseUntil(value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UsageError('--until must be a date, YYYY-MM-DD');
+  return new Date(`${value}T00:00:00Z`);
 }

@@ -48,7 +48,7 @@ export interface Runtime {
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { io } = options;
   if (options.table || options.topicArn) return openAws(options);
-  const dataDir = resolve(io.cwd, options.dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = embeddedDataDir(options.dataDir, io);
   const alertsFile = resolve(io.cwd, options.alertsFile ?? join(dataDir, 'alerts.jsonl'));
   if (options.mustExist && !existsSync(join(dataDir, 'dynamodb'))) {
     throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
@@ -68,6 +68,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await dynamo.close();
     throw err;
   }
+}
+
+/** The embedded default's folder: --data-dir, else ACCESS_AUDITOR_DATA_DIR, else .access-auditor/ in the working directory. */
+export function embeddedDataDir(dataDir: string | undefined, io: Pick<CliIo, 'cwd' | 'env'>): string {
+  return resolve(io.cwd, dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
 }
 
 /** The store's warnings (a failed best-effort cleanup) on stderr: the CLI has no other log. */
