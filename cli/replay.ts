@@ -102,7 +102,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
   };
 }
 
-function describeOutcome(outcome: PipelineOutcome, style: Style): string {
+export function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   switch (outcome.kind) {
     case 'counted': {
       const d = outcome.denial;
@@ -120,7 +120,7 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   }
 }
 
-function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
+export function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
   if (outcome.kind === 'counted') {
     const { denial: _denial, ...rest } = outcome;
     return rest;
