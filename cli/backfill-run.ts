@@ -8,7 +8,15 @@ import { alertPolicyConfig } from '../lib/alerts/policy';
 import { deployedAlertPolicy } from '../lib/config';
 import { incidentCommands } from '../lib/notify/alert/commands';
 import { RetryLaterError, UsageError } from '../lib/errors';
-import { applyCheckpoint, decideStart, newCursor, type BackfillCursor, type BackfillSourceKind, type CursorStore, type ResumeMode } from '../lib/backfill/cursor';
+import {
+  applyCheckpoint,
+  decideStart,
+  newCursor,
+  type BackfillCursor,
+  type BackfillSourceKind,
+  type CursorStore,
+  type ResumeMode,
+} from '../lib/backfill/cursor';
 import { BackfillStats, type BackfillItem, type Window } from '../lib/backfill/items';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -73,7 +81,9 @@ async function startingCursor(plan: BackfillPlan, store: CursorStore, io: CliIo,
     const c = decision.cursor;
     const done = Object.values(c.units).filter((u) => u.done).length;
     io.stderr.write(
-      style.dim(`resuming the backfill started ${c.startedAt} over ${c.since} → ${c.until}: ${done} ${UNIT_NAMES[plan.source]}(s) done (--restart starts over)\n`),
+      style.dim(
+        `resuming the backfill started ${c.startedAt} over ${c.since} → ${c.until}: ${done} ${UNIT_NAMES[plan.source]}(s) done (--restart starts over)\n`,
+      ),
     );
   } else if (decision.replaced === 'unfinished') {
     io.stderr.write(style.dim(`--restart: the unfinished backfill in ${store.location} is replaced by this one\n`));
@@ -116,7 +126,13 @@ export async function runBackfill(plan: BackfillPlan, options: BackfillRunOption
   const progress = new BackfillProgressLine(io.stderr, options.tick ?? (() => performance.now()));
   const stderr = { isTTY: io.stderr.isTTY, write: (chunk: string) => (progress.clear(), io.stderr.write(chunk)) };
   const replay = options.replay;
-  const runtime = await openRuntime({ dataDir: replay.dataDir, alertsFile: replay.alertsFile, table: replay.table, topicArn: replay.topicArn, io: { ...io, stderr } });
+  const runtime = await openRuntime({
+    dataDir: replay.dataDir,
+    alertsFile: replay.alertsFile,
+    table: replay.table,
+    topicArn: replay.topicArn,
+    io: { ...io, stderr },
+  });
   try {
     const store = options.cursorStore ?? defaultCursorStore(plan, replay, io);
     let cursor = await startingCursor(plan, store, io, style);
@@ -183,7 +199,9 @@ async function handleResult(
     tally.busy++;
     tally.failed = true;
     const message = `${result.error.message}; run the backfill again to retry it`;
-    io.stdout.write((ctx.json ? JSON.stringify({ input: result.item.index, kind: 'busy', message }) : `${style.yellow('busy    ')}${printableLine(message)}`) + '\n');
+    io.stdout.write(
+      (ctx.json ? JSON.stringify({ input: result.item.index, kind: 'busy', message }) : `${style.yellow('busy    ')}${printableLine(message)}`) + '\n',
+    );
     return ctx.cursor;
   }
   const value = result.value;
@@ -257,4 +275,3 @@ function writeSummary(s: SummaryInput): void {
   if (note) lines.push(`  ${note}`);
   s.io.stderr.write(s.style.dim(lines.join('\n') + '\n'));
 }
-

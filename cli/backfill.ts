@@ -220,7 +220,11 @@ function athenaPlan(c: Common): BackfillPlan {
   const workGroup = c.flags.get('workgroup') as string | undefined;
   const outputLocation = c.flags.get('output-location') as string | undefined;
   const catalog = c.flags.get('catalog') as string | undefined;
-  for (const [what, name] of [['database', database], ['--trail-table', table], ['--date-partition', datePartition]] as const) {
+  for (const [what, name] of [
+    ['database', database],
+    ['--trail-table', table],
+    ['--date-partition', datePartition],
+  ] as const) {
     if (name !== undefined) guard(() => checkIdentifier(what, name));
   }
   if (outputLocation !== undefined && !outputLocation.startsWith('s3://')) throw new UsageError('--output-location must be an s3:// URI');
@@ -260,7 +264,14 @@ function lakePlan(c: Common): BackfillPlan {
     window: c.window,
     mode: c.mode,
     read: (cursor, window, stats) =>
-      lakeBackfill({ client, query: lakeQuery({ eventDataStore: store, accounts: c.accounts, regions: c.regions, ...window }), cursor, stats, clock: c.clock, random: c.random }),
+      lakeBackfill({
+        client,
+        query: lakeQuery({ eventDataStore: store, accounts: c.accounts, regions: c.regions, ...window }),
+        cursor,
+        stats,
+        clock: c.clock,
+        random: c.random,
+      }),
     costNote: (stats) => (stats.bytesScanned > 0 ? `CloudTrail Lake bills per GB scanned: ${formatBytes(stats.bytesScanned)} (see docs/backfill.md)` : null),
   };
 }
@@ -281,7 +292,8 @@ export async function backfillCommand(argv: string[], io: CliIo, deps: BackfillD
   const source = name as BackfillSourceKind;
   const { flags, rest } = splitArgs(source, args);
   const replay = parseReplayArgs(rest);
-  if (replay.paths.length > 0) throw new UsageError(`unexpected argument "${replay.paths[0]!.slice(0, 60)}": backfill reads from AWS, not from files (use replay)`);
+  if (replay.paths.length > 0)
+    throw new UsageError(`unexpected argument "${replay.paths[0]!.slice(0, 60)}": backfill reads from AWS, not from files (use replay)`);
   const common = parseCommon(source, flags, io, deps);
   const plan = source === 'lookup' ? await lookupPlan(common) : source === 's3' ? s3Plan(common) : source === 'athena' ? athenaPlan(common) : lakePlan(common);
   return runBackfill(plan, { replay, tick: deps.tick }, io);

@@ -130,11 +130,7 @@ export type StartDecision = { kind: 'resume'; cursor: BackfillCursor } | { kind:
  * `auto` resumes an unfinished cursor and otherwise starts anew; `resume` insists on an unfinished one
  * (null: there is none, the caller says so); `restart` starts anew even over an unfinished one.
  */
-export function decideStart(
-  stored: BackfillCursor | null,
-  mode: ResumeMode,
-  fresh: () => BackfillCursor,
-): StartDecision | null {
+export function decideStart(stored: BackfillCursor | null, mode: ResumeMode, fresh: () => BackfillCursor): StartDecision | null {
   const unfinished = stored !== null && !stored.complete;
   if (mode !== 'restart' && unfinished) return { kind: 'resume', cursor: stored };
   if (mode === 'resume') return null;

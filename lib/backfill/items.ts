@@ -9,9 +9,7 @@ import { readErrorFields } from '../cloudtrail/error-fields';
 import type { Checkpoint } from './cursor';
 
 export type BackfillItem =
-  | { kind: 'record'; record: Record<string, unknown> }
-  | { kind: 'error'; error: string }
-  | { kind: 'checkpoint'; checkpoint: Checkpoint };
+  { kind: 'record'; record: Record<string, unknown> } | { kind: 'error'; error: string } | { kind: 'checkpoint'; checkpoint: Checkpoint };
 
 /** Counters shared by a reader (which fills them) and the progress line (which shows them). */
 export class BackfillStats {

@@ -5,10 +5,13 @@
  * (lib/cloudtrail/classify.ts), so the pipeline receives only denials and decides on them as always.
  *
  * Both queries select the same columns under the same aliases; nested identity fields are selected
- * one by one, because a struct printed by either engine is not JSON.
+ * one by one, because a struct printed by either engine is not JSON. Fields that older Athena tables
+ * lack (tlsDetails, userIdentity.onBehalfOf, sessionContext.sourceIdentity) are not selected, so the
+ * query runs on any CloudTrail table: the decoder then treats the condition keys they carry
+ * (aws:SecureTransport, aws:SourceIdentity) as unknown, never as satisfied.
  */
 import { parseArn } from '../aws/arn';
-import { ACCESS_ERROR_CODE_WILDCARDS, ACCESS_ERROR_MESSAGE_WILDCARDS } from '../cloudtrail/classify';
+import { ACCESS_ERROR_CODE_WILDCARDS } from '../cloudtrail/classify';
 import type { Window } from './items';
 
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -20,12 +23,26 @@ export function wildcardToLike(column: string, wildcard: string): string {
   return `${column} LIKE ${sqlString(pattern)}${needsEscape ? ` ESCAPE ${sqlString('\\')}` : ''}`;
 }
 
-/** The denial filter: an access error code, or an access-denied message (any case at its start, like the decoder). */
+/**
+ * Lower-case fragments of every message the decoder reads as an access problem (lib/cloudtrail/classify.ts,
+ * lib/bedrock/model-access.ts), matched anywhere and in any case, SDK wrappers included: the engine's
+ * filter may be wider than the decoder (the pipeline skips the rest), never narrower.
+ */
+export const MESSAGE_FRAGMENTS = [
+  'access denied',
+  'not authorized',
+  'on-demand throughput',
+  'end of its life',
+  'use case details',
+  'have access to the model',
+  'marketplace',
+] as const;
+
+/** The denial filter: an access error code (case-sensitive, like EventBridge and the decoder), or an access message in any case. */
 export function denialPredicate(codeColumn: string, messageColumn: string): string {
   const clauses = [
     ...ACCESS_ERROR_CODE_WILDCARDS.map((w) => wildcardToLike(codeColumn, w)),
-    ...ACCESS_ERROR_MESSAGE_WILDCARDS.map((w) => wildcardToLike(messageColumn, w)),
-    `lower(trim(${messageColumn})) LIKE 'access denied%'`,
+    ...MESSAGE_FRAGMENTS.map((f) => wildcardToLike(`lower(${messageColumn})`, `*${f}*`)),
   ];
   return `(${clauses.join('\n    OR ')})`;
 }
@@ -49,7 +66,8 @@ const SCALARS = [
   'recipientAccountId',
   'vpcEndpointId',
 ] as const;
-const IDENTITY = ['type', 'principalId', 'arn', 'accountId', 'invokedBy', 'userName'] as const;
+const IDENTITY = ['type', 'principalId', 'arn', 'accountId', 'invokedBy', 'userName', 'accessKeyId'] as const;
+const SESSION = ['mfaAuthenticated', 'creationDate'] as const;
 const ISSUER = ['type', 'principalId', 'arn', 'accountId', 'userName'] as const;
 
 const cap = (s: string): string => s[0]!.toUpperCase() + s.slice(1);
@@ -59,6 +77,7 @@ function selectList(name: (path: string) => string): string[] {
     ...SCALARS.map((c) => `${name(c)} AS ${c}`),
     ...IDENTITY.map((f) => `${name(`userIdentity.${f}`)} AS identity${cap(f)}`),
     ...ISSUER.map((f) => `${name(`userIdentity.sessionContext.sessionIssuer.${f}`)} AS issuer${cap(f)}`),
+    ...SESSION.map((f) => `${name(`userIdentity.sessionContext.attributes.${f}`)} AS session${cap(f)}`),
   ];
 }
 

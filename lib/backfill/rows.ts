@@ -30,6 +30,7 @@ const IDENTITY_FIELDS: Record<string, string> = {
   accountid: 'accountId',
   invokedby: 'invokedBy',
   username: 'userName',
+  accesskeyid: 'accessKeyId',
 };
 
 /** Lake prints timestamps as `2026-11-20 08:00:00.000`; CloudTrail records carry `2026-11-20T08:00:00Z`. */
@@ -60,9 +61,17 @@ function identityOf(row: Map<string, string>): Record<string, unknown> | undefin
     const v = row.get(`identity${column}`);
     if (present(v)) identity[field] = v;
     const w = row.get(`issuer${column}`);
-    if (present(w) && column !== 'invokedby') issuer[field] = w;
+    if (present(w)) issuer[field] = w;
   }
-  if (Object.keys(issuer).length > 0) identity.sessionContext = { sessionIssuer: issuer };
+  const attributes: Record<string, unknown> = {};
+  const mfa = row.get('sessionmfaauthenticated');
+  const created = row.get('sessioncreationdate');
+  if (present(mfa)) attributes.mfaAuthenticated = mfa;
+  if (present(created)) attributes.creationDate = normaliseEventTime(created);
+  const session: Record<string, unknown> = {};
+  if (Object.keys(issuer).length > 0) session.sessionIssuer = issuer;
+  if (Object.keys(attributes).length > 0) session.attributes = attributes;
+  if (Object.keys(session).length > 0) identity.sessionContext = session;
   return Object.keys(identity).length > 0 ? identity : undefined;
 }
 

@@ -68,11 +68,7 @@ export interface DayPrefix {
  * Every day prefix to list, ordered by day, then account, then region: an interrupted run has
  * finished whole days, and the cursor's done prefixes read as a date.
  */
-export function dayPrefixes(
-  accountRoots: ReadonlyArray<{ account: string; root: string; regions: string[] }>,
-  since: Date,
-  until: Date,
-): DayPrefix[] {
+export function dayPrefixes(accountRoots: ReadonlyArray<{ account: string; root: string; regions: string[] }>, since: Date, until: Date): DayPrefix[] {
   const out: DayPrefix[] = [];
   for (const day of daysOf(since, until)) {
     for (const { account, root, regions } of [...accountRoots].sort((a, b) => a.account.localeCompare(b.account))) {

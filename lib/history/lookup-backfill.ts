@@ -102,7 +102,9 @@ export async function listEnabledRegions(client: AccountClient): Promise<string[
   const regions: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken: nextToken }));
+    const page = await client.send(
+      new ListRegionsCommand({ RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'], MaxResults: 50, NextToken: nextToken }),
+    );
     for (const r of page.Regions ?? []) if (r.RegionName) regions.push(r.RegionName);
     nextToken = page.NextToken;
   } while (nextToken);

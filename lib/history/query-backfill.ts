@@ -1,9 +1,4 @@
-import {
-  AthenaClient,
-  GetQueryExecutionCommand,
-  GetQueryResultsCommand as AthenaResultsCommand,
-  StartQueryExecutionCommand,
-} from '@aws-sdk/client-athena';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand as AthenaResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudTrailClient, GetQueryResultsCommand as LakeResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
 import type { BackfillCursor } from '../backfill/cursor';
 import type { BackfillItem, BackfillStats } from '../backfill/items';
@@ -85,7 +80,13 @@ export async function* athenaBackfill(options: AthenaBackfillOptions): AsyncGene
   options.stats.totalUnits = null;
   const state = async (id: string) => (await call(() => options.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })))).QueryExecution;
   let { id, token } = position(options.cursor);
-  let execution = id ? await waitFor(() => state(id as string), (e) => e?.Status?.State === 'QUEUED' || e?.Status?.State === 'RUNNING', options) : undefined;
+  let execution = id
+    ? await waitFor(
+        () => state(id as string),
+        (e) => e?.Status?.State === 'QUEUED' || e?.Status?.State === 'RUNNING',
+        options,
+      )
+    : undefined;
   if (!id || execution?.Status?.State !== 'SUCCEEDED') {
     const started = await call(() =>
       options.client.send(
@@ -100,7 +101,11 @@ export async function* athenaBackfill(options: AthenaBackfillOptions): AsyncGene
     id = started.QueryExecutionId as string;
     token = undefined;
     yield checkpoint(id);
-    execution = await waitFor(() => state(id as string), (e) => e?.Status?.State === 'QUEUED' || e?.Status?.State === 'RUNNING', options);
+    execution = await waitFor(
+      () => state(id as string),
+      (e) => e?.Status?.State === 'QUEUED' || e?.Status?.State === 'RUNNING',
+      options,
+    );
   }
   options.stats.bytesScanned += execution?.Statistics?.DataScannedInBytes ?? 0;
   if (execution?.Status?.State !== 'SUCCEEDED') {
