@@ -1,50 +1,10 @@
 import fc from 'fast-check';
 import { athenaRows, lakeRow, normaliseEventTime, rowToRecord } from '../../lib/backfill/rows';
 import { decodeRecord } from '../../lib/cloudtrail/decode';
-import { exampleRecords } from './support';
+import { athenaRowOf, exampleRecords } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test fixtures are read field by field, as the query would
 type Rec = Record<string, any>;
-
-/** What the Athena query returns for a record: its aliases lower-cased, JSON columns as JSON text. */
-export function athenaRowOf(r: Rec): Record<string, string | undefined> {
-  const id = r.userIdentity ?? {};
-  const issuer = id.sessionContext?.sessionIssuer ?? {};
-  const text = (v: unknown) => (v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v));
-  return {
-    eventid: r.eventID,
-    eventtime: r.eventTime,
-    eventsource: r.eventSource,
-    eventname: r.eventName,
-    awsregion: r.awsRegion,
-    errorcode: r.errorCode,
-    errormessage: r.errorMessage,
-    sourceipaddress: r.sourceIPAddress,
-    useragent: r.userAgent,
-    requestparameters: text(r.requestParameters),
-    additionaleventdata: text(r.additionalEventData),
-    requestid: r.requestID,
-    eventtype: r.eventType,
-    readonly: text(r.readOnly),
-    recipientaccountid: r.recipientAccountId,
-    vpcendpointid: r.vpcEndpointId,
-    identitytype: id.type,
-    identityprincipalid: id.principalId,
-    identityarn: id.arn,
-    identityaccountid: id.accountId,
-    identityinvokedby: id.invokedBy,
-    identityusername: id.userName,
-    identityaccesskeyid: id.accessKeyId,
-    sessionmfaauthenticated: id.sessionContext?.attributes?.mfaAuthenticated,
-    sessioncreationdate: id.sessionContext?.attributes?.creationDate,
-    issuertype: issuer.type,
-    issuerprincipalid: issuer.principalId,
-    issuerarn: issuer.arn,
-    issueraccountid: issuer.accountId,
-    issuerusername: issuer.userName,
-    resourcesjson: r.resources ? JSON.stringify(r.resources.map((x: Rec) => ({ ARN: x.ARN, accountId: x.accountId, type: x.type }))) : undefined,
-  };
-}
 
 /** The record as the queries see it: without the fields they do not select (absent from older Athena tables). */
 function asQueried(r: Rec): Rec {
