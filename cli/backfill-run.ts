@@ -126,6 +126,9 @@ export async function runBackfill(plan: BackfillPlan, options: BackfillRunOption
   const progress = new BackfillProgressLine(io.stderr, options.tick ?? (() => performance.now()));
   const stderr = { isTTY: io.stderr.isTTY, write: (chunk: string) => (progress.clear(), io.stderr.write(chunk)) };
   const replay = options.replay;
+  // The cursor is settled before the store is opened: a refused --resume creates nothing.
+  const store = options.cursorStore ?? defaultCursorStore(plan, replay, io);
+  let cursor = await startingCursor(plan, store, io, style);
   const runtime = await openRuntime({
     dataDir: replay.dataDir,
     alertsFile: replay.alertsFile,
@@ -134,8 +137,6 @@ export async function runBackfill(plan: BackfillPlan, options: BackfillRunOption
     io: { ...io, stderr },
   });
   try {
-    const store = options.cursorStore ?? defaultCursorStore(plan, replay, io);
-    let cursor = await startingCursor(plan, store, io, style);
     const window = { since: new Date(cursor.since), until: new Date(cursor.until) };
     io.stderr.write(style.dim(`access-auditor backfill ${plan.source}: ${plan.description}, ${cursor.since} → ${cursor.until} → ${runtime.description}\n`));
     const stats = new BackfillStats();
