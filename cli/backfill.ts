@@ -2,6 +2,9 @@ import { AccountClient } from '@aws-sdk/client-account';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { regionOfArn } from '../lib/aws/arn';
+import { TableCursorStore } from '../lib/history/table-cursor';
 import { AuditorError, UsageError, describeError } from '../lib/errors';
 import { cursorIdentity, type BackfillSourceKind, type ResumeMode } from '../lib/backfill/cursor';
 import type { Window } from '../lib/backfill/items';
@@ -171,7 +174,7 @@ async function lookupPlan(c: Common): Promise<BackfillPlan> {
     }
   }
   const eventSource = c.flags.get('event-source') as string | undefined;
-  const concurrency = positiveInt(c.flags, 'concurrency', 8, 64);
+  const concurrency = positiveInt(c.flags, 'concurrency', 32, 64);
   const clients = new Map<string, CloudTrailClient>();
   return {
     source: 'lookup',
@@ -295,6 +298,19 @@ export async function backfillCommand(argv: string[], io: CliIo, deps: BackfillD
   if (replay.paths.length > 0)
     throw new UsageError(`unexpected argument "${replay.paths[0]!.slice(0, 60)}": backfill reads from AWS, not from files (use replay)`);
   const common = parseCommon(source, flags, io, deps);
+  if (Boolean(replay.table) !== Boolean(replay.topicArn)) {
+    throw new UsageError('--table and --topic-arn go together: give both to backfill the deployed table, or neither for the embedded default');
+  }
   const plan = source === 'lookup' ? await lookupPlan(common) : source === 's3' ? s3Plan(common) : source === 'athena' ? athenaPlan(common) : lakePlan(common);
-  return runBackfill(plan, { replay, tick: deps.tick }, io);
+  // Against a deployed table the cursor lives in it, in the region the runtime opens it in (cli/runtime.ts).
+  const tableRegion = io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? regionOfArn(replay.topicArn);
+  const cursorStore = replay.table
+    ? new TableCursorStore(
+        new DynamoDBClient({ region: tableRegion, ...(common.profile ? { profile: common.profile } : {}) }),
+        replay.table,
+        source,
+        plan.identity,
+      )
+    : undefined;
+  return runBackfill(plan, { replay, tick: deps.tick, cursorStore }, io);
 }
