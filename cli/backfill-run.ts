@@ -48,6 +48,8 @@ export interface BackfillRunOptions {
   cursorStore?: CursorStore;
   /** Wall clock for the progress line and the rate (performance.now by default). */
   tick?: () => number;
+  /** Stops reading (Ctrl-C): what was read is processed, the cursor saved, the summary printed. */
+  signal?: AbortSignal;
 }
 
 type Result =
@@ -143,11 +145,18 @@ export async function runBackfill(plan: BackfillPlan, options: BackfillRunOption
     const tally: Tally = { processed: 0, failed: false, busy: 0, checkpoints: 0, metrics: new Map() };
     const deps = processDeps(options, runtime, io, tally.metrics);
     let sourceError: unknown;
+    let interrupted = false;
     const source = plan.read(cursor, window, stats);
     const indexed = (async function* () {
       let index = 0;
       try {
-        for await (const item of source) yield { item, index: item.kind === 'checkpoint' ? -1 : index++ };
+        for await (const item of source) {
+          if (options.signal?.aborted) {
+            interrupted = true;
+            break;
+          }
+          yield { item, index: item.kind === 'checkpoint' ? -1 : index++ };
+        }
       } catch (err) {
         sourceError = err;
       }
@@ -166,10 +175,12 @@ export async function runBackfill(plan: BackfillPlan, options: BackfillRunOption
       progress.update(() => backfillProgressText(stats, plan.source === 's3', progress.elapsed(), tally.processed));
     }
     progress.clear();
-    const complete = sourceError === undefined && tally.busy === 0;
+    const complete = sourceError === undefined && tally.busy === 0 && !interrupted;
     if (complete) await store.save((cursor = { ...cursor, complete: true, updatedAt: io.now().toISOString() }));
     writeSummary({ plan, stats, tally, io, style, json: replay.json, complete, location: store.location, elapsedMs: progress.elapsed() });
     if (sourceError !== undefined) throw sourceError;
+    // 130: the shell's code for a command ended by Ctrl-C.
+    if (interrupted) return 130;
     if (runtime.embedded) await sweepEmbedded({ ...deps, store: runtime.store }, io, style);
     return tally.failed ? 1 : 0;
   } finally {

@@ -28,6 +28,8 @@ export interface BackfillDeps {
   clock?: Clock;
   random?: () => number;
   tick?: () => number;
+  /** Stops the backfill as Ctrl-C does (tests); the command wires SIGINT to it otherwise. */
+  signal?: AbortSignal;
 }
 
 type Flag = { value: boolean; sources?: BackfillSourceKind[] };
@@ -312,5 +314,16 @@ export async function backfillCommand(argv: string[], io: CliIo, deps: BackfillD
         plan.identity,
       )
     : undefined;
-  return runBackfill(plan, { replay, tick: deps.tick, cursorStore }, io);
+  // The first Ctrl-C stops reading and lets the run save its cursor and print its summary; a second one kills.
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    io.stderr.write('\ninterrupted: finishing the records in flight and saving the cursor (Ctrl-C again to quit at once)\n');
+    interrupt.abort();
+  };
+  if (!deps.signal) process.once('SIGINT', onSigint);
+  try {
+    return await runBackfill(plan, { replay, tick: deps.tick, cursorStore, signal: deps.signal ?? interrupt.signal }, io);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
 }

@@ -104,6 +104,30 @@ describe('backfill s3 through the pipeline', () => {
     expect(await totalCount(dataDir)).toBe(6);
   });
 
+  it('stops on Ctrl-C with a summary and a saved cursor (exit 130); the next run finishes, counting nothing twice', async () => {
+    const dataDir = tempDir();
+    const bucket = trailBucket();
+    useBucket(bucket);
+    const interrupt = new AbortController();
+    s3.on(GetObjectCommand).callsFake((input) => {
+      if (bucket.gets.length === 2) interrupt.abort();
+      return bucket.get(input);
+    });
+    const first = io();
+    expect(await backfillCommand([...S3_ARGS, '--concurrency', '1', '--data-dir', dataDir], first, { clock: new FakeClock(), signal: interrupt.signal })).toBe(
+      130,
+    );
+    const stopped = summaryOf(first);
+    expect(stopped).toMatchObject({ complete: false });
+    expect(Number(stopped.counted)).toBeGreaterThan(0);
+    expect(Number(stopped.counted)).toBeLessThan(6);
+
+    const second = io();
+    expect(await run([...S3_ARGS, '--data-dir', dataDir], second)).toBe(0);
+    expect(Number(summaryOf(second).counted) + Number(stopped.counted)).toBe(6);
+    expect(await totalCount(dataDir)).toBe(6);
+  });
+
   it('shows a progress line on a terminal: objects, records, denials, rate and ETA', async () => {
     useBucket(trailBucket());
     let err = '';
