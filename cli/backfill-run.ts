@@ -177,7 +177,12 @@ export async function runBackfill(plan: BackfillPlan, options: BackfillRunOption
     progress.clear();
     const complete = sourceError === undefined && tally.busy === 0 && !interrupted;
     if (complete) await store.save((cursor = { ...cursor, complete: true, updatedAt: io.now().toISOString() }));
-    writeSummary({ plan, stats, tally, io, style, json: replay.json, complete, location: store.location, elapsedMs: progress.elapsed() });
+    // A failure before the first response (credentials, a wrong bucket) is the error alone: a summary of zeros says nothing.
+    const readAnything = stats.pages + stats.objects > 0;
+    if (sourceError === undefined || readAnything) {
+      const resumable = Object.keys(cursor.units).length > 0;
+      writeSummary({ plan, stats, tally, io, style, json: replay.json, complete, resumable, location: store.location, elapsedMs: progress.elapsed() });
+    }
     if (sourceError !== undefined) throw sourceError;
     // 130: the shell's code for a command ended by Ctrl-C.
     if (interrupted) return 130;
@@ -248,6 +253,8 @@ interface SummaryInput {
   style: Style;
   json: boolean;
   complete: boolean;
+  /** The cursor holds progress to resume from. */
+  resumable: boolean;
   location: string;
   elapsedMs: number;
 }
@@ -281,7 +288,7 @@ function writeSummary(s: SummaryInput): void {
     `backfill ${s.plan.source} ${s.complete ? 'complete' : 'stopped'} in ${formatDuration(s.elapsedMs / 1000)}: ${what}, ${count(s.stats.records)} record(s) read, ${count(s.stats.denials)} denial(s) found`,
     `  pipeline: ${count(summary.counted)} counted, ${count(summary.duplicates)} already counted, ${count(summary.incidentsOpened)} incident(s) opened, ${count(summary.alertsSent)} alert(s) sent, ${count(summary.skipped)} skipped, ${count(summary.invalid)} invalid${s.tally.busy ? `, ${s.tally.busy} busy` : ''}`,
     `  ${s.stats.retries} request(s) retried after throttling or transient errors${s.stats.bytesScanned ? `; the query scanned ${formatBytes(s.stats.bytesScanned)}` : ''}`,
-    `  cursor: ${s.location}${s.complete ? ' (complete)' : ': run the same command again to resume'}`,
+    `  cursor: ${s.location}${s.complete ? ' (complete)' : s.resumable ? ': run the same command again to resume' : ' (nothing finished yet: a new run starts over)'}`,
   ];
   const note = s.plan.costNote?.(s.stats);
   if (note) lines.push(`  ${note}`);

@@ -128,6 +128,16 @@ describe('backfill s3 through the pipeline', () => {
     expect(await totalCount(dataDir)).toBe(6);
   });
 
+  it('fails with the AWS error alone when nothing could be read (no summary of zeros, no cursor)', async () => {
+    const dataDir = tempDir();
+    s3.on(ListObjectsV2Command).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    const out = io();
+    await expect(run([...S3_ARGS, '--data-dir', dataDir], out)).rejects.toThrow('Access Denied');
+    expect(out.out()).toBe('');
+    expect(out.err()).not.toMatch(/backfill s3 stopped/);
+    expect(readdirSync(dataDir)).not.toContain('backfill');
+  });
+
   it('shows a progress line on a terminal: objects, records, denials, rate and ETA', async () => {
     useBucket(trailBucket());
     let err = '';
