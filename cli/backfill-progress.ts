@@ -25,6 +25,12 @@ export function formatBytes(bytes: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
+/** `[#######.............]`: 20 cells, a full one per 5%. */
+export function progressBar(fraction: number, width = 20): string {
+  const full = Math.max(0, Math.min(width, Math.floor(fraction * width)));
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}]`;
+}
+
 /**
  * The progress line: pages (or objects), records seen, denials found, the rate of records read, and
  * the done fraction with an ETA when the amount of work is known (regions' time spans, day prefixes,
@@ -43,7 +49,7 @@ export function backfillProgressText(stats: BackfillStats, objects: boolean, ela
   const fraction = stats.fraction();
   if (fraction !== null) {
     const eta = fraction > 0 ? formatDuration(((1 - fraction) / fraction) * seconds) : '?';
-    parts.push(`${Math.floor(fraction * 100)}% ETA ${eta}`);
+    parts.push(`${progressBar(fraction)} ${Math.floor(fraction * 100)}% ETA ${eta}`);
   }
   if (stats.retries > 0) parts.push(`${count(stats.retries)} retried`);
   return parts.join('  ');

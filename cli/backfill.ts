@@ -204,7 +204,8 @@ function s3Plan(c: Common): BackfillPlan {
   const bucket = required(c.flags, 'bucket', 's3');
   const prefix = c.flags.get('prefix') as string | undefined;
   const concurrency = positiveInt(c.flags, 'concurrency', 8, 64);
-  const client = new S3Client(clientConfig(c));
+  // A bucket in another region than --region answers with a redirect: follow it rather than fail.
+  const client = new S3Client({ ...clientConfig(c), followRegionRedirects: true });
   return {
     source: 's3',
     description: `s3://${bucket}/${prefix ? `${prefix.replace(/\/+$/, '')}/` : ''}AWSLogs/`,

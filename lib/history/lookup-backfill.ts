@@ -66,7 +66,9 @@ async function* readRegion(region: string, options: LookupBackfillOptions): Asyn
     options.stats.setUnitFraction(unit, 1);
     return;
   }
-  const end = progress?.position ? new Date(Math.min(Date.parse(progress.position), until.getTime())) : until;
+  // A position that is not a time (an edited cursor) restarts the region rather than skip it.
+  const saved = Date.parse(progress?.position ?? '');
+  const end = Number.isNaN(saved) ? until : new Date(Math.min(saved, until.getTime()));
   const span = Math.max(1, until.getTime() - since.getTime());
   options.stats.setUnitFraction(unit, (until.getTime() - end.getTime()) / span);
   const client = options.clientForRegion(region);

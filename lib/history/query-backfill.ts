@@ -98,7 +98,8 @@ export async function* athenaBackfill(options: AthenaBackfillOptions): AsyncGene
         }),
       ),
     );
-    id = started.QueryExecutionId as string;
+    if (!started.QueryExecutionId) throw new QueryFailedError('Athena StartQueryExecution returned no query execution ID');
+    id = started.QueryExecutionId;
     token = undefined;
     yield checkpoint(id);
     execution = await waitFor(
@@ -141,7 +142,8 @@ export async function* lakeBackfill(options: LakeBackfillOptions): AsyncGenerato
   let page = id ? await waitFor(() => results(id as string, token), isRunning, options) : undefined;
   if (!id || page?.QueryStatus !== 'FINISHED') {
     const started = await call(() => options.client.send(new StartQueryCommand({ QueryStatement: options.query })));
-    id = started.QueryId as string;
+    if (!started.QueryId) throw new QueryFailedError('CloudTrail Lake StartQuery returned no query ID');
+    id = started.QueryId;
     yield checkpoint(id);
     page = await waitFor(() => results(id as string), isRunning, options);
   }

@@ -148,9 +148,9 @@ describe('backfill s3 through the pipeline', () => {
     expect(await backfillCommand([...S3_ARGS, '--data-dir', tempDir()], tty, { clock: new FakeClock(), tick })).toBe(0);
     const redraws = err.split('\r\u001b[2K').slice(1);
     expect(redraws.length).toBeGreaterThan(1);
-    expect(redraws.some((line) => /^\d+ object\(s\) {2}\d+ record\(s\) {2}\d+ denial\(s\) {2}\d+ processed {2}\d+ rec\/s {2}\d+% ETA \S+/.test(line))).toBe(
-      true,
-    );
+    expect(
+      redraws.some((line) => /^\d+ object\(s\) {2}\d+ record\(s\) {2}\d+ denial\(s\) {2}\d+ processed {2}\d+ rec\/s {2}\[[#.]{20}\] \d+% ETA \S+/.test(line)),
+    ).toBe(true);
     // The line is cleared before the summary prints.
     expect(err.slice(err.lastIndexOf('\r\u001b[2K'))).toMatch(/backfill s3 complete/);
   });

@@ -118,6 +118,14 @@ describe('lookupBackfill', () => {
     expect(stats.fraction()).toBe(1);
   });
 
+  it('reads a region whole again when its saved position is not a time, rather than skip it', async () => {
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [] });
+    const cursor = newCursor('lookup', 'lookup:', window, now);
+    cursor.units[lookupUnit('us-east-1')] = { done: false, position: 'not a time' };
+    await collect(run(['us-east-1'], { cursor }).items);
+    expect(cloudtrail.commandCalls(LookupEventsCommand)[0]!.args[0].input.EndTime).toEqual(window.until);
+  });
+
   it('passes the event source, reports an event that is not JSON, and drops records outside the window', async () => {
     const late = { ...exampleRecords[0]!, eventID: 'late', eventTime: '2026-11-23T00:00:00Z' };
     cloudtrail.on(LookupEventsCommand).resolves({ Events: [{ EventId: 'bad', CloudTrailEvent: '{nope' }, event(late), event(exampleRecords[1]!)] });
