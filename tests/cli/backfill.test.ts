@@ -211,6 +211,96 @@ describe('idempotency with replay', () => {
   });
 });
 
+describe('resume after an interruption, per source', () => {
+  const denied = () => Object.assign(new Error('Access Denied'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } });
+  const newestFirst = [...exampleRecords].sort((a, b) => String(b.eventTime).localeCompare(String(a.eventTime)));
+  const columns = Object.keys(athenaRowOf(exampleRecords[0]!));
+  const athenaPage = (records: Array<Record<string, unknown>>, header: boolean) => ({
+    ResultSetMetadata: { ColumnInfo: columns.map((Name) => ({ Name, Type: 'varchar' })) },
+    Rows: [
+      ...(header ? [{ Data: columns.map((c) => ({ VarCharValue: c })) }] : []),
+      ...records.map((r) => ({ Data: columns.map((c) => ({ VarCharValue: athenaRowOf(r)[c] })) })),
+    ],
+  });
+  const lakeRows = (records: Array<Record<string, unknown>>) =>
+    records.map((r) => Object.entries(athenaRowOf(r)).flatMap(([k, v]) => (v === undefined ? [] : [{ [k]: v }])));
+
+  /** Each source pages the six examples three at a time and fails, once, on its second page. */
+  const sources: Array<[string, string[], (failOnce: { armed: boolean }) => void]> = [
+    [
+      'lookup',
+      ['lookup', '--regions', 'us-east-1', '--since', '2026-11-20'],
+      (failOnce) => {
+        cloudtrail.on(LookupEventsCommand).callsFake((input: { EndTime: Date; NextToken?: string }) => {
+          if (input.NextToken && failOnce.armed) {
+            failOnce.armed = false;
+            throw denied();
+          }
+          const upTo = newestFirst.filter((r) => Date.parse(String(r.eventTime)) <= input.EndTime.getTime());
+          const start = Number(input.NextToken ?? 0);
+          const page = upTo.slice(start, start + 3);
+          return {
+            Events: page.map((r) => ({ EventId: String(r.eventID), EventTime: new Date(String(r.eventTime)), CloudTrailEvent: JSON.stringify(r) })),
+            NextToken: start + 3 < upTo.length ? String(start + 3) : undefined,
+          };
+        });
+      },
+    ],
+    [
+      'athena',
+      ['athena', '--database', 'trails', '--trail-table', 'cloudtrail_logs', '--since', '2026-11-20'],
+      (failOnce) => {
+        athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+        athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+        athena.on(GetQueryResultsCommand).callsFake((input: { NextToken?: string }) => {
+          if (!input.NextToken) return { ResultSet: athenaPage(exampleRecords.slice(0, 3), true), NextToken: 't-2' };
+          if (failOnce.armed) {
+            failOnce.armed = false;
+            throw denied();
+          }
+          return { ResultSet: athenaPage(exampleRecords.slice(3), false) };
+        });
+      },
+    ],
+    [
+      'lake',
+      ['lake', '--event-data-store', 'EXAMPLE-f852', '--since', '2026-11-20'],
+      (failOnce) => {
+        cloudtrail.on(StartQueryCommand).resolves({ QueryId: 'lq-1' });
+        cloudtrail.on(LakeResultsCommand).callsFake((input: { NextToken?: string }) => {
+          if (!input.NextToken) return { QueryStatus: 'FINISHED', QueryResultRows: lakeRows(exampleRecords.slice(0, 3)), NextToken: 'n-2' };
+          if (failOnce.armed) {
+            failOnce.armed = false;
+            throw denied();
+          }
+          return { QueryStatus: 'FINISHED', QueryResultRows: lakeRows(exampleRecords.slice(3)) };
+        });
+      },
+    ],
+  ];
+
+  it.each(sources)('%s: the second run continues from the cursor and counts nothing twice', async (name, argv, mock) => {
+    const dataDir = tempDir();
+    const failOnce = { armed: true };
+    mock(failOnce);
+    const first = io();
+    await expect(run([...argv, '--json', '--data-dir', dataDir], first)).rejects.toThrow('Access Denied');
+    expect(summaryOf(first)).toMatchObject({ complete: false, counted: 3 });
+
+    const second = io();
+    expect(await run([...argv, '--json', '--data-dir', dataDir], second)).toBe(0);
+    expect(second.err()).toMatch(/resuming the backfill/);
+    expect(summaryOf(second)).toMatchObject({ complete: true });
+    expect(Number(summaryOf(second).counted)).toBe(3);
+    expect(await totalCount(dataDir)).toBe(6);
+    // LookupEvents resumes up to the boundary second, inclusive: its event is read again, and is a duplicate.
+    if (name === 'lookup') expect(summaryOf(second).duplicates).toBe(1);
+    // Queries are not run (nor paid for) twice.
+    if (name === 'athena') expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+    if (name === 'lake') expect(cloudtrail.commandCalls(StartQueryCommand)).toHaveLength(1);
+  });
+});
+
 describe('backfill lookup', () => {
   it('discovers the enabled regions with account:ListRegions and reads each', async () => {
     account.on(ListRegionsCommand).resolves({ Regions: [{ RegionName: 'us-east-1' }, { RegionName: 'eu-west-1' }] });
