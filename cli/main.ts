@@ -10,6 +10,7 @@ import { processIo, type CliIo } from './io';
 import { packageRoot } from './package-root';
 import { replayCommand, startCommand, REPLAY_USAGE, START_USAGE } from './replay';
 import { historyCommand, HISTORY_USAGE } from './history';
+import { backfillCommand, BACKFILL_USAGE } from './backfill';
 import { reportCommand, REPORT_USAGE } from './report';
 
 const USAGE = `access-auditor — explains AWS access denials from CloudTrail and proposes the least-privilege fix.
@@ -19,6 +20,7 @@ Commands:
   replay [FILE ...]      the full pipeline: explain, record incidents, alert (embedded default or AWS)
   incidents [ACTION]     list, show, ack, resolve or suppress incidents
   history                explain (or --replay) failed calls from CloudTrail event history (AWS credentials)
+  backfill SOURCE        past denials into the incidents: lookup (event history), s3 (trail bucket), athena, lake
   report                 the weekly report (text, markdown, html, chat or json)
   start                  replay the shipped examples on the embedded default and show the incidents
 
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   replay: { run: replayCommand, usage: REPLAY_USAGE, aws: true },
   incidents: { run: incidentsCommand, usage: INCIDENTS_USAGE, aws: true },
   history: { run: historyCommand, usage: HISTORY_USAGE, aws: true },
+  backfill: { run: (argv, io) => backfillCommand(argv, io), usage: BACKFILL_USAGE, aws: true },
   report: { run: reportCommand, usage: REPORT_USAGE, aws: true },
   start: { run: startCommand, usage: START_USAGE },
 };

@@ -110,7 +110,7 @@ export function parseReplayArgs(argv: string[], io?: CliIo, maxPaths = Number.PO
   };
 }
 
-function describeOutcome(outcome: PipelineOutcome, style: Style): string {
+export function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   switch (outcome.kind) {
     case 'counted': {
       const d = outcome.denial;
@@ -128,7 +128,7 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   }
 }
 
-function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
+export function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
   if (outcome.kind === 'counted') {
     const { denial: _denial, ...rest } = outcome;
     return rest;
