@@ -2,9 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
+import { InProcessRequestHandler } from '../../lib/incidents/embedded/in-process-handler';
 import { StoreError } from '../../lib/incidents/errors';
 import { makeDenial } from './fixtures';
 
@@ -84,5 +85,29 @@ describe('startEmbeddedDynamoDB', () => {
     const dynamo = await startEmbeddedDynamoDB();
     await dynamo.close();
     await expect(dynamo.close()).resolves.toBeUndefined();
+  });
+
+  test('the client reaches dynalite in-process: the same store as over HTTP at `endpoint`, with its errors typed as from AWS', async () => {
+    const dynamo = await startEmbeddedDynamoDB();
+    const overHttp = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    try {
+      expect(dynamo.client.config.requestHandler).toBeInstanceOf(InProcessRequestHandler);
+      const store = new DynamoIncidentStore({ client: dynamo.client, tableName: 'access-auditor-incidents' });
+      await store.ensureTable();
+      const item = { PK: { S: 'EVT#in-process' }, SK: { S: 'EVENT' }, note: { S: 'héllo "quoted" \\ ✓' } };
+      await dynamo.client.send(new PutItemCommand({ TableName: 'access-auditor-incidents', Item: item }));
+      const read = await overHttp.send(new GetItemCommand({ TableName: 'access-auditor-incidents', Key: { PK: item.PK, SK: item.SK }, ConsistentRead: true }));
+      expect(read.Item).toEqual(item);
+
+      const refused = await dynamo.client
+        .send(new PutItemCommand({ TableName: 'access-auditor-incidents', Item: item, ConditionExpression: 'attribute_not_exists(PK)' }))
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConditionalCheckFailedException);
+      const missing = await dynamo.client.send(new GetItemCommand({ TableName: 'no-such-table', Key: { PK: item.PK, SK: item.SK } })).catch((e: unknown) => e);
+      expect((missing as Error).name).toBe('ResourceNotFoundException');
+    } finally {
+      overHttp.destroy();
+      await dynamo.close();
+    }
   });
 });

@@ -1,10 +1,11 @@
-import { Agent } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { StoreError } from '../errors';
+import { InProcessRequestHandler } from './in-process-handler';
 
 /** Options of {@link startEmbeddedDynamoDB}. */
 export interface EmbeddedDynamoDBOptions {
@@ -68,13 +69,9 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
     // A local failure is a bug, not a blip: fail fast instead of backing off.
     maxAttempts: 2,
-    // dynalite serves one request at a time on this process's own event loop: a pool of kept-alive
-    // sockets queues a burst instead of opening hundreds of connections that then time out while the
-    // loop is busy. No connection timeout: the SDK starts it when the request is created, so a request
-    // queued for a pooled socket behind a burst timed out on a loaded machine although nothing was
-    // wrong; a loopback connection is accepted or refused at once. The request timeout is the backstop
-    // for a LevelDB store that could not open.
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }), requestTimeout: 30_000 },
+    // In-process: the SDK's signed request goes straight to dynalite's request listener, no socket
+    // (in-process-handler.ts). The server still listens, for `endpoint` (other clients, tools).
+    requestHandler: new InProcessRequestHandler(dynaliteListener(server)),
   });
 
   let closing: Promise<void> | undefined;
@@ -91,6 +88,13 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     return closing;
   };
   return { endpoint, client, close };
+}
+
+/** The request listener dynalite registered on its server: its whole request handling. */
+function dynaliteListener(server: Server): RequestListener {
+  const [listener] = server.listeners('request');
+  if (typeof listener !== 'function') throw new StoreError('dynalite registered no request listener', { operation: 'startEmbeddedDynamoDB' });
+  return listener as RequestListener;
 }
 
 const LOCK_FILE = 'access-auditor.lock';
