@@ -65,8 +65,10 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    // dynalite checks that requests are signed, not by whom.
+    // dynalite checks that requests carry a SigV4 Authorization header, not what it signs: no HMAC work
+    // for a store in this same process (see loopbackSigner).
     credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+    signer: loopbackSigner,
     // A local failure is a bug, not a blip: fail fast instead of backing off.
     maxAttempts: 2,
     // In-process: the SDK's signed request goes straight to dynalite's request listener, no socket
@@ -89,6 +91,20 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
   };
   return { endpoint, client, close };
 }
+
+/**
+ * Stands in for SigV4 on the in-process transport: the headers dynalite requires of a signed request
+ * (an `AWS4-` Authorization with Credential, SignedHeaders and Signature, and X-Amz-Date), without the
+ * hashing and HMACs of a real signature, which nobody here checks.
+ */
+const loopbackSigner = {
+  sign: async <R extends { headers: Record<string, string> }>(request: R): Promise<R> => {
+    const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    request.headers['x-amz-date'] = date;
+    request.headers.authorization = `AWS4-HMAC-SHA256 Credential=embedded/${date.slice(0, 8)}/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=embedded`;
+    return request;
+  },
+};
 
 /** The request listener dynalite registered on its server: its whole request handling. */
 function dynaliteListener(server: Server): RequestListener {
