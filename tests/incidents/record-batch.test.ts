@@ -1,4 +1,4 @@
-import { BatchWriteItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoIncidentStore, type DynamoIncidentStoreOptions } from '../../lib/incidents/dynamodb/store';
 import { EventInFlightError, InvalidOccurrenceError, StoreError } from '../../lib/incidents/errors';
 import type { RecordOutcome } from '../../lib/incidents/types';
@@ -185,6 +185,22 @@ describe('batched counting (sole writer)', () => {
     expect(kinds(outcomes)).toEqual(['counted', 'counted', 'counted']);
     expect((await store.get('fp-live'))?.count).toBe(3);
     expect(kinds(await store.recordOccurrences(denials, late))).toEqual(['duplicate', 'duplicate', 'duplicate']);
+  });
+
+  test('events still in the incident guard whose markers are gone (expired) are not counted again by a batch', async () => {
+    const store = await soleWriter();
+    const denials = storm('fp-expired', ['x0', 'x1', 'x2']);
+    await store.recordOccurrences(denials, NOW);
+    for (const id of ['x0', 'x1', 'x2']) {
+      await dynamo.client.send(new DeleteItemCommand({ TableName: store.tableName, Key: { PK: { S: `EVT#${id}` }, SK: { S: 'EVENT' } } }));
+    }
+    // Another process (the previous run stopped): its guard entries are still on the incident.
+    const next = new DynamoIncidentStore({ client: dynamo.client, tableName: store.tableName, soleWriter: true });
+
+    const outcomes = await next.recordOccurrences(denials, minutesAfter(NOW, 1));
+
+    expect(counts(outcomes)).toEqual([3, 3, 3]);
+    expect((await store.get('fp-expired'))?.count).toBe(3);
   });
 
   test('a store that is not the sole writer counts a batch one event at a time, with the same outcomes', async () => {

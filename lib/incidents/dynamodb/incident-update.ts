@@ -45,6 +45,12 @@ export interface UpdateBatch {
   earliestTime: string;
   /** Every event's denial, for the distinct sets. */
   denials: readonly Denial[];
+  /**
+   * The writer read the incident and found none of the events in its guard, and no one else writes the
+   * table (a sole-writer store): the update then carries no guard condition per event, whose parsing
+   * dominated the cost of a batch's update on the embedded default.
+   */
+  guardsChecked?: boolean;
 }
 
 /** Whether the update built on `snapshot` treats the event as the newest seen (it then moves lastSeen). */
@@ -105,7 +111,7 @@ export function incidentUpdate(tableName: string, input: IncidentUpdateInput, sn
   u.adds.push(`${u.e.path(target)} ${u.e.raw(stringSet(eventIds))}`);
   if (cleanup && cleanup.eventIds.length > 0) u.deletes.push(`${u.e.path(cleanup.from)} ${u.e.raw(stringSet(cleanup.eventIds))}`);
   addDistinctValues(u, batch?.denials ?? [input.denial], snapshot, maxDistinct);
-  const guards = eventIds.flatMap((eventId) => {
+  const guards = (batch?.guardsChecked ? [] : eventIds).flatMap((eventId) => {
     const eid = u.e.value(eventId);
     return GUARD_SETS.map((attribute) => {
       const pending = u.e.path(attribute);

@@ -179,10 +179,14 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
       );
       const newest = fresh.reduce((a, b) => (b.eventTime >= a.eventTime ? b : a));
       const earliestTime = fresh.reduce((t, input) => (input.eventTime < t ? input.eventTime : t), newest.eventTime);
-      const input: IncidentUpdateInput = { ...newest, batch: { eventIds: claims.map((c) => c.eventId), earliestTime, denials: fresh.map((i) => i.denial) } };
-      const applied = await this.applyToIncident(input);
-      // A guard already holds one of them (counted, then its marker lost): per event, as their owner.
-      if (applied.alreadyCounted) return this.oneByOne(denials, now, token);
+      // Read first (this store is the only writer, so it stays true until the update): an update built on
+      // what it read needs no condition per event, and a guard already holding one of them (counted, then
+      // its marker lost) sends the batch one event at a time, as the events' owner.
+      const read = await getIncidentItem(this.table, fingerprint, OPERATION);
+      const batch = { eventIds: claims.map((c) => c.eventId), earliestTime, denials: fresh.map((i) => i.denial), guardsChecked: true };
+      const input: IncidentUpdateInput = { ...newest, batch };
+      if (guardedEvents(read).some((id) => batch.eventIds.includes(id))) return this.oneByOne(denials, now, token);
+      const applied = await this.applyToIncident(input, read);
       const stored = await this.writeLatest(input, applied);
       await putMarkers(
         this.table,
@@ -271,11 +275,11 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
    * first/last seen this event moves and which values still fit, and the update is retried conditional on
    * that. First/last seen only move one way, so a clause found stale is never needed again and the retries end.
    */
-  private async applyToIncident(counting: IncidentUpdateInput): Promise<Applied> {
+  private async applyToIncident(counting: IncidentUpdateInput, read: Snapshot = NOT_READ): Promise<Applied> {
     let input = counting;
     const { fingerprint: fp, eventId: eid } = input.denial;
     const eventIds = input.batch?.eventIds ?? [eid];
-    let snapshot: Snapshot = NOT_READ;
+    let snapshot: Snapshot = read;
     const cleanup = this.finished.cleanup(fp);
     if (cleanup) input = { ...input, cleanup };
     for (let attempt = 0; attempt < MAX_INCIDENT_UPDATE_ATTEMPTS; attempt++) {
