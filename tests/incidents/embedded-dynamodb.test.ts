@@ -2,7 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
 import { InProcessRequestHandler } from '../../lib/incidents/embedded/in-process-handler';
@@ -107,6 +116,47 @@ describe('startEmbeddedDynamoDB', () => {
       expect((missing as Error).name).toBe('ResourceNotFoundException');
     } finally {
       overHttp.destroy();
+      await dynamo.close();
+    }
+  });
+
+  test('table descriptions kept in memory follow CreateTable, DeleteTable and a new schema under the same name', async () => {
+    const dynamo = await startEmbeddedDynamoDB();
+    const TableName = 'changing-table';
+    const create = (key: string) =>
+      dynamo.client.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        }),
+      );
+    const active = async () => {
+      for (;;) {
+        const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName }));
+        if (Table?.TableStatus === 'ACTIVE') return Table;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    try {
+      await create('A');
+      expect((await active()).KeySchema).toEqual([{ AttributeName: 'A', KeyType: 'HASH' }]);
+      await dynamo.client.send(new PutItemCommand({ TableName, Item: { A: { S: 'x' } } }));
+
+      await dynamo.client.send(new DeleteTableCommand({ TableName }));
+      for (;;) {
+        const gone = await dynamo.client.send(new DescribeTableCommand({ TableName })).catch((e: unknown) => e);
+        if ((gone as Error).name === 'ResourceNotFoundException') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await create('B');
+      expect((await active()).KeySchema).toEqual([{ AttributeName: 'B', KeyType: 'HASH' }]);
+      // Validated against the new key schema, not a remembered one.
+      const old = await dynamo.client.send(new PutItemCommand({ TableName, Item: { A: { S: 'x' } } })).catch((e: unknown) => e);
+      expect((old as Error).name).toBe('ValidationException');
+      await dynamo.client.send(new PutItemCommand({ TableName, Item: { B: { S: 'y' } } }));
+    } finally {
       await dynamo.close();
     }
   });

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { StoreError } from '../errors';
 import { InProcessRequestHandler } from './in-process-handler';
+import { withTableDescriptionCache } from './table-cache';
 
 /** Options of {@link startEmbeddedDynamoDB}. */
 export interface EmbeddedDynamoDBOptions {
@@ -38,13 +39,15 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     releaseLock = await lockDataDir(dataDir);
   }
   const persistent = dataDir !== undefined;
-  const server = dynalite({
-    // Tables are usable at once: nothing to wait for locally.
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(persistent ? { path: dataDir } : {}),
-  });
+  const server = withTableDescriptionCache(() =>
+    dynalite({
+      // Tables are usable at once: nothing to wait for locally.
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(persistent ? { path: dataDir } : {}),
+    }),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
