@@ -160,4 +160,19 @@ describe('startEmbeddedDynamoDB', () => {
       await dynamo.close();
     }
   });
+
+  test('a store that never answers fails the request after the timeout instead of hanging', async () => {
+    const silent = new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+      requestHandler: new InProcessRequestHandler(() => undefined, 50),
+    });
+    try {
+      const error = await silent.send(new ListTablesCommand({})).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('TimeoutError');
+    } finally {
+      silent.destroy();
+    }
+  });
 });

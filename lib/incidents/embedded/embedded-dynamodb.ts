@@ -75,7 +75,8 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     // A local failure is a bug, not a blip: fail fast instead of backing off.
     maxAttempts: 2,
     // In-process: the SDK's signed request goes straight to dynalite's request listener, no socket
-    // (in-process-handler.ts). The server still listens, for `endpoint` (other clients, tools).
+    // (in-process-handler.ts; it fails a request unanswered after 30 s, for a LevelDB store that could not
+    // open). The server still listens, for `endpoint` (other clients, tools).
     requestHandler: new InProcessRequestHandler(dynaliteListener(server)),
   });
 

@@ -17,16 +17,33 @@ import type { HttpRequest, HttpResponse } from '@smithy/core/transport';
 export class InProcessRequestHandler implements HttpHandler {
   readonly metadata = { handlerProtocol: 'in-process' };
 
-  constructor(private readonly listener: RequestListener) {}
+  /**
+   * @param requestTimeoutMs the backstop for a store that never answers (a LevelDB store that could not
+   * open): the request fails instead of hanging.
+   */
+  constructor(
+    private readonly listener: RequestListener,
+    private readonly requestTimeoutMs = 30_000,
+  ) {}
 
   handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
     return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const error = new Error(`the embedded DynamoDB did not answer within ${this.requestTimeoutMs} ms`);
+        error.name = 'TimeoutError';
+        reject(error);
+      }, this.requestTimeoutMs);
+      timer.unref();
       const req = new FakeRequest(request);
-      const res = new FakeResponse((response) => resolve({ response }));
+      const res = new FakeResponse((response) => {
+        clearTimeout(timer);
+        resolve({ response });
+      });
       try {
         this.listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
         req.deliver();
       } catch (err) {
+        clearTimeout(timer);
         reject(err instanceof Error ? err : new Error(String(err)));
       }
     });
