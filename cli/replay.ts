@@ -155,7 +155,7 @@ interface Group {
   keys: string[];
 }
 
-/** Records per group: one incident update counts them all (bounded by DynamoDB's 4 KB condition expression: two guard clauses per event). */
+/** Records per group: one incident update counts them all, and each marker step fits one BatchWriteItem (25 items at most). */
 export const GROUP_SIZE = 20;
 
 /**
