@@ -3,7 +3,8 @@ import { INPUT_FILTER_HELP, INPUT_FILTER_OPTIONS, inputFilter } from './input-fl
 import type { LogPathFilter } from '../lib/cloudtrail/log-path';
 import { incidentListLine } from './incidents';
 import { join } from 'node:path';
-import { processRecord, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
+import { processRecord, processRecords, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
+import type { BatchOccurrenceRecorder } from '../lib/incidents/ports';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
 import type { PipelineMetric } from '../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
@@ -156,6 +157,65 @@ async function replayItem(item: InputItem, deps: ProcessDeps): Promise<ItemOutco
   return { kind: 'processed', index: item.index, outcome: await processRecord(item.record, deps) };
 }
 
+/** Records of one incident that follow one another in the input (a storm), counted together on the embedded default. */
+interface Group {
+  items: InputItem[];
+  keys: string[];
+}
+
+/** Records per group: one incident update counts them all, and each marker step fits one BatchWriteItem (25 items at most). */
+export const GROUP_SIZE = 20;
+
+/**
+ * Groups consecutive records of one fingerprint with distinct event IDs (up to {@link GROUP_SIZE}); any
+ * other record is a group of its own. Order within and between groups is the input's.
+ */
+export async function* groupConsecutive(items: AsyncIterable<InputItem>, size: number): AsyncGenerator<Group> {
+  let group: Group | undefined;
+  let fingerprint: string | undefined;
+  for await (const item of items) {
+    const keys = orderKeys(item);
+    const fp = keys.find((k) => k.startsWith('fp:'));
+    const event = keys.find((k) => k.startsWith('event:'));
+    if (group && fp !== undefined && fp === fingerprint && group.items.length < size && event !== undefined && !group.keys.includes(event)) {
+      group.items.push(item);
+      group.keys.push(event);
+      continue;
+    }
+    if (group) yield group;
+    group = { items: [item], keys: [...keys] };
+    fingerprint = fp;
+  }
+  if (group) yield group;
+}
+
+/**
+ * A group's records through the pipeline: one at a time for a group of one, else counted together
+ * (processRecords). Busy (another delivery holds one of its events): each record on its own, so that each
+ * gets its own outcome; re-running them is safe, since every step is idempotent.
+ */
+async function replayGroup(group: Group, deps: ProcessDeps & { store: BatchOccurrenceRecorder }): Promise<Array<PoolResult<InputItem, ItemOutcome>>> {
+  const { items } = group;
+  const one = async (item: InputItem): Promise<PoolResult<InputItem, ItemOutcome>> => {
+    try {
+      return { item, ok: true, value: await replayItem(item, deps) };
+    } catch (error) {
+      return { item, ok: false, error };
+    }
+  };
+  if (items.length === 1) return [await one(items[0]!)];
+  try {
+    const records = items.map((item) => ('error' in item ? undefined : item.record));
+    const outcomes = await processRecords(records, deps);
+    return outcomes.map((outcome, i) => ({ item: items[i]!, ok: true, value: { kind: 'processed', index: items[i]!.index, outcome } }));
+  } catch (error) {
+    if (!(error instanceof RetryLaterError)) throw error;
+    const results: Array<PoolResult<InputItem, ItemOutcome>> = [];
+    for (const item of items) results.push(await one(item));
+    return results;
+  }
+}
+
 /** One output line per input record; a record in flight elsewhere is `busy`, any other error stops the replay. */
 function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, style: Style): { text: string; failed: boolean } {
   if (!result.ok) {
@@ -224,18 +284,24 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
         yield item;
       }
     })();
-    for await (const result of runOrdered(tracked, {
+    // On the embedded default this process is the store's one writer: a storm's records are counted in groups.
+    const groups = groupConsecutive(tracked, runtime.embedded ? GROUP_SIZE : 1);
+    const batchDeps = { ...deps, store: runtime.store };
+    for await (const groupResult of runOrdered(groups, {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-      keys: orderKeys,
-      run: (item) => replayItem(item, deps),
+      keys: (group) => group.keys,
+      run: (group) => replayGroup(group, batchDeps),
     })) {
-      total++;
-      const line = outcomeLine(result, options.json, style);
-      if (line.failed) failed = true;
-      if (io.stdout.isTTY) progress.clear();
-      io.stdout.write(line.text + '\n');
-      const at = positions.shift();
-      progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
+      if (!groupResult.ok) throw groupResult.error;
+      for (const result of groupResult.value) {
+        total++;
+        const line = outcomeLine(result, options.json, style);
+        if (line.failed) failed = true;
+        if (io.stdout.isTTY) progress.clear();
+        io.stdout.write(line.text + '\n');
+        const at = positions.shift();
+        progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
+      }
     }
     progress.clear();
     const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;

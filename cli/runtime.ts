@@ -7,7 +7,7 @@ import { SnsNotifier } from '../lib/notify/sinks/sns-notifier';
 import type { Notifier } from '../lib/notify/types';
 import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../lib/incidents/embedded/embedded-dynamodb';
-import type { IncidentStore } from '../lib/incidents/ports';
+import type { BatchOccurrenceRecorder, IncidentStore } from '../lib/incidents/ports';
 import { deployedIncidentStore } from '../lib/incidents/dynamodb/deployed-store';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
@@ -33,7 +33,7 @@ export interface RuntimeOptions {
 
 /** Where incidents live and alerts go for one CLI run: the embedded default, or real AWS. */
 export interface Runtime {
-  store: IncidentStore;
+  store: IncidentStore & BatchOccurrenceRecorder;
   notifier: Notifier;
   topicArn?: string;
   /** One line saying where data goes, printed so nobody mistakes a local run for production. */
@@ -55,7 +55,8 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const dynamo = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb') });
   try {
-    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn });
+    // The data directory is locked to this process (startEmbeddedDynamoDB): this store is its one writer.
+    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn, soleWriter: true });
     await store.ensureTable();
     return {
       store,

@@ -6,7 +6,7 @@
 // Absolute rates (replay) are single runs and move with the machine's load: read them with their inputs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { createWriteStream, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -26,6 +26,12 @@ const { buildAnalyzeDeps } = dist('cli/sources.js');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
 const asJson = args.has('--json');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1];
+if (only !== undefined && only !== 'replay') {
+  console.error(`--only takes one value: replay (got ${only ?? 'nothing'})`);
+  process.exit(2);
+}
 const size = quick
   ? { mix: 5_000, explain: 1_000, reps: 5, coldReps: 5, writes: 20, replay: 300, rssSmallMb: 20, rssLargeMb: 60 }
   : { mix: 20_000, explain: 3_000, reps: 9, coldReps: 9, writes: 50, replay: 1_000, rssSmallMb: 50, rssLargeMb: 250 };
@@ -48,6 +54,36 @@ const nullIo = {
   cwd: root,
   now: () => new Date('2026-11-22T08:00:00Z'),
 };
+
+// 5. Replay on the embedded default, as a user runs it: `access-auditor replay --json` as a child process,
+// a fresh data dir per run, start-up included.
+function measureReplay() {
+  const replayRate = (name, records) => {
+    const file = writeLines(join(dir, `${name}.jsonl`), records);
+    const { ms } = child([join(root, 'bin/access-auditor'), 'replay', '--json', '--data-dir', join(dir, `data-${name}`), file]);
+    return rate(records.length, ms);
+  };
+  const stormRate = replayRate('storm', storm(root, size.replay));
+  const distinctRate = replayRate('distinct', distinct(root, size.replay));
+  log(`replay_storm_records_per_s     ${stormRate}  ${size.replay} copies of one denial (distinct event IDs), embedded default, one run`);
+  log(`replay_distinct_records_per_s  ${distinctRate}  ${size.replay} distinct denials, embedded default, one run`);
+  return { stormRate, distinctRate };
+}
+
+// `--only replay`: the replay rates alone (to iterate on the store), the same measure as in the full run.
+if (only === 'replay') {
+  log(
+    `machine: ${availableParallelism()} CPU(s), Node ${process.version}, ${new Date().toISOString()}${quick ? ' (--quick)' : ''}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  const { stormRate, distinctRate } = measureReplay();
+  if (asJson)
+    console.log(
+      JSON.stringify({ replay_storm_records_per_s: stormRate, replay_distinct_records_per_s: distinctRate, inputs: { replay_records: size.replay, quick } }),
+    );
+  process.exit(0);
+}
 
 // 1. Decoding next to JSON.parse, on the mix.
 const mix = realisticMix(root, size.mix, { fingerprints: Math.ceil(size.mix / 10) });
@@ -98,15 +134,7 @@ log(
 log(`                           ${writes.n} records of each kind through processRecord; meter: ${writes.meter}`);
 
 // 5. Replay on the embedded default, as a user runs it (a process, start-up included).
-const replayRate = (name, records) => {
-  const file = writeLines(join(dir, `${name}.jsonl`), records);
-  const { ms } = child([join(root, 'bin/access-auditor'), 'replay', '--json', '--data-dir', join(dir, `data-${name}`), file]);
-  return rate(records.length, ms);
-};
-const stormRate = replayRate('storm', storm(root, size.replay));
-const distinctRate = replayRate('distinct', distinct(root, size.replay));
-log(`replay_storm_records_per_s     ${stormRate}  ${size.replay} copies of one denial (distinct event IDs), embedded default, one run`);
-log(`replay_distinct_records_per_s  ${distinctRate}  ${size.replay} distinct denials, embedded default, one run`);
+const { stormRate, distinctRate } = measureReplay();
 
 // 6. Peak memory of explain --json over two inputs past the heap's warm-up: how much it grows per GB of
 // input (0 when memory is flat in the input's size; it was about the input's size when inputs were read whole).
