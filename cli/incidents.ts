@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { INCIDENT_STATUSES, type IncidentStatus } from '../lib/incidents/types';
+import { INCIDENT_STATUSES, timeToFixMs, type IncidentStatus } from '../lib/incidents/types';
+import { sweepStale } from '../lib/pipeline/stale';
+import { parseStaleAfter } from './replay-loop';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -9,16 +11,19 @@ import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
 import { makeStyle } from './style';
 
-export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
+export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d|sweep]
                                 [--status S] [--limit N] [--data-dir DIR | --table NAME [--region R]] [--json]
+                                [--stale-after DAYS] [--as-of TIME]
 
-  list            incidents, newest first (--status open|acknowledged|resolved|suppressed)
+  list            incidents, newest first (--status ${INCIDENT_STATUSES.join('|')})
   show FP         one incident: counts, regions, sessions, the latest explanation and proposal
   ack FP          acknowledge: someone is on it (a new occurrence re-opens and re-alerts)
   resolve FP      mark fixed (a new occurrence re-opens and re-alerts)
-  suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted`;
+  suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted
+  sweep           mark open and acknowledged incidents not seen for --stale-after days (default 14)
+                  before --as-of (default now) stale: quiet, not counted as fixed, reopened if seen again`;
 
-type Action = 'list' | 'show' | 'ack' | 'resolve' | 'suppress';
+type Action = 'list' | 'show' | 'ack' | 'resolve' | 'suppress' | 'sweep';
 const STATUS_FOR: Record<'ack' | 'resolve' | 'suppress', IncidentStatus> = { ack: 'acknowledged', resolve: 'resolved', suppress: 'suppressed' };
 
 export async function incidentsCommand(argv: string[], io: CliIo): Promise<number> {
@@ -34,12 +39,17 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
       'topic-arn': { type: 'string' },
       json: { type: 'boolean' },
       limit: { type: 'string' },
+      'stale-after': { type: 'string' },
+      'as-of': { type: 'string' },
     },
   });
   const action = (positionals[0] ?? 'list') as Action;
-  if (!['list', 'show', 'ack', 'resolve', 'suppress'].includes(action)) throw new UsageError(`unknown incidents action "${action}"`);
+  if (!['list', 'show', 'ack', 'resolve', 'suppress', 'sweep'].includes(action)) throw new UsageError(`unknown incidents action "${action}"`);
   const fingerprint = positionals[1];
-  if (action !== 'list' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint`);
+  const staleAfterDays = parseStaleAfter(values['stale-after']);
+  const asOf = values['as-of'] === undefined ? null : new Date(values['as-of']);
+  if (asOf && Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of must be a time such as 2026-12-01T00:00:00Z, got "${values['as-of']}"`);
+  if (action !== 'list' && action !== 'sweep' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint`);
   const status = values.status as IncidentStatus | undefined;
   if (status && !INCIDENT_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${INCIDENT_STATUSES.join(', ')}`);
   if (action === 'suppress' && !values.for) throw new UsageError('incidents suppress needs --for, e.g. --for 7d');
@@ -58,6 +68,12 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     io,
   });
   try {
+    if (action === 'sweep') {
+      const result = await sweepStale({ store: runtime.store }, asOf ?? io.now(), staleAfterDays);
+      if (values.json) io.stdout.write(JSON.stringify(result) + '\n');
+      else io.stdout.write(`${result.stale.length} of ${result.checked} open or acknowledged incident(s) became stale${result.stale.length > 0 ? `: ${result.stale.join(', ')}` : ''}\n`);
+      return 0;
+    }
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
@@ -80,13 +96,14 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
       return 0;
     }
     const now = io.now();
-    const to = STATUS_FOR[action];
-    const changed = await runtime.store.setStatus(
-      incident.fingerprint,
-      to,
-      now,
-      to === 'suppressed' ? { suppressedUntil: new Date(now.getTime() + suppressMs) } : {},
-    );
+    const to = STATUS_FOR[action as 'ack' | 'resolve' | 'suppress'];
+    const options =
+      to === 'suppressed'
+        ? { suppressedUntil: new Date(now.getTime() + suppressMs) }
+        : to === 'resolved'
+          ? { resolution: { kind: 'manual' as const, at: now.toISOString(), ...(io.env.USER ? { by: io.env.USER } : {}), reason: 'resolved with incidents resolve' } }
+          : {};
+    const changed = await runtime.store.setStatus(incident.fingerprint, to, now, options);
     if (!changed) {
       io.stderr.write(`incident ${incident.fingerprint} changed meanwhile; try again\n`);
       return 1;
@@ -116,6 +133,9 @@ function listLine(i: import('../lib/incidents/types').Incident): Record<string, 
     regions: i.regions,
     suppressedUntil: i.suppressedUntil,
     alertsSent: i.alert.alertsSent,
+    resolution: i.resolution ?? null,
+    timeToFixMs: timeToFixMs(i),
+    regressions: i.regressions ?? null,
     proposal: i.proposal ?? i.latest.proposal ?? null,
   };
 }

@@ -21,6 +21,8 @@ import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
+import { changeDepsFor, describeChangeResult, isChangeItem, jsonChangeResult, LatestEventTime, parseStaleAfter, processPolicyChange, sweepStale } from './replay-loop';
+import type { PolicyChangeDeps, PolicyChangeResult } from '../lib/pipeline/policy-change';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -30,7 +32,7 @@ const MAX_CONCURRENCY = 256;
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
-                             [--concurrency N] [--json]
+                             [--concurrency N] [--stale-after DAYS] [--json]
 
 Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
 By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
@@ -39,7 +41,12 @@ By default on the embedded default: DynamoDB served in-process by dynalite under
 Replaying the same records again counts nothing twice.
 Records are processed --concurrency at a time (default ${DEFAULT_CONCURRENCY}, ${DEFAULT_ONLINE_CONCURRENCY} with --online; 1 is one at a time);
 the records of one incident (one fingerprint) and of one event ID always one after another, in input order.
-Output lines are printed in input order. On a terminal, standard error shows a progress line.`;
+Output lines are printed in input order. On a terminal, standard error shows a progress line.
+Successful policy changes (IAM PutRolePolicy, AttachRolePolicy, CreatePolicyVersion, ...; Identity Center;
+Organizations) in the same inputs are applied to the --policies snapshot where they appear, and re-check the
+open incidents they touch: fixed (with a follow-up alert), or still denied (a follow-up says why).
+On the embedded default, incidents not seen for --stale-after days (default 14) before the latest event
+replayed become stale.`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
 export const EMBEDDED_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
@@ -59,6 +66,8 @@ export interface ReplayOptions {
   concurrency?: number;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
+  /** Days without an occurrence after which the end-of-replay sweep marks an incident stale. */
+  staleAfterDays?: number;
 }
 
 export function parseReplayArgs(argv: string[]): ReplayOptions {
@@ -76,6 +85,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
       'read-role': { type: 'string' },
       json: { type: 'boolean' },
       concurrency: { type: 'string' },
+      'stale-after': { type: 'string' },
     },
   });
   const online = Boolean(values.online);
@@ -99,6 +109,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     readRole: values['read-role'],
     json: Boolean(values.json),
     concurrency: Number(concurrency),
+    staleAfterDays: parseStaleAfter(values['stale-after']),
   };
 }
 
@@ -141,11 +152,21 @@ export function orderKeys(item: InputItem): string[] {
   return typeof eventId === 'string' ? [`event:${eventId}`] : [];
 }
 
-type ItemOutcome = { kind: 'unreadable'; index: number; error: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
+type ItemOutcome =
+  | { kind: 'unreadable'; index: number; error: string }
+  | { kind: 'processed'; index: number; outcome: PipelineOutcome }
+  | { kind: 'change'; index: number; result: PolicyChangeResult };
 
-async function replayItem(item: InputItem, deps: ProcessDeps): Promise<ItemOutcome> {
+async function replayItem(item: InputItem, deps: ProcessDeps, changeDeps: PolicyChangeDeps, latest: LatestEventTime): Promise<ItemOutcome> {
   if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error };
-  return { kind: 'processed', index: item.index, outcome: await processRecord(item.record, deps) };
+  if (isChangeItem(item)) {
+    const result = await processPolicyChange(item.record, changeDeps);
+    if (result.kind === 'change') latest.see(result.change.eventTime);
+    return { kind: 'change', index: item.index, result };
+  }
+  const outcome = await processRecord(item.record, deps);
+  if (outcome.kind === 'counted') latest.see(outcome.denial.eventTime);
+  return { kind: 'processed', index: item.index, outcome };
 }
 
 /** One output line per input record; a record in flight elsewhere is `busy`, any other error stops the replay. */
@@ -165,6 +186,13 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
     return {
       text: json ? JSON.stringify({ error: value.error, input: value.index }) : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
       failed: true,
+    };
+  }
+  if (value.kind === 'change') {
+    const result = value.result;
+    return {
+      text: json ? JSON.stringify({ input: value.index, ...jsonChangeResult(result) }) : describeChangeResult(result, style),
+      failed: result.kind === 'invalid',
     };
   }
   const outcome = value.outcome;
@@ -205,6 +233,8 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   try {
     io.stderr.write(style.dim(`access-auditor replay → ${runtime.description}\n`));
     const deps: ProcessDeps = { ...analyze, ...alertDeps, clock: () => io.now() };
+    const changeDeps = changeDepsFor(analyze, { ...alertDeps, store: runtime.store }, () => io.now());
+    const latest = new LatestEventTime();
     let total = 0;
     // Reading runs ahead of processing: remember where each record ended, for the progress line's ETA.
     const positions: number[] = [];
@@ -217,7 +247,8 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     for await (const result of runOrdered(tracked, {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       keys: orderKeys,
-      run: (item) => replayItem(item, deps),
+      barrier: isChangeItem,
+      run: (item) => replayItem(item, deps, changeDeps, latest),
     })) {
       total++;
       const line = outcomeLine(result, options.json, style);
@@ -236,6 +267,10 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
       if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
       for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
+      // Quiet resolution as of the end of the replayed history (not the wall clock: last month's trail is not all stale).
+      const asOf = latest.get();
+      const stale = asOf ? await sweepStale({ store: runtime.store }, asOf, options.staleAfterDays) : null;
+      if (stale && stale.stale.length > 0) io.stderr.write(style.dim(`${stale.stale.length} incident(s) not seen for ${options.staleAfterDays} days became stale\n`));
     }
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();

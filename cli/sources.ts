@@ -12,6 +12,7 @@ import { loadActionCatalog } from '../lib/policy/catalog/iam-data-catalog';
 import { UsageError } from '../lib/errors';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import type { CliIo } from './io';
+import type { ChangeAwarePolicySource } from '../lib/policy/change/ports';
 import { ProposalMemo } from '../lib/policy/propose/proposal-memo';
 
 export interface SourceOptions {
@@ -55,13 +56,20 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   const bedrockClients = new Map<string, BedrockClient>();
   const clientForAccount = options.readRole ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) : undefined;
   const live = new IamPolicySource({ client: iam, ...(clientForAccount ? { clientForAccount } : {}) });
+  const combined: ChangeAwarePolicySource | null = snapshot
+    ? {
+        getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p),
+        getRoleTrustPolicy: async (arn) => (await snapshot.getRoleTrustPolicy(arn)) ?? live.getRoleTrustPolicy(arn),
+        // A replayed policy change goes to both: the snapshot applies it, IAM forgets its cache.
+        applyChange: async (change) => {
+          await snapshot.applyChange(change);
+          await live.applyChange();
+        },
+        getManagedPolicy: async (arn, version) => (await snapshot.getManagedPolicy(arn, version)) ?? live.getManagedPolicy(arn, version),
+      }
+    : null;
   return {
-    policySource: snapshot
-      ? {
-          getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p),
-          getRoleTrustPolicy: async (arn) => (await snapshot.getRoleTrustPolicy(arn)) ?? live.getRoleTrustPolicy(arn),
-        }
-      : live,
+    policySource: combined ?? live,
     profileResolver: new BedrockProfileResolver({
       clientForRegion: (r: string) => {
         let client = bedrockClients.get(r);

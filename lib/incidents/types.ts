@@ -64,8 +64,8 @@ export interface Regressions {
   lastRegressionAt: string;
 }
 
-/** Follow-up messages about a policy change (fixed, or still denied): one per change event per incident. */
-export const FOLLOW_UP_KINDS = ['fixed', 'still-denied'] as const;
+/** Follow-up messages about a policy change (fixed, still denied, or possibly fixed but unconfirmed): one per change event per incident. */
+export const FOLLOW_UP_KINDS = ['fixed', 'still-denied', 'unconfirmed'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 export interface FollowUpState {
