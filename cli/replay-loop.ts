@@ -4,7 +4,7 @@
  * it), and the stale sweep at the end, as of the latest event time replayed.
  */
 import type { InputItem } from '../lib/cloudtrail/input';
-import { isPolicyChangeRecord } from '../lib/policy/change/decode';
+import { isSuccessfulPolicyChange } from '../lib/policy/change/decode';
 import { isChangeAware } from '../lib/policy/change/ports';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
@@ -14,9 +14,12 @@ import { DEFAULT_STALE_AFTER_DAYS, sweepStale } from '../lib/pipeline/stale';
 import { UsageError } from '../lib/errors';
 import { printableLine, type Style } from './style';
 
-/** A policy change is a barrier in the ordered pool: the denials before it see the old policies, those after the new. */
+/**
+ * A successful policy change is a barrier in the ordered pool: the denials before it see the old
+ * policies, those after the new. A failed one is a denial record like the others.
+ */
 export function isChangeItem(item: InputItem): boolean {
-  return !('error' in item) && isPolicyChangeRecord(item.record);
+  return !('error' in item) && isSuccessfulPolicyChange(item.record);
 }
 
 export function changeDepsFor(analyze: AnalyzeDeps, alerts: AlertDeps & { store: IncidentStore }, clock: () => Date): PolicyChangeDeps {

@@ -289,6 +289,7 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
 /** `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default. */
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const examples = join(packageRoot(), 'examples');
-  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
+  // The denials first, then the policy changes that fix two of them (the loop of docs/incident-lifecycle.md).
+  const options = parseReplayArgs([join(examples, 'records'), join(examples, 'changes'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
   return runReplay({ ...options, showIncidentTable: true }, io);
 }

@@ -11,7 +11,7 @@ import { isScheduledEvent, parseCloudTrailEvent } from './event';
 import { sweepDeferredAlerts } from '../pipeline/sweep';
 import type { PolicyChangeDeps } from '../pipeline/policy-change';
 import { DEFAULT_STALE_AFTER_DAYS, sweepStale } from '../pipeline/stale';
-import { isPolicyChangeRecord } from '../policy/change/decode';
+import { isSuccessfulPolicyChange } from '../policy/change/decode';
 import { handlePolicyChange } from './policy-change';
 
 /** Everything the ingest handler needs, built once per container (or by a test). */
@@ -61,7 +61,7 @@ export function createIngestHandler(deps: IngestDependencies) {
     }
     logger.appendKeys({ eventId: parsed.eventId ?? 'unknown', eventName: parsed.eventName ?? 'unknown' });
     try {
-      if (deps.policyChange && isPolicyChangeRecord(parsed.record)) {
+      if (deps.policyChange && isSuccessfulPolicyChange(parsed.record)) {
         const handled = await handlePolicyChange(parsed.record, deps.policyChange, logger, count);
         return { outcome: handled.outcome };
       }

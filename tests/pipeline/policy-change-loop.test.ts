@@ -16,8 +16,9 @@ const snapshotJson = () => JSON.parse(readFileSync(join(root, 'examples', 'polic
 
 const APPRUNNER_DENIAL = example('01-apprunner-no-bedrock-grant.json');
 const DATA_PIPELINE_DENIAL = example('02-iam-user-wrong-model-id.json');
-const FIX_APPRUNNER = example('07-change-put-role-policy-fixes-apprunner.json');
-const BROADER_FIX_DATA_PIPELINE = example('08-change-policy-version-broader-fixes-data-pipeline.json');
+const change = (name: string) => JSON.parse(readFileSync(join(root, 'examples', 'changes', name), 'utf8')) as Record<string, unknown>;
+const FIX_APPRUNNER = change('01-put-role-policy-fixes-apprunner.json');
+const BROADER_FIX_DATA_PIPELINE = change('02-policy-version-broader-fixes-data-pipeline.json');
 const MODEL = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0';
 
 const dynamo = useEmbeddedDynamoDB();

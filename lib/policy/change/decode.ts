@@ -127,6 +127,16 @@ export function isPolicyChangeRecord(record: unknown): boolean {
   return (CHANGE_EVENT_SOURCES[source].events as readonly string[]).includes(name);
 }
 
+/**
+ * True for a policy-change record without an error: what the policy-change path takes. A failed change
+ * (an AccessDenied PutRolePolicy) is a denial like any other and goes to the denial pipeline.
+ */
+export function isSuccessfulPolicyChange(record: unknown): boolean {
+  if (!isPolicyChangeRecord(record)) return false;
+  const errorCode = own(unwrap(record as Json), 'errorCode');
+  return errorCode === undefined || errorCode === null || errorCode === '';
+}
+
 /** The record as a policy change, or why it is not one. */
 export function decodePolicyChange(input: unknown): PolicyChangeOutcome {
   if (!isObject(input)) return { kind: 'invalid', eventId: null, message: 'a policy-change record must be a JSON object' };
