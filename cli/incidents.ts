@@ -26,29 +26,25 @@ export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ac
 type Action = 'list' | 'show' | 'ack' | 'resolve' | 'suppress' | 'sweep';
 const STATUS_FOR: Record<'ack' | 'resolve' | 'suppress', IncidentStatus> = { ack: 'acknowledged', resolve: 'resolved', suppress: 'suppressed' };
 
+const OPTIONS = {
+  status: { type: 'string' },
+  for: { type: 'string' },
+  'data-dir': { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  json: { type: 'boolean' },
+  limit: { type: 'string' },
+  'stale-after': { type: 'string' },
+  'as-of': { type: 'string' },
+} as const;
+
 export async function incidentsCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      status: { type: 'string' },
-      for: { type: 'string' },
-      'data-dir': { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      'topic-arn': { type: 'string' },
-      json: { type: 'boolean' },
-      limit: { type: 'string' },
-      'stale-after': { type: 'string' },
-      'as-of': { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const action = (positionals[0] ?? 'list') as Action;
   if (!['list', 'show', 'ack', 'resolve', 'suppress', 'sweep'].includes(action)) throw new UsageError(`unknown incidents action "${action}"`);
   const fingerprint = positionals[1];
-  const staleAfterDays = parseStaleAfter(values['stale-after']);
-  const asOf = values['as-of'] === undefined ? null : new Date(values['as-of']);
-  if (asOf && Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of must be a time such as 2026-12-01T00:00:00Z, got "${values['as-of']}"`);
+  const sweep = sweepOptions(values['stale-after'], values['as-of']);
   if (action !== 'list' && action !== 'sweep' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint`);
   const status = values.status as IncidentStatus | undefined;
   if (status && !INCIDENT_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${INCIDENT_STATUSES.join(', ')}`);
@@ -68,12 +64,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     io,
   });
   try {
-    if (action === 'sweep') {
-      const result = await sweepStale({ store: runtime.store }, asOf ?? io.now(), staleAfterDays);
-      if (values.json) io.stdout.write(JSON.stringify(result) + '\n');
-      else io.stdout.write(`${result.stale.length} of ${result.checked} open or acknowledged incident(s) became stale${result.stale.length > 0 ? `: ${result.stale.join(', ')}` : ''}\n`);
-      return 0;
-    }
+    if (action === 'sweep') return await sweepCommand(runtime.store, sweep, Boolean(values.json), io);
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
@@ -101,7 +92,14 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
       to === 'suppressed'
         ? { suppressedUntil: new Date(now.getTime() + suppressMs) }
         : to === 'resolved'
-          ? { resolution: { kind: 'manual' as const, at: now.toISOString(), ...(io.env.USER ? { by: io.env.USER } : {}), reason: 'resolved with incidents resolve' } }
+          ? {
+              resolution: {
+                kind: 'manual' as const,
+                at: now.toISOString(),
+                ...(io.env.USER ? { by: io.env.USER } : {}),
+                reason: 'resolved with incidents resolve',
+              },
+            }
           : {};
     const changed = await runtime.store.setStatus(incident.fingerprint, to, now, options);
     if (!changed) {
@@ -113,6 +111,28 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
   } finally {
     await runtime.close();
   }
+}
+
+function sweepOptions(staleAfter: string | undefined, asOfText: string | undefined): { staleAfterDays: number; asOf: Date | null } {
+  const staleAfterDays = parseStaleAfter(staleAfter);
+  const asOf = asOfText === undefined ? null : new Date(asOfText);
+  if (asOf && Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of must be a time such as 2026-12-01T00:00:00Z, got "${asOfText}"`);
+  return { staleAfterDays, asOf };
+}
+
+async function sweepCommand(
+  store: Parameters<typeof sweepStale>[0]['store'],
+  options: { staleAfterDays: number; asOf: Date | null },
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const result = await sweepStale({ store }, options.asOf ?? io.now(), options.staleAfterDays);
+  if (json) io.stdout.write(JSON.stringify(result) + '\n');
+  else
+    io.stdout.write(
+      `${result.stale.length} of ${result.checked} open or acknowledged incident(s) became stale${result.stale.length > 0 ? `: ${result.stale.join(', ')}` : ''}\n`,
+    );
+  return 0;
 }
 
 /** The `list --json` line: the fields the contract promises, plus the latest proposal. */

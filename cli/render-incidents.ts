@@ -73,7 +73,8 @@ export function renderIncidentDetail(incident: Incident, style: Style): string {
     const ttf = timeToFixMs(incident);
     lines.push(`  resolution ${r.kind} at ${r.at}${r.by ? ` by ${printableLine(r.by)}` : ''}${ttf !== null ? `, time to fix ${formatDuration(ttf)}` : ''}`);
     if (r.reason) lines.push(`             ${printableLine(r.reason)}`);
-    if (r.scope === 'broader-than-proposal') lines.push(`             ${style.yellow('broader than the proposal')}: also allows ${printableLine((r.beyondProposal ?? []).join('; '))}`);
+    if (r.scope === 'broader-than-proposal')
+      lines.push(`             ${style.yellow('broader than the proposal')}: also allows ${printableLine((r.beyondProposal ?? []).join('; '))}`);
   }
   if (incident.regressions) lines.push(`  regressed  ${incident.regressions.count} time(s), last ${incident.regressions.lastRegressionAt}`);
   if (incident.sessions.length > 0)

@@ -71,7 +71,14 @@ export function describeChangeResult(result: PolicyChangeResult, style: Style): 
 
 export function jsonChangeResult(result: PolicyChangeResult): Record<string, unknown> {
   if (result.kind !== 'change') return { ...result };
-  return { kind: 'policy-change', eventId: result.eventId, eventName: result.change.eventName, by: result.change.by, checked: result.checked, touched: result.touched };
+  return {
+    kind: 'policy-change',
+    eventId: result.eventId,
+    eventName: result.change.eventName,
+    by: result.change.by,
+    checked: result.checked,
+    touched: result.touched,
+  };
 }
 
 export { processPolicyChange, sweepStale };

@@ -21,7 +21,16 @@ import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
-import { changeDepsFor, describeChangeResult, isChangeItem, jsonChangeResult, LatestEventTime, parseStaleAfter, processPolicyChange, sweepStale } from './replay-loop';
+import {
+  changeDepsFor,
+  describeChangeResult,
+  isChangeItem,
+  jsonChangeResult,
+  LatestEventTime,
+  parseStaleAfter,
+  processPolicyChange,
+  sweepStale,
+} from './replay-loop';
 import type { PolicyChangeDeps, PolicyChangeResult } from '../lib/pipeline/policy-change';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
@@ -263,15 +272,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
     // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
     // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
-    if (runtime.embedded) {
-      const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
-      if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
-      for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
-      // Quiet resolution as of the end of the replayed history (not the wall clock: last month's trail is not all stale).
-      const asOf = latest.get();
-      const stale = asOf ? await sweepStale({ store: runtime.store }, asOf, options.staleAfterDays) : null;
-      if (stale && stale.stale.length > 0) io.stderr.write(style.dim(`${stale.stale.length} incident(s) not seen for ${options.staleAfterDays} days became stale\n`));
-    }
+    if (runtime.embedded) await embeddedSweeps(alertDeps, runtime.store, latest.get(), options, io, style);
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
       io.stdout.write('\n' + renderIncidentTable(incidents, style));
@@ -282,6 +283,24 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   return failed ? 1 : 0;
 }
 
+/** What the deployed sweep does every 15 minutes, done once at the end of a replay on the embedded default. */
+async function embeddedSweeps(
+  alertDeps: AlertDeps & Pick<PipelineDeps, 'store'>,
+  store: Parameters<typeof sweepStale>[0]['store'],
+  asOf: Date | null,
+  options: ReplayOptions,
+  io: CliIo,
+  style: Style,
+): Promise<void> {
+  const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
+  if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
+  for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
+  // Quiet resolution as of the end of the replayed history (not the wall clock: last month's trail is not all stale).
+  const stale = asOf ? await sweepStale({ store }, asOf, options.staleAfterDays) : null;
+  if (stale && stale.stale.length > 0)
+    io.stderr.write(style.dim(`${stale.stale.length} incident(s) not seen for ${options.staleAfterDays} days became stale\n`));
+}
+
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
   return runReplay(parseReplayArgs(argv), io);
 }
@@ -290,6 +309,12 @@ export async function replayCommand(argv: string[], io: CliIo): Promise<number> 
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const examples = join(packageRoot(), 'examples');
   // The denials first, then the policy changes that fix two of them (the loop of docs/incident-lifecycle.md).
-  const options = parseReplayArgs([join(examples, 'records'), join(examples, 'changes'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
+  const options = parseReplayArgs([
+    join(examples, 'records'),
+    join(examples, 'changes'),
+    '--policies',
+    join(examples, 'policies', '111122223333.json'),
+    ...argv,
+  ]);
   return runReplay({ ...options, showIncidentTable: true }, io);
 }

@@ -13,7 +13,9 @@ export function renderTerminalSummary(message: AlertMessage): string {
   const text = plainTextOf(message);
   // A follow-up shares the incident's subject (the e-mail thread): its first line says what it is.
   const followUp = (message.MessageAttributes.trigger?.StringValue ?? '').startsWith('follow-up-');
-  const head = followUp ? `FOLLOW-UP  ${plainLine(text.split('\n')[0] ?? '', 200)}` : `ALERT ${plainLine(severity, 16).toUpperCase()}  ${plainLine(message.Subject, 200)}`;
+  const head = followUp
+    ? `FOLLOW-UP  ${plainLine(text.split('\n')[0] ?? '', 200)}`
+    : `ALERT ${plainLine(severity, 16).toUpperCase()}  ${plainLine(message.Subject, 200)}`;
   const lines = [head];
   for (const line of text.split('\n')) {
     if (SUMMARY_LABELS.some((label) => line.startsWith(label))) lines.push(`  ${plainLine(line, 300)}`);

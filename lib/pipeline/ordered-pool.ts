@@ -65,9 +65,7 @@ export async function* runOrdered<T, R>(items: AsyncIterable<T> | Iterable<T>, o
   const start = (item: T): Promise<PoolResult<T, R>> => {
     const keys = [...new Set(options.keys(item))];
     const isBarrier = options.barrier?.(item) === true;
-    const before = isBarrier
-      ? [...running]
-      : [...keys.map((k) => tails.get(k)), lastBarrier].filter((p): p is Promise<void> => p !== undefined);
+    const before = isBarrier ? [...running] : [...keys.map((k) => tails.get(k)), lastBarrier].filter((p): p is Promise<void> => p !== undefined);
     const result = (async (): Promise<PoolResult<T, R>> => {
       await Promise.all(before);
       await slots.acquire();

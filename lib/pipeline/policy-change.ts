@@ -38,8 +38,7 @@ export interface IncidentRecheck {
 }
 
 export type PolicyChangeResult =
-  | Exclude<PolicyChangeOutcome, { kind: 'change' }>
-  | { kind: 'change'; eventId: string; change: PolicyChange; checked: number; touched: IncidentRecheck[] };
+  Exclude<PolicyChangeOutcome, { kind: 'change' }> | { kind: 'change'; eventId: string; change: PolicyChange; checked: number; touched: IncidentRecheck[] };
 
 /** Statuses a policy change can fix: the incident is still a problem someone may be fixing. */
 const RECHECKED_STATUSES = ['open', 'acknowledged'] as const;
@@ -118,12 +117,19 @@ async function touches(change: PolicyChange, incident: Incident, pair: PolicyPai
 async function confirm(revalidation: Revalidation, incident: Incident, after: PrincipalPolicies | null, deps: PolicyChangeDeps): Promise<Revalidation> {
   if (!deps.simulator || !after || revalidation.verdict === 'still-denied') return revalidation;
   // An unknown context key: the simulator would read it as absent and could allow what IAM denies.
-  const settleable = revalidation.verdict === 'allowed' || revalidation.why.every((w) => ['scp-allows-now', 'scp-others-unchecked', 'unresolved-policies'].includes(w.code));
+  const settleable =
+    revalidation.verdict === 'allowed' || revalidation.why.every((w) => ['scp-allows-now', 'scp-others-unchecked', 'unresolved-policies'].includes(w.code));
   if (!settleable) return revalidation;
   const decisions: Array<{ check: string; decision: SimulationDecision }> = [];
   try {
     for (const check of checksFor(incident.latest)) {
-      const request = { policySourceArn: after.arn, extraPolicies: [], action: check.request.action, resource: check.request.resource, context: check.request.context };
+      const request = {
+        policySourceArn: after.arn,
+        extraPolicies: [],
+        action: check.request.action,
+        resource: check.request.resource,
+        context: check.request.context,
+      };
       decisions.push({ check: check.label, decision: await deps.simulator.simulate(request) });
     }
   } catch (err) {
@@ -133,7 +139,12 @@ async function confirm(revalidation: Revalidation, incident: Incident, after: Pr
   const refused = decisions.find((d) => d.decision !== 'allowed');
   if (refused) return { verdict: 'still-denied', why: [finding('simulator-denies', { decision: refused.decision, check: refused.check })] };
   if (revalidation.verdict === 'allowed') return { ...revalidation, checkedBy: ['offline-evaluator', 'iam-simulator'] };
-  return { verdict: 'allowed', scope: revalidation.scope ?? 'other-than-proposal', beyondProposal: revalidation.beyondProposal ?? [], checkedBy: ['iam-simulator'] };
+  return {
+    verdict: 'allowed',
+    scope: revalidation.scope ?? 'other-than-proposal',
+    beyondProposal: revalidation.beyondProposal ?? [],
+    checkedBy: ['iam-simulator'],
+  };
 }
 
 function resolutionFor(change: PolicyChange, revalidation: Extract<Revalidation, { verdict: 'allowed' }>): Resolution {
@@ -160,7 +171,13 @@ async function markFixed(incident: Incident, resolution: Resolution, deps: Polic
   return current?.status === 'fixed' && current.resolution?.eventId === resolution.eventId ? current : null;
 }
 
-async function followUp(incident: Incident, verdict: IncidentRecheck['verdict'], change: PolicyChange, revalidation: Revalidation, deps: PolicyChangeDeps): Promise<IncidentRecheck> {
+async function followUp(
+  incident: Incident,
+  verdict: IncidentRecheck['verdict'],
+  change: PolicyChange,
+  revalidation: Revalidation,
+  deps: PolicyChangeDeps,
+): Promise<IncidentRecheck> {
   const now = deps.clock();
   const claimed = await deps.store.claimFollowUp(incident.fingerprint, { eventId: change.eventId, kind: verdict, claimedAt: now.toISOString() });
   if (!claimed) return { fingerprint: incident.fingerprint, verdict, followUp: 'already-sent' };

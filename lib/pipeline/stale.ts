@@ -16,7 +16,11 @@ export const STALEABLE_STATUSES = ['open', 'acknowledged'] as const;
  * The stale resolution for an incident last seen more than `staleAfterDays` before `now`, else null.
  * Pure. An unreadable `lastSeen` never makes an incident stale.
  */
-export function staleResolutionFor(incident: Pick<Incident, 'status' | 'lastSeen'>, now: Date, staleAfterDays: number = DEFAULT_STALE_AFTER_DAYS): Resolution | null {
+export function staleResolutionFor(
+  incident: Pick<Incident, 'status' | 'lastSeen'>,
+  now: Date,
+  staleAfterDays: number = DEFAULT_STALE_AFTER_DAYS,
+): Resolution | null {
   if (!(STALEABLE_STATUSES as readonly string[]).includes(incident.status)) return null;
   const lastSeen = Date.parse(incident.lastSeen);
   if (Number.isNaN(lastSeen) || now.getTime() - lastSeen <= staleAfterDays * DAY_MS) return null;

@@ -9,7 +9,20 @@ import { timeToFixMs } from '../../incidents/types';
 import type { Proposal } from '../../denial/types';
 import { principalDisplayName } from '../../denial/principal-name';
 import { AlertError } from '../../alerts/errors';
-import { CHAT_DESCRIPTION_MAX_CHARS, CHAT_TITLE_MAX_CHARS, chatCode, chatCodeBlock, chatPlain, chatText, plainBlock, plainLine, publishSize, PUBLISH_BYTES_BUDGET, SMS_MAX_CHARS, truncate } from '../sns-text';
+import {
+  CHAT_DESCRIPTION_MAX_CHARS,
+  CHAT_TITLE_MAX_CHARS,
+  chatCode,
+  chatCodeBlock,
+  chatPlain,
+  chatText,
+  plainBlock,
+  plainLine,
+  publishSize,
+  PUBLISH_BYTES_BUDGET,
+  SMS_MAX_CHARS,
+  truncate,
+} from '../sns-text';
 import type { AlertMessage, CustomChatNotification } from '../types';
 import { defaultShowCommand } from './commands';
 import { alertAttributes, renderSubject } from './subject';
@@ -119,7 +132,10 @@ function renderText(input: FollowUpInput, show: string, maxStatements: number): 
 function renderChatFollowUp(input: FollowUpInput, show: string, maxStatements: number): FollowUpChat {
   const { incident } = input;
   const emoji = input.kind === 'fixed' ? ':white_check_mark:' : ':warning:';
-  const title = truncate(`${emoji} ${HEADLINES[input.kind]}: ${chatCode(incident.action, 60)} for ${chatCode(principalDisplayName(incident.principal), 60)}`, CHAT_TITLE_MAX_CHARS);
+  const title = truncate(
+    `${emoji} ${HEADLINES[input.kind]}: ${chatCode(incident.action, 60)} for ${chatCode(principalDisplayName(incident.principal), 60)}`,
+    CHAT_TITLE_MAX_CHARS,
+  );
   const lines = facts(input).map(([label, text]) => `*${label}:* ${chatText(text, 600)}`);
   const remaining = remainingText(input.remaining);
   if (remaining) {
@@ -131,7 +147,13 @@ function renderChatFollowUp(input: FollowUpInput, show: string, maxStatements: n
     version: '1.0',
     source: 'custom',
     id: chatPlain(`${input.change.eventId}:${incident.fingerprint}`, 128),
-    content: { textType: 'client-markdown', title, description: truncate(lines.join('\n'), CHAT_DESCRIPTION_MAX_CHARS), nextSteps: [`Details: ${chatCode(show)}`], keywords: [input.kind, 'follow-up'] },
+    content: {
+      textType: 'client-markdown',
+      title,
+      description: truncate(lines.join('\n'), CHAT_DESCRIPTION_MAX_CHARS),
+      nextSteps: [`Details: ${chatCode(show)}`],
+      keywords: [input.kind, 'follow-up'],
+    },
     metadata: {
       threadId: chatPlain(incident.fingerprint, 128),
       summary: chatPlain(`${HEADLINES[input.kind]}: ${incident.action} for ${principalDisplayName(incident.principal)}`, 300),

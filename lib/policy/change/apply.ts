@@ -121,7 +121,12 @@ export function applyChangeToPolicies(policies: PrincipalPolicies, change: Polic
       return sameIdentity(policies, op.identity) ? applyToHolder(policies, change, docs, undefined) : policies;
     case 'new-policy-version':
       if (!op.setAsDefault) return policies;
-      return replaceManaged(policies, op.policyArn, { arn: op.policyArn, name: lastPathSegment(op.policyArn), document: op.document, ...(op.versionId ? { versionId: op.versionId } : {}) });
+      return replaceManaged(policies, op.policyArn, {
+        arn: op.policyArn,
+        name: lastPathSegment(op.policyArn),
+        document: op.document,
+        ...(op.versionId ? { versionId: op.versionId } : {}),
+      });
     case 'set-default-version':
       return replaceManaged(policies, op.policyArn, docs.get(documentKey(op.policyArn, op.versionId)));
     case 'remove-from-group':

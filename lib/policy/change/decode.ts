@@ -72,7 +72,8 @@ function iamOperation(eventName: string, params: Json, record: Json, account: st
       document: document(params, 'policyDocument', true) as PolicyDocument,
     };
   }
-  if (eventName === 'SetDefaultPolicyVersion') return { op: 'set-default-version', policyArn: policyArn(params, 'policyArn'), versionId: need(params, 'versionId', 64) };
+  if (eventName === 'SetDefaultPolicyVersion')
+    return { op: 'set-default-version', policyArn: policyArn(params, 'policyArn'), versionId: need(params, 'versionId', 64) };
   if (eventName === 'AddUserToGroup' || eventName === 'RemoveUserFromGroup') {
     return {
       op: eventName === 'AddUserToGroup' ? 'add-to-group' : 'remove-from-group',
@@ -81,9 +82,15 @@ function iamOperation(eventName: string, params: Json, record: Json, account: st
     };
   }
   if (eventName.startsWith('Put') && eventName.endsWith('Policy')) {
-    return { op: 'put-inline', identity: identity(), policyName: need(params, 'policyName'), document: document(params, 'policyDocument', true) as PolicyDocument };
+    return {
+      op: 'put-inline',
+      identity: identity(),
+      policyName: need(params, 'policyName'),
+      document: document(params, 'policyDocument', true) as PolicyDocument,
+    };
   }
-  if (eventName.startsWith('Delete') && eventName.endsWith('Policy')) return { op: 'delete-inline', identity: identity(), policyName: need(params, 'policyName') };
+  if (eventName.startsWith('Delete') && eventName.endsWith('Policy'))
+    return { op: 'delete-inline', identity: identity(), policyName: need(params, 'policyName') };
   if (eventName.startsWith('Attach')) return { op: 'attach-managed', identity: identity(), policyArn: policyArn(params, 'policyArn') };
   if (eventName.startsWith('Detach')) return { op: 'detach-managed', identity: identity(), policyArn: policyArn(params, 'policyArn') };
   if (eventName.startsWith('Put')) return { op: 'put-boundary', identity: identity(), policyArn: policyArn(params, 'permissionsBoundary') };

@@ -56,7 +56,7 @@ const TEMPLATES: Record<RecheckCode, (p: NoteParams) => string> = {
   'scp-allows-now': (p) => `Service control policy ${String(p.policy)} no longer denies ${String(p.action)}.`,
   'scp-still-denies': (p) => `Service control policy ${String(p.policy)} still does not allow ${String(p.action)}.`,
   'scp-others-unchecked': () =>
-    'Other service control policies of the organization (on the account, its OUs and the root) were not evaluated: only IAM\'s policy simulator, which sees them, can confirm the call is allowed now.',
+    "Other service control policies of the organization (on the account, its OUs and the root) were not evaluated: only IAM's policy simulator, which sees them, can confirm the call is allowed now.",
   'simulator-denies': (p) => `IAM's policy simulator still answers ${String(p.decision)} for ${String(p.check)}.`,
   'simulator-failed': (p) => `IAM's policy simulator could not be asked: ${String(p.error)}.`,
 };
@@ -103,7 +103,8 @@ export function revalidateIdentityChange(
   const unresolved = after.unresolvedPolicies ?? [];
   if (failures.length === 0) {
     // An allow that a policy of unknown content could still deny is not an allow.
-    if (unresolved.length > 0) return { verdict: 'unconfirmed', why: [finding('unresolved-policies', { policies: unresolved.map((u) => u.name).join(', ') })], ...compared };
+    if (unresolved.length > 0)
+      return { verdict: 'unconfirmed', why: [finding('unresolved-policies', { policies: unresolved.map((u) => u.name).join(', ') })], ...compared };
     return { verdict: 'allowed', ...compared, checkedBy: ['offline-evaluator'] };
   }
   if (failures.every((f) => f.code === 'check-undetermined')) return { verdict: 'unconfirmed', why: failures, ...compared };
@@ -139,7 +140,8 @@ export function revalidateScpChange(denial: Denial, change: PolicyChange, after:
   const why = [finding('scp-allows-now', { policy, action: denial.action })];
   if (after) {
     const failures = checks.map((check) => checkFailure(policySetOf(after), check)).filter((f): f is NonNullable<typeof f> => f !== null);
-    if (failures.some((f) => f.code !== 'check-undetermined')) return { verdict: 'still-denied', why: [...why, ...failures], remaining: proposeFix(denial, after) };
+    if (failures.some((f) => f.code !== 'check-undetermined'))
+      return { verdict: 'still-denied', why: [...why, ...failures], remaining: proposeFix(denial, after) };
   }
   return { verdict: 'unconfirmed', why: [...why, finding('scp-others-unchecked')], scope: 'other-than-proposal', beyondProposal: [] };
 }
