@@ -11,7 +11,7 @@ import type { PolicySimulator, PrincipalPolicies, SimulationDecision } from '../
 import type { ChangeAwarePolicySource, PermissionSetNamer } from '../policy/change/ports';
 import { decodePolicyChange } from '../policy/change/decode';
 import { describePolicyChange, type PolicyChange, type PolicyChangeOutcome } from '../policy/change/types';
-import { applyChangeToPolicies, documentsFor, iamChangeTouches, type ChangeDocuments } from '../policy/change/apply';
+import { applyChangeToPolicies, documentsFor, iamChangeTouches, mayTouch, type ChangeDocuments } from '../policy/change/apply';
 import { checksFor, denialNamesPolicy, finding, revalidateIdentityChange, revalidateScpChange, type Revalidation } from '../policy/change/revalidate';
 import { renderFollowUp } from '../notify/alert/follow-up';
 import { describeError } from '../errors';
@@ -53,7 +53,7 @@ function isCandidate(change: PolicyChange, incident: Incident): boolean {
   const op = change.operation;
   if (op.op === 'organizations-policy') return incident.reason.layer === 'scp';
   if (op.op === 'permission-set') return incident.principal.managedBy === 'sso';
-  return incident.principal.managedBy !== 'root' && incident.principal.type !== 'AWSService';
+  return incident.principal.managedBy !== 'root' && incident.principal.type !== 'AWSService' && mayTouch(change, incident.principal);
 }
 
 interface PolicyPair {

@@ -183,3 +183,33 @@ export function iamChangeTouches(change: PolicyChange, principal: Principal, bef
       return false;
   }
 }
+
+/**
+ * A cheap first filter, before any policy is read: false when the change cannot touch the principal
+ * (a change to another role or user, or in another account). Group and managed-policy changes need the
+ * principal's policies to decide ({@link iamChangeTouches}), so they pass here for IAM users and roles.
+ */
+export function mayTouch(change: PolicyChange, principal: Principal): boolean {
+  const op = change.operation;
+  const me = principalIdentity(principal);
+  if (me === null) return false;
+  const account = accountOf(principal);
+  switch (op.op) {
+    case 'put-inline':
+    case 'delete-inline':
+    case 'attach-managed':
+    case 'detach-managed':
+    case 'put-boundary':
+    case 'delete-boundary':
+      if (op.identity.account !== account) return false;
+      return op.identity.kind === 'group' ? me.kind === 'user' : op.identity.kind === me.kind && op.identity.name === me.name;
+    case 'add-to-group':
+    case 'remove-from-group':
+      return me.kind === 'user' && op.user.name === me.name && op.user.account === account;
+    case 'new-policy-version':
+    case 'set-default-version':
+      return true;
+    default:
+      return false;
+  }
+}
