@@ -171,6 +171,8 @@ export interface TriggerInput {
 export function triggerFor(input: TriggerInput, config: AlertPolicyConfig = DEFAULT_ALERT_POLICY): AlertTrigger | null {
   const { incident, now } = input;
   if (isSilenced(incident, now)) return null;
+  // A late occurrence from before the fix counts, but a fixed incident does not page anyone.
+  if (incident.status === 'fixed') return null;
   if (input.created) return 'opened';
   if (input.reopened) return input.regression ? 'regression' : 'reopened';
   if (isThresholdCount(incident.count, config.thresholdBase ?? DEFAULT_ALERT_POLICY.thresholdBase)) return 'threshold';
