@@ -1,7 +1,9 @@
 import { userInfo } from 'node:os';
-import { INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../lib/incidents/types';
+import { INCIDENT_STATUSES, timeToFixMs, type Incident, type IncidentStatus } from '../lib/incidents/types';
 import type { IncidentStore } from '../lib/incidents/ports';
+import { sweepStale } from '../lib/pipeline/stale';
 import { didYouMean, parseCommandArgs } from './args';
+import { parseStaleAfter } from './replay-loop';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -11,21 +13,23 @@ import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
 import { makeStyle, printableLine } from './style';
 
-export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
+export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d|sweep]
                                 [--status S] [--limit N] [--by NAME] [--note TEXT]
-                                [--data-dir DIR | --table NAME] [--json]
+                                [--data-dir DIR | --table NAME] [--json] [--stale-after DAYS] [--as-of TIME]
 
-  list            incidents, newest first (--status open|acknowledged|resolved|suppressed)
+  list            incidents, newest first (--status ${INCIDENT_STATUSES.join('|')})
   show FP         one incident: counts, regions, sessions, who changed its status, the latest
                   explanation and proposal
   ack FP          acknowledge: someone is on it (a new occurrence re-opens and re-alerts)
   resolve FP      mark fixed (a new occurrence re-opens and re-alerts)
   suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted
+  sweep           mark open and acknowledged incidents not seen for --stale-after days (default 14)
+                  before --as-of (default now) stale: quiet, not counted as fixed, reopened if seen again
 FP is a fingerprint or any unique start of one (at least 4 characters), as \`incidents list\` shows them.
   --by NAME       who made the change (default: your OS user name), recorded on the incident
   --note TEXT     why (recorded and shown by \`incidents show\`)`;
 
-const ACTIONS = ['list', 'show', 'ack', 'resolve', 'suppress'] as const;
+const ACTIONS = ['list', 'show', 'ack', 'resolve', 'suppress', 'sweep'] as const;
 type Action = (typeof ACTIONS)[number];
 const STATUS_FOR: Record<'ack' | 'resolve' | 'suppress', IncidentStatus> = { ack: 'acknowledged', resolve: 'resolved', suppress: 'suppressed' };
 const MIN_PREFIX = 4;
@@ -43,15 +47,19 @@ function parseIncidentArgs(argv: string[]) {
       'topic-arn': { type: 'string' },
       json: { type: 'boolean' },
       limit: { type: 'string' },
+      'stale-after': { type: 'string' },
+      'as-of': { type: 'string' },
     },
     { max: 2, what: 'an action and a fingerprint' },
   );
   const action = (positionals[0] ?? 'list') as Action;
   if (!ACTIONS.includes(action)) throw new UsageError(`unknown incidents action "${action}"${didYouMean(action, ACTIONS)}; actions: ${ACTIONS.join(', ')}`);
   const fingerprint = positionals[1];
-  if (action !== 'list' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint (or a unique start of one)`);
-  if (action === 'list' && fingerprint)
-    throw new UsageError(`unexpected argument "${fingerprint}": incidents list takes no fingerprint (did you mean incidents show?)`);
+  if (action !== 'list' && action !== 'sweep' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint (or a unique start of one)`);
+  if ((action === 'list' || action === 'sweep') && fingerprint)
+    throw new UsageError(
+      `unexpected argument "${fingerprint}": incidents ${action} takes no fingerprint${action === 'list' ? ' (did you mean incidents show?)' : ''}`,
+    );
   const status = values.status as IncidentStatus | undefined;
   if (status && !INCIDENT_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${INCIDENT_STATUSES.join(', ')}`);
   if (action === 'suppress' && !values.for) throw new UsageError('incidents suppress needs --for, e.g. --for 7d');
@@ -61,7 +69,10 @@ function parseIncidentArgs(argv: string[]) {
   if (values.by !== undefined && values.by.trim() === '') throw new UsageError('--by needs a name');
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive whole number');
-  return { values, action, fingerprint, status, limit, suppressMs: action === 'suppress' ? parseDuration(values.for as string) : 0 };
+  const sweep = sweepOptions(values['stale-after'], values['as-of']);
+  if (action !== 'sweep' && (values['stale-after'] !== undefined || values['as-of'] !== undefined))
+    throw new UsageError('--stale-after and --as-of go with incidents sweep');
+  return { values, action, fingerprint, status, limit, sweep, suppressMs: action === 'suppress' ? parseDuration(values.for as string) : 0 };
 }
 
 /** Who is making a change when --by is not given: the OS user, as `git` or `sudo` would name them. */
@@ -94,7 +105,7 @@ export async function resolveFingerprint(store: Pick<IncidentStore, 'get' | 'lis
 }
 
 export async function incidentsCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, action, fingerprint, status, limit, suppressMs } = parseIncidentArgs(argv);
+  const { values, action, fingerprint, status, limit, sweep, suppressMs } = parseIncidentArgs(argv);
   const style = makeStyle(useColor(io));
   const runtime = await openRuntime({
     dataDir: values['data-dir'],
@@ -105,6 +116,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     io,
   });
   try {
+    if (action === 'sweep') return await sweepCommand(runtime.store, sweep, Boolean(values.json), io);
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
@@ -128,12 +140,15 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
       return 0;
     }
     const now = io.now();
-    const to = STATUS_FOR[action];
+    const to = STATUS_FOR[action as 'ack' | 'resolve' | 'suppress'];
     const by = values.by?.trim() ?? defaultActor(io);
     const changed = await runtime.store.setStatus(incident.fingerprint, to, now, {
       by,
       ...(values.note ? { note: values.note } : {}),
       ...(to === 'suppressed' ? { suppressedUntil: new Date(now.getTime() + suppressMs) } : {}),
+      ...(to === 'resolved'
+        ? { resolution: { kind: 'manual' as const, at: now.toISOString(), by, reason: values.note ?? 'resolved with incidents resolve' } }
+        : {}),
     });
     if (!changed) {
       io.stderr.write(`incident ${incident.fingerprint} changed meanwhile; try again\n`);
@@ -148,6 +163,28 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
   } finally {
     await runtime.close();
   }
+}
+
+function sweepOptions(staleAfter: string | undefined, asOfText: string | undefined): { staleAfterDays: number; asOf: Date | null } {
+  const staleAfterDays = parseStaleAfter(staleAfter);
+  const asOf = asOfText === undefined ? null : new Date(asOfText);
+  if (asOf && Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of must be a time such as 2026-12-01T00:00:00Z, got "${asOfText}"`);
+  return { staleAfterDays, asOf };
+}
+
+async function sweepCommand(
+  store: Parameters<typeof sweepStale>[0]['store'],
+  options: { staleAfterDays: number; asOf: Date | null },
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const result = await sweepStale({ store }, options.asOf ?? io.now(), options.staleAfterDays);
+  if (json) io.stdout.write(JSON.stringify(result) + '\n');
+  else
+    io.stdout.write(
+      `${result.stale.length} of ${result.checked} open or acknowledged incident(s) became stale${result.stale.length > 0 ? `: ${result.stale.join(', ')}` : ''}\n`,
+    );
+  return 0;
 }
 
 /** The `list --json` line: the fields the contract promises, plus the latest proposal. */
@@ -168,6 +205,9 @@ export function incidentListLine(i: Incident): Record<string, unknown> {
     regions: i.regions,
     suppressedUntil: i.suppressedUntil,
     alertsSent: i.alert.alertsSent,
+    resolution: i.resolution ?? null,
+    timeToFixMs: timeToFixMs(i),
+    regressions: i.regressions ?? null,
     proposal: i.proposal ?? i.latest.proposal ?? null,
   };
 }

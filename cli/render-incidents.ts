@@ -1,4 +1,5 @@
-import type { Incident } from '../lib/incidents/types';
+import { timeToFixMs, type Incident } from '../lib/incidents/types';
+import { formatDuration } from '../lib/notify/alert/follow-up';
 import { principalDisplayName } from '../lib/denial/principal-name';
 import { printableLine, type Style } from './style';
 
@@ -12,6 +13,13 @@ function clip(value: string, width: number): string {
   return value.length <= width ? value.padEnd(width) : value.slice(0, width - 1) + '…';
 }
 
+/** Time to fix for a fixed incident (`2 h 26 min`), a regression marker, else blank. */
+function fixedIn(incident: Incident): string {
+  const ms = timeToFixMs(incident);
+  if (ms !== null) return formatDuration(ms);
+  return incident.regressions ? `regr. ${incident.regressions.count}x` : '';
+}
+
 /** A fixed-width table of incidents, newest first, sized for an 120-column terminal. */
 export function renderIncidentTable(incidents: Incident[], style: Style): string {
   if (incidents.length === 0) return 'No incidents.\n';
@@ -19,6 +27,7 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
   const header = [
     'FINGERPRINT     ',
     'STATUS      ',
+    'FIXED IN   ',
     'COUNT',
     'LAST SEEN           ',
     'DENIED IN     ',
@@ -32,6 +41,7 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
       [
         clip(i.fingerprint, 16),
         clip(i.status, 12),
+        clip(fixedIn(i), 11),
         String(i.count).padStart(5),
         clip(i.lastSeen.replace(/\.\d{3}Z$/, 'Z'), 20),
         clip(i.deniedRegion, 14),
@@ -60,6 +70,15 @@ export function renderIncidentDetail(incident: Incident, style: Style): string {
     `  why        [${incident.reason.layer}${incident.reason.explicit ? ', explicit' : ''}] ${printableLine(incident.reason.summary)}`,
     `  alerts     ${incident.alert.alertsSent} sent${incident.alert.lastAlertAt ? `, last ${incident.alert.lastAlertAt}` : ''}${incident.alert.pending ? ', one pending' : ''}${incident.alert.deferred ? `, ${incident.alert.deferred} deferred` : ''}`,
   ];
+  const r = incident.resolution;
+  if (r) {
+    const ttf = timeToFixMs(incident);
+    lines.push(`  resolution ${r.kind} at ${r.at}${r.by ? ` by ${printableLine(r.by)}` : ''}${ttf !== null ? `, time to fix ${formatDuration(ttf)}` : ''}`);
+    if (r.reason) lines.push(`             ${printableLine(r.reason)}`);
+    if (r.scope === 'broader-than-proposal')
+      lines.push(`             ${style.yellow('broader than the proposal')}: also allows ${printableLine((r.beyondProposal ?? []).join('; '))}`);
+  }
+  if (incident.regressions) lines.push(`  regressed  ${incident.regressions.count} time(s), last ${incident.regressions.lastRegressionAt}`);
   if (incident.sessions.length > 0)
     lines.push(`  sessions   ${printableLine(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
   // The latest changes only: who acknowledged, resolved or suppressed it, and why (free text: sanitised).

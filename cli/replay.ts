@@ -26,6 +26,17 @@ import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
 import { writeHtmlReport } from './report-file';
+import {
+  changeDepsFor,
+  describeChangeResult,
+  isChangeItem,
+  jsonChangeResult,
+  LatestEventTime,
+  parseStaleAfter,
+  processPolicyChange,
+  sweepStale,
+} from './replay-loop';
+import type { PolicyChangeDeps, PolicyChangeResult } from '../lib/pipeline/policy-change';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -35,7 +46,7 @@ const MAX_CONCURRENCY = 256;
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR|- ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
-                             [--concurrency N] [--json]
+                             [--concurrency N] [--stale-after DAYS] [--json]
 
 Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
 By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
@@ -45,6 +56,11 @@ Replaying the same records again counts nothing twice.
 Records are processed --concurrency at a time (default ${DEFAULT_CONCURRENCY}, ${DEFAULT_ONLINE_CONCURRENCY} with --online; 1 is one at a time);
 the records of one incident (one fingerprint) and of one event ID always one after another, in input order.
 Output lines are printed in input order. On a terminal, standard error shows a progress line.
+Successful policy changes (IAM PutRolePolicy, AttachRolePolicy, CreatePolicyVersion, ...; Identity Center;
+Organizations) in the same inputs are applied to the --policies snapshot where they appear, and re-check the
+open incidents they touch: fixed (with a follow-up alert), or still denied (a follow-up says why).
+On the embedded default, incidents not seen for --stale-after days (default 14) before the latest event
+replayed become stale.
 ${INPUT_FILTER_HELP}`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
@@ -67,6 +83,8 @@ export interface ReplayOptions {
   filter?: LogPathFilter;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
+  /** Days without an occurrence after which the end-of-replay sweep marks an incident stale. */
+  staleAfterDays?: number;
 }
 
 const REPLAY_OPTIONS = {
@@ -80,6 +98,7 @@ const REPLAY_OPTIONS = {
   'read-role': { type: 'string' },
   json: { type: 'boolean' },
   concurrency: { type: 'string' },
+  'stale-after': { type: 'string' },
   ...INPUT_FILTER_OPTIONS,
 } as const;
 
@@ -108,6 +127,7 @@ export function parseReplayArgs(argv: string[], io?: CliIo, maxPaths = Number.PO
     json: Boolean(values.json),
     concurrency: Number(concurrency),
     filter,
+    staleAfterDays: parseStaleAfter(values['stale-after']),
   };
 }
 
@@ -150,11 +170,27 @@ export function orderKeys(item: InputItem): string[] {
   return typeof eventId === 'string' ? [`event:${eventId}`] : [];
 }
 
-type ItemOutcome = { kind: 'unreadable'; index: number; error: string; at?: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
+type ItemOutcome =
+  | { kind: 'unreadable'; index: number; error: string; at?: string }
+  | { kind: 'processed'; index: number; outcome: PipelineOutcome }
+  | { kind: 'change'; index: number; result: PolicyChangeResult };
 
-async function replayItem(item: InputItem, deps: ProcessDeps): Promise<ItemOutcome> {
+/** What one replay shares across its records: the policy-change path and the latest event time seen. */
+interface ReplayContext {
+  changeDeps: PolicyChangeDeps;
+  latest: LatestEventTime;
+}
+
+async function replayItem(item: InputItem, deps: ProcessDeps, context: ReplayContext): Promise<ItemOutcome> {
   if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error, ...(item.at === undefined ? {} : { at: item.at }) };
-  return { kind: 'processed', index: item.index, outcome: await processRecord(item.record, deps) };
+  if (isChangeItem(item)) {
+    const result = await processPolicyChange(item.record, context.changeDeps);
+    if (result.kind === 'change') context.latest.see(result.change.eventTime);
+    return { kind: 'change', index: item.index, result };
+  }
+  const outcome = await processRecord(item.record, deps);
+  if (outcome.kind === 'counted') context.latest.see(outcome.denial.eventTime);
+  return { kind: 'processed', index: item.index, outcome };
 }
 
 /** Records of one incident that follow one another in the input (a storm), counted together on the embedded default. */
@@ -177,7 +213,15 @@ export async function* groupConsecutive(items: AsyncIterable<InputItem>, size: n
     const keys = orderKeys(item);
     const fp = keys.find((k) => k.startsWith('fp:'));
     const event = keys.find((k) => k.startsWith('event:'));
-    if (group && fp !== undefined && fp === fingerprint && group.items.length < size && event !== undefined && !group.keys.includes(event)) {
+    if (
+      group &&
+      !isChangeItem(item) &&
+      fp !== undefined &&
+      fp === fingerprint &&
+      group.items.length < size &&
+      event !== undefined &&
+      !group.keys.includes(event)
+    ) {
       group.items.push(item);
       group.keys.push(event);
       continue;
@@ -194,11 +238,15 @@ export async function* groupConsecutive(items: AsyncIterable<InputItem>, size: n
  * (processRecords). Busy (another delivery holds one of its events): each record on its own, so that each
  * gets its own outcome; re-running them is safe, since every step is idempotent.
  */
-async function replayGroup(group: Group, deps: ProcessDeps & { store: BatchOccurrenceRecorder }): Promise<Array<PoolResult<InputItem, ItemOutcome>>> {
+async function replayGroup(
+  group: Group,
+  deps: ProcessDeps & { store: BatchOccurrenceRecorder },
+  context: ReplayContext,
+): Promise<Array<PoolResult<InputItem, ItemOutcome>>> {
   const { items } = group;
   const one = async (item: InputItem): Promise<PoolResult<InputItem, ItemOutcome>> => {
     try {
-      return { item, ok: true, value: await replayItem(item, deps) };
+      return { item, ok: true, value: await replayItem(item, deps, context) };
     } catch (error) {
       return { item, ok: false, error };
     }
@@ -207,6 +255,7 @@ async function replayGroup(group: Group, deps: ProcessDeps & { store: BatchOccur
   try {
     const records = items.map((item) => ('error' in item ? undefined : item.record));
     const outcomes = await processRecords(records, deps);
+    for (const outcome of outcomes) if (outcome.kind === 'counted') context.latest.see(outcome.denial.eventTime);
     return outcomes.map((outcome, i) => ({ item: items[i]!, ok: true, value: { kind: 'processed', index: items[i]!.index, outcome } }));
   } catch (error) {
     if (!(error instanceof RetryLaterError)) throw error;
@@ -235,6 +284,13 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
         ? JSON.stringify({ error: value.error, input: value.index, ...(value.at ? { at: value.at } : {}) })
         : `${style.red('error   ')}${value.at === undefined ? `input ${value.index}: ` : ''}${printableLine(value.error)}`,
       failed: true,
+    };
+  }
+  if (value.kind === 'change') {
+    const result = value.result;
+    return {
+      text: json ? JSON.stringify({ input: value.index, ...jsonChangeResult(result) }) : describeChangeResult(result, style),
+      failed: result.kind === 'invalid',
     };
   }
   const outcome = value.outcome;
@@ -275,6 +331,9 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   try {
     io.stderr.write(style.dim(`access-auditor replay → ${runtime.description}\n`));
     const deps: ProcessDeps = { ...analyze, ...alertDeps, clock: () => io.now() };
+    const changeDeps = changeDepsFor(analyze, { ...alertDeps, store: runtime.store }, () => io.now());
+    const latest = new LatestEventTime();
+    const context: ReplayContext = { changeDeps, latest };
     let total = 0;
     // Reading runs ahead of processing: remember where each record ended, for the progress line's ETA.
     const positions: number[] = [];
@@ -290,7 +349,9 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     for await (const groupResult of runOrdered(groups, {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       keys: (group) => group.keys,
-      run: (group) => replayGroup(group, batchDeps),
+      // A policy change waits for the records before it and holds back those after it.
+      barrier: (group) => group.items.length === 1 && isChangeItem(group.items[0]!),
+      run: (group) => replayGroup(group, batchDeps, context),
     })) {
       if (!groupResult.ok) throw groupResult.error;
       for (const result of groupResult.value) {
@@ -308,11 +369,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
     // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
     // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
-    if (runtime.embedded) {
-      const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
-      if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
-      for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
-    }
+    if (runtime.embedded) await embeddedSweeps(alertDeps, runtime.store, latest.get(), options, io, style);
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
       // JSON Lines stay JSON Lines: the incidents follow as lines of their own kind.
@@ -323,6 +380,24 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     await runtime.close();
   }
   return failed ? 1 : 0;
+}
+
+/** What the deployed sweep does every 15 minutes, done once at the end of a replay on the embedded default. */
+async function embeddedSweeps(
+  alertDeps: AlertDeps & Pick<PipelineDeps, 'store'>,
+  store: Parameters<typeof sweepStale>[0]['store'],
+  asOf: Date | null,
+  options: ReplayOptions,
+  io: CliIo,
+  style: Style,
+): Promise<void> {
+  const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
+  if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
+  for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
+  // Quiet resolution as of the end of the replayed history (not the wall clock: last month's trail is not all stale).
+  const stale = asOf ? await sweepStale({ store }, asOf, options.staleAfterDays) : null;
+  if (stale && stale.stale.length > 0)
+    io.stderr.write(style.dim(`${stale.stale.length} incident(s) not seen for ${options.staleAfterDays} days became stale\n`));
 }
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
@@ -343,7 +418,11 @@ and one for the report ("kind": "report").`;
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const examples = join(packageRoot(), 'examples');
   parseCommandArgs(argv, { 'data-dir': { type: 'string' }, 'alerts-file': { type: 'string' }, json: { type: 'boolean' } }, { max: 0 });
-  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv], io);
+  // The denials first, then the policy changes that fix two of them (the loop of docs/incident-lifecycle.md).
+  const options = parseReplayArgs(
+    [join(examples, 'records'), join(examples, 'changes'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv],
+    io,
+  );
   const code = await runReplay({ ...options, showIncidentTable: true }, io);
   const written = await writeHtmlReport(options, io);
   const note = written.replaced ? ' (replacing the earlier report of that week)' : '';

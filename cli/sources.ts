@@ -14,6 +14,7 @@ import { UsageError } from '../lib/errors';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import type { CliIo } from './io';
 import { awsClientConfig, awsRegion, describeAwsFailure, type AwsFailure } from './aws';
+import { isChangeAware, type ChangeAwarePolicySource } from '../lib/policy/change/ports';
 import { ProposalMemo } from '../lib/policy/propose/proposal-memo';
 
 /** Failures of the online checks that come from the environment (credentials, network, permissions), the first kept. */
@@ -49,6 +50,13 @@ export function watchOnline(deps: AnalyzeDeps, health: OnlineHealth, io: CliIo):
       ? {
           getPrincipalPolicies: watched((p) => source.getPrincipalPolicies(p), health, io),
           ...(source.getRoleTrustPolicy ? { getRoleTrustPolicy: watched((arn: string) => source.getRoleTrustPolicy!(arn), health, io) } : {}),
+          // A source that follows policy changes keeps doing so when watched (replay applies changes through it).
+          ...(isChangeAware(source)
+            ? {
+                applyChange: (change: Parameters<typeof source.applyChange>[0]) => source.applyChange(change),
+                getManagedPolicy: watched((arn: string, version?: string) => source.getManagedPolicy(arn, version), health, io),
+              }
+            : {}),
         }
       : source,
     profileResolver: resolver ? { resolve: watched((id: string, region: string) => resolver.resolve(id, region), health, io) } : resolver,
@@ -99,13 +107,20 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
     ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam, sts: new STSClient(awsClientConfig(options.io, region)) })
     : undefined;
   const live = new IamPolicySource({ client: iam, ...(clientForAccount ? { clientForAccount } : {}) });
+  const combined: ChangeAwarePolicySource | null = snapshot
+    ? {
+        getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p),
+        getRoleTrustPolicy: async (arn) => (await snapshot.getRoleTrustPolicy(arn)) ?? live.getRoleTrustPolicy(arn),
+        // A replayed policy change goes to both: the snapshot applies it, IAM forgets its cache.
+        applyChange: async (change) => {
+          await snapshot.applyChange(change);
+          await live.applyChange();
+        },
+        getManagedPolicy: async (arn, version) => (await snapshot.getManagedPolicy(arn, version)) ?? live.getManagedPolicy(arn, version),
+      }
+    : null;
   return {
-    policySource: snapshot
-      ? {
-          getPrincipalPolicies: async (p) => (await snapshot.getPrincipalPolicies(p)) ?? live.getPrincipalPolicies(p),
-          getRoleTrustPolicy: async (arn) => (await snapshot.getRoleTrustPolicy(arn)) ?? live.getRoleTrustPolicy(arn),
-        }
-      : live,
+    policySource: combined ?? live,
     profileResolver: new BedrockProfileResolver({
       clientForRegion: (r: string) => {
         let client = bedrockClients.get(r);

@@ -57,6 +57,8 @@ export interface IngestConfig {
   policyCacheTtlSeconds: number;
   /** Confirm proposals with iam:SimulatePrincipalPolicy. */
   simulate: boolean;
+  /** Days without an occurrence after which the scheduled sweep marks an incident stale. */
+  staleAfterDays: number;
 }
 
 /** Configuration of the weekly report Lambda. */
@@ -107,6 +109,7 @@ export function loadIngestConfig(env: Env): IngestConfig {
     readRoleName: readRoleName(env),
     policyCacheTtlSeconds: integer(env, 'POLICY_CACHE_TTL_SECONDS', 300, 0, 86_400),
     simulate: boolean(env, 'SIMULATE', true),
+    staleAfterDays: integer(env, 'STALE_AFTER_DAYS', 14, 1, 3650),
   };
 }
 

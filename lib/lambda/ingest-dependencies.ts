@@ -3,6 +3,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { SsoPermissionSetNamer } from '../policy/sources/permission-set-namer';
+import type { PolicyChangeDeps } from '../pipeline/policy-change';
+import type { IncidentStore } from '../incidents/ports';
 import { SnsNotifier } from '../notify/sinks/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/sources/bedrock-profile-resolver';
 import { deployedAlertPolicy, type IngestConfig } from '../config';
@@ -22,6 +26,8 @@ export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;
   bedrock: (region: string) => BedrockClient;
+  /** IAM Identity Center (names the permission set of a ProvisionPermissionSet); absent, permission-set changes are not matched. */
+  ssoAdmin?: SSOAdminClient;
 }
 
 export function defaultClients(region: string | undefined): AwsClients {
@@ -33,6 +39,7 @@ export function defaultClients(region: string | undefined): AwsClients {
     // IAM throttles hard and its quotas cannot be raised: adaptive retry backs off client-side.
     iam: new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' }),
     sts: new STSClient({ region }),
+    ssoAdmin: new SSOAdminClient({ region }),
     bedrock: (r) => {
       let client = bedrock.get(r);
       if (!client) bedrock.set(r, (client = new BedrockClient({ region: r })));
@@ -73,5 +80,24 @@ export function buildPipelineDeps(
     profileResolver: new BedrockProfileResolver({ clientForRegion: clients.bedrock, clock }),
     simulator: config.simulate ? accountRoutedSimulator(clientForAccount, clients.iam) : null,
     loadCatalog: loadActionCatalog,
+  };
+}
+
+/**
+ * The policy-change loop's dependencies, sharing the pipeline's store, notifier, IAM policy source and
+ * simulator (one container, one cache: a change clears it).
+ */
+export function buildPolicyChangeDeps(pipeline: Omit<PipelineDeps, 'count'>, clients: AwsClients): Omit<PolicyChangeDeps, 'count'> {
+  const source = pipeline.policySource;
+  return {
+    // The deployed store implements every port; the pipeline's type names only the roles it uses.
+    store: pipeline.store as IncidentStore,
+    notifier: pipeline.notifier,
+    policySource: source instanceof IamPolicySource ? source : null,
+    simulator: pipeline.simulator ?? null,
+    permissionSets: clients.ssoAdmin ? new SsoPermissionSetNamer(clients.ssoAdmin) : null,
+    ...(pipeline.topicArn !== undefined ? { topicArn: pipeline.topicArn } : {}),
+    ...(pipeline.showCommand ? { showCommand: pipeline.showCommand } : {}),
+    clock: pipeline.clock,
   };
 }

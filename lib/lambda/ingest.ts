@@ -9,16 +9,24 @@ import type { PipelineMetric } from '../pipeline/metrics';
 import { RetryLaterError } from '../errors';
 import { isScheduledEvent, parseCloudTrailEvent } from './event';
 import { sweepDeferredAlerts } from '../pipeline/sweep';
+import type { PolicyChangeDeps } from '../pipeline/policy-change';
+import { DEFAULT_STALE_AFTER_DAYS, sweepStale } from '../pipeline/stale';
+import { isSuccessfulPolicyChange } from '../policy/change/decode';
+import { handlePolicyChange } from './policy-change';
 
 /** Everything the ingest handler needs, built once per container (or by a test). */
 export interface IngestDependencies {
   pipeline: Omit<PipelineDeps, 'count'>;
+  /** The policy-change loop: successful IAM, Identity Center and Organizations policy changes (the second rule). */
+  policyChange?: Omit<PolicyChangeDeps, 'count'>;
+  /** Days without an occurrence after which the scheduled sweep marks an incident stale (default 14). */
+  staleAfterDays?: number;
   logger: Logger;
   metrics: Metrics;
 }
 
 export interface IngestResult {
-  outcome: PipelineOutcome['kind'] | 'sweep';
+  outcome: PipelineOutcome['kind'] | 'sweep' | 'policy-change';
   fingerprint?: string;
   alert?: string;
 }
@@ -40,6 +48,9 @@ export function createIngestHandler(deps: IngestDependencies) {
       // cannot be replayed; the failed claims go stale and the next tick sends them.
       for (const f of swept.failed) logger.error('Held-back alert not sent; the next sweep retries it', { fingerprint: f.fingerprint, reason: f.error });
       if (swept.failed.length > 0) count('Failures', swept.failed.length);
+      // Quiet resolution: open incidents not seen for the stale period go stale (no alert).
+      const stale = await sweepStale({ store: deps.pipeline.store, count }, deps.pipeline.clock(), deps.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
+      if (stale.stale.length > 0) logger.info('Incidents went stale', { stale: stale.stale });
       return { outcome: 'sweep', alert: swept.sent > 0 ? 'sent' : 'none' };
     }
     const parsed = parseCloudTrailEvent(event);
@@ -50,6 +61,10 @@ export function createIngestHandler(deps: IngestDependencies) {
     }
     logger.appendKeys({ eventId: parsed.eventId ?? 'unknown', eventName: parsed.eventName ?? 'unknown' });
     try {
+      if (deps.policyChange && isSuccessfulPolicyChange(parsed.record)) {
+        const handled = await handlePolicyChange(parsed.record, deps.policyChange, logger, count);
+        return { outcome: handled.outcome };
+      }
       const outcome = await processRecord(parsed.record, { ...deps.pipeline, count }, { owner: context.awsRequestId });
       switch (outcome.kind) {
         case 'counted':

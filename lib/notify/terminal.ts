@@ -1,7 +1,7 @@
 import { plainLine } from './sns-text';
 import type { AlertMessage } from './types';
 
-const SUMMARY_LABELS = ['Why:', 'How often:', 'Fix:', 'Acknowledge:'] as const;
+const SUMMARY_LABELS = ['Why:', 'How often:', 'Fix:', 'Acknowledge:', 'Fixed by:', 'Time to fix:', 'Broader:', 'What remains:'] as const;
 
 /**
  * A short human-readable rendering of an alert for a terminal: severity and subject, then the why,
@@ -10,8 +10,14 @@ const SUMMARY_LABELS = ['Why:', 'How often:', 'Fix:', 'Acknowledge:'] as const;
  */
 export function renderTerminalSummary(message: AlertMessage): string {
   const severity = message.MessageAttributes.severity?.StringValue ?? 'unknown';
-  const lines = [`ALERT ${plainLine(severity, 16).toUpperCase()}  ${plainLine(message.Subject, 200)}`];
-  for (const line of plainTextOf(message).split('\n')) {
+  const text = plainTextOf(message);
+  // A follow-up shares the incident's subject (the e-mail thread): its first line says what it is.
+  const followUp = (message.MessageAttributes.trigger?.StringValue ?? '').startsWith('follow-up-');
+  const head = followUp
+    ? `FOLLOW-UP  ${plainLine(text.split('\n')[0] ?? '', 200)}`
+    : `ALERT ${plainLine(severity, 16).toUpperCase()}  ${plainLine(message.Subject, 200)}`;
+  const lines = [head];
+  for (const line of text.split('\n')) {
     if (SUMMARY_LABELS.some((label) => line.startsWith(label))) lines.push(`  ${plainLine(line, 300)}`);
   }
   return `${lines.join('\n')}\n`;

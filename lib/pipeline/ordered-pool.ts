@@ -13,6 +13,11 @@ export interface OrderedPoolOptions<T, R> {
   window?: number;
   /** The keys an item must be ordered on; items sharing a key run one at a time, in input order. */
   keys: (item: T) => readonly string[];
+  /**
+   * Items that must see everything before them done and be done before anything after them starts
+   * (a policy change in a replay: the denials before it are judged on the old policies, those after on the new).
+   */
+  barrier?: (item: T) => boolean;
   run: (item: T) => Promise<R>;
 }
 
@@ -53,10 +58,14 @@ export async function* runOrdered<T, R>(items: AsyncIterable<T> | Iterable<T>, o
   /** The last admitted item's completion for each key. */
   const tails = new Map<string, Promise<void>>();
   const pending: Array<Promise<PoolResult<T, R>>> = [];
+  /** Every admitted item not yet finished, and the last barrier: what a barrier, and what follows it, waits for. */
+  const running = new Set<Promise<void>>();
+  let lastBarrier: Promise<void> | undefined;
 
   const start = (item: T): Promise<PoolResult<T, R>> => {
     const keys = [...new Set(options.keys(item))];
-    const before = keys.map((k) => tails.get(k)).filter((p): p is Promise<void> => p !== undefined);
+    const isBarrier = options.barrier?.(item) === true;
+    const before = isBarrier ? [...running] : [...keys.map((k) => tails.get(k)), lastBarrier].filter((p): p is Promise<void> => p !== undefined);
     const result = (async (): Promise<PoolResult<T, R>> => {
       await Promise.all(before);
       await slots.acquire();
@@ -69,6 +78,9 @@ export async function* runOrdered<T, R>(items: AsyncIterable<T> | Iterable<T>, o
       }
     })();
     const done = result.then(() => undefined);
+    running.add(done);
+    void done.then(() => running.delete(done));
+    if (isBarrier) lastBarrier = done;
     for (const k of keys) {
       tails.set(k, done);
       // Forget a key once its last item is done, so the map holds only keys in flight.

@@ -241,3 +241,28 @@ describe('pendingDecisionFor', () => {
     expect(pendingDecisionFor(null, 'e-1', NOW)).toEqual({ kind: 'none' });
   });
 });
+
+describe('issue 13: fixed and stale incidents', () => {
+  const { statusTransitionFor, triggerFor } = jest.requireActual<typeof import('../../lib/alerts/policy')>('../../lib/alerts/policy');
+  const now = new Date('2026-11-22T00:00:00Z');
+  const fixedAt = '2026-11-21T00:00:00.000Z';
+  const resolution = { kind: 'policy-change' as const, at: fixedAt };
+
+  it.each([
+    ['an occurrence after the fix reopens it as a regression', '2026-11-21T00:00:01Z', { from: 'fixed', to: 'open', regression: true }],
+    ['an occurrence from before the fix changes nothing', '2026-11-20T23:59:59Z', null],
+    ['an unreadable time counts as after the fix', 'not a time', { from: 'fixed', to: 'open', regression: true }],
+  ])('%s', (_label, occurredAt, expected) => {
+    expect(statusTransitionFor({ status: 'fixed', resolution }, now, occurredAt)).toEqual(expected);
+  });
+
+  it('reopens a stale incident on any occurrence, without calling it a regression', () => {
+    expect(statusTransitionFor({ status: 'stale' }, now, '2020-01-01T00:00:00Z')).toEqual({ from: 'stale', to: 'open' });
+  });
+
+  it('alerts a regression as such, and never alerts a fixed incident that was not reopened', () => {
+    const incident = { status: 'open', count: 10, alert: { alertsSent: 1 } } as unknown as Parameters<typeof triggerFor>[0]['incident'];
+    expect(triggerFor({ incident, created: false, reopened: true, regression: true, now })).toBe('regression');
+    expect(triggerFor({ incident: { ...incident, status: 'fixed' }, created: false, reopened: false, now })).toBeNull();
+  });
+});

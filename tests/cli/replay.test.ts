@@ -19,23 +19,25 @@ async function listIncidents(dataDir: string) {
 }
 
 describe('start (replay of examples/ on the embedded default)', () => {
-  it('opens one incident per example, alerts once each, and a second run changes no count', async () => {
+  it('opens one incident per example, alerts once each (the two that example changes fix get one follow-up each), and a second run changes no count', async () => {
     const dataDir = tempDir();
     const first = captureIo({ cwd: root });
     expect(await main(['start', '--data-dir', dataDir], first)).toBe(0);
     expect(first.out()).toContain('FINGERPRINT');
     const afterFirst = await listIncidents(dataDir);
     expect(afterFirst).toHaveLength(records.length);
-    expect(afterFirst.every((i) => i.count === 1 && i.status === 'open')).toBe(true);
+    expect(afterFirst.every((i) => i.count === 1)).toBe(true);
+    expect(afterFirst.filter((i) => i.status === 'fixed')).toHaveLength(2);
+    expect(afterFirst.filter((i) => i.status === 'open')).toHaveLength(records.length - 2);
     const alerts = jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'));
-    expect(alerts).toHaveLength(records.length);
+    expect(alerts).toHaveLength(records.length + 2);
     expect(alerts[0]).toMatchObject({ MessageStructure: 'json' });
 
     const second = captureIo({ cwd: root });
     expect(await main(['start', '--data-dir', dataDir], second)).toBe(0);
     const afterSecond = await listIncidents(dataDir);
     expect(afterSecond.map((i) => [i.fingerprint, i.count])).toEqual(afterFirst.map((i) => [i.fingerprint, i.count]));
-    expect(jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'))).toHaveLength(records.length);
+    expect(jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'))).toHaveLength(records.length + 2);
   });
 });
 

@@ -14,6 +14,7 @@ describe('loadIngestConfig', () => {
       readRoleName: 'access-auditor-read',
       policyCacheTtlSeconds: 300,
       simulate: true,
+      staleAfterDays: 14,
     });
   });
 

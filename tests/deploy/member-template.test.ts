@@ -63,15 +63,21 @@ describe('member-account template', () => {
         Action: 'sqs:SendMessage',
         Condition: { ArnEquals: { 'aws:SourceArn': '${ForwardDenialsRule.Arn}' } },
       }),
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: { ArnEquals: { 'aws:SourceArn': '${ForwardPolicyChangesRule.Arn}' } },
+      }),
     ]);
   });
 
-  it('lets the forwarding role put events on the central bus only, assumed only by this rule', () => {
+  it('lets the forwarding role put events on the central bus only, assumed only by its two rules', () => {
     const role = props(memberElsewhere, 'ForwardRole');
     expect(role.Policies[0].PolicyDocument.Statement).toEqual([
       { Sid: 'CentralBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:999988887777:event-bus/default' },
     ]);
     const ruleName = props(memberElsewhere, 'ForwardDenialsRule').Name;
+    const changesRuleName = props(memberElsewhere, 'ForwardPolicyChangesRule').Name;
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Effect: 'Allow',
@@ -79,7 +85,9 @@ describe('member-account template', () => {
         Action: 'sts:AssumeRole',
         Condition: {
           StringEquals: { 'aws:SourceAccount': '111122223333' },
-          ArnEquals: { 'aws:SourceArn': `arn:aws:events:eu-west-1:111122223333:rule/${ruleName}` },
+          ArnEquals: {
+            'aws:SourceArn': [`arn:aws:events:eu-west-1:111122223333:rule/${ruleName}`, `arn:aws:events:eu-west-1:111122223333:rule/${changesRuleName}`],
+          },
         },
       },
     ]);

@@ -109,6 +109,7 @@ describe('packaging', () => {
         'POWERTOOLS_SERVICE_NAME',
         'READ_ROLE_NAME',
         'SIMULATE',
+        'STALE_AFTER_DAYS',
         'TABLE_NAME',
         'TOPIC_ARN',
       ].sort(),
@@ -121,6 +122,7 @@ describe('packaging', () => {
       READ_ROLE_NAME: 'access-auditor-read',
       POLICY_CACHE_TTL_SECONDS: '300',
       SIMULATE: 'true',
+      STALE_AFTER_DAYS: '14',
       POWERTOOLS_SERVICE_NAME: 'access-auditor-test',
       POWERTOOLS_METRICS_NAMESPACE: 'AccessAuditor',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -181,7 +183,7 @@ describe('the denial rule', () => {
     });
   });
 
-  it('dead-letters into an encrypted queue that only this rule may write', () => {
+  it('dead-letters into an encrypted queue that only this rule and the policy-change rule may write', () => {
     expect(props(defaults, 'DeliveryDeadLetterQueue')).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
     const policy = props(defaults, 'DeliveryDeadLetterQueuePolicy');
     expect(policy.Queues).toEqual(['${DeliveryDeadLetterQueue}']);
@@ -192,6 +194,12 @@ describe('the denial rule', () => {
         Action: 'sqs:SendMessage',
         Resource: '${DeliveryDeadLetterQueue.Arn}',
         Condition: { ArnEquals: { 'aws:SourceArn': '${DenialsRule.Arn}' } },
+      }),
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: '${DeliveryDeadLetterQueue.Arn}',
+        Condition: { ArnEquals: { 'aws:SourceArn': '${PolicyChangesRule.Arn}' } },
       }),
     ]);
   });
@@ -468,6 +476,7 @@ describe('least privilege', () => {
         'logs:PutLogEvents',
         'sns:Publish',
         'sqs:SendMessage',
+        'sso:DescribePermissionSet',
         'sts:AssumeRole',
       ].sort(),
     );

@@ -120,9 +120,29 @@ describe('the other conditional writes (pure)', () => {
     expect(readable(mark, 'UpdateExpression')).toContain("GSI3PK = 'INC#fp-1', GSI3SK = 'OCC#2026-11-20T09:14:03.000Z#evt-1'");
   });
 
+  test('a closed status stores its resolution; a reopening keeps the previous one and counts a regression', () => {
+    const resolution = { kind: 'policy-change' as const, eventId: 'e-1', at: '2026-11-20T11:00:00.000Z', by: 'arn:aws:iam::111122223333:user/bob' };
+    const fixed = readable(statusUpdate('t', 'fp-1', 'fixed', '2026-11-20T11:00:05.000Z', { from: 'open', resolution }), 'UpdateExpression');
+    expect(fixed).toContain("status = 'fixed'");
+    expect(fixed).toContain('resolution = ');
+    expect(fixed).not.toMatch(/REMOVE.*resolution/);
+    const reopened = readable(
+      statusUpdate('t', 'fp-1', 'open', 'now', {
+        from: 'fixed',
+        reopening: { previous: resolution, at: '2026-11-21T00:00:00.000Z', regressions: { count: 2, lastRegressionAt: '2026-11-21T00:00:00.000Z' } },
+      }),
+      'UpdateExpression',
+    );
+    expect(reopened).toContain("openedAt = '2026-11-21T00:00:00.000Z'");
+    expect(reopened).toContain('previousResolution = ');
+    expect(reopened).toContain('regressions = ');
+    expect(reopened).toMatch(/REMOVE suppressedUntil, resolution$/);
+  });
+
   test('a status change removes suppressedUntil unless suppressing with an end', () => {
+    // A closed status given no resolution also drops the one of an earlier episode.
     expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'UpdateExpression')).toMatch(
-      / REMOVE suppressedUntil$/,
+      / REMOVE suppressedUntil, resolution$/,
     );
     expect(readable(statusUpdate('t', 'fp-1', 'resolved', '2026-11-20T10:00:00.000Z', { from: 'open' }), 'ConditionExpression')).toBe(
       "attribute_exists(PK) AND status = 'open'",

@@ -29,7 +29,7 @@ export interface ValidationOptions {
 const bestCase = (result: EvaluationResult): Decision => result.bestCaseDecision ?? result.decision;
 
 /** Why one needed evaluation is not allowed after the change; null when it is. */
-function checkFailure(after: PolicySet, check: Check): ProposalNote | null {
+export function checkFailure(after: PolicySet, check: Check): ProposalNote | null {
   const stage = 'after-change';
   const result = evaluate(after, check.request);
   if (result.decision === 'allowed') return null;

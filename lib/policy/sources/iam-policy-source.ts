@@ -20,7 +20,8 @@ import type { PolicyDocument, Principal } from '../../denial/types';
 import { lastPathSegment, parseArn } from '../../aws/arn';
 import { normalizePolicyDocument } from '../iam/document';
 import { PolicySourceError } from '../errors';
-import type { NamedPolicy, PolicySource, PrincipalPolicies, RoleTrustPolicy } from '../ports';
+import type { NamedPolicy, PrincipalPolicies, RoleTrustPolicy } from '../ports';
+import type { ChangeAwarePolicySource, ManagedPolicyVersion } from '../change/ports';
 
 export interface IamPolicySourceOptions {
   /** Client for the home account (default: a new IAMClient with adaptive retry). */
@@ -73,7 +74,7 @@ function targetOf(principal: Principal): Target | null {
  * version), a user's groups, and the permissions boundary. Results are cached per principal for
  * `cacheTtlSeconds`; principals of other accounts are read through `clientForAccount`.
  */
-export class IamPolicySource implements PolicySource {
+export class IamPolicySource implements ChangeAwarePolicySource {
   private readonly client: IAMClient;
   private readonly ttlMs: number;
   private readonly clock: () => Date;
@@ -119,6 +120,33 @@ export class IamPolicySource implements PolicySource {
       value.catch(() => this.trustCache.delete(key));
     }
     return value;
+  }
+
+  /** A policy change happened: what was cached may be out of date, so the next reads go to IAM. */
+  async applyChange(): Promise<void> {
+    this.cache.clear();
+    this.trustCache.clear();
+  }
+
+  /**
+   * A managed policy's document, at `versionId` or its default version, read in the policy's account
+   * (AWS-managed policies with the home client); null when the policy or version does not exist.
+   */
+  async getManagedPolicy(arn: string, versionId?: string): Promise<ManagedPolicyVersion | null> {
+    const account = parseArn(arn)?.account;
+    const client = await this.clientFor(account && /^\d{12}$/.test(account) ? account : undefined);
+    try {
+      const policy = await client.send(new GetPolicyCommand({ PolicyArn: arn }));
+      const version = versionId ?? policy.Policy?.DefaultVersionId;
+      if (!version) return null;
+      const read = await client.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: version }));
+      const name = policy.Policy?.PolicyName ?? lastPathSegment(arn);
+      return { arn, name, versionId: version, document: decode(read.PolicyVersion?.Document, `managed policy ${name} version ${version}`) };
+    } catch (error) {
+      if (isNoSuchEntity(error)) return null;
+      if (error instanceof PolicySourceError) throw error;
+      throw new PolicySourceError(`cannot read managed policy ${arn}`, { cause: error });
+    }
   }
 
   private async readTrust(roleArn: string, roleName: string, account: string | undefined): Promise<RoleTrustPolicy | null> {

@@ -3,7 +3,10 @@ import type { PolicyDocument, Principal } from '../../denial/types';
 import { lastPathSegment, parseArn } from '../../aws/arn';
 import { normalizePolicyDocument } from '../iam/document';
 import { PolicyDocumentError, SnapshotParseError } from '../errors';
-import type { NamedPolicy, PolicySource, PrincipalPolicies, RoleTrustPolicy } from '../ports';
+import type { NamedPolicy, PrincipalPolicies, RoleTrustPolicy } from '../ports';
+import type { ChangeAwarePolicySource, ManagedPolicyVersion } from '../change/ports';
+import type { PolicyChange } from '../change/types';
+import { applyChangeToSnapshot, managedPolicyFromSnapshot } from './snapshot-changes';
 
 /** A managed policy with the document of its default version. */
 export interface SnapshotManagedPolicy {
@@ -11,14 +14,16 @@ export interface SnapshotManagedPolicy {
   arn: string;
   versionId?: string;
   document: PolicyDocument;
+  /** Every version the snapshot lists, by version ID (a later `SetDefaultPolicyVersion` picks one). */
+  versions?: Map<string, PolicyDocument>;
 }
 
-interface InlinePolicy {
+export interface InlinePolicy {
   name: string;
   document: PolicyDocument;
 }
 
-interface AttachedRef {
+export interface AttachedRef {
   name: string;
   arn: string;
 }
@@ -170,11 +175,18 @@ function parseOne(input: unknown, label: string, into: PolicySnapshot): void {
     const version = versions.find((v) => v.IsDefaultVersion === true) ?? versions.find((v) => v.VersionId === defaultId);
     if (!version) throw new SnapshotParseError(`${where}: policy ${name} has no default version in PolicyVersionList`);
     const versionId = typeof version.VersionId === 'string' ? version.VersionId : defaultId;
+    const versionDocs = new Map<string, PolicyDocument>();
+    for (const v of versions) {
+      if (typeof v.VersionId === 'string' && v.Document !== undefined && v.Document !== null) {
+        versionDocs.set(v.VersionId, document(v.Document, `managed policy ${name} version ${v.VersionId}`));
+      }
+    }
     into.policies.set(arn, {
       name,
       arn,
       ...(versionId ? { versionId } : {}),
       document: document(version.Document, `managed policy ${name}`),
+      versions: versionDocs,
     });
   }
 }
@@ -292,8 +304,11 @@ export function roleTrustFromSnapshot(snapshot: PolicySnapshot, roleArn: string)
   return { roleArn: role.arn, account: role.account, document: role.trust, source: 'snapshot' };
 }
 
-/** A {@link PolicySource} over `--policies` snapshot files (already parsed JSON). */
-export class SnapshotPolicySource implements PolicySource {
+/**
+ * A {@link PolicySource} over `--policies` snapshot files (already parsed JSON). It follows policy
+ * changes: `replay` applies each change record to the loaded snapshot in input order.
+ */
+export class SnapshotPolicySource implements ChangeAwarePolicySource {
   constructor(private readonly snapshot: PolicySnapshot) {}
 
   /** Parses the given file contents; see {@link parseAuthorizationDetails}. */
@@ -320,5 +335,14 @@ export class SnapshotPolicySource implements PolicySource {
 
   async getRoleTrustPolicy(roleArn: string): Promise<RoleTrustPolicy | null> {
     return roleTrustFromSnapshot(this.snapshot, roleArn);
+  }
+
+  /** Applies the change to the snapshot; the principals it resolved are resolved again. */
+  async applyChange(change: PolicyChange): Promise<void> {
+    if (applyChangeToSnapshot(this.snapshot, change)) this.resolved.clear();
+  }
+
+  async getManagedPolicy(arn: string, versionId?: string): Promise<ManagedPolicyVersion | null> {
+    return managedPolicyFromSnapshot(this.snapshot, arn, versionId);
   }
 }
