@@ -102,32 +102,52 @@ export function isSilenced(incident: Pick<Incident, 'status' | 'suppressedUntil'
   return !Number.isNaN(until) && until > now.getTime();
 }
 
-export const REOPENABLE_STATUSES = ['resolved', 'acknowledged', 'suppressed'] as const;
+export const REOPENABLE_STATUSES = ['resolved', 'acknowledged', 'suppressed', 'fixed', 'stale'] as const;
 export type ReopenableStatus = (typeof REOPENABLE_STATUSES)[number];
 
 /** A status change an occurrence implies; the pipeline applies it with `setStatus(fp, to, now, { from })`. */
 export interface StatusTransition {
   from: ReopenableStatus;
   to: 'open';
+  /** A `fixed` incident seen again after its fix: the fix did not hold (or was undone). */
+  regression?: boolean;
 }
 
 /**
- * Which status change this occurrence implies: a resolved or acknowledged incident comes back, and so
- * does a suppressed one whose suppression has ended. Applying it conditionally makes exactly one
- * concurrent occurrence the winner; only the winner passes `reopened: true` to {@link triggerFor}.
- * Null when the occurrence changes no status.
+ * Which status change this occurrence implies: a resolved, stale or acknowledged incident comes back,
+ * and so does a suppressed one whose suppression has ended. A fixed incident comes back as a regression
+ * only for an occurrence later than its fix (`occurredAt` after `resolution.at`): a late-delivered or
+ * replayed event from before the fix is counted and changes nothing. Applying the transition
+ * conditionally makes exactly one concurrent occurrence the winner; only the winner passes
+ * `reopened: true` to {@link triggerFor}. Null when the occurrence changes no status.
  */
-export function statusTransitionFor(incident: Pick<Incident, 'status' | 'suppressedUntil'>, now: Date): StatusTransition | null {
+export function statusTransitionFor(
+  incident: Pick<Incident, 'status' | 'suppressedUntil' | 'resolution'>,
+  now: Date,
+  occurredAt?: string,
+): StatusTransition | null {
   const status: IncidentStatus = incident.status;
   switch (status) {
     case 'resolved':
     case 'acknowledged':
+    case 'stale':
       return { from: status, to: 'open' };
+    case 'fixed':
+      return occurredAfterFix(incident.resolution?.at, occurredAt) ? { from: 'fixed', to: 'open', regression: true } : null;
     case 'suppressed':
       return isSilenced(incident, now) ? null : { from: 'suppressed', to: 'open' };
     case 'open':
       return null;
   }
+}
+
+/** Unreadable times count as "after": bad data must not hide a regression. */
+function occurredAfterFix(fixedAt: string | undefined, occurredAt: string | undefined): boolean {
+  if (fixedAt === undefined || occurredAt === undefined) return true;
+  const fixed = Date.parse(fixedAt);
+  const occurred = Date.parse(occurredAt);
+  if (Number.isNaN(fixed) || Number.isNaN(occurred)) return true;
+  return occurred > fixed;
 }
 
 export interface TriggerInput {
@@ -137,6 +157,8 @@ export interface TriggerInput {
   created: boolean;
   /** This occurrence won the conditional reopening (see {@link statusTransitionFor}). */
   reopened: boolean;
+  /** The reopening it won was a regression of a fixed incident. */
+  regression?: boolean;
   now: Date;
 }
 
@@ -150,7 +172,7 @@ export function triggerFor(input: TriggerInput, config: AlertPolicyConfig = DEFA
   const { incident, now } = input;
   if (isSilenced(incident, now)) return null;
   if (input.created) return 'opened';
-  if (input.reopened) return 'reopened';
+  if (input.reopened) return input.regression ? 'regression' : 'reopened';
   if (isThresholdCount(incident.count, config.thresholdBase ?? DEFAULT_ALERT_POLICY.thresholdBase)) return 'threshold';
   if (incident.alert.deferred !== undefined && windowPassed(incident.alert.lastAlertAt, now, config)) return 'deferred';
   return null;

@@ -1,5 +1,16 @@
 import type { Denial } from '../denial/types';
-import type { AlertTrigger, DailyCount, Incident, IncidentStatus, Occurrence, PendingAlert, RecordOutcome } from './types';
+import type {
+  AlertTrigger,
+  DailyCount,
+  FollowUpState,
+  Incident,
+  IncidentStatus,
+  Occurrence,
+  PendingAlert,
+  RecordOutcome,
+  Regressions,
+  Resolution,
+} from './types';
 
 /**
  * The incident store's ports, one per role, so that each caller (and each test fake) depends only on
@@ -12,6 +23,7 @@ import type { AlertTrigger, DailyCount, Incident, IncidentStatus, Occurrence, Pe
  * | {@link OccurrenceRecorder} | the pipeline (`processRecord`) |
  * | {@link StatusUpdater} | the pipeline (reopening), the CLI's `ack`/`resolve`/`suppress` |
  * | {@link AlertLedger} | the pipeline's alerts and the deferred-alert sweep |
+ * | {@link FollowUpLedger} | the policy-change loop's follow-up messages (lib/pipeline/policy-change.ts) |
  * | {@link IncidentLister} / {@link IncidentReader} | the sweep and the report (list); the CLI's `incidents` (all reads) |
  * | {@link ActivityReader} | the weekly report |
  * | {@link TableProvisioner} | the CLI's embedded default and tests (deployments create the table with CloudFormation) |
@@ -43,13 +55,22 @@ export interface StatusChangeOptions {
   from?: IncidentStatus;
   /** For `suppressed`: silent until then (without it, until the status changes). */
   suppressedUntil?: Date;
+  /** For `fixed`, `resolved` and `stale`: how the episode ended (stored as `resolution`). */
+  resolution?: Resolution;
+  /**
+   * For the reopening of a `fixed`, `resolved` or `stale` incident: its resolution moves to
+   * `previousResolution`, `openedAt` becomes `at`, and for a regression `regressions` is set to the
+   * given value (the caller's count plus one: the `from` condition makes its read safe).
+   */
+  reopening?: { previous?: Resolution; at: string; regressions?: Regressions };
 }
 
 /** Moves incidents between statuses. */
 export interface StatusUpdater {
   /**
    * Changes status only if it is still `from` (when given); returns false when the condition failed.
-   * `suppressedUntil` is set for `suppressed` and removed otherwise.
+   * `suppressedUntil` is set for `suppressed` and removed otherwise; `resolution` is set with a closed
+   * status (`fixed`, `resolved`, `stale`) and removed with any other.
    */
   setStatus(fingerprint: string, to: IncidentStatus, now: Date, options?: StatusChangeOptions): Promise<boolean>;
 }
@@ -67,6 +88,18 @@ export interface AlertLedger {
   deferAlert(fingerprint: string, trigger: AlertTrigger): Promise<void>;
   /** Clears `pending` and `deferred`, sets lastAlertAt/lastAlertCount, increments alertsSent. Conditional on pending.eventId. */
   completeAlert(fingerprint: string, eventId: string, sentAt: Date, count: number): Promise<void>;
+}
+
+/**
+ * Follow-up messages about policy changes: at most one per change event per incident. The claim is a
+ * conditional write on the incident (its `followUp`), so of concurrent deliveries of one change event
+ * only one sends; a retry of the claiming event re-sends a claim that was never marked sent.
+ */
+export interface FollowUpLedger {
+  /** Succeeds unless this event's follow-up was already sent (or another event's claim is the same). */
+  claimFollowUp(fingerprint: string, claim: Omit<FollowUpState, 'sentAt'>): Promise<boolean>;
+  /** Marks the claim of `eventId` sent; changes nothing when another event holds the claim. */
+  completeFollowUp(fingerprint: string, eventId: string, sentAt: Date): Promise<void>;
 }
 
 export interface ListFilter {
@@ -105,4 +138,4 @@ export interface TableProvisioner {
 }
 
 /** The whole store, as its adapter implements it; callers take the ports they use instead. */
-export type IncidentStore = OccurrenceRecorder & StatusUpdater & AlertLedger & IncidentReader & ActivityReader & TableProvisioner;
+export type IncidentStore = OccurrenceRecorder & StatusUpdater & AlertLedger & FollowUpLedger & IncidentReader & ActivityReader & TableProvisioner;

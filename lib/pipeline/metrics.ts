@@ -2,7 +2,8 @@
  * Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line.
  * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
  * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
- * elsewhere); `Failures` counts everything else that failed.
+ * elsewhere); `Failures` counts everything else that failed. The policy-change loop (issue 13) adds
+ * `Regressions` (fixed incidents seen again), `PolicyChangesProcessed`, `IncidentsFixed`, `IncidentsStale`, `FollowUpsSent`.
  */
 export const PIPELINE_METRICS = [
   'DenialsProcessed',
@@ -14,5 +15,10 @@ export const PIPELINE_METRICS = [
   'BadRecords',
   'Retries',
   'Failures',
+  'Regressions',
+  'PolicyChangesProcessed',
+  'IncidentsFixed',
+  'IncidentsStale',
+  'FollowUpsSent',
 ] as const;
 export type PipelineMetric = (typeof PIPELINE_METRICS)[number];

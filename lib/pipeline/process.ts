@@ -1,8 +1,8 @@
 import type { Denial } from '../denial/types';
-import type { RecordOutcome } from '../incidents/types';
-import type { AlertLedger, IncidentLister, OccurrenceRecorder, StatusUpdater } from '../incidents/ports';
+import { CLOSED_STATUSES, type Incident, type RecordOutcome } from '../incidents/types';
+import type { AlertLedger, IncidentLister, OccurrenceRecorder, StatusChangeOptions, StatusUpdater } from '../incidents/ports';
 import { InvalidOccurrenceError } from '../incidents/errors';
-import { statusTransitionFor, triggerFor } from '../alerts/policy';
+import { statusTransitionFor, triggerFor, type StatusTransition } from '../alerts/policy';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 import { alertForRedelivery, claimAndPublish, resendPending, type AlertDeps, type AlertOutcome } from './dispatch-alert';
 
@@ -22,12 +22,42 @@ export type PipelineOutcome =
   | { kind: 'duplicate'; eventId: string; fingerprint: string; alert: AlertOutcome }
   | { kind: 'counted'; eventId: string; fingerprint: string; created: boolean; reopened: boolean; count: number; alert: AlertOutcome; denial: Denial };
 
+type ReopeningChange = NonNullable<StatusChangeOptions['reopening']>;
+
 export interface ProcessOptions {
   /**
    * Identifies this delivery to the store's counting lease. The Lambda passes its request ID, which an
    * async retry keeps, so a retry of an invocation that died mid-count resumes its own claim at once.
    */
   owner?: string;
+}
+
+/**
+ * What a reopening of a closed incident records: the resolution it had, the start of the new episode
+ * (the occurrence's time, so that time-to-fix is event time, also in a replay), and one more regression
+ * when a fix did not hold. Null for the reopening of an acknowledged or suppressed incident (same episode).
+ */
+export function reopeningFor(incident: Incident, transition: StatusTransition, eventTime: string, now: Date): ReopeningChange | null {
+  if (!(CLOSED_STATUSES as readonly string[]).includes(transition.from)) return null;
+  const parsed = Date.parse(eventTime);
+  const at = Number.isNaN(parsed) ? now.toISOString() : new Date(parsed).toISOString();
+  return {
+    ...(incident.resolution ? { previous: incident.resolution } : {}),
+    at,
+    ...(transition.regression ? { regressions: { count: (incident.regressions?.count ?? 0) + 1, lastRegressionAt: at } } : {}),
+  };
+}
+
+function reopenedIncident(incident: Incident, to: 'open', reopening: ReopeningChange | null): Incident {
+  const { resolution, suppressedUntil: _until, ...rest } = incident;
+  if (!reopening) return { ...rest, ...(resolution ? { resolution } : {}), status: to };
+  return {
+    ...rest,
+    status: to,
+    openedAt: reopening.at,
+    ...(reopening.previous ? { previousResolution: reopening.previous } : {}),
+    ...(reopening.regressions ? { regressions: reopening.regressions } : {}),
+  };
 }
 
 /**
@@ -73,13 +103,16 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
   // A claim left by an occurrence whose retries ran out is sent first, by whoever comes next.
   const resent = await resendPending(incident, denial.eventId, now, deps);
   let reopened = false;
-  const transition = statusTransitionFor(incident, now);
+  const transition = statusTransitionFor(incident, now, denial.eventTime);
   if (transition) {
-    reopened = await deps.store.setStatus(incident.fingerprint, transition.to, now, { from: transition.from });
-    if (reopened) incident = { ...incident, status: transition.to, suppressedUntil: undefined };
+    const reopening = reopeningFor(incident, transition, denial.eventTime, now);
+    reopened = await deps.store.setStatus(incident.fingerprint, transition.to, now, { from: transition.from, ...(reopening ? { reopening } : {}) });
+    if (reopened) incident = reopenedIncident(incident, transition.to, reopening);
   }
 
-  const trigger = triggerFor({ incident, created: recorded.created, reopened, now }, deps.alertPolicy);
+  const regression = reopened && transition?.regression === true;
+  if (regression) count('Regressions');
+  const trigger = triggerFor({ incident, created: recorded.created, reopened, regression, now }, deps.alertPolicy);
   const claimed = trigger ? await claimAndPublish(incident, trigger, denial.eventId, now, deps) : 'none';
   // An alert re-sent just now is what went out; a trigger refused right after it waits for the window.
   const alert = resent === 'resent' ? 'resent' : claimed;

@@ -1,16 +1,16 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { AlertLedger, StatusChangeOptions, StatusUpdater } from '../ports';
-import type { AlertTrigger, IncidentStatus, PendingAlert } from '../types';
+import type { AlertLedger, FollowUpLedger, StatusChangeOptions, StatusUpdater } from '../ports';
+import type { AlertTrigger, FollowUpState, IncidentStatus, PendingAlert } from '../types';
 import { getIncidentItem } from './queries';
 import { CONDITION_FAILED, type TableAccess } from './table-access';
-import { claimAlertUpdate, completeAlertUpdate, deferAlertUpdate, statusUpdate } from './update-expressions';
+import { claimAlertUpdate, claimFollowUpUpdate, completeAlertUpdate, completeFollowUpUpdate, deferAlertUpdate, statusUpdate } from './update-expressions';
 
 /**
  * The state of an existing incident, changed by one conditional UpdateItem each: its alert (claim, take
  * over a stale claim, defer, complete: the {@link AlertLedger}) and its status ({@link StatusUpdater}).
  * Neither ever creates an incident. The expressions are in update-expressions.ts.
  */
-export class DynamoIncidentState implements AlertLedger, StatusUpdater {
+export class DynamoIncidentState implements AlertLedger, StatusUpdater, FollowUpLedger {
   constructor(private readonly table: TableAccess) {}
 
   /**
@@ -36,6 +36,18 @@ export class DynamoIncidentState implements AlertLedger, StatusUpdater {
   async completeAlert(fingerprint: string, eventId: string, sentAt: Date, count: number): Promise<void> {
     const input = completeAlertUpdate(this.table.tableName, fingerprint, eventId, sentAt, count);
     await this.table.conditional('completeAlert', 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(input)));
+  }
+
+  /** Claims the follow-up about a change event (see the port); false when it was sent already. */
+  async claimFollowUp(fingerprint: string, claim: Omit<FollowUpState, 'sentAt'>): Promise<boolean> {
+    const input = claimFollowUpUpdate(this.table.tableName, fingerprint, claim);
+    const result = await this.table.conditional('claimFollowUp', 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(input)));
+    return result !== CONDITION_FAILED;
+  }
+
+  async completeFollowUp(fingerprint: string, eventId: string, sentAt: Date): Promise<void> {
+    const input = completeFollowUpUpdate(this.table.tableName, fingerprint, eventId, sentAt);
+    await this.table.conditional('completeFollowUp', 'UpdateItem', () => this.table.client.send(new UpdateItemCommand(input)));
   }
 
   /**

@@ -1,7 +1,18 @@
 import type { Denial, Principal, Proposal, Reason } from '../../denial/types';
 import { fromItem, type Item } from './attribute-values';
-import { ALERT_TRIGGERS, INCIDENT_STATUSES } from '../types';
-import type { AlertState, AlertTrigger, Incident, IncidentStatus, Occurrence, PendingAlert } from '../types';
+import { ALERT_TRIGGERS, FIX_SCOPES, FOLLOW_UP_KINDS, INCIDENT_STATUSES, RESOLUTION_KINDS } from '../types';
+import type {
+  AlertState,
+  AlertTrigger,
+  FixScope,
+  FollowUpKind,
+  Incident,
+  IncidentStatus,
+  Occurrence,
+  PendingAlert,
+  Resolution,
+  ResolutionKind,
+} from '../types';
 
 /** Turns stored items back into the contract types. Items are written only by this module's store. */
 
@@ -92,6 +103,46 @@ export function incidentFromItem(item: Item, latestItem?: Item): Incident {
   if (statusChangedAt !== undefined) incident.statusChangedAt = statusChangedAt;
   const suppressedUntil = asString(o.suppressedUntil);
   if (suppressedUntil !== undefined) incident.suppressedUntil = suppressedUntil;
+  return withLoopState(incident, o);
+}
+
+function resolutionFrom(v: unknown): Resolution | undefined {
+  const r = asRecord(v);
+  const kind = r?.kind;
+  const at = asString(r?.at);
+  if (!r || typeof kind !== 'string' || !(RESOLUTION_KINDS as readonly string[]).includes(kind) || at === undefined) return undefined;
+  const resolution: Resolution = { kind: kind as ResolutionKind, at };
+  for (const key of ['eventId', 'by', 'reason', 'change'] as const) {
+    const value = asString(r[key]);
+    if (value !== undefined) resolution[key] = value;
+  }
+  if (typeof r.scope === 'string' && (FIX_SCOPES as readonly string[]).includes(r.scope)) resolution.scope = r.scope as FixScope;
+  if (Array.isArray(r.beyondProposal)) resolution.beyondProposal = r.beyondProposal.filter((x): x is string => typeof x === 'string');
+  if (Array.isArray(r.checkedBy)) {
+    resolution.checkedBy = r.checkedBy.filter((x): x is 'offline-evaluator' | 'iam-simulator' => x === 'offline-evaluator' || x === 'iam-simulator');
+  }
+  return resolution;
+}
+
+/** The lifecycle fields of issue 13 (resolution, regressions, follow-up), absent on older items. */
+function withLoopState(incident: Incident, o: Record<string, unknown>): Incident {
+  const resolution = resolutionFrom(o.resolution);
+  if (resolution) incident.resolution = resolution;
+  const previous = resolutionFrom(o.previousResolution);
+  if (previous) incident.previousResolution = previous;
+  const openedAt = asString(o.openedAt);
+  if (openedAt !== undefined) incident.openedAt = openedAt;
+  const regressions = asRecord(o.regressions);
+  const count = asNumber(regressions?.count);
+  const lastRegressionAt = asString(regressions?.lastRegressionAt);
+  if (count !== undefined && lastRegressionAt !== undefined) incident.regressions = { count, lastRegressionAt };
+  const followUp = asRecord(o.followUp);
+  const kind = followUp?.kind;
+  if (followUp && typeof kind === 'string' && (FOLLOW_UP_KINDS as readonly string[]).includes(kind)) {
+    incident.followUp = { eventId: asString(followUp.eventId) ?? '', kind: kind as FollowUpKind, claimedAt: asString(followUp.claimedAt) ?? '' };
+    const sentAt = asString(followUp.sentAt);
+    if (sentAt !== undefined) incident.followUp.sentAt = sentAt;
+  }
   return incident;
 }
 

@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Denial } from '../../denial/types';
 import type { IncidentStore, ListFilter, RecordOptions, StatusChangeOptions } from '../ports';
 import { MAX_DISTINCT_VALUES } from '../types';
-import type { AlertTrigger, DailyCount, Incident, IncidentStatus, Occurrence, PendingAlert, RecordOutcome } from '../types';
+import type { AlertTrigger, DailyCount, FollowUpState, Incident, IncidentStatus, Occurrence, PendingAlert, RecordOutcome } from '../types';
 import { DynamoIncidentState } from './incident-state';
 import { DynamoIncidentReader } from './queries';
 import { DynamoOccurrenceRecorder } from './record-occurrence';
@@ -44,7 +44,7 @@ const DEFAULT_LEASE_SECONDS = 900;
  * The incident store on one DynamoDB table (design and exactly-once protocol in ../README.md): a facade
  * over one module per role, each implementing its port(s) from ../ports.ts:
  * - record-occurrence.ts ({@link OccurrenceRecorder}), with event-marker.ts and incident-update.ts;
- * - incident-state.ts ({@link AlertLedger}, {@link StatusUpdater});
+ * - incident-state.ts (AlertLedger, StatusUpdater, FollowUpLedger);
  * - queries.ts ({@link IncidentReader}, {@link ActivityReader});
  * - table.ts ({@link TableProvisioner}).
  *
@@ -133,5 +133,13 @@ export class DynamoIncidentStore implements IncidentStore {
 
   completeAlert(fingerprint: string, eventId: string, sentAt: Date, count: number): Promise<void> {
     return this.state.completeAlert(fingerprint, eventId, sentAt, count);
+  }
+
+  claimFollowUp(fingerprint: string, claim: Omit<FollowUpState, 'sentAt'>): Promise<boolean> {
+    return this.state.claimFollowUp(fingerprint, claim);
+  }
+
+  completeFollowUp(fingerprint: string, eventId: string, sentAt: Date): Promise<void> {
+    return this.state.completeFollowUp(fingerprint, eventId, sentAt);
   }
 }

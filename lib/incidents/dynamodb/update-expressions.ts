@@ -1,5 +1,7 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { AlertTrigger, IncidentStatus, Occurrence, PendingAlert } from '../types';
+import type { AlertTrigger, FollowUpState, IncidentStatus, Occurrence, PendingAlert } from '../types';
+import { CLOSED_STATUSES } from '../types';
+import type { StatusChangeOptions } from '../ports';
 import { ExpressionContext, stringSet, toItem } from './attribute-values';
 import { EVENT_SK, eventPk, INCIDENT_SK, incidentPk, LATEST_SK, occurrenceSk, statusGsiPk } from './table-design';
 
@@ -118,7 +120,7 @@ export function statusUpdate(
   fingerprint: string,
   to: IncidentStatus,
   changedAt: string,
-  options: { from?: IncidentStatus; suppressedUntil?: Date },
+  options: StatusChangeOptions,
 ): UpdateItemCommandInput {
   const e = new ExpressionContext();
   const sets = [
@@ -126,13 +128,21 @@ export function statusUpdate(
     `${e.path('GSI1PK')} = ${e.value(statusGsiPk(to))}`,
     `${e.path('statusChangedAt')} = ${e.value(changedAt)}`,
   ];
-  let expression: string;
-  if (to === 'suppressed' && options.suppressedUntil) {
-    sets.push(`${e.path('suppressedUntil')} = ${e.value(options.suppressedUntil.toISOString())}`);
-    expression = `SET ${sets.join(', ')}`;
-  } else {
-    expression = `SET ${sets.join(', ')} REMOVE ${e.path('suppressedUntil')}`;
+  const removes: string[] = [];
+  if (to === 'suppressed' && options.suppressedUntil) sets.push(`${e.path('suppressedUntil')} = ${e.value(options.suppressedUntil.toISOString())}`);
+  else removes.push(e.path('suppressedUntil'));
+  const closed = (CLOSED_STATUSES as readonly IncidentStatus[]).includes(to);
+  // A closed status without a resolution (a CLI older than the contract) must not keep another episode's.
+  if (closed && options.resolution) sets.push(`${e.path('resolution')} = ${e.value(options.resolution)}`);
+  else removes.push(e.path('resolution'));
+  const reopening = options.reopening;
+  if (reopening && !closed) {
+    if (reopening.previous) sets.push(`${e.path('previousResolution')} = ${e.value(reopening.previous)}`);
+    sets.push(`${e.path('openedAt')} = ${e.value(reopening.at)}`);
+    if (reopening.regressions) sets.push(`${e.path('regressions')} = ${e.value(reopening.regressions)}`);
   }
+  let expression = `SET ${sets.join(', ')}`;
+  if (removes.length > 0) expression += ` REMOVE ${removes.join(', ')}`;
   const conditions = [`attribute_exists(${e.path('PK')})`];
   if (options.from) conditions.push(`${e.path('status')} = ${e.value(options.from)}`);
   return {
@@ -140,6 +150,40 @@ export function statusUpdate(
     Key: incidentKey(fingerprint),
     UpdateExpression: expression,
     ConditionExpression: conditions.join(' AND '),
+    ...e.attributes(),
+  };
+}
+
+// ---------------------------------------------------------------- follow-ups about policy changes
+
+/**
+ * Claims the follow-up about change `eventId`: conditional on the incident existing and this event's
+ * follow-up not being sent already (a claim of the same event without `sentAt` is re-claimed by its retry).
+ */
+export function claimFollowUpUpdate(tableName: string, fingerprint: string, claim: Omit<FollowUpState, 'sentAt'>): UpdateItemCommandInput {
+  const e = new ExpressionContext();
+  const followUp = e.path('followUp');
+  const eventId = e.path('followUp.eventId');
+  const value = e.value(claim.eventId);
+  return {
+    TableName: tableName,
+    Key: incidentKey(fingerprint),
+    UpdateExpression: `SET ${followUp} = ${e.value({ eventId: claim.eventId, kind: claim.kind, claimedAt: claim.claimedAt })}`,
+    ConditionExpression:
+      `attribute_exists(${e.path('PK')}) AND (attribute_not_exists(${followUp}) OR ${eventId} <> ${value} ` +
+      `OR attribute_not_exists(${e.path('followUp.sentAt')}))`,
+    ...e.attributes(),
+  };
+}
+
+/** Marks the follow-up of `eventId` sent; conditional on that event holding the claim. */
+export function completeFollowUpUpdate(tableName: string, fingerprint: string, eventId: string, sentAt: Date): UpdateItemCommandInput {
+  const e = new ExpressionContext();
+  return {
+    TableName: tableName,
+    Key: incidentKey(fingerprint),
+    UpdateExpression: `SET ${e.path('followUp.sentAt')} = ${e.value(sentAt.toISOString())}`,
+    ConditionExpression: `${e.path('followUp.eventId')} = ${e.value(eventId)}`,
     ...e.attributes(),
   };
 }

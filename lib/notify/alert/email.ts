@@ -80,6 +80,10 @@ function triggerNote(incident: Incident, trigger: AlertTrigger): string {
       return '';
     case 'reopened':
       return incident.status !== 'open' ? `, was ${incident.status}` : '';
+    case 'regression': {
+      const fix = incident.previousResolution;
+      return fix?.change ? `, regression after ${plainLine(fix.change, 64)} at ${plainLine(fix.at, 40)}` : ', regression after its fix';
+    }
     case 'threshold':
       return `, count reached ${incident.count}`;
     case 'deferred':

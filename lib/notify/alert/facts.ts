@@ -23,6 +23,7 @@ export function serviceOf(eventSource: string, action: string): string {
 const TRIGGER_HEADLINES: Readonly<Record<AlertTrigger, string>> = {
   opened: 'New access denial',
   reopened: 'Access denial is back',
+  regression: 'Regression: access denial is back after its fix',
   threshold: 'Access denial keeps happening',
   deferred: 'Access denial still happening',
 };

@@ -36,6 +36,8 @@ function subjectTag(trigger: AlertTrigger, count: number): string {
       return '';
     case 'reopened':
       return 'Back: ';
+    case 'regression':
+      return 'Regression: ';
     case 'threshold':
       return `${count}x: `;
     case 'deferred':
