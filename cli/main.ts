@@ -8,6 +8,7 @@ import { packageRoot } from './package-root';
 import { replayCommand, startCommand, REPLAY_USAGE } from './replay';
 import { historyCommand, HISTORY_USAGE } from './history';
 import { reportCommand, REPORT_USAGE } from './report';
+import { rulesCommand, RULES_USAGE } from './rules';
 
 const USAGE = `access-auditor — explains AWS access denials from CloudTrail and proposes the least-privilege fix.
 
@@ -17,6 +18,7 @@ Commands:
   incidents [ACTION]     list, show, ack, resolve or suppress incidents
   history                explain (or --replay) failed calls from CloudTrail event history (AWS credentials)
   report                 the weekly report (text, markdown, html, chat or json)
+  rules test|check       which rule each denial matches and what would alert; validate the rules file
   start                  replay the shipped examples on the embedded default and show the incidents
 
 Run \`access-auditor <command> --help\` for a command's options.`;
@@ -27,6 +29,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   incidents: { run: incidentsCommand, usage: INCIDENTS_USAGE },
   history: { run: historyCommand, usage: HISTORY_USAGE },
   report: { run: reportCommand, usage: REPORT_USAGE },
+  rules: { run: rulesCommand, usage: RULES_USAGE },
   start: {
     run: startCommand,
     usage:

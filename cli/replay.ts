@@ -22,6 +22,7 @@ import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
 import { writeHtmlReport } from './report-file';
+import { cliRules } from './rules-file';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -31,7 +32,7 @@ const MAX_CONCURRENCY = 256;
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
-                             [--concurrency N] [--json]
+                             [--concurrency N] [--rules FILE] [--json]
 
 Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
 By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
@@ -40,7 +41,9 @@ By default on the embedded default: DynamoDB served in-process by dynalite under
 Replaying the same records again counts nothing twice.
 Records are processed --concurrency at a time (default ${DEFAULT_CONCURRENCY}, ${DEFAULT_ONLINE_CONCURRENCY} with --online; 1 is one at a time);
 the records of one incident (one fingerprint) and of one event ID always one after another, in input order.
-Output lines are printed in input order. On a terminal, standard error shows a progress line.`;
+Output lines are printed in input order. On a terminal, standard error shows a progress line.
+--rules FILE applies a rules file (default ./access-auditor.rules.yml when present): expected denials are
+counted apart and never alerted; severity and route rules shape the alerts (docs/rules.md).`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
 export const EMBEDDED_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
@@ -58,6 +61,8 @@ export interface ReplayOptions {
   json: boolean;
   /** Records processed at once (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
+  /** `--rules FILE`; by default ./access-auditor.rules.yml when present. */
+  rulesFile?: string;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
 }
@@ -77,6 +82,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
       'read-role': { type: 'string' },
       json: { type: 'boolean' },
       concurrency: { type: 'string' },
+      rules: { type: 'string' },
     },
   });
   const online = Boolean(values.online);
@@ -100,6 +106,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     readRole: values['read-role'],
     json: Boolean(values.json),
     concurrency: Number(concurrency),
+    rulesFile: values.rules,
   };
 }
 
@@ -108,6 +115,9 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
     case 'counted': {
       const d = outcome.denial;
       const who = principalDisplayName(d.principal);
+      if (outcome.expectedBy !== undefined) {
+        return `${style.dim('expected')}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}  rule ${printableLine(outcome.expectedBy)}`;
+      }
       const state = outcome.created ? style.red('new     ') : outcome.reopened ? style.red('back    ') : style.yellow('repeat  ');
       const alert = outcome.alert === 'none' ? '' : `  alert ${outcome.alert}`;
       return `${state}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
@@ -172,6 +182,27 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   return { text: json ? JSON.stringify({ input: value.index, ...jsonOutcome(outcome) }) : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
 }
 
+/** After the records: the embedded default's sweep of held-back alerts, then the incident table when asked. */
+async function finishReplay(
+  runtime: Awaited<ReturnType<typeof openRuntime>>,
+  alertDeps: AlertDeps & Pick<PipelineDeps, 'store'>,
+  options: ReplayOptions,
+  io: CliIo,
+  style: Style,
+): Promise<void> {
+  // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
+  // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
+  if (runtime.embedded) {
+    const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
+    if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
+    for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
+  }
+  if (options.showIncidentTable) {
+    const incidents = await runtime.store.list();
+    io.stdout.write('\n' + renderIncidentTable(incidents, style));
+  }
+}
+
 /** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
@@ -181,6 +212,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   // Against a deployed table, behave as the deployed Lambda does (its alert lease).
   const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
   const deployedPolicy = deployedAlertPolicy(options.alertWindowMinutes);
+  const rules = cliRules(options.rulesFile, io);
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const progress = new ProgressLine(io.stderr, read, () => performance.now());
   // What the runtime prints on stderr (alerts on the embedded default, store warnings) first clears the progress line.
@@ -201,6 +233,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     // Against a deployed table, commands in the alerts that reach that table (the on-call copies them from the alert).
     ...(runtime.embedded || !options.table ? {} : incidentCommands(options.table, runtime.region)),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+    ...(rules ? { rules } : {}),
   };
   let failed = false;
   try {
@@ -229,19 +262,18 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
     }
     progress.clear();
-    const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
+    const summary = [
+      'DenialsProcessed',
+      'DenialsExpected',
+      'IncidentsOpened',
+      'Duplicates',
+      'AlertsSent',
+      'AlertsDeferred',
+      'RecordsSkipped',
+      'BadRecords',
+    ] as const;
     io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
-    // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
-    // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
-    if (runtime.embedded) {
-      const swept = await sweepDeferredAlerts({ ...alertDeps, clock: () => io.now() });
-      if (swept.sent > 0) io.stderr.write(style.dim(`sent ${swept.sent} held-back alert(s) whose window had passed\n`));
-      for (const f of swept.failed) io.stderr.write(`held-back alert for ${f.fingerprint} not sent: ${printableLine(f.error)}\n`);
-    }
-    if (options.showIncidentTable) {
-      const incidents = await runtime.store.list();
-      io.stdout.write('\n' + renderIncidentTable(incidents, style));
-    }
+    await finishReplay(runtime, alertDeps, options, io, style);
   } finally {
     await runtime.close();
   }
