@@ -108,6 +108,7 @@ describe('packaging', () => {
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
         'READ_ROLE_NAME',
+        'RULES_FILE',
         'SIMULATE',
         'TABLE_NAME',
         'TOPIC_ARN',
@@ -130,7 +131,9 @@ describe('packaging', () => {
       TABLE_NAME: '${IncidentsTable}',
       TOPIC_ARN: '${AlertsTopic}',
       REPORT_DAYS: '7',
+      RULES_FILE: 'access-auditor.rules.yml',
     });
+    expect(props(defaults, 'IngestLambdaFunction').Environment.Variables.RULES_FILE).toBe('access-auditor.rules.yml');
   });
 
   it('keeps function logs for the configured retention', () => {
