@@ -31,7 +31,7 @@ function parseIpv4(text: string): bigint | null {
 function parseGroups(text: string): number[] | null {
   if (text === '') return [];
   const groups: number[] = [];
-  for (const group of text.split(':')) {
+  for (const group of text.split(':')) { // not an ARN: IPv6 groups
     if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return null;
     groups.push(parseInt(group, 16));
   }
@@ -50,7 +50,7 @@ function parseIpv6(text: string): bigint | null {
     tail = [Number(v4 >> 16n), Number(v4 & 0xffffn)];
     body = body.slice(0, lastColon + 1) + '0:0';
   }
-  const halves = body.split('::');
+  const halves = body.split('::'); // not an ARN: IPv6 zero run
   if (halves.length > 2) return null;
   const head = parseGroups(halves[0] ?? '');
   const rest = halves.length === 2 ? parseGroups(halves[1] ?? '') : [];
