@@ -117,5 +117,12 @@ describe('replay --rules', () => {
     const alerts = readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8').trim().split('\n');
     expect(alerts).toHaveLength(5);
     expect(alerts.every((a) => (JSON.parse(a) as { MessageAttributes: { team?: unknown } }).MessageAttributes.team !== undefined)).toBe(true);
+
+    const report = captureIo({ cwd: dir });
+    expect(await main(['report', '--data-dir', dataDir, '--format', 'json', '--until', '2026-11-23'], report)).toBe(0);
+    const json = JSON.parse(report.out()) as { totals: { expectedDenials: number; denials: number }; loop: { expected: unknown[]; expiredRules: unknown[] } };
+    expect(json.totals).toMatchObject({ expectedDenials: 1, denials: 5 });
+    expect(json.loop.expected).toEqual([expect.objectContaining({ rule: 'apprunner-expected', denials: 1, state: 'active' })]);
+    expect(json.loop.expiredRules).toEqual([expect.objectContaining({ id: 'gone', expires: '2026-01-31' })]);
   });
 });
