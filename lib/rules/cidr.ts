@@ -31,7 +31,8 @@ function parseIpv4(text: string): bigint | null {
 function parseGroups(text: string): number[] | null {
   if (text === '') return [];
   const groups: number[] = [];
-  for (const group of text.split(':')) { // not an ARN: IPv6 groups
+  const parts = text.split(':'); // not an ARN: IPv6 groups
+  for (const group of parts) {
     if (!/^[0-9a-fA-F]{1,4}$/.test(group)) return null;
     groups.push(parseInt(group, 16));
   }
