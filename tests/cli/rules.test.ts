@@ -118,6 +118,15 @@ describe('replay --rules', () => {
     expect(alerts).toHaveLength(5);
     expect(alerts.every((a) => (JSON.parse(a) as { MessageAttributes: { team?: unknown } }).MessageAttributes.team !== undefined)).toBe(true);
 
+    const list = captureIo({ cwd: dir });
+    expect(await main(['incidents', 'list', '--data-dir', dataDir], list)).toBe(0);
+    expect(
+      list
+        .out()
+        .split('\n')
+        .filter((l) => / expected /.test(l)),
+    ).toHaveLength(1);
+
     const report = captureIo({ cwd: dir });
     expect(await main(['report', '--data-dir', dataDir, '--format', 'json', '--until', '2026-11-23'], report)).toBe(0);
     const json = JSON.parse(report.out()) as { totals: { expectedDenials: number; denials: number }; loop: { expected: unknown[]; expiredRules: unknown[] } };
