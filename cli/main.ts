@@ -8,10 +8,12 @@ import { explainCommand, EXPLAIN_USAGE } from './explain';
 import { incidentsCommand, INCIDENTS_USAGE } from './incidents';
 import { processIo, type CliIo } from './io';
 import { packageRoot } from './package-root';
-import { replayCommand, startCommand, REPLAY_USAGE, START_USAGE } from './replay';
+import { replayCommand, REPLAY_USAGE } from './replay';
+import { startCommand, START_USAGE } from './start';
 import { historyCommand, HISTORY_USAGE } from './history';
 import { backfillCommand, BACKFILL_USAGE } from './backfill';
 import { reportCommand, REPORT_USAGE } from './report';
+import { rulesCommand, RULES_USAGE } from './rules';
 
 const USAGE = `access-auditor — explains AWS access denials from CloudTrail and proposes the least-privilege fix.
 
@@ -22,6 +24,7 @@ Commands:
   history                explain (or --replay) failed calls from CloudTrail event history (AWS credentials)
   backfill SOURCE        past denials into the incidents: lookup (event history), s3 (trail bucket), athena, lake
   report                 the weekly report (text, markdown, html, chat or json)
+  rules test|check       which rule each denial matches and what would alert; validate the rules file
   start                  replay the shipped examples on the embedded default and show the incidents
 
 Run \`access-auditor help <command>\` (or \`<command> --help\`) for a command's options.
@@ -41,6 +44,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   history: { run: historyCommand, usage: HISTORY_USAGE, aws: true },
   backfill: { run: (argv, io) => backfillCommand(argv, io), usage: BACKFILL_USAGE, aws: true },
   report: { run: reportCommand, usage: REPORT_USAGE, aws: true },
+  rules: { run: rulesCommand, usage: RULES_USAGE },
   start: { run: startCommand, usage: START_USAGE },
 };
 

@@ -40,7 +40,8 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
     lines.push(
       [
         clip(i.fingerprint, 16),
-        clip(i.status, 12),
+        // Expected denials are a rule's effect, not a stored status: shown as such, never as an open problem.
+        clip(i.latest.expectedBy ? 'expected' : i.status, 12),
         clip(fixedIn(i), 11),
         String(i.count).padStart(5),
         clip(i.lastSeen.replace(/\.\d{3}Z$/, 'Z'), 20),
@@ -68,6 +69,9 @@ export function renderIncidentDetail(incident: Incident, style: Style): string {
     `  accounts   ${incident.accounts.join(', ')}`,
     `  count      ${incident.count} since ${incident.firstSeen}, last ${incident.lastSeen}`,
     `  why        [${incident.reason.layer}${incident.reason.explicit ? ', explicit' : ''}] ${printableLine(incident.reason.summary)}`,
+    ...(incident.latest.expectedBy
+      ? [`  expected   by rule ${printableLine(incident.latest.expectedBy.rule)} (owner ${printableLine(incident.latest.expectedBy.owner)}): never alerted`]
+      : []),
     `  alerts     ${incident.alert.alertsSent} sent${incident.alert.lastAlertAt ? `, last ${incident.alert.lastAlertAt}` : ''}${incident.alert.pending ? ', one pending' : ''}${incident.alert.deferred ? `, ${incident.alert.deferred} deferred` : ''}`,
   ];
   const r = incident.resolution;

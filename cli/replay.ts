@@ -2,9 +2,7 @@ import { parseCommandArgs } from './args';
 import { INPUT_FILTER_HELP, INPUT_FILTER_OPTIONS, inputFilter } from './input-flags';
 import type { LogPathFilter } from '../lib/cloudtrail/log-path';
 import { incidentListLine } from './incidents';
-import { join } from 'node:path';
-import { processRecord, processRecords, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
-import type { BatchOccurrenceRecorder } from '../lib/incidents/ports';
+import type { PipelineDeps, PipelineOutcome, ProcessDeps } from '../lib/pipeline/process';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
 import type { PipelineMetric } from '../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
@@ -17,26 +15,17 @@ import type { CliIo } from './io';
 import { useColor } from './io';
 import { readAllInputs, type ReadProgress } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
-import { decodeRecord } from '../lib/cloudtrail/decode';
 import { runOrdered, type PoolResult } from '../lib/pipeline/ordered-pool';
 import { ProgressLine } from './progress';
 import { openRuntime } from './runtime';
 import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
-import { packageRoot } from './package-root';
-import { writeHtmlReport } from './report-file';
-import {
-  changeDepsFor,
-  describeChangeResult,
-  isChangeItem,
-  jsonChangeResult,
-  LatestEventTime,
-  parseStaleAfter,
-  processPolicyChange,
-  sweepStale,
-} from './replay-loop';
-import type { PolicyChangeDeps, PolicyChangeResult } from '../lib/pipeline/policy-change';
+import { changeDepsFor, describeChangeResult, isChangeItem, jsonChangeResult, LatestEventTime, parseStaleAfter, sweepStale } from './replay-loop';
+import { cliRules } from './rules-file';
+import { groupConsecutive, GROUP_SIZE, replayGroup, type ItemOutcome, type ReplayContext } from './replay-groups';
+
+export { GROUP_SIZE, groupConsecutive, orderKeys } from './replay-groups';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -46,7 +35,7 @@ const MAX_CONCURRENCY = 256;
 
 export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR|- ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
-                             [--concurrency N] [--stale-after DAYS] [--json]
+                             [--concurrency N] [--stale-after DAYS] [--rules FILE] [--json]
 
 Runs the full pipeline (explain, propose, record the incident, alert) over CloudTrail records from files.
 By default on the embedded default: DynamoDB served in-process by dynalite under --data-dir
@@ -61,6 +50,8 @@ Organizations) in the same inputs are applied to the --policies snapshot where t
 open incidents they touch: fixed (with a follow-up alert), or still denied (a follow-up says why).
 On the embedded default, incidents not seen for --stale-after days (default 14) before the latest event
 replayed become stale.
+--rules FILE applies a rules file (default ./access-auditor.rules.yml when present): expected denials are
+counted apart and never alerted; severity and route rules shape the alerts (docs/rules.md).
 ${INPUT_FILTER_HELP}`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
@@ -81,6 +72,8 @@ export interface ReplayOptions {
   concurrency?: number;
   /** Which log files of the directories to read (dates, accounts, regions from the S3 layout). */
   filter?: LogPathFilter;
+  /** `--rules FILE`; by default ./access-auditor.rules.yml when present. */
+  rulesFile?: string;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
   /** Days without an occurrence after which the end-of-replay sweep marks an incident stale. */
@@ -99,6 +92,7 @@ const REPLAY_OPTIONS = {
   json: { type: 'boolean' },
   concurrency: { type: 'string' },
   'stale-after': { type: 'string' },
+  rules: { type: 'string' },
   ...INPUT_FILTER_OPTIONS,
 } as const;
 
@@ -128,6 +122,7 @@ export function parseReplayArgs(argv: string[], io?: CliIo, maxPaths = Number.PO
     concurrency: Number(concurrency),
     filter,
     staleAfterDays: parseStaleAfter(values['stale-after']),
+    rulesFile: values.rules,
   };
 }
 
@@ -136,6 +131,9 @@ export function describeOutcome(outcome: PipelineOutcome, style: Style): string 
     case 'counted': {
       const d = outcome.denial;
       const who = principalDisplayName(d.principal);
+      if (outcome.expectedBy !== undefined) {
+        return `${style.dim('expected')}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}  rule ${printableLine(outcome.expectedBy)}`;
+      }
       const state = outcome.created ? style.red('new     ') : outcome.reopened ? style.red('back    ') : style.yellow('repeat  ');
       const alert = outcome.alert === 'none' ? '' : `  alert ${outcome.alert}`;
       return `${state}${outcome.fingerprint}  ${printableLine(d.action)} by ${printableLine(who)} in ${d.deniedRegion}  count ${outcome.count}${alert}`;
@@ -155,114 +153,6 @@ export function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
     return rest;
   }
   return { ...outcome };
-}
-
-/**
- * What a record must be ordered on: its incident (the fingerprint, from the cheap decode step) and its
- * event ID, so that the records of one incident, and redeliveries of one event, are counted one after
- * another in input order (first and last seen, reopening and alert thresholds as a one-at-a-time run).
- */
-export function orderKeys(item: InputItem): string[] {
-  if ('error' in item) return [];
-  const decoded = decodeRecord(item.record);
-  if (decoded.kind === 'denial') return [`fp:${decoded.denial.fingerprint}`, `event:${decoded.denial.eventId}`];
-  const eventId = item.record.eventID;
-  return typeof eventId === 'string' ? [`event:${eventId}`] : [];
-}
-
-type ItemOutcome =
-  | { kind: 'unreadable'; index: number; error: string; at?: string }
-  | { kind: 'processed'; index: number; outcome: PipelineOutcome }
-  | { kind: 'change'; index: number; result: PolicyChangeResult };
-
-/** What one replay shares across its records: the policy-change path and the latest event time seen. */
-interface ReplayContext {
-  changeDeps: PolicyChangeDeps;
-  latest: LatestEventTime;
-}
-
-async function replayItem(item: InputItem, deps: ProcessDeps, context: ReplayContext): Promise<ItemOutcome> {
-  if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error, ...(item.at === undefined ? {} : { at: item.at }) };
-  if (isChangeItem(item)) {
-    const result = await processPolicyChange(item.record, context.changeDeps);
-    if (result.kind === 'change') context.latest.see(result.change.eventTime);
-    return { kind: 'change', index: item.index, result };
-  }
-  const outcome = await processRecord(item.record, deps);
-  if (outcome.kind === 'counted') context.latest.see(outcome.denial.eventTime);
-  return { kind: 'processed', index: item.index, outcome };
-}
-
-/** Records of one incident that follow one another in the input (a storm), counted together on the embedded default. */
-interface Group {
-  items: InputItem[];
-  keys: string[];
-}
-
-/** Records per group: one incident update counts them all, and each marker step fits one BatchWriteItem (25 items at most). */
-export const GROUP_SIZE = 20;
-
-/**
- * Groups consecutive records of one fingerprint with distinct event IDs (up to {@link GROUP_SIZE}); any
- * other record is a group of its own. Order within and between groups is the input's.
- */
-export async function* groupConsecutive(items: AsyncIterable<InputItem>, size: number): AsyncGenerator<Group> {
-  let group: Group | undefined;
-  let fingerprint: string | undefined;
-  for await (const item of items) {
-    const keys = orderKeys(item);
-    const fp = keys.find((k) => k.startsWith('fp:'));
-    const event = keys.find((k) => k.startsWith('event:'));
-    if (
-      group &&
-      !isChangeItem(item) &&
-      fp !== undefined &&
-      fp === fingerprint &&
-      group.items.length < size &&
-      event !== undefined &&
-      !group.keys.includes(event)
-    ) {
-      group.items.push(item);
-      group.keys.push(event);
-      continue;
-    }
-    if (group) yield group;
-    group = { items: [item], keys: [...keys] };
-    fingerprint = fp;
-  }
-  if (group) yield group;
-}
-
-/**
- * A group's records through the pipeline: one at a time for a group of one, else counted together
- * (processRecords). Busy (another delivery holds one of its events): each record on its own, so that each
- * gets its own outcome; re-running them is safe, since every step is idempotent.
- */
-async function replayGroup(
-  group: Group,
-  deps: ProcessDeps & { store: BatchOccurrenceRecorder },
-  context: ReplayContext,
-): Promise<Array<PoolResult<InputItem, ItemOutcome>>> {
-  const { items } = group;
-  const one = async (item: InputItem): Promise<PoolResult<InputItem, ItemOutcome>> => {
-    try {
-      return { item, ok: true, value: await replayItem(item, deps, context) };
-    } catch (error) {
-      return { item, ok: false, error };
-    }
-  };
-  if (items.length === 1) return [await one(items[0]!)];
-  try {
-    const records = items.map((item) => ('error' in item ? undefined : item.record));
-    const outcomes = await processRecords(records, deps);
-    for (const outcome of outcomes) if (outcome.kind === 'counted') context.latest.see(outcome.denial.eventTime);
-    return outcomes.map((outcome, i) => ({ item: items[i]!, ok: true, value: { kind: 'processed', index: items[i]!.index, outcome } }));
-  } catch (error) {
-    if (!(error instanceof RetryLaterError)) throw error;
-    const results: Array<PoolResult<InputItem, ItemOutcome>> = [];
-    for (const item of items) results.push(await one(item));
-    return results;
-  }
 }
 
 /** One output line per input record; a record in flight elsewhere is `busy`, any other error stops the replay. */
@@ -297,6 +187,42 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   return { text: json ? JSON.stringify({ input: value.index, ...jsonOutcome(outcome) }) : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
 }
 
+/** After the records: the embedded default's sweep of held-back alerts, then the incident table when asked. */
+async function finishReplay(
+  runtime: Awaited<ReturnType<typeof openRuntime>>,
+  alertDeps: AlertDeps & Pick<PipelineDeps, 'store'>,
+  latestEventAt: Date | null,
+  options: ReplayOptions,
+  io: CliIo,
+  style: Style,
+): Promise<void> {
+  // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
+  // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
+  if (runtime.embedded) await embeddedSweeps(alertDeps, runtime.store, latestEventAt, options, io, style);
+  if (options.showIncidentTable) {
+    const incidents = await runtime.store.list();
+    // JSON Lines stay JSON Lines: the incidents follow as lines of their own kind.
+    if (options.json) for (const i of incidents) io.stdout.write(JSON.stringify({ kind: 'incident', ...incidentListLine(i) }) + '\n');
+    else io.stdout.write('\n' + renderIncidentTable(incidents, style));
+  }
+}
+
+const SUMMARY_METRICS = [
+  'DenialsProcessed',
+  'DenialsExpected',
+  'IncidentsOpened',
+  'Duplicates',
+  'AlertsSent',
+  'AlertsDeferred',
+  'RecordsSkipped',
+  'BadRecords',
+] as const;
+
+/** The last line on stderr: how many records, and what the pipeline counted. */
+function summaryLine(total: number, counts: Map<PipelineMetric, number>): string {
+  return `${total} record(s): ${SUMMARY_METRICS.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`;
+}
+
 /** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
@@ -306,6 +232,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
   // Against a deployed table, behave as the deployed Lambda does (its alert lease).
   const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
   const deployedPolicy = deployedAlertPolicy(options.alertWindowMinutes);
+  const rules = cliRules(options.rulesFile, io);
   const analyze = buildAnalyzeDeps({ policyFiles: options.policyFiles, online: options.online, readRole: options.readRole, io });
   const progress = new ProgressLine(io.stderr, read, () => performance.now());
   // What the runtime prints on stderr (alerts on the embedded default, store warnings) first clears the progress line.
@@ -326,6 +253,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     // Against a deployed table, commands in the alerts that reach that table (the on-call copies them from the alert).
     ...(runtime.embedded || !options.table ? {} : incidentCommands(options.table, runtime.region)),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+    ...(rules ? { rules } : {}),
   };
   let failed = false;
   try {
@@ -365,17 +293,8 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
       }
     }
     progress.clear();
-    const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
-    io.stderr.write(style.dim(`${total} record(s): ${summary.map((m) => `${m} ${counts.get(m) ?? 0}`).join(', ')}\n`));
-    // On the embedded default, do what the deployed sweep does every 15 minutes: send alerts the window
-    // held back once it has passed. Against AWS the deployed sweep owns that; a replay must not sweep production.
-    if (runtime.embedded) await embeddedSweeps(alertDeps, runtime.store, latest.get(), options, io, style);
-    if (options.showIncidentTable) {
-      const incidents = await runtime.store.list();
-      // JSON Lines stay JSON Lines: the incidents follow as lines of their own kind.
-      if (options.json) for (const i of incidents) io.stdout.write(JSON.stringify({ kind: 'incident', ...incidentListLine(i) }) + '\n');
-      else io.stdout.write('\n' + renderIncidentTable(incidents, style));
-    }
+    io.stderr.write(style.dim(summaryLine(total, counts)));
+    await finishReplay(runtime, alertDeps, latest.get(), options, io, style);
   } finally {
     await runtime.close();
   }
@@ -402,34 +321,4 @@ async function embeddedSweeps(
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
   return runReplay(parseReplayArgs(argv, io), io);
-}
-
-export const START_USAGE = `Usage: access-auditor start [--data-dir DIR] [--json]
-
-Replays examples/ on the embedded default, prints the incident table, then writes the HTML report of
-the samples' week to <data-dir>/reports/ and prints its path (a file there that access-auditor did not
-write is kept). With --json, JSON Lines only: one per record, one per incident ("kind": "incident"),
-and one for the report ("kind": "report").`;
-
-/**
- * `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default,
- * then the HTML report of their week, written under the data dir (its path printed last).
- */
-export async function startCommand(argv: string[], io: CliIo): Promise<number> {
-  const examples = join(packageRoot(), 'examples');
-  parseCommandArgs(argv, { 'data-dir': { type: 'string' }, 'alerts-file': { type: 'string' }, json: { type: 'boolean' } }, { max: 0 });
-  // The denials first, then the policy changes that fix two of them (the loop of docs/incident-lifecycle.md).
-  const options = parseReplayArgs(
-    [join(examples, 'records'), join(examples, 'changes'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv],
-    io,
-  );
-  const code = await runReplay({ ...options, showIncidentTable: true }, io);
-  const written = await writeHtmlReport(options, io);
-  const note = written.replaced ? ' (replacing the earlier report of that week)' : '';
-  io.stdout.write(
-    options.json
-      ? JSON.stringify({ kind: 'report', path: written.path, period: written.report.period.label, replaced: written.replaced }) + '\n'
-      : `\nWeekly report of ${written.report.period.label}${note}, open it in a browser:\n  ${written.path}\n`,
-  );
-  return code;
 }

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectWeeklyReport } from '../lib/pipeline/weekly-report';
+import { cliRules } from './rules-file';
 import { renderReportHtml, GENERATOR_META } from '../lib/report/render-html';
 import type { WeeklyReport } from '../lib/report/types';
 import type { CliIo } from './io';
@@ -22,12 +23,17 @@ export interface WrittenReport {
  * Builds the HTML report of the window {@link announcedWindow} picks (for `npm start`: the week of the
  * samples) and writes it to `<data dir>/reports/report-<first>_<last>.html`.
  */
-export async function writeHtmlReport(options: Pick<RuntimeOptions, 'dataDir' | 'table' | 'topicArn'>, io: CliIo, days = 7): Promise<WrittenReport> {
+export async function writeHtmlReport(
+  options: Pick<RuntimeOptions, 'dataDir' | 'table' | 'topicArn'> & { rulesFile?: string },
+  io: CliIo,
+  days = 7,
+): Promise<WrittenReport> {
+  const rules = cliRules(options.rulesFile, io);
   const runtime = await openRuntime({ ...options, needsTopic: false, mustExist: true, io });
   let report: WeeklyReport;
   try {
     const { now, asOf } = await announcedWindow(runtime.store, io, days);
-    report = await collectWeeklyReport({ store: runtime.store, now, asOf, days });
+    report = await collectWeeklyReport({ store: runtime.store, now, asOf, days, rules });
   } finally {
     await runtime.close();
   }

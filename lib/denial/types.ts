@@ -259,4 +259,18 @@ export interface Denial {
   userAgent?: string;
   /** Other actions the message says are needed too (e.g. both AWS Marketplace actions for model access). */
   relatedActions?: string[];
+  /**
+   * Set when an `expect` rule of the rules file matched (lib/rules): the denial is normal. It is counted
+   * under its own fingerprint (the denial's, salted with the rule ID), never alerted, and reported apart.
+   */
+  expectedBy?: ExpectedBy;
+}
+
+/** The `expect` rule that matched a denial, as recorded with it. */
+export interface ExpectedBy {
+  rule: string;
+  reason: string;
+  owner: string;
+  /** The fingerprint the denial has without the rule: the incident it would otherwise belong to. */
+  fingerprint: string;
 }

@@ -7,6 +7,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Notifier } from '../notify/types';
 import type { CollectReportDeps } from '../pipeline/weekly-report';
 import { runWeeklyReport } from '../pipeline/weekly-report';
+import type { RuleSet } from '../rules/types';
 
 export const REPORT_METRICS = ['ReportsSent', 'DenialsInPeriod'] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];
@@ -18,6 +19,8 @@ export interface WeeklyReportDependencies {
   topicArn?: string;
   /** Whole UTC days covered by each report (REPORT_DAYS). */
   days: number;
+  /** The packaged rules file: expected denials by rule, expired rules. */
+  rules?: RuleSet;
   logger: Logger;
   metrics: Metrics;
   /** Used when the event carries no usable `time`; default the system clock. */
@@ -57,7 +60,7 @@ export function createWeeklyReportHandler(deps: WeeklyReportDependencies) {
     const now = runTimeOf(event, clock);
     logger.appendKeys({ runTime: now.toISOString(), reportDays: deps.days });
     try {
-      const report = await runWeeklyReport({ store: deps.store, notifier: deps.notifier, topicArn: deps.topicArn, now, days: deps.days });
+      const report = await runWeeklyReport({ store: deps.store, notifier: deps.notifier, topicArn: deps.topicArn, now, days: deps.days, rules: deps.rules });
       metrics.addMetric('ReportsSent' satisfies ReportMetric, MetricUnit.Count, 1);
       metrics.addMetric('DenialsInPeriod' satisfies ReportMetric, MetricUnit.Count, report.totals.denials);
       const result: WeeklyReportResult = {

@@ -10,6 +10,9 @@ import { renderAlert } from '../notify/alert/render';
 import { isSilenced, pendingDecisionFor, triggerToDefer, windowStart, type AlertPolicyConfig } from '../alerts/policy';
 import { RetryLaterError } from '../errors';
 import type { PipelineMetric } from './metrics';
+import type { RuleSet } from '../rules/types';
+import { decide } from '../rules/match';
+import { isExpectedIncident } from '../rules/expected';
 
 export type AlertOutcome = 'sent' | 'resent' | 'deferred' | 'none';
 
@@ -23,6 +26,8 @@ export interface AlertDeps {
   ackCommand?: (fingerprint: string) => string;
   showCommand?: (fingerprint: string) => string;
   count?: (metric: PipelineMetric, value?: number) => void;
+  /** The rules file: `severity` and `route` rules shape each alert; incidents of expected denials never alert. */
+  rules?: RuleSet;
 }
 
 /** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */
@@ -36,6 +41,7 @@ export class AlertInFlightError extends RetryLaterError {
  * first delivery failed between counting and claiming), so even the `opened` alert is never lost.
  */
 export async function alertForRedelivery(incident: Incident, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
+  if (isExpectedIncident(incident)) return 'none';
   const resent = await resendPending(incident, eventId, now, deps);
   if (resent !== 'none' || incident.alert.pending) return resent;
   const neverAlerted = incident.alert.alertsSent === 0 && !incident.alert.lastAlertAt && !incident.alert.deferred;
@@ -45,6 +51,7 @@ export async function alertForRedelivery(incident: Incident, eventId: string, no
 
 /** Re-sends a claimed alert that was never published, when its claimer retries or the claim went stale. */
 export async function resendPending(incident: Incident, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
+  if (isExpectedIncident(incident)) return 'none';
   const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
   if (decision.kind === 'none') return 'none';
   if (decision.kind === 'wait')
@@ -59,6 +66,8 @@ export async function resendPending(incident: Incident, eventId: string, now: Da
 
 /** Claims the alert (at most one per window, none while one is pending) and sends it, or defers it. */
 export async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
+  // Whatever asks (a redelivery, the sweep, a follow-up), an incident of expected denials never alerts.
+  if (isExpectedIncident(incident)) return 'none';
   const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
   if (await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy))) {
     await publish(incident, claim, now, deps);
@@ -71,7 +80,17 @@ export async function claimAndPublish(incident: Incident, trigger: AlertTrigger,
 }
 
 async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: AlertDeps): Promise<void> {
-  const message = renderAlert({ incident, trigger: claim.trigger, topicArn: deps.topicArn, ackCommand: deps.ackCommand, showCommand: deps.showCommand });
+  // Rules are applied when the alert goes out, so an edited (or expired) rule shapes the next alert.
+  const decision = deps.rules ? decide(deps.rules, incident.latest, now) : null;
+  const message = renderAlert({
+    incident,
+    trigger: claim.trigger,
+    topicArn: deps.topicArn,
+    ackCommand: deps.ackCommand,
+    showCommand: deps.showCommand,
+    ...(decision?.severity ? { severity: decision.severity.value } : {}),
+    ...(decision?.route ? { route: decision.route.attributes } : {}),
+  });
   await deps.notifier.publish(message);
   await deps.store.completeAlert(incident.fingerprint, claim.eventId, now, incident.count);
   deps.count?.('AlertsSent');

@@ -3,7 +3,8 @@
  * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
  * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
  * elsewhere); `Failures` counts everything else that failed. The policy-change loop (issue 13) adds
- * `Regressions` (fixed incidents seen again), `PolicyChangesProcessed`, `IncidentsFixed`, `IncidentsStale`, `FollowUpsSent`.
+ * `Regressions` (fixed incidents seen again), `PolicyChangesProcessed`, `IncidentsFixed`, `IncidentsStale`, `FollowUpsSent`;
+ * the rules file adds `DenialsExpected` (denials an `expect` rule matched: counted apart, never alerted).
  */
 export const PIPELINE_METRICS = [
   'DenialsProcessed',
@@ -20,5 +21,6 @@ export const PIPELINE_METRICS = [
   'IncidentsFixed',
   'IncidentsStale',
   'FollowUpsSent',
+  'DenialsExpected',
 ] as const;
 export type PipelineMetric = (typeof PIPELINE_METRICS)[number];

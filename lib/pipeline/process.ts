@@ -5,6 +5,8 @@ import { InvalidOccurrenceError } from '../incidents/errors';
 import { statusTransitionFor, triggerFor, type StatusTransition } from '../alerts/policy';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
 import { alertForRedelivery, claimAndPublish, resendPending, type AlertDeps, type AlertOutcome } from './dispatch-alert';
+import { decide } from '../rules/match';
+import { asExpected } from '../rules/expected';
 
 /** Everything processing a record needs: the analysis enrichers, the alert dispatch, and the clock. */
 export interface PipelineDeps extends AnalyzeDeps, Omit<AlertDeps, 'store'> {
@@ -19,8 +21,19 @@ export type ProcessDeps = Omit<PipelineDeps, 'store'> & { store: OccurrenceRecor
 export type PipelineOutcome =
   | { kind: 'skipped'; eventId: string | null; reason: string }
   | { kind: 'invalid'; eventId: string | null; message: string }
-  | { kind: 'duplicate'; eventId: string; fingerprint: string; alert: AlertOutcome }
-  | { kind: 'counted'; eventId: string; fingerprint: string; created: boolean; reopened: boolean; count: number; alert: AlertOutcome; denial: Denial };
+  | { kind: 'duplicate'; eventId: string; fingerprint: string; alert: AlertOutcome; expectedBy?: string }
+  | {
+      kind: 'counted';
+      eventId: string;
+      fingerprint: string;
+      created: boolean;
+      reopened: boolean;
+      count: number;
+      alert: AlertOutcome;
+      denial: Denial;
+      /** The `expect` rule that matched: counted apart, never alerted. */
+      expectedBy?: string;
+    };
 
 type ReopeningChange = NonNullable<StatusChangeOptions['reopening']>;
 
@@ -79,8 +92,10 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
     count('BadRecords');
     return analysed;
   }
-  const denial = analysed.denial;
   const now = deps.clock();
+  const expectedBy = deps.rules ? decide(deps.rules, analysed.denial, now).expectedBy : null;
+  if (expectedBy) return recordExpected(asExpected(analysed.denial, expectedBy), now, deps, options);
+  const denial = analysed.denial;
   let recorded: RecordOutcome;
   try {
     recorded = await deps.store.recordOccurrence(denial, now, options.owner ? { owner: options.owner } : undefined);
@@ -144,7 +159,9 @@ export async function processRecords(records: readonly unknown[], deps: ProcessD
   const analysed = await Promise.all(records.map((record) => analyzeRecord(record, deps)));
   const denials = analysed.flatMap((a) => (a.kind === 'denial' ? [a.denial] : []));
   const fingerprints = new Set(denials.map((d) => d.fingerprint));
-  if (denials.length !== records.length || fingerprints.size !== 1 || new Set(denials.map((d) => d.eventId)).size !== denials.length) {
+  // Denials a rule expects are counted under their own fingerprint and never alert: one at a time.
+  const expected = deps.rules ? denials.some((d) => decide(deps.rules!, d, deps.clock()).expectedBy) : false;
+  if (expected || denials.length !== records.length || fingerprints.size !== 1 || new Set(denials.map((d) => d.eventId)).size !== denials.length) {
     return sequentially(records, deps);
   }
   const now = deps.clock();
@@ -162,7 +179,8 @@ export async function processRecords(records: readonly unknown[], deps: ProcessD
     // A comeback reopened by an earlier record of the batch: later ones see the incident as it now is.
     if (outcome.kind === 'counted' && reopenedTo) outcome = { ...outcome, incident: { ...outcome.incident, status: reopenedTo, suppressedUntil: undefined } };
     const result = await afterRecorded(denial, outcome, now, deps);
-    if (result.kind === 'counted' && result.reopened && outcome.kind === 'counted') reopenedTo = statusTransitionFor(outcome.incident, now, denial.eventTime)?.to;
+    if (result.kind === 'counted' && result.reopened && outcome.kind === 'counted')
+      reopenedTo = statusTransitionFor(outcome.incident, now, denial.eventTime)?.to;
     outcomes.push(result);
   }
   return outcomes;
@@ -172,4 +190,39 @@ async function sequentially(records: readonly unknown[], deps: ProcessDeps): Pro
   const outcomes: PipelineOutcome[] = [];
   for (const record of records) outcomes.push(await processRecord(record, deps));
   return outcomes;
+}
+
+/**
+ * An expected denial: counted exactly once under its expected fingerprint (so redeliveries stay
+ * duplicates and the report can count it per rule), with no status change and never an alert, not even
+ * the recovery of a lost `opened` alert on redelivery.
+ */
+async function recordExpected(denial: Denial, now: Date, deps: ProcessDeps, options: ProcessOptions): Promise<PipelineOutcome> {
+  const count = deps.count ?? (() => undefined);
+  const rule = denial.expectedBy?.rule ?? '';
+  let recorded: RecordOutcome;
+  try {
+    recorded = await deps.store.recordOccurrence(denial, now, options.owner ? { owner: options.owner } : undefined);
+  } catch (err) {
+    if (!(err instanceof InvalidOccurrenceError)) throw err;
+    count('BadRecords');
+    return { kind: 'invalid', eventId: denial.eventId || null, message: err.message };
+  }
+  if (recorded.kind === 'duplicate') {
+    count('Duplicates');
+    return { kind: 'duplicate', eventId: denial.eventId, fingerprint: denial.fingerprint, alert: 'none', expectedBy: rule };
+  }
+  count('DenialsExpected');
+  const incident = recorded.incident;
+  return {
+    kind: 'counted',
+    eventId: denial.eventId,
+    fingerprint: incident.fingerprint,
+    created: recorded.created,
+    reopened: false,
+    count: incident.count,
+    alert: 'none',
+    denial,
+    expectedBy: rule,
+  };
 }

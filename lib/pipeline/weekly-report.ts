@@ -10,6 +10,7 @@ import { isFixedStatus } from '../report/lifecycle';
 import { reportAlertMessage } from '../report/message';
 import { periodEndingWith, previousPeriod, reportPeriod } from '../report/period';
 import type { WeeklyReport } from '../report/types';
+import type { RuleSet } from '../rules/types';
 
 export interface CollectReportDeps {
   /** Activity of the period from the day rollups; open and acknowledged incidents by status. */
@@ -19,6 +20,8 @@ export interface CollectReportDeps {
   days: number;
   /** When ages of open incidents are measured; defaults to `now`. */
   asOf?: Date;
+  /** The rules file: expected denials per rule with the rule's state, and the expired rules. */
+  rules?: RuleSet;
 }
 
 export interface RunReportDeps extends CollectReportDeps {
@@ -36,19 +39,22 @@ export async function collectWeeklyReport(deps: CollectReportDeps): Promise<Week
   const { store } = deps;
   const period = reportPeriod(deps.now, deps.days);
   const before = previousPeriod(period);
-  const [incidents, daily, previousDaily, open, acknowledged, fixed] = await Promise.all([
+  const [incidents, daily, previousDaily, open, acknowledged, fixed, stale] = await Promise.all([
     store.listSeenBetween(period.from, period.to),
     store.dailyCounts(period.from, period.to),
     store.dailyCounts(before.from, before.to),
     store.list({ status: 'open' }),
     store.list({ status: 'acknowledged' }),
     Promise.all(INCIDENT_STATUSES.filter(isFixedStatus).map((status) => store.list({ status }))),
+    store.list({ status: 'stale' }),
   ]);
   return buildWeeklyReport({
     incidents,
     daily,
     open: [...open, ...acknowledged],
     fixed: fixed.flat(),
+    stale,
+    ...(deps.rules ? { rules: deps.rules } : {}),
     from: period.from,
     to: period.to,
     previous: { daily: previousDaily },

@@ -3,6 +3,7 @@ import { ReportPeriodError } from './errors';
 import { accountOf, isFixReady, principalKey, principalLabel, proposalSummary, serviceOf } from './labels';
 import { DAY_MS, daysOf, periodLabel } from './period';
 import { openAges, timeToFix } from './lifecycle';
+import { loopSummary } from './loop';
 import type { BreakdownRow, DayCount, OpenIncident, RegionRow, ReportTotals, TopIncident, WeekOverWeek, WeeklyReport, WeeklyReportInput } from './types';
 
 /**
@@ -21,17 +22,23 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
   const asOf = input.asOf ?? to;
   const days = daysOf(from, to);
 
-  const incidents = uniqueByFingerprint(input.incidents);
-  const periodCounts = countsByFingerprint(input.daily, new Set(days));
+  // Expected denials (an `expect` rule matched) are counted apart: never in the totals, top list, breakdowns or open list.
+  const seen = uniqueByFingerprint(input.incidents);
+  const incidents = seen.filter((i) => !isExpected(i));
+  const expected = seen.filter(isExpected);
+  const expectedFingerprints = new Set(expected.map((i) => i.fingerprint));
+  const ownDaily = input.daily.filter((row) => !expectedFingerprints.has(row.fingerprint));
+  const allCounts = countsByFingerprint(input.daily, new Set(days));
+  const periodCounts = countsByFingerprint(ownDaily, new Set(days));
   const countIn = (fingerprint: string) => periodCounts.get(fingerprint) ?? 0;
 
-  const previousCounts = input.previous ? countsByFingerprint(input.previous.daily) : undefined;
+  const previousCounts = input.previous ? countsByFingerprint(input.previous.daily.filter((row) => !expectedFingerprints.has(row.fingerprint))) : undefined;
   const top = incidents
     .map((incident) => topIncident(incident, countIn(incident.fingerprint), previousCounts, from, to))
     .sort((a, b) => b.count - a.count || compareText(a.fingerprint, b.fingerprint));
 
   const stillOpen = uniqueByFingerprint(input.open)
-    .filter((i) => i.status === 'open' || i.status === 'acknowledged')
+    .filter((i) => (i.status === 'open' || i.status === 'acknowledged') && !isExpected(i))
     .map((incident) => openIncident(incident, asOf))
     .sort((a, b) => compareText(a.firstSeen, b.firstSeen) || compareText(a.fingerprint, b.fingerprint));
 
@@ -47,10 +54,11 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     crossRegionIncidents: crossRegion.filter((i) => countIn(i.fingerprint) > 0).length,
     stillOpen: stillOpen.length,
     fixReady: stillOpen.filter((i) => i.fixReady).length,
+    expectedDenials: sum(expected.map((i) => allCounts.get(i.fingerprint) ?? 0)),
   };
 
   const dayTotals = new Map<string, number>();
-  for (const row of input.daily) dayTotals.set(row.day, (dayTotals.get(row.day) ?? 0) + row.count);
+  for (const row of ownDaily) dayTotals.set(row.day, (dayTotals.get(row.day) ?? 0) + row.count);
   const daily: DayCount[] = days.map((day) => ({ day, count: dayTotals.get(day) ?? 0 }));
 
   return {
@@ -74,7 +82,21 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     weekOverWeek: previousCounts ? weekOverWeek(denials, previousCounts) : null,
     openAges: openAges(stillOpen, asOf),
     timeToFix: timeToFix(input.fixed ?? [], from, to),
+    loop: loopSummary({
+      seen: incidents,
+      expected,
+      closed: [...(input.fixed ?? []), ...(input.stale ?? [])],
+      countIn: (fingerprint) => allCounts.get(fingerprint) ?? 0,
+      ...(input.rules ? { rules: input.rules } : {}),
+      from,
+      to,
+      asOf,
+    }),
   };
+}
+
+function isExpected(incident: Incident): boolean {
+  return incident.latest.expectedBy !== undefined;
 }
 
 function iso(date: Date): string {

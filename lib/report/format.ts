@@ -71,3 +71,12 @@ const FIX_STATE: Readonly<Record<ValidationVerdict, string>> = {
   'needs-input': 'fix needs the exact resource filled in',
   'not-validated': 'fix proposed, not validated',
 };
+
+/** "under 1 h", "5 h", "3 d 4 h". */
+export function formatHours(hours: number): string {
+  if (hours < 1) return 'under 1 h';
+  if (hours < 48) return `${formatCount(hours)} h`;
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  return rest === 0 ? `${formatCount(days)} d` : `${formatCount(days)} d ${rest} h`;
+}

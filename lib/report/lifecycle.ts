@@ -1,6 +1,7 @@
 import type { Incident } from '../incidents/types';
 import { accountOf, principalLabel } from './labels';
 import { DAY_MS } from './period';
+import { median, percentile } from './loop';
 import type { AgeBucket, OpenIncident, ResolvedIncident, TimeToFix } from './types';
 
 const HOUR_MS = 3_600_000;
@@ -31,7 +32,7 @@ export function isFixedStatus(status: string): boolean {
  */
 export function resolvedAtOf(incident: Incident): string | undefined {
   const own = (incident as { resolvedAt?: unknown }).resolvedAt;
-  return typeof own === 'string' ? own : incident.statusChangedAt;
+  return typeof own === 'string' ? own : (incident.resolution?.at ?? incident.statusChangedAt);
 }
 
 /** Counts durations (milliseconds) per {@link AGE_BUCKETS} bucket; every bucket is present, in order. */
@@ -68,7 +69,8 @@ export function timeToFix(fixed: readonly Incident[], from: Date, to: Date): Tim
     const at = resolvedAt === undefined ? NaN : Date.parse(resolvedAt);
     if (resolvedAt === undefined || Number.isNaN(at) || at < from.getTime() || at >= to.getTime()) continue;
     seen.add(incident.fingerprint);
-    const first = Date.parse(incident.firstSeen);
+    // Time to fix is measured from the start of the episode: a reopened incident's clock restarts.
+    const first = Date.parse(incident.openedAt ?? incident.firstSeen);
     resolved.push({
       fingerprint: incident.fingerprint,
       action: incident.action,
@@ -86,7 +88,8 @@ export function timeToFix(fixed: readonly Incident[], from: Date, to: Date): Tim
   const hours = resolved.map((r) => r.hoursToFix).sort((a, b) => a - b);
   return {
     resolved,
-    medianHours: hours.length === 0 ? null : (hours[Math.floor((hours.length - 1) / 2)] ?? null),
+    medianHours: median(hours),
+    p90Hours: percentile(hours, 0.9),
     maxHours: hours.length === 0 ? null : (hours[hours.length - 1] ?? null),
     buckets: ageBuckets(hours.map((h) => h * HOUR_MS)),
   };

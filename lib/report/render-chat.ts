@@ -2,6 +2,7 @@ import { CHAT_DESCRIPTION_MAX_CHARS, chatCode, chatPlain, ELLIPSIS } from '../no
 import type { CustomChatNotification } from '../notify/types';
 import { CHAT_LIMITS, describeChange, formatCount, plural, sparkline, summaryReady } from './format';
 import type { RenderLimits, WeeklyReport } from './types';
+import { loopChat } from './render-loop';
 
 /** The weekly report's chat notification: every report lands in one thread. */
 export type ReportChatNotification = CustomChatNotification<{
@@ -48,11 +49,15 @@ export function renderReportChat(report: WeeklyReport, limits: RenderLimits = CH
   }
   if (report.stillOpen.length > limits.open) lines.push(`${ELLIPSIS} and ${plural(report.stillOpen.length - limits.open, 'open incident')} more`);
 
+  lines.push(...loopChat(report, limits));
+
   const nextSteps: string[] = [];
   if (totals.fixReady > 0)
     nextSteps.push(`Apply the ${plural(totals.fixReady, 'validated fix', 'validated fixes')}: \`access-auditor incidents show <fingerprint>\``);
   if (totals.stillOpen > 0) nextSteps.push('Review open incidents: `access-auditor incidents list --status open`');
   if (totals.resolvedSeenAgain > 0) nextSteps.push('Check the resolved incidents that were seen again: their fix did not hold');
+  if (report.loop.broaderThanProposal.length > 0) nextSteps.push('Review the fixes broader than proposed: they grant more than the denied call needed');
+  if (report.loop.expiredRules.length > 0) nextSteps.push('Renew or remove the expired rules in access-auditor.rules.yml');
   if (nextSteps.length === 0) nextSteps.push('Nothing to do this week');
 
   const topLayers = report.breakdowns.byLayer
@@ -79,6 +84,8 @@ export function renderReportChat(report: WeeklyReport, limits: RenderLimits = CH
         denials: String(totals.denials),
         open: String(totals.stillOpen),
         fixReady: String(totals.fixReady),
+        fixed: String(report.loop.fixed.count),
+        expected: String(totals.expectedDenials),
       },
     },
   };

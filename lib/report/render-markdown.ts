@@ -1,6 +1,7 @@
 import { ELLIPSIS, plainLine } from '../notify/sns-text';
 import { describeChange, fixWords, formatCount, PAGE_LIMITS, plural, sparkline, formatUtcTime } from './format';
 import { weekday } from './period';
+import { loopMarkdown } from './render-loop';
 import type { BreakdownRow, RenderLimits, WeeklyReport } from './types';
 
 /**
@@ -62,6 +63,7 @@ export function renderReportMarkdown(report: WeeklyReport, limits: RenderLimits 
   out.push(...table('By reason layer', 'Layer', report.breakdowns.byLayer, limits.rows));
   out.push(...table('By principal', 'Principal', report.breakdowns.byPrincipal, limits.rows));
 
+  out.push(...loopMarkdown(report, limits, (raw) => code(raw)));
   out.push('## Still open', '');
   if (report.stillOpen.length === 0) out.push('Nothing open.');
   else {

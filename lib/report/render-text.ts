@@ -1,6 +1,7 @@
 import { ELLIPSIS, plainLine, truncate } from '../notify/sns-text';
 import { describeChange, fixWords, formatCount, plural, sparkline, TEXT_LIMITS } from './format';
 import { weekday } from './period';
+import { loopText } from './render-loop';
 import type { BreakdownRow, RegionRow, RenderLimits, WeeklyReport } from './types';
 
 /** Plain-text lines never exceed this many characters: mail clients wrap longer lines and break the tables. */
@@ -57,6 +58,7 @@ export function renderReportText(report: WeeklyReport, limits: RenderLimits = TE
   lines.push(...table('By reason layer', report.breakdowns.byLayer, limits.rows));
   lines.push(...table('By principal', report.breakdowns.byPrincipal, limits.rows));
 
+  lines.push(...loopText(report, limits));
   lines.push('Still open, oldest first');
   if (report.stillOpen.length === 0) lines.push('  Nothing open.');
   for (const o of report.stillOpen.slice(0, limits.open)) {

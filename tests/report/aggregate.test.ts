@@ -165,6 +165,7 @@ describe('buildWeeklyReport edge cases', () => {
       crossRegionIncidents: 0,
       stillOpen: 0,
       fixReady: 0,
+      expectedDenials: 0,
     });
     expect(report.daily).toHaveLength(7);
     expect(report.daily.every((d) => d.count === 0)).toBe(true);

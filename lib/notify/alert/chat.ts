@@ -140,9 +140,13 @@ function renderChatDescription(incident: Incident, proposal: Proposal | undefine
 }
 
 /** The chat notification within `budget`. */
-export function renderChat(input: ConsoleLinkInput & { trigger: AlertTrigger }, commands: IncidentCommandLines, budget: Budget): ChatNotification {
+export function renderChat(
+  input: ConsoleLinkInput & { trigger: AlertTrigger; severity?: Severity },
+  commands: IncidentCommandLines,
+  budget: Budget,
+): ChatNotification {
   const { incident, trigger } = input;
-  const severity = severityFor(incident);
+  const severity = input.severity ?? severityFor(incident);
   const proposal = proposalOf(incident);
 
   const nextSteps: string[] = [];

@@ -1,7 +1,7 @@
 /** The plain-text form of an alert: the email body, and the `default` for every protocol without its own key. */
 import type { AlertTrigger, Incident } from '../../incidents/types';
 import { principalDisplayName } from '../../denial/principal-name';
-import { severityFor } from '../../alerts/severity';
+import { severityFor, type Severity } from '../../alerts/severity';
 import { plainBlock, plainLine } from '../sns-text';
 import { clip, TEXT_FIX_MAX_LINES, type Budget } from './budget';
 import type { IncidentCommandLines } from './commands';
@@ -30,9 +30,13 @@ function indent(text: string, by = '    '): string {
 }
 
 /** The complete plain-text alert within `budget`: facts, the fix (statements, then diff), who applies it, and the commands. */
-export function renderEmailText(input: ConsoleLinkInput & { trigger: AlertTrigger }, commands: IncidentCommandLines, budget: Budget): string {
+export function renderEmailText(
+  input: ConsoleLinkInput & { trigger: AlertTrigger; severity?: Severity },
+  commands: IncidentCommandLines,
+  budget: Budget,
+): string {
   const { incident, trigger } = input;
-  const severity = severityFor(incident);
+  const severity = input.severity ?? severityFor(incident);
   const { facts, ack } = factLines(incident, commands);
   const out: string[] = [
     `${headline(incident, trigger)} (severity ${severity}${triggerNote(incident, trigger)})`,

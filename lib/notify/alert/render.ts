@@ -13,6 +13,7 @@
  * forwarder to a chat tool); each extra copy counts against the 256 KB limit.
  */
 import type { AlertTrigger, Incident } from '../../incidents/types';
+import type { Severity } from '../../alerts/severity';
 import { AlertError } from '../../alerts/errors';
 import { asciiText, publishSize, PUBLISH_BYTES_BUDGET, SMS_MAX_CHARS, truncate } from '../sns-text';
 import type { AlertMessage, ChatProtocol } from '../types';
@@ -44,6 +45,10 @@ export interface RenderAlertInput {
   consoleRegion?: string;
   /** Protocols that receive the chat notification JSON; default `['https']`. */
   chatProtocols?: readonly ChatProtocol[];
+  /** A `severity` rule's value, instead of the computed severity (attribute, subject text, chat). */
+  severity?: Severity;
+  /** A `route` rule's message attributes (e.g. `team`), added for subscription filter policies. */
+  route?: Record<string, string>;
 }
 
 /**
@@ -52,7 +57,7 @@ export interface RenderAlertInput {
  */
 export function renderAlert(input: RenderAlertInput): AlertMessage {
   const Subject = renderSubject(input.incident, input.trigger);
-  const MessageAttributes = alertAttributes(input.incident, input.trigger);
+  const MessageAttributes = alertAttributes(input.incident, input.trigger, { severity: input.severity, route: input.route });
   for (const budget of BUDGETS) {
     const message: AlertMessage = {
       ...(input.topicArn !== undefined ? { TopicArn: input.topicArn } : {}),

@@ -1,7 +1,7 @@
 /** The alert's subject line and its SNS message attributes (what subscription filter policies match). */
 import type { AlertTrigger, Incident } from '../../incidents/types';
 import { principalAttributeName, principalDisplayName } from '../../denial/principal-name';
-import { severityFor } from '../../alerts/severity';
+import { severityFor, type Severity } from '../../alerts/severity';
 import { asciiText, attributeValue, SUBJECT_MAX_CHARS, truncate } from '../sns-text';
 import type { AlertMessage } from '../types';
 import { serviceOf } from './facts';
@@ -51,10 +51,17 @@ function subjectTag(trigger: AlertTrigger, count: number): string {
  * to `Publish` even with `MessageStructure: "json"` (it only does not deliver them to endpoints then);
  * that is our reading of the SNS docs, to confirm once on a deployed topic.
  */
-export function alertAttributes(incident: Incident, trigger: AlertTrigger): AlertMessage['MessageAttributes'] {
+export function alertAttributes(
+  incident: Incident,
+  trigger: AlertTrigger,
+  rules: { severity?: Severity | undefined; route?: Record<string, string> | undefined } = {},
+): AlertMessage['MessageAttributes'] {
   const string = (value: string | null | undefined) => ({ DataType: 'String' as const, StringValue: attributeValue(value) });
+  // Route attributes first: the schema forbids the built-in names, and spreading them first keeps ours even so.
+  const route = Object.fromEntries(Object.entries(rules.route ?? {}).map(([name, value]) => [name, string(value)]));
   return {
-    severity: string(severityFor(incident)),
+    ...route,
+    severity: string(rules.severity ?? severityFor(incident)),
     account: string(incident.latest.accountId ?? incident.principal.accountId ?? incident.accounts[0]),
     service: string(serviceOf(incident.eventSource, incident.action)),
     layer: string(incident.reason.layer),
