@@ -35,6 +35,19 @@ const io = {
 };
 const snapshotFile = join(dir, 'snapshot.json');
 writeFileSync(snapshotFile, JSON.stringify(snapshot(here, 1_000)));
+// The same snapshot with conditions the evaluator and the memo must read from each record's context.
+const conditioned = snapshot(here, 1_000);
+conditioned.RoleDetailList.forEach((role, i) => {
+  const statements = role.RolePolicyList?.[0]?.PolicyDocument.Statement;
+  if (!statements || i % 2) return;
+  statements.push(
+    { Effect: 'Deny', Action: '*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/26', '198.51.100.0/24'] } } },
+    { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::data-bucket-1/${aws:userid}/*' },
+    { Effect: 'Allow', Action: ['kms:Decrypt', 'sqs:*'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } },
+  );
+});
+const conditionedFile = join(dir, 'conditioned.json');
+writeFileSync(conditionedFile, JSON.stringify(conditioned));
 const mix = write('mix.jsonl', realisticMix(here, 3_000, { fingerprints: 300, seed: 7 }));
 const fresh = write('fresh.jsonl', realisticMix(here, 1_000, { seed: 3 }));
 const runs = [
@@ -43,6 +56,7 @@ const runs = [
   [mix],
   ['--policies', snapshotFile, mix],
   ['--policies', snapshotFile, fresh],
+  ['--policies', conditionedFile, mix],
   [write('distinct.jsonl', distinct(here, 500))],
   ['--policies', snapshotFile, write('storm.jsonl', storm(here, 200))],
 ];
