@@ -8,6 +8,7 @@ import type { InputItem } from '../lib/cloudtrail/input';
 import { renderDenial } from './render-denial';
 import { makeStyle, printable } from './style';
 import { buildAnalyzeDeps } from './sources';
+import { denialJson } from '../lib/denial/serialise';
 
 export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR ...] [--policies FILE]... [--online [--region R] [--read-role NAME]] [--json]
 
@@ -69,7 +70,7 @@ export async function writeExplanations(
     const outcome = await analyzeRecord(item.record, deps);
     if (outcome.kind === 'denial') {
       denials++;
-      io.stdout.write(options.json ? JSON.stringify(outcome.denial) + '\n' : renderDenial(outcome.denial, style) + '\n');
+      io.stdout.write(options.json ? denialJson(outcome.denial) + '\n' : renderDenial(outcome.denial, style) + '\n');
     } else if (outcome.kind === 'skipped') {
       skipped++;
       if (options.json) io.stdout.write(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
