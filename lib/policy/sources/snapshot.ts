@@ -1,6 +1,7 @@
 import { isObject, type JsonObject } from '../../aws/json';
 import type { PolicyDocument, Principal } from '../../denial/types';
 import { lastPathSegment, parseArn } from '../../aws/arn';
+import { StringCache } from '../../aws/string-cache';
 import { normalizePolicyDocument } from '../iam/document';
 import { PolicyDocumentError, SnapshotParseError } from '../errors';
 import type { NamedPolicy, PolicySource, PrincipalPolicies, RoleTrustPolicy } from '../ports';
@@ -319,6 +320,9 @@ export class SnapshotPolicySource implements PolicySource {
   }
 
   async getRoleTrustPolicy(roleArn: string): Promise<RoleTrustPolicy | null> {
-    return roleTrustFromSnapshot(this.snapshot, roleArn);
+    return this.trusts.get(roleArn);
   }
+
+  /** Each role ARN is looked up once (a search through every role of the snapshot); bounded, since the ARNs come from records. */
+  private readonly trusts = new StringCache<RoleTrustPolicy | null>(4096, (roleArn) => roleTrustFromSnapshot(this.snapshot, roleArn));
 }
