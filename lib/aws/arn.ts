@@ -22,25 +22,23 @@ export interface ParsedArn {
 const MAX_ARN_LENGTH = 2048;
 
 /**
- * Parsed ARNs, shared: decoding a record asks about the same principal and resource ARNs several
- * times, and the evaluator matches the same patterns over and over. Bounded, so a long batch of
- * distinct ARNs cannot grow it without limit; results are frozen since they are shared.
+ * Parsed ARNs, shared (results are frozen). Decoding one record asks about the same few ARNs (the
+ * caller's, the resource) about a dozen times: the last few answers are checked first, which costs
+ * less than hashing the text. The evaluator matches the same policy patterns over and over: those
+ * (`arnSegments`) also go through a bounded cache. Record ARNs do not: most are seen once (a session
+ * name per call), and hashing them into a cache cost more than splitting them again.
  */
 const CACHE_LIMIT = 4096;
-const cache = new StringCache<ParsedArn | null>(CACHE_LIMIT, splitArn);
+const patternCache = new StringCache<ParsedArn | null>(CACHE_LIMIT, splitArn);
 
-/**
- * Decoding one record asks about the same few ARNs (the caller's, the resource) about a dozen times:
- * the last few answers are checked first, which costs less than hashing the text for the cache.
- */
 const RECENT = 8;
 const recentTexts: string[] = new Array<string>(RECENT).fill('');
 const recentArns: Array<ParsedArn | null> = new Array<ParsedArn | null>(RECENT).fill(null);
 let recentNext = 0;
 
-function cached(text: string): ParsedArn | null {
+function cached(text: string, viaPatternCache: boolean): ParsedArn | null {
   for (let i = 0; i < RECENT; i++) if (recentTexts[i] === text) return recentArns[i] as ParsedArn | null;
-  const arn = cache.get(text);
+  const arn = viaPatternCache ? patternCache.get(text) : splitArn(text);
   recentTexts[recentNext] = text;
   recentArns[recentNext] = arn;
   recentNext = (recentNext + 1) % RECENT;
@@ -70,7 +68,7 @@ function splitArn(text: string): ParsedArn | null {
  */
 export function parseArn(text: string | null | undefined): ParsedArn | null {
   if (typeof text !== 'string' || text.length > MAX_ARN_LENGTH) return null;
-  const arn = cached(text);
+  const arn = cached(text, false);
   return arn && arn.partition.length > 0 && arn.service.length > 0 ? arn : null;
 }
 
@@ -79,7 +77,7 @@ export function parseArn(text: string | null | undefined): ParsedArn | null {
  * kept: IAM compares each segment on its own, whatever it holds.
  */
 export function arnSegments(text: string): ParsedArn | null {
-  return cached(text);
+  return cached(text, true);
 }
 
 /**

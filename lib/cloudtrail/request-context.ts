@@ -118,8 +118,32 @@ function eventTimeOf(eventTime: string | undefined): EventTime | null {
   return value;
 }
 
-const CANONICAL_TIME = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** `YYYY-MM-DDTHH:MM:SSZ`: the separators (`-`, `-`, `T`, `:`, `:`, `Z`) and where they are; every other character is a digit. */
+const SEPARATOR_AT = [4, 7, 10, 13, 16, 19];
+const SEPARATOR_CODE = [45, 45, 84, 58, 58, 90];
+
+/** The number written by the digits text[from, from + count), or -1 when one is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** True when `text` is `YYYY-MM-DDTHH:MM:SSZ` with every field in range (so it is its own ISO form). */
+function isCanonicalTime(text: string): boolean {
+  if (text.length !== 20) return false;
+  for (let i = 0; i < SEPARATOR_AT.length; i++) if (text.charCodeAt(SEPARATOR_AT[i] as number) !== SEPARATOR_CODE[i]) return false;
+  const [year, month, day] = [digitsAt(text, 0, 4), digitsAt(text, 5, 2), digitsAt(text, 8, 2)];
+  const [hour, minute, second] = [digitsAt(text, 11, 2), digitsAt(text, 14, 2), digitsAt(text, 17, 2)];
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
+}
 
 /**
  * The time in ISO form to the second. CloudTrail writes `YYYY-MM-DDTHH:MM:SSZ`, which is already that
@@ -127,14 +151,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * context); other forms (fractions, offsets, Feb 30, 24:00) are formatted from the parsed time.
  */
 function isoSeconds(text: string, ms: number): string {
-  const m = CANONICAL_TIME.exec(text);
-  if (m) {
-    const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-    if (month >= 1 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59) return text;
-  }
-  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+  return isCanonicalTime(text) ? text : new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 }
 
 function principalKeys(identity: unknown, values: Record<string, string | string[]>, determined: DeterminedKeys): void {
