@@ -8,6 +8,11 @@ import { runInNewContext } from 'node:vm';
 // (the explain side leaves megabytes, which otherwise land in the next JSON.parse timing).
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc');
+/** A full collection, then a pause for the collector's helper threads to finish sweeping, so that neither timing competes with them. */
+async function settle() {
+  collect();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 export function median(values) {
   const sorted = [...values].sort((x, y) => x - y);
@@ -35,8 +40,8 @@ export async function paired(a, b, reps) {
   for (let r = 0; r < reps; r++) {
     let ta;
     let tb;
-    const timeA = async () => (collect(), a());
-    const timeB = async () => (collect(), b());
+    const timeA = async () => (await settle(), a());
+    const timeB = async () => (await settle(), b());
     if (r % 2 === 0) {
       ta = await timeA();
       tb = await timeB();
