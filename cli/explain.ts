@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args';
+import { INPUT_FILTER_HELP, INPUT_FILTER_OPTIONS, inputFilter } from './input-flags';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import { analyzeRecord } from '../lib/pipeline/analyze';
 import type { CliIo } from './io';
@@ -7,44 +8,56 @@ import { readAllInputs } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
 import { renderDenial } from './render-denial';
 import { makeStyle, printable } from './style';
-import { buildAnalyzeDeps } from './sources';
+import { buildAnalyzeDeps, watchOnline, type OnlineHealth } from './sources';
 import { denialJson } from '../lib/denial/serialise';
+import { EXIT_ENVIRONMENT } from './aws';
 
-export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR ...] [--policies FILE]... [--online [--region R] [--read-role NAME]] [--json]
+export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR|- ...] [--policies FILE]... [--online [--read-role NAME]] [--json]
+                              [--since WHEN] [--until DATE] [--accounts ID,...] [--regions R,...]
 
 Decodes CloudTrail access denials from files (or standard input) and proposes the least-privilege fix.
 Accepts single records, CloudTrail log files {"Records": [...]}, EventBridge events and JSON Lines.
   --policies FILE  a snapshot from \`aws iam get-account-authorization-details\` (repeatable, one per account)
   --online         read current policies from IAM, inference profiles from Bedrock, and confirm
                    proposals with iam:SimulatePrincipalPolicy (uses your AWS credentials)
-  --region R       region for --online calls (default: AWS_REGION, else us-east-1)
   --read-role NAME with --online, the read-only role to assume in other accounts (the member
                    template's access-auditor-read); without it only your own account is read
   --json           JSON Lines: exactly one line per input record, in input order
-Exit status: 0 when every input was read, 1 when any input could not be read, 2 on usage errors.`;
+${INPUT_FILTER_HELP}
+With --online, the region of IAM calls is --region (default: AWS_REGION, else us-east-1); when the
+online checks cannot run (credentials, network, permissions) the command says so and exits 3.`;
 
 /** `explain`: one output per input record, in order; unreadable inputs are reported and the rest continue. */
 export async function explainCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
       policies: { type: 'string', multiple: true },
       online: { type: 'boolean' },
-      region: { type: 'string' },
       'read-role': { type: 'string' },
       json: { type: 'boolean' },
+      ...INPUT_FILTER_OPTIONS,
     },
-  });
-  const deps: AnalyzeDeps = buildAnalyzeDeps({
+    { max: Number.POSITIVE_INFINITY },
+  );
+  const filter = inputFilter(values, io);
+  const online = Boolean(values.online);
+  const health: OnlineHealth = { failures: 0 };
+  const built: AnalyzeDeps = buildAnalyzeDeps({
     policyFiles: values.policies ?? [],
     online: Boolean(values.online),
-    region: values.region,
     readRole: values['read-role'],
     io,
   });
-  const items = readAllInputs(positionals, io);
-  return writeExplanations(items, deps, { json: Boolean(values.json) }, io);
+  const deps = online ? watchOnline(built, health, io) : built;
+  const items = readAllInputs(positionals, io, undefined, filter);
+  const code = await writeExplanations(items, deps, { json: Boolean(values.json) }, io);
+  if (health.first) {
+    // The explanations above fell back to offline reasoning: say so where it cannot be missed.
+    io.stderr.write(`access-auditor explain: the online checks could not run for ${health.failures} call(s): ${printable(health.first.message)}\n`);
+    return EXIT_ENVIRONMENT;
+  }
+  return code;
 }
 
 /** Output lines gathered into writes of about this size: one write per line cost more than serialising the line. */
@@ -77,8 +90,8 @@ export async function writeExplanations(
       total++;
       if ('error' in item) {
         failed = true;
-        if (options.json) out(JSON.stringify({ error: item.error, input: item.index }) + '\n');
-        else io.stderr.write(`input ${item.index}: ${printable(item.error)}\n`);
+        if (options.json) out(JSON.stringify({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }) + '\n');
+        else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printable(item.error)}\n`);
         continue;
       }
       const outcome = await analyzeRecord(item.record, deps);
@@ -90,9 +103,14 @@ export async function writeExplanations(
         if (options.json) out(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
       } else {
         failed = true;
-        const line = { error: outcome.message, input: item.index, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
+        const line = {
+          error: outcome.message,
+          input: item.index,
+          ...(item.at ? { at: item.at } : {}),
+          ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
+        };
         if (options.json) out(JSON.stringify(line) + '\n');
-        else io.stderr.write(`input ${item.index}: ${printable(outcome.message)}\n`);
+        else io.stderr.write(`${item.at ?? `input ${item.index}`}: ${printable(outcome.message)}\n`);
       }
     }
   } finally {

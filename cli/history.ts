@@ -17,7 +17,9 @@ which takes the replay options: --data-dir, --table, --topic-arn, ...). LookupEv
 per second, so a day of a busy account can take minutes: narrow it with --event-source.
   --since D         how far back: 30m, 12h, 7d (default 24h, at most 90d)
   --event-source S  e.g. bedrock.amazonaws.com
-  --max N           stop after N failed calls (default 1000)`;
+  --max N           stop after N failed calls (default 1000)
+Every enabled region at once, with progress and resume, or from a trail's S3 bucket, Athena or Lake:
+access-auditor backfill (docs/backfill.md).`;
 
 /** Pulls the history options out of argv, leaving the rest for explain or replay. */
 function splitArgs(argv: string[]): { since: string; region?: string; eventSource?: string; max: number; replay: boolean; rest: string[] } {

@@ -1,5 +1,7 @@
-import { parseArgs } from 'node:util';
-import { INCIDENT_STATUSES, type IncidentStatus } from '../lib/incidents/types';
+import { userInfo } from 'node:os';
+import { INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../lib/incidents/types';
+import type { IncidentStore } from '../lib/incidents/ports';
+import { didYouMean, parseCommandArgs } from './args';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { useColor } from './io';
@@ -7,51 +9,96 @@ import { openRuntime } from './runtime';
 import { parseDuration } from './duration';
 import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
-import { makeStyle } from './style';
+import { makeStyle, printableLine } from './style';
 
 export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
-                                [--status S] [--limit N] [--data-dir DIR | --table NAME [--region R]] [--json]
+                                [--status S] [--limit N] [--by NAME] [--note TEXT]
+                                [--data-dir DIR | --table NAME] [--json]
 
   list            incidents, newest first (--status open|acknowledged|resolved|suppressed)
-  show FP         one incident: counts, regions, sessions, the latest explanation and proposal
+  show FP         one incident: counts, regions, sessions, who changed its status, the latest
+                  explanation and proposal
   ack FP          acknowledge: someone is on it (a new occurrence re-opens and re-alerts)
   resolve FP      mark fixed (a new occurrence re-opens and re-alerts)
-  suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted`;
+  suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted
+FP is a fingerprint or any unique start of one (at least 4 characters), as \`incidents list\` shows them.
+  --by NAME       who made the change (default: your OS user name), recorded on the incident
+  --note TEXT     why (recorded and shown by \`incidents show\`)`;
 
-type Action = 'list' | 'show' | 'ack' | 'resolve' | 'suppress';
+const ACTIONS = ['list', 'show', 'ack', 'resolve', 'suppress'] as const;
+type Action = (typeof ACTIONS)[number];
 const STATUS_FOR: Record<'ack' | 'resolve' | 'suppress', IncidentStatus> = { ack: 'acknowledged', resolve: 'resolved', suppress: 'suppressed' };
+const MIN_PREFIX = 4;
 
-export async function incidentsCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+function parseIncidentArgs(argv: string[]) {
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
       status: { type: 'string' },
       for: { type: 'string' },
+      by: { type: 'string' },
+      note: { type: 'string' },
       'data-dir': { type: 'string' },
       table: { type: 'string' },
-      region: { type: 'string' },
       'topic-arn': { type: 'string' },
       json: { type: 'boolean' },
       limit: { type: 'string' },
     },
-  });
+    { max: 2, what: 'an action and a fingerprint' },
+  );
   const action = (positionals[0] ?? 'list') as Action;
-  if (!['list', 'show', 'ack', 'resolve', 'suppress'].includes(action)) throw new UsageError(`unknown incidents action "${action}"`);
+  if (!ACTIONS.includes(action)) throw new UsageError(`unknown incidents action "${action}"${didYouMean(action, ACTIONS)}; actions: ${ACTIONS.join(', ')}`);
   const fingerprint = positionals[1];
-  if (action !== 'list' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint`);
+  if (action !== 'list' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint (or a unique start of one)`);
+  if (action === 'list' && fingerprint)
+    throw new UsageError(`unexpected argument "${fingerprint}": incidents list takes no fingerprint (did you mean incidents show?)`);
   const status = values.status as IncidentStatus | undefined;
   if (status && !INCIDENT_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${INCIDENT_STATUSES.join(', ')}`);
   if (action === 'suppress' && !values.for) throw new UsageError('incidents suppress needs --for, e.g. --for 7d');
-  const suppressMs = action === 'suppress' ? parseDuration(values.for as string) : 0;
-
-  const style = makeStyle(useColor(io));
+  if (action !== 'suppress' && values.for) throw new UsageError('--for goes with incidents suppress');
+  const changes = action === 'ack' || action === 'resolve' || action === 'suppress';
+  if (!changes && (values.by !== undefined || values.note !== undefined)) throw new UsageError('--by and --note go with ack, resolve and suppress');
+  if (values.by !== undefined && values.by.trim() === '') throw new UsageError('--by needs a name');
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit must be a positive whole number');
+  return { values, action, fingerprint, status, limit, suppressMs: action === 'suppress' ? parseDuration(values.for as string) : 0 };
+}
+
+/** Who is making a change when --by is not given: the OS user, as `git` or `sudo` would name them. */
+export function defaultActor(io: CliIo): string {
+  try {
+    const name = userInfo().username;
+    if (name) return name;
+  } catch {
+    // no user entry (some containers): fall back to the environment
+  }
+  return io.env.USER ?? io.env.LOGNAME ?? io.env.USERNAME ?? 'unknown';
+}
+
+/**
+ * The incident a fingerprint or a unique start of one names; null when none does. Ambiguous is a usage
+ * error that lists what matched, so the user can type more of it.
+ */
+export async function resolveFingerprint(store: Pick<IncidentStore, 'get' | 'list'>, given: string): Promise<Incident | null> {
+  const exact = await store.get(given);
+  if (exact) return exact;
+  if (given.length < MIN_PREFIX) return null;
+  const needle = given.toLowerCase();
+  const matches = (await store.list()).filter((i) => i.fingerprint.toLowerCase().startsWith(needle));
+  if (matches.length === 1) return matches[0] as Incident;
+  if (matches.length === 0) return null;
+  const shown = matches.slice(0, 10).map((i) => `  ${i.fingerprint}  ${i.status}  ${printableLine(i.action)}`);
+  throw new UsageError(
+    `"${printableLine(given)}" starts ${matches.length} fingerprints; give more of it:\n${shown.join('\n')}${matches.length > 10 ? '\n  …' : ''}`,
+  );
+}
+
+export async function incidentsCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, action, fingerprint, status, limit, suppressMs } = parseIncidentArgs(argv);
+  const style = makeStyle(useColor(io));
   const runtime = await openRuntime({
     dataDir: values['data-dir'],
     table: values.table,
-    region: values.region,
     topicArn: values['topic-arn'],
     needsTopic: false,
     mustExist: true,
@@ -61,13 +108,14 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
-        for (const i of incidents) io.stdout.write(JSON.stringify(listLine(i)) + '\n');
+        for (const i of incidents) io.stdout.write(JSON.stringify(incidentListLine(i)) + '\n');
       } else io.stdout.write(renderIncidentTable(incidents, style));
       return 0;
     }
-    const incident = await runtime.store.get(fingerprint as string);
+    const incident = await resolveFingerprint(runtime.store, fingerprint as string);
     if (!incident) {
-      io.stderr.write(`no incident with fingerprint ${fingerprint}\n`);
+      const short = (fingerprint as string).length < MIN_PREFIX ? ` (a shortened fingerprint needs at least ${MIN_PREFIX} characters)` : '';
+      io.stderr.write(`no incident with fingerprint ${printableLine(fingerprint as string)}${short}; \`incidents list\` shows them\n`);
       return 1;
     }
     if (action === 'show') {
@@ -81,17 +129,21 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     }
     const now = io.now();
     const to = STATUS_FOR[action];
-    const changed = await runtime.store.setStatus(
-      incident.fingerprint,
-      to,
-      now,
-      to === 'suppressed' ? { suppressedUntil: new Date(now.getTime() + suppressMs) } : {},
-    );
+    const by = values.by?.trim() ?? defaultActor(io);
+    const changed = await runtime.store.setStatus(incident.fingerprint, to, now, {
+      by,
+      ...(values.note ? { note: values.note } : {}),
+      ...(to === 'suppressed' ? { suppressedUntil: new Date(now.getTime() + suppressMs) } : {}),
+    });
     if (!changed) {
       io.stderr.write(`incident ${incident.fingerprint} changed meanwhile; try again\n`);
       return 1;
     }
-    io.stdout.write(values.json ? JSON.stringify({ fingerprint: incident.fingerprint, status: to }) + '\n' : `${incident.fingerprint} is now ${to}\n`);
+    io.stdout.write(
+      values.json
+        ? JSON.stringify({ fingerprint: incident.fingerprint, status: to, by, ...(values.note ? { note: values.note } : {}) }) + '\n'
+        : `${incident.fingerprint} is now ${to} (by ${printableLine(by)})\n`,
+    );
     return 0;
   } finally {
     await runtime.close();
@@ -99,7 +151,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
 }
 
 /** The `list --json` line: the fields the contract promises, plus the latest proposal. */
-function listLine(i: import('../lib/incidents/types').Incident): Record<string, unknown> {
+export function incidentListLine(i: Incident): Record<string, unknown> {
   return {
     fingerprint: i.fingerprint,
     status: i.status,

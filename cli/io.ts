@@ -5,6 +5,10 @@ export interface CliIo {
   readStdin(): Promise<string>;
   /** Standard input in chunks, so that a large input is never held whole (readStdin when absent). */
   stdinChunks?(): AsyncIterable<string>;
+  /** Standard input as bytes, streamed (gzip is recognised by its magic bytes, so text decoding comes after). */
+  stdinBytes?(): AsyncIterable<Uint8Array>;
+  /** Standard input is a terminal: reading it waits for someone to type, so the CLI says so. */
+  stdinIsTTY?: boolean;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   now(): Date;
@@ -25,6 +29,10 @@ export function processIo(): CliIo {
       process.stdin.setEncoding('utf8');
       for await (const chunk of process.stdin) yield chunk as string;
     },
+    stdinBytes: async function* () {
+      for await (const chunk of process.stdin) yield chunk as Buffer;
+    },
+    stdinIsTTY: Boolean(process.stdin.isTTY),
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, describeError } from '../lib/errors';
+import { ConfigError, UsageError, describeError } from '../lib/errors';
+import { didYouMean } from './args';
+import { describeAwsFailure, EXIT_ENVIRONMENT, EXIT_USAGE } from './aws';
+import { printableLine } from './style';
 import { explainCommand, EXPLAIN_USAGE } from './explain';
 import { incidentsCommand, INCIDENTS_USAGE } from './incidents';
 import { processIo, type CliIo } from './io';
 import { packageRoot } from './package-root';
-import { replayCommand, startCommand, REPLAY_USAGE } from './replay';
+import { replayCommand, startCommand, REPLAY_USAGE, START_USAGE } from './replay';
 import { historyCommand, HISTORY_USAGE } from './history';
+import { backfillCommand, BACKFILL_USAGE } from './backfill';
 import { reportCommand, REPORT_USAGE } from './report';
 
 const USAGE = `access-auditor — explains AWS access denials from CloudTrail and proposes the least-privilege fix.
@@ -16,54 +20,131 @@ Commands:
   replay [FILE ...]      the full pipeline: explain, record incidents, alert (embedded default or AWS)
   incidents [ACTION]     list, show, ack, resolve or suppress incidents
   history                explain (or --replay) failed calls from CloudTrail event history (AWS credentials)
+  backfill SOURCE        past denials into the incidents: lookup (event history), s3 (trail bucket), athena, lake
   report                 the weekly report (text, markdown, html, chat or json)
   start                  replay the shipped examples on the embedded default and show the incidents
 
-Run \`access-auditor <command> --help\` for a command's options.`;
+Run \`access-auditor help <command>\` (or \`<command> --help\`) for a command's options.
+AWS options on every command that calls AWS: --profile NAME, --region R.
+Exit status: 0 ok, 1 some input could not be read, 2 usage mistake, 3 AWS, network, credentials or data dir failure.`;
 
-const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; usage: string }> = {
-  explain: { run: explainCommand, usage: EXPLAIN_USAGE },
-  replay: { run: replayCommand, usage: REPLAY_USAGE },
-  incidents: { run: incidentsCommand, usage: INCIDENTS_USAGE },
-  history: { run: historyCommand, usage: HISTORY_USAGE },
-  report: { run: reportCommand, usage: REPORT_USAGE },
-  start: {
-    run: startCommand,
-    usage: 'Usage: access-auditor start [--data-dir DIR]\n\nReplays examples/ on the embedded default, then prints the incident table.',
-  },
+const AWS_HELP = `
+AWS options (with --online, --table, --topic-arn, history):
+  --profile NAME   the AWS CLI profile to use (default: AWS_PROFILE, else the SDK's default chain)
+  --region R       the region of AWS calls (default: AWS_REGION, else the profile's region)
+Exit status: 0 ok, 1 some input could not be read, 2 usage mistake, 3 AWS, network, credentials or data dir failure.`;
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; usage: string; aws?: boolean }> = {
+  explain: { run: explainCommand, usage: EXPLAIN_USAGE, aws: true },
+  replay: { run: replayCommand, usage: REPLAY_USAGE, aws: true },
+  incidents: { run: incidentsCommand, usage: INCIDENTS_USAGE, aws: true },
+  history: { run: historyCommand, usage: HISTORY_USAGE, aws: true },
+  backfill: { run: (argv, io) => backfillCommand(argv, io), usage: BACKFILL_USAGE, aws: true },
+  report: { run: reportCommand, usage: REPORT_USAGE, aws: true },
+  start: { run: startCommand, usage: START_USAGE },
 };
 
-/** Entry point: returns the exit code (0 ok, 1 some input failed, 2 usage or fatal error). */
+/** A command's help: its usage, and the AWS options every AWS-facing command takes. */
+function commandHelp(name: string): string {
+  const command = COMMANDS[name] as { usage: string; aws?: boolean };
+  return command.usage + (command.aws ? '\n' + AWS_HELP : '');
+}
+
+/**
+ * `--profile` and `--region` are taken from any command line (before `--`) into the environment the
+ * command sees (AWS_PROFILE, AWS_REGION): every AWS client any command builds then gets them, from
+ * cli/aws.ts or from the SDK's own reading of the process environment.
+ */
+export function takeAwsFlags(argv: string[]): { rest: string[]; profile?: string; region?: string } {
+  const rest: string[] = [];
+  const found: { profile?: string; region?: string } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    const m = /^--(profile|region)(?:=(.*))?$/.exec(arg);
+    if (!m) {
+      rest.push(arg);
+      continue;
+    }
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '' || (m[2] === undefined && value.startsWith('-'))) throw new UsageError(`--${m[1]} needs a value`);
+    found[m[1] as 'profile' | 'region'] = value;
+  }
+  return { rest, ...found };
+}
+
+function withAwsEnv(io: CliIo, flags: { profile?: string; region?: string }): CliIo {
+  if (!flags.profile && !flags.region) return io;
+  const env = { ...io.env, ...(flags.profile ? { AWS_PROFILE: flags.profile } : {}), ...(flags.region ? { AWS_REGION: flags.region } : {}) };
+  // The real process: SDK clients built without cli/aws.ts read process.env themselves.
+  if (io.env === process.env) Object.assign(process.env, env);
+  return { ...io, env };
+}
+
+/** Entry point: returns the exit code (0 ok, 1 some input failed, 2 usage, 3 AWS or environment failure). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(USAGE + '\n');
-    return name ? 0 : 2;
+    if (name === 'help' && rest[0]) return helpFor(rest[0], io);
+    (name ? io.stdout : io.stderr).write(USAGE + '\n');
+    return name ? 0 : EXIT_USAGE;
   }
-  if (name === '--version' || name === '-v') {
+  if (name === '--version' || name === '-v' || name === 'version') {
     const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
     io.stdout.write(pkg.version + '\n');
     return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`access-auditor: unknown command "${name}"\n\n${USAGE}\n`);
-    return 2;
+    io.stderr.write(
+      `access-auditor: unknown command "${printableLine(name)}"${didYouMean(name, Object.keys(COMMANDS), (c) => `"${c}"`)}; run \`access-auditor help\` for the list\n`,
+    );
+    return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(command.usage + '\n');
+    io.stdout.write(commandHelp(name) + '\n');
     return 0;
   }
+  let commandIo = io;
   try {
-    return await command.run(rest, io);
+    const flags = takeAwsFlags(rest);
+    commandIo = withAwsEnv(io, flags);
+    return await command.run(flags.rest, commandIo);
   } catch (err) {
-    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
-    const code = (err as { code?: string }).code ?? '';
-    if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`access-auditor ${name}: ${(err as Error).message}\n\n${command.usage}\n`);
-      return 2;
-    }
-    io.stderr.write(`access-auditor ${name}: ${describeError(err)}\n`);
-    return 2;
+    return reportFailure(name, err, commandIo);
   }
+}
+
+function helpFor(topic: string, io: CliIo): number {
+  if (COMMANDS[topic]) {
+    io.stdout.write(commandHelp(topic) + '\n');
+    return 0;
+  }
+  io.stderr.write(
+    `access-auditor: no help for "${printableLine(topic)}"${didYouMean(topic, Object.keys(COMMANDS), (c) => `"${c}"`)}; commands: ${Object.keys(COMMANDS).join(', ')}\n`,
+  );
+  return EXIT_USAGE;
+}
+
+/** One line on stderr for what stopped a command, and its exit code. */
+function reportFailure(name: string, err: unknown, io: CliIo): number {
+  const code = (err as { code?: string }).code ?? '';
+  if (err instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+    io.stderr.write(`access-auditor ${name}: ${printableLine((err as Error).message)}\nRun \`access-auditor help ${name}\` for its options.\n`);
+    return EXIT_USAGE;
+  }
+  const aws = describeAwsFailure(err, io);
+  if (aws) {
+    io.stderr.write(`access-auditor ${name}: ${printableLine(aws.message)}\n`);
+    return EXIT_ENVIRONMENT;
+  }
+  if (err instanceof ConfigError) {
+    io.stderr.write(`access-auditor ${name}: ${printableLine(err.message)}\n`);
+    return EXIT_USAGE;
+  }
+  io.stderr.write(`access-auditor ${name}: ${printableLine(describeError(err))}\n`);
+  return EXIT_ENVIRONMENT;
 }

@@ -45,6 +45,8 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
 }
 
 /** Everything the on-call needs about one incident, for `incidents show`. */
+const MAX_LOG_SHOWN = 5;
+
 export function renderIncidentDetail(incident: Incident, style: Style): string {
   const p = incident.principal;
   const lines = [
@@ -60,5 +62,11 @@ export function renderIncidentDetail(incident: Incident, style: Style): string {
   ];
   if (incident.sessions.length > 0)
     lines.push(`  sessions   ${printableLine(incident.sessions.slice(0, 10).join(', '))}${incident.sessions.length > 10 ? ', …' : ''}`);
+  // The latest changes only: who acknowledged, resolved or suppressed it, and why (free text: sanitised).
+  const log = incident.statusLog ?? [];
+  log.slice(-MAX_LOG_SHOWN).forEach((entry, n) => {
+    const label = n === 0 ? (log.length > MAX_LOG_SHOWN ? `  changes    (${log.length - MAX_LOG_SHOWN} earlier) ` : '  changes    ') : '             ';
+    lines.push(`${label}${entry.at} ${entry.to} by ${printableLine(entry.by)}${entry.note ? `: ${printableLine(entry.note)}` : ''}`);
+  });
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,10 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './args';
+import { INPUT_FILTER_HELP, INPUT_FILTER_OPTIONS, inputFilter } from './input-flags';
+import type { LogPathFilter } from '../lib/cloudtrail/log-path';
+import { incidentListLine } from './incidents';
 import { join } from 'node:path';
-import { processRecord, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
+import { processRecord, processRecords, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
+import type { BatchOccurrenceRecorder } from '../lib/incidents/ports';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
 import type { PipelineMetric } from '../lib/pipeline/metrics';
 import { sweepDeferredAlerts } from '../lib/pipeline/sweep';
@@ -21,6 +25,7 @@ import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
 import { packageRoot } from './package-root';
+import { writeHtmlReport } from './report-file';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -28,7 +33,7 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_ONLINE_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 256;
 
-export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
+export const REPLAY_USAGE = `Usage: access-auditor replay [FILE|DIR|- ...] [--policies FILE]... [--data-dir DIR] [--alerts-file FILE]
                              [--table NAME --topic-arn ARN] [--alert-window MINUTES] [--online [--read-role NAME]]
                              [--concurrency N] [--json]
 
@@ -39,7 +44,8 @@ By default on the embedded default: DynamoDB served in-process by dynalite under
 Replaying the same records again counts nothing twice.
 Records are processed --concurrency at a time (default ${DEFAULT_CONCURRENCY}, ${DEFAULT_ONLINE_CONCURRENCY} with --online; 1 is one at a time);
 the records of one incident (one fingerprint) and of one event ID always one after another, in input order.
-Output lines are printed in input order. On a terminal, standard error shows a progress line.`;
+Output lines are printed in input order. On a terminal, standard error shows a progress line.
+${INPUT_FILTER_HELP}`;
 
 /** Embedded alerts carry a topic ARN of the right shape, so the recorded PublishCommand inputs are valid as they are. */
 export const EMBEDDED_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:access-auditor-embedded';
@@ -57,27 +63,29 @@ export interface ReplayOptions {
   json: boolean;
   /** Records processed at once (default {@link DEFAULT_CONCURRENCY}). */
   concurrency?: number;
+  /** Which log files of the directories to read (dates, accounts, regions from the S3 layout). */
+  filter?: LogPathFilter;
   /** Print the incident table at the end (what `npm start` shows). */
   showIncidentTable?: boolean;
 }
 
-export function parseReplayArgs(argv: string[]): ReplayOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      policies: { type: 'string', multiple: true },
-      'data-dir': { type: 'string' },
-      'alerts-file': { type: 'string' },
-      table: { type: 'string' },
-      'topic-arn': { type: 'string' },
-      'alert-window': { type: 'string' },
-      online: { type: 'boolean' },
-      'read-role': { type: 'string' },
-      json: { type: 'boolean' },
-      concurrency: { type: 'string' },
-    },
-  });
+const REPLAY_OPTIONS = {
+  policies: { type: 'string', multiple: true },
+  'data-dir': { type: 'string' },
+  'alerts-file': { type: 'string' },
+  table: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  'alert-window': { type: 'string' },
+  online: { type: 'boolean' },
+  'read-role': { type: 'string' },
+  json: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  ...INPUT_FILTER_OPTIONS,
+} as const;
+
+export function parseReplayArgs(argv: string[], io?: CliIo, maxPaths = Number.POSITIVE_INFINITY): ReplayOptions {
+  const { values, positionals } = parseCommandArgs(argv, REPLAY_OPTIONS, { max: maxPaths });
+  const filter = io ? inputFilter(values, io) : {};
   const online = Boolean(values.online);
   const concurrency = values.concurrency ?? String(online ? DEFAULT_ONLINE_CONCURRENCY : DEFAULT_CONCURRENCY);
   if (!/^\d+$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > MAX_CONCURRENCY) {
@@ -99,10 +107,11 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
     readRole: values['read-role'],
     json: Boolean(values.json),
     concurrency: Number(concurrency),
+    filter,
   };
 }
 
-function describeOutcome(outcome: PipelineOutcome, style: Style): string {
+export function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   switch (outcome.kind) {
     case 'counted': {
       const d = outcome.denial;
@@ -120,7 +129,7 @@ function describeOutcome(outcome: PipelineOutcome, style: Style): string {
   }
 }
 
-function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
+export function jsonOutcome(outcome: PipelineOutcome): Record<string, unknown> {
   if (outcome.kind === 'counted') {
     const { denial: _denial, ...rest } = outcome;
     return rest;
@@ -141,11 +150,70 @@ export function orderKeys(item: InputItem): string[] {
   return typeof eventId === 'string' ? [`event:${eventId}`] : [];
 }
 
-type ItemOutcome = { kind: 'unreadable'; index: number; error: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
+type ItemOutcome = { kind: 'unreadable'; index: number; error: string; at?: string } | { kind: 'processed'; index: number; outcome: PipelineOutcome };
 
 async function replayItem(item: InputItem, deps: ProcessDeps): Promise<ItemOutcome> {
-  if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error };
+  if ('error' in item) return { kind: 'unreadable', index: item.index, error: item.error, ...(item.at === undefined ? {} : { at: item.at }) };
   return { kind: 'processed', index: item.index, outcome: await processRecord(item.record, deps) };
+}
+
+/** Records of one incident that follow one another in the input (a storm), counted together on the embedded default. */
+interface Group {
+  items: InputItem[];
+  keys: string[];
+}
+
+/** Records per group: one incident update counts them all, and each marker step fits one BatchWriteItem (25 items at most). */
+export const GROUP_SIZE = 20;
+
+/**
+ * Groups consecutive records of one fingerprint with distinct event IDs (up to {@link GROUP_SIZE}); any
+ * other record is a group of its own. Order within and between groups is the input's.
+ */
+export async function* groupConsecutive(items: AsyncIterable<InputItem>, size: number): AsyncGenerator<Group> {
+  let group: Group | undefined;
+  let fingerprint: string | undefined;
+  for await (const item of items) {
+    const keys = orderKeys(item);
+    const fp = keys.find((k) => k.startsWith('fp:'));
+    const event = keys.find((k) => k.startsWith('event:'));
+    if (group && fp !== undefined && fp === fingerprint && group.items.length < size && event !== undefined && !group.keys.includes(event)) {
+      group.items.push(item);
+      group.keys.push(event);
+      continue;
+    }
+    if (group) yield group;
+    group = { items: [item], keys: [...keys] };
+    fingerprint = fp;
+  }
+  if (group) yield group;
+}
+
+/**
+ * A group's records through the pipeline: one at a time for a group of one, else counted together
+ * (processRecords). Busy (another delivery holds one of its events): each record on its own, so that each
+ * gets its own outcome; re-running them is safe, since every step is idempotent.
+ */
+async function replayGroup(group: Group, deps: ProcessDeps & { store: BatchOccurrenceRecorder }): Promise<Array<PoolResult<InputItem, ItemOutcome>>> {
+  const { items } = group;
+  const one = async (item: InputItem): Promise<PoolResult<InputItem, ItemOutcome>> => {
+    try {
+      return { item, ok: true, value: await replayItem(item, deps) };
+    } catch (error) {
+      return { item, ok: false, error };
+    }
+  };
+  if (items.length === 1) return [await one(items[0]!)];
+  try {
+    const records = items.map((item) => ('error' in item ? undefined : item.record));
+    const outcomes = await processRecords(records, deps);
+    return outcomes.map((outcome, i) => ({ item: items[i]!, ok: true, value: { kind: 'processed', index: items[i]!.index, outcome } }));
+  } catch (error) {
+    if (!(error instanceof RetryLaterError)) throw error;
+    const results: Array<PoolResult<InputItem, ItemOutcome>> = [];
+    for (const item of items) results.push(await one(item));
+    return results;
+  }
 }
 
 /** One output line per input record; a record in flight elsewhere is `busy`, any other error stops the replay. */
@@ -163,7 +231,9 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   const value = result.value;
   if (value.kind === 'unreadable') {
     return {
-      text: json ? JSON.stringify({ error: value.error, input: value.index }) : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
+      text: json
+        ? JSON.stringify({ error: value.error, input: value.index, ...(value.at ? { at: value.at } : {}) })
+        : `${style.red('error   ')}${value.at === undefined ? `input ${value.index}: ` : ''}${printableLine(value.error)}`,
       failed: true,
     };
   }
@@ -175,7 +245,7 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
 export async function runReplay(options: ReplayOptions, io: CliIo, source?: AsyncIterable<InputItem>): Promise<number> {
   const style = makeStyle(useColor(io));
   const read: ReadProgress = { consumed: 0, total: null };
-  const items = source ?? readAllInputs(options.paths, io, read);
+  const items = source ?? readAllInputs(options.paths, io, read, options.filter ?? {});
   // Validated before anything is opened: a bad setting fails the command at once with AlertPolicyConfigError.
   // Against a deployed table, behave as the deployed Lambda does (its alert lease).
   const embeddedPolicy = alertPolicyConfig({ windowMinutes: options.alertWindowMinutes });
@@ -214,18 +284,24 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
         yield item;
       }
     })();
-    for await (const result of runOrdered(tracked, {
+    // On the embedded default this process is the store's one writer: a storm's records are counted in groups.
+    const groups = groupConsecutive(tracked, runtime.embedded ? GROUP_SIZE : 1);
+    const batchDeps = { ...deps, store: runtime.store };
+    for await (const groupResult of runOrdered(groups, {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-      keys: orderKeys,
-      run: (item) => replayItem(item, deps),
+      keys: (group) => group.keys,
+      run: (group) => replayGroup(group, batchDeps),
     })) {
-      total++;
-      const line = outcomeLine(result, options.json, style);
-      if (line.failed) failed = true;
-      if (io.stdout.isTTY) progress.clear();
-      io.stdout.write(line.text + '\n');
-      const at = positions.shift();
-      progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
+      if (!groupResult.ok) throw groupResult.error;
+      for (const result of groupResult.value) {
+        total++;
+        const line = outcomeLine(result, options.json, style);
+        if (line.failed) failed = true;
+        if (io.stdout.isTTY) progress.clear();
+        io.stdout.write(line.text + '\n');
+        const at = positions.shift();
+        progress.update({ records: total, denials: counts.get('DenialsProcessed') ?? 0, incidents: counts.get('IncidentsOpened') ?? 0 }, at);
+      }
     }
     progress.clear();
     const summary = ['DenialsProcessed', 'IncidentsOpened', 'Duplicates', 'AlertsSent', 'AlertsDeferred', 'RecordsSkipped', 'BadRecords'] as const;
@@ -239,7 +315,9 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     }
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
-      io.stdout.write('\n' + renderIncidentTable(incidents, style));
+      // JSON Lines stay JSON Lines: the incidents follow as lines of their own kind.
+      if (options.json) for (const i of incidents) io.stdout.write(JSON.stringify({ kind: 'incident', ...incidentListLine(i) }) + '\n');
+      else io.stdout.write('\n' + renderIncidentTable(incidents, style));
     }
   } finally {
     await runtime.close();
@@ -248,12 +326,31 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
 }
 
 export async function replayCommand(argv: string[], io: CliIo): Promise<number> {
-  return runReplay(parseReplayArgs(argv), io);
+  return runReplay(parseReplayArgs(argv, io), io);
 }
 
-/** `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default. */
+export const START_USAGE = `Usage: access-auditor start [--data-dir DIR] [--json]
+
+Replays examples/ on the embedded default, prints the incident table, then writes the HTML report of
+the samples' week to <data-dir>/reports/ and prints its path (a file there that access-auditor did not
+write is kept). With --json, JSON Lines only: one per record, one per incident ("kind": "incident"),
+and one for the report ("kind": "report").`;
+
+/**
+ * `npm start`: the examples that ship with the repo, through the whole pipeline, on the embedded default,
+ * then the HTML report of their week, written under the data dir (its path printed last).
+ */
 export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const examples = join(packageRoot(), 'examples');
-  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv]);
-  return runReplay({ ...options, showIncidentTable: true }, io);
+  parseCommandArgs(argv, { 'data-dir': { type: 'string' }, 'alerts-file': { type: 'string' }, json: { type: 'boolean' } }, { max: 0 });
+  const options = parseReplayArgs([join(examples, 'records'), '--policies', join(examples, 'policies', '111122223333.json'), ...argv], io);
+  const code = await runReplay({ ...options, showIncidentTable: true }, io);
+  const written = await writeHtmlReport(options, io);
+  const note = written.replaced ? ' (replacing the earlier report of that week)' : '';
+  io.stdout.write(
+    options.json
+      ? JSON.stringify({ kind: 'report', path: written.path, period: written.report.period.label, replaced: written.replaced }) + '\n'
+      : `\nWeekly report of ${written.report.period.label}${note}, open it in a browser:\n  ${written.path}\n`,
+  );
+  return code;
 }

@@ -1,42 +1,45 @@
-import { parseArgs } from 'node:util';
+import { didYouMean, parseCommandArgs } from './args';
 import { REPORT_FORMATS, isReportFormat, renderReport } from '../lib/report/render';
 import { collectWeeklyReport, runWeeklyReport } from '../lib/pipeline/weekly-report';
+import { announcedWindow } from './report-window';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { openRuntime } from './runtime';
 import { EMBEDDED_TOPIC_ARN } from './replay';
 
-export const REPORT_USAGE = `Usage: access-auditor report [--days 7] [--until YYYY-MM-DD] [--format ${REPORT_FORMATS.join('|')}]
+export const REPORT_USAGE = `Usage: access-auditor report [--days 7] [--until YYYY-MM-DD] [--format ${REPORT_FORMATS.join('|')} | --json]
                              [--publish] [--data-dir DIR] [--table NAME --topic-arn ARN]
 
 The weekly report: what was denied in the --days whole UTC days before --until (that day itself is not
-included; default: today), where, how often, and what is still open (open and acknowledged incidents). --format html writes a self-contained page (redirect it to a file).
+included), where, how often, and what is still open (open and acknowledged incidents).
+Without --until: the days before today when they had denials, else the days up to the latest denial in the
+store (samples and old trails are dated in the past); standard error says which window it chose.
+--format html writes a self-contained page (redirect it to a file). --json is --format json (one line).
 --publish also sends it as one alert message (SNS with --topic-arn, the alerts file on the embedded default).`;
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const { values } = parseCommandArgs(
+    argv,
+    {
       days: { type: 'string' },
       until: { type: 'string' },
       format: { type: 'string' },
+      json: { type: 'boolean' },
       publish: { type: 'boolean' },
       'data-dir': { type: 'string' },
       'alerts-file': { type: 'string' },
       table: { type: 'string' },
       'topic-arn': { type: 'string' },
     },
-  });
+    { max: 0 },
+  );
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError(`--json is --format json: it cannot go with --format ${values.format}`);
   const days = Number(values.days ?? '7');
   if (!Number.isInteger(days) || days < 1 || days > 90) throw new UsageError('--days must be a whole number from 1 to 90');
-  const format = values.format ?? 'text';
-  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
-  let now = io.now();
-  if (values.until) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until) || Number.isNaN(Date.parse(`${values.until}T00:00:00Z`)))
-      throw new UsageError('--until must be a date, YYYY-MM-DD');
-    now = new Date(`${values.until}T00:00:00Z`);
-  }
+  const format = values.json ? 'json' : (values.format ?? 'text');
+  if (!isReportFormat(format)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}${didYouMean(format, REPORT_FORMATS)}`);
+  const until = values.until === undefined ? undefined : parseUntil(values.until);
   const runtime = await openRuntime({
     dataDir: values['data-dir'],
     alertsFile: values['alerts-file'],
@@ -47,13 +50,20 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     io,
   });
   try {
+    const { now, asOf } = until ? { now: until, asOf: until } : await announcedWindow(runtime.store, io, days);
     const report = values.publish
-      ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, days })
-      : await collectWeeklyReport({ store: runtime.store, now, days });
-    const rendered = renderReport(report, format);
+      ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, asOf, days })
+      : await collectWeeklyReport({ store: runtime.store, now, asOf, days });
+    // JSON Lines like every other --json: the report is one line.
+    const rendered = format === 'json' ? JSON.stringify(report) : renderReport(report, format);
     io.stdout.write(rendered.endsWith('\n') ? rendered : rendered + '\n');
     return 0;
   } finally {
     await runtime.close();
   }
+}
+
+function parseUntil(value: string): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UsageError('--until must be a date, YYYY-MM-DD');
+  return new Date(`${value}T00:00:00Z`);
 }

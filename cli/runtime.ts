@@ -7,10 +7,11 @@ import { SnsNotifier } from '../lib/notify/sinks/sns-notifier';
 import type { Notifier } from '../lib/notify/types';
 import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../lib/incidents/embedded/embedded-dynamodb';
-import type { IncidentStore } from '../lib/incidents/ports';
+import type { BatchOccurrenceRecorder, IncidentStore } from '../lib/incidents/ports';
 import { deployedIncidentStore } from '../lib/incidents/dynamodb/deployed-store';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
+import { awsClientConfig, awsRegion } from './aws';
 import { regionOfArn } from '../lib/aws/arn';
 
 /** Table name of the embedded default (dynalite wants at least three characters, like DynamoDB). */
@@ -32,7 +33,7 @@ export interface RuntimeOptions {
 
 /** Where incidents live and alerts go for one CLI run: the embedded default, or real AWS. */
 export interface Runtime {
-  store: IncidentStore;
+  store: IncidentStore & BatchOccurrenceRecorder;
   notifier: Notifier;
   topicArn?: string;
   /** One line saying where data goes, printed so nobody mistakes a local run for production. */
@@ -47,14 +48,15 @@ export interface Runtime {
 export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { io } = options;
   if (options.table || options.topicArn) return openAws(options);
-  const dataDir = resolve(io.cwd, options.dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
+  const dataDir = embeddedDataDir(options.dataDir, io);
   const alertsFile = resolve(io.cwd, options.alertsFile ?? join(dataDir, 'alerts.jsonl'));
   if (options.mustExist && !existsSync(join(dataDir, 'dynamodb'))) {
     throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
   }
   const dynamo = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb') });
   try {
-    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn });
+    // The data directory is locked to this process (startEmbeddedDynamoDB): this store is its one writer.
+    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn, soleWriter: true });
     await store.ensureTable();
     return {
       store,
@@ -67,6 +69,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await dynamo.close();
     throw err;
   }
+}
+
+/** The embedded default's folder: --data-dir, else ACCESS_AUDITOR_DATA_DIR, else .access-auditor/ in the working directory. */
+export function embeddedDataDir(dataDir: string | undefined, io: Pick<CliIo, 'cwd' | 'env'>): string {
+  return resolve(io.cwd, dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
 }
 
 /** The store's warnings (a failed best-effort cleanup) on stderr: the CLI has no other log. */
@@ -82,9 +89,9 @@ function openAws(options: RuntimeOptions): Runtime {
     );
   }
   const topicArn = options.topicArn;
-  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? regionOfArn(topicArn);
-  const dynamo = new DynamoDBClient({ region });
-  const sns = new SNSClient({ region });
+  const region = awsRegion(options.io, options.region, regionOfArn(topicArn));
+  const dynamo = new DynamoDBClient(awsClientConfig(options.io, region));
+  const sns = new SNSClient(awsClientConfig(options.io, region));
   const noTopic: Notifier = {
     publish: async () => {
       throw new UsageError('this command was given no --topic-arn to publish to');

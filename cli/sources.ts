@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
 import { BedrockProfileResolver } from '../lib/bedrock/sources/bedrock-profile-resolver';
 import { IamPolicySimulator } from '../lib/policy/sources/iam-simulator';
 import { IamPolicySource } from '../lib/policy/sources/iam-policy-source';
@@ -12,7 +13,48 @@ import { loadActionCatalog } from '../lib/policy/catalog/iam-data-catalog';
 import { UsageError } from '../lib/errors';
 import type { AnalyzeDeps } from '../lib/pipeline/analyze';
 import type { CliIo } from './io';
+import { awsClientConfig, awsRegion, describeAwsFailure, type AwsFailure } from './aws';
 import { ProposalMemo } from '../lib/policy/propose/proposal-memo';
+
+/** Failures of the online checks that come from the environment (credentials, network, permissions), the first kept. */
+export interface OnlineHealth {
+  failures: number;
+  first?: AwsFailure;
+}
+
+/** Wraps an async method so that an environment failure is counted in `health` (and still thrown: analyze notes it). */
+function watched<A extends unknown[], R>(call: (...args: A) => Promise<R>, health: OnlineHealth, io: CliIo): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    try {
+      return await call(...args);
+    } catch (err) {
+      const failure = describeAwsFailure(err, io);
+      if (failure) {
+        health.failures++;
+        health.first ??= failure;
+      }
+      throw err;
+    }
+  };
+}
+
+/** The same enrichers, with every AWS-facing call watched for environment failures. */
+export function watchOnline(deps: AnalyzeDeps, health: OnlineHealth, io: CliIo): AnalyzeDeps {
+  const source = deps.policySource;
+  const resolver = deps.profileResolver;
+  const simulator = deps.simulator;
+  return {
+    ...deps,
+    policySource: source
+      ? {
+          getPrincipalPolicies: watched((p) => source.getPrincipalPolicies(p), health, io),
+          ...(source.getRoleTrustPolicy ? { getRoleTrustPolicy: watched((arn: string) => source.getRoleTrustPolicy!(arn), health, io) } : {}),
+        }
+      : source,
+    profileResolver: resolver ? { resolve: watched((id: string, region: string) => resolver.resolve(id, region), health, io) } : resolver,
+    simulator: simulator ? { simulate: watched((r) => simulator.simulate(r), health, io) } : simulator,
+  };
+}
 
 export interface SourceOptions {
   policyFiles: string[];
@@ -50,10 +92,12 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
   // One memo per command run: a storm of one denial is proposed once.
   const proposals = new ProposalMemo();
   if (!options.online) return { policySource: snapshot, loadCatalog: loadActionCatalog, proposals };
-  const region = options.region ?? options.io.env.AWS_REGION ?? options.io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const iam = new IAMClient({ region, maxAttempts: 5, retryMode: 'adaptive' });
+  const region = awsRegion(options.io, options.region, 'us-east-1') as string;
+  const iam = new IAMClient({ ...awsClientConfig(options.io, region), maxAttempts: 5, retryMode: 'adaptive' });
   const bedrockClients = new Map<string, BedrockClient>();
-  const clientForAccount = options.readRole ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam }) : undefined;
+  const clientForAccount = options.readRole
+    ? assumeRoleClientFactory({ readRoleName: options.readRole, region, homeClient: iam, sts: new STSClient(awsClientConfig(options.io, region)) })
+    : undefined;
   const live = new IamPolicySource({ client: iam, ...(clientForAccount ? { clientForAccount } : {}) });
   return {
     policySource: snapshot
@@ -65,7 +109,7 @@ export function buildAnalyzeDeps(options: SourceOptions): AnalyzeDeps {
     profileResolver: new BedrockProfileResolver({
       clientForRegion: (r: string) => {
         let client = bedrockClients.get(r);
-        if (!client) bedrockClients.set(r, (client = new BedrockClient({ region: r })));
+        if (!client) bedrockClients.set(r, (client = new BedrockClient(awsClientConfig(options.io, r))));
         return client;
       },
     }),

@@ -7,7 +7,7 @@
 // Exits 1 when a target of issue 10 that the run measured is missed (the `target` lines; BENCHMARKS.md).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { closeSync, createWriteStream, mkdtempSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -71,7 +71,11 @@ function fileIo(outFile) {
 
 const parseAll = (ls) => () => timeMs(() => ls.forEach((l) => JSON.parse(l)));
 const distinctFingerprints = (records) => new Set(records.map((r) => decodeRecord(r)).map((o) => (o.kind === 'denial' ? o.denial.fingerprint : o.kind))).size;
-log(`machine: ${availableParallelism()} CPU(s), Node ${process.version}, ${new Date().toISOString()}${quick ? ' (--quick)' : ''}`);
+log(
+  `machine: ${availableParallelism()} CPU(s), Node ${process.version}, ${new Date().toISOString()}${quick ? ' (--quick)' : ''}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 
 // 1. Decoding next to JSON.parse, on the mix.
 if (only.has('decode')) {

@@ -3,11 +3,17 @@
  * string, so that memory holds one line or one document at a time, never the whole input: JSON Lines,
  * pretty-printed documents spanning lines, and every container `readInputsFromValue` knows.
  *
+ * Nothing is dropped that could be parsed: every line start that fails alone is tried as the start of a
+ * multi-line document, answered for all of them by one forward pass (./document-scan.ts), so a truncated
+ * line before a million records costs one scan, not one per line.
+ *
  * One limit: a single document longer than `maxDocumentChars` (default 16 Mi characters) is not held
  * whole. When it is a CloudTrail log file `{"Records": [...]}` or a JSON array, its elements are split
  * off and read one at a time (each element alone, as `Records[i]` or `element i`; the keys after
  * `Records` are ignored); any other document that long is one error item, and reading goes on after it.
  */
+import { DocumentScanner } from './document-scan';
+import { Reader, SourceError } from './text-reader';
 import { readInputsFromValue, recordsElementItems, type InputItem } from './input';
 
 export const MAX_DOCUMENT_CHARS = 16 * 1024 * 1024;
@@ -19,6 +25,10 @@ export interface StreamOptions {
   maxDocumentChars?: number;
   /** Called with the number of characters consumed so far (for progress). */
   onConsumed?: (chars: number) => void;
+  /** Names the input in error messages (`logs/x.json.gz:12: invalid JSON ...`); without it, `line 12: ...`. */
+  source?: string;
+  /** After this many unreadable items in a row, one more item says the rest was skipped, and reading stops. */
+  maxConsecutiveErrors?: number;
 }
 
 /** Where a JSON scan is: nesting depth, inside a string, right after a backslash. */
@@ -54,10 +64,6 @@ function scan(text: string, from: number, to: number, state: ScanState): number 
   return -1;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
-}
-
 function errorDetail(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.length > MAX_ERROR_DETAIL ? `${m.slice(0, MAX_ERROR_DETAIL)}…` : m;
@@ -71,92 +77,57 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
   }
 }
 
-/** The chunks themselves failed (a file that cannot be read): the caller's problem, passed on as it is. */
-class SourceError {
-  constructor(readonly cause: unknown) {}
-}
-
-/** A text buffer over the chunks: `buf[pos..]` is what has not been consumed yet. */
-class Reader {
-  buf = '';
-  pos = 0;
-  eof = false;
-  line = 1;
-  consumed = 0;
-  readTotal = 0;
-  private readonly it: AsyncIterator<string>;
-  constructor(
-    chunks: AsyncIterable<string>,
-    private readonly onConsumed?: (chars: number) => void,
-  ) {
-    this.it = chunks[Symbol.asyncIterator]();
-  }
-  /** Reads one more chunk (dropping what was consumed); false at the end of the input. */
-  async more(): Promise<boolean> {
-    if (this.eof) return false;
-    let next: IteratorResult<string>;
-    try {
-      next = await this.it.next();
-    } catch (cause) {
-      throw new SourceError(cause);
-    }
-    if (next.done) {
-      this.eof = true;
-      return false;
-    }
-    const chunk = typeof next.value === 'string' ? next.value : String(next.value);
-    this.buf = this.buf.slice(this.pos) + chunk;
-    this.pos = 0;
-    this.readTotal += chunk.length;
-    return true;
-  }
-  /** Consumes up to `to` (an index into buf), counting lines. */
-  advance(to: number): void {
-    for (let i = this.pos; i < to; i++) if (this.buf.charCodeAt(i) === 10) this.line++;
-    this.consumed += to - this.pos;
-    this.pos = to;
-    this.onConsumed?.(this.consumed);
-  }
-  /** Skips blanks; false when nothing but blanks is left. */
-  async skipSpaces(): Promise<boolean> {
-    for (;;) {
-      let i = this.pos;
-      while (i < this.buf.length && isSpace(this.buf.charCodeAt(i))) i++;
-      this.advance(i);
-      if (this.pos < this.buf.length) return true;
-      if (!(await this.more())) return false;
-    }
-  }
-  /** The end of the current line (exclusive, relative to buf), reading on until it is in the buffer or `max` characters are. */
-  async lineEnd(max: number): Promise<number> {
-    let from = this.pos;
-    for (;;) {
-      const nl = this.buf.indexOf('\n', from);
-      if (nl >= 0) return nl;
-      if (this.buf.length - this.pos > max) return -1;
-      from = this.buf.length;
-      const before = this.pos;
-      if (!(await this.more())) return this.buf.length;
-      from -= before;
-    }
-  }
-}
-
 /** Every input item in the chunks, in order, numbered from 0. Never throws for bad input; an error of the chunks themselves is thrown. */
 export async function* streamInputs(chunks: AsyncIterable<string>, options: StreamOptions = {}): AsyncGenerator<InputItem> {
-  const max = options.maxDocumentChars ?? MAX_DOCUMENT_CHARS;
+  const limit = options.maxConsecutiveErrors ?? Number.POSITIVE_INFINITY;
   const r = new Reader(chunks, options.onConsumed);
+  const where = new Where(options.source);
+  let run = 0;
+  try {
+    for await (const item of readItems(r, options.maxDocumentChars ?? MAX_DOCUMENT_CHARS, where)) {
+      run = 'error' in item ? run + 1 : 0;
+      if (run > limit) {
+        yield {
+          index: item.index,
+          error: `${where.line(r.line)}: ${limit} unreadable lines in a row; skipped the rest of this input (it does not look like CloudTrail JSON)`,
+        };
+        return;
+      }
+      yield item;
+    }
+  } finally {
+    await r.close();
+  }
+}
+
+/** Names places in the input for error messages: `file.json:12` with a source name, `line 12` without. */
+class Where {
+  constructor(private readonly source?: string) {}
+  line(n: number): string {
+    return this.source === undefined ? `line ${n}` : `${this.source}:${n}`;
+  }
+  document(n: number): string {
+    return this.source === undefined ? `document at line ${n}` : `${this.source}:${n}`;
+  }
+  /** With a source name, each record says where it came from (for the errors found later, when it is decoded). */
+  tag(items: InputItem[], n: number): InputItem[] {
+    return this.source === undefined ? items : items.map((item) => ('record' in item ? { ...item, at: this.line(n) } : item));
+  }
+}
+
+async function* readItems(r: Reader, max: number, where: Where): AsyncGenerator<InputItem> {
   const counter = { index: 0 };
-  let scanned = 0;
+  const scanner = new DocumentScanner();
+  const fresh = { scanned: 0 };
   try {
     while (await r.skipSpaces()) {
       const line = r.line;
       const first = r.buf.charCodeAt(r.pos);
       const end = await r.lineEnd(max);
       if (end < 0) {
-        if (first === 123 || first === 91) yield* readLongDocument(r, max, counter, line);
+        if (first === 123 || first === 91) yield* readLongDocument(r, max, counter, line, where, scanner);
         else {
-          yield { index: counter.index++, error: `line ${line}: a line over ${max} characters that is not a JSON document` };
+          yield { index: counter.index++, error: `${where.line(line)}: a line over ${max} characters that is not a JSON document` };
           await skipLine(r);
         }
         continue;
@@ -166,42 +137,69 @@ export async function* streamInputs(chunks: AsyncIterable<string>, options: Stre
       const lineText = r.buf.slice(r.pos, end);
       const parsed = tryParse(lineText);
       if (parsed.ok) {
-        const items = readInputsFromValue(parsed.value, counter.index, `line ${line}`);
+        const items = where.tag(readInputsFromValue(parsed.value, counter.index, where.line(line)), line);
         counter.index += items.length;
         r.advance(end);
         yield* items;
         continue;
       }
-      if ((first === 123 || first === 91) && scanned < MULTILINE_SCAN_BUDGET_FLOOR + r.readTotal) {
-        const doc = await findDocument(r, max);
-        scanned += doc.scanned;
-        if (doc.end === 'too-long') {
-          yield* readLongDocument(r, max, counter, line);
+      if (first === 123 || first === 91) {
+        const doc = await findDocument(r, max, scanner, fresh);
+        if (doc === 'too-long' && !isBrokenLine(r, scanner)) {
+          yield* readLongDocument(r, max, counter, line, where, scanner);
           continue;
         }
-        if (doc.end > r.pos + lineLength) {
-          const whole = tryParse(r.buf.slice(r.pos, doc.end));
+        if (typeof doc === 'number' && doc > r.pos + lineLength) {
+          const whole = tryParse(r.buf.slice(r.pos, doc));
           if (whole.ok) {
-            const items = readInputsFromValue(whole.value, counter.index, `document at line ${line}`);
+            const items = where.tag(readInputsFromValue(whole.value, counter.index, where.document(line)), line);
             counter.index += items.length;
-            r.advance(doc.end);
+            r.advance(doc);
             yield* items;
             continue;
           }
         }
       }
       const snippet = lineText.length > 40 ? `${lineText.slice(0, 40)}…` : lineText;
-      yield { index: counter.index++, error: `line ${line}: invalid JSON (${errorDetail(parsed.error)}) in ${JSON.stringify(snippet)}` };
+      yield { index: counter.index++, error: `${where.line(line)}: invalid JSON (${errorDetail(parsed.error)}) in ${JSON.stringify(snippet)}` };
       r.advance(r.pos + lineLength);
     }
   } catch (e) {
     if (e instanceof SourceError) throw e.cause;
-    yield { index: counter.index, error: `could not read the input (${errorDetail(e)})` };
+    yield { index: counter.index, error: `${where.line(r.line)}: could not read the input (${errorDetail(e)})` };
   }
 }
 
-/** The end (index into buf) of the document starting at r.pos, reading on as needed; -1 if it does not close. */
-async function findDocument(r: Reader, max: number): Promise<{ end: number | 'too-long'; scanned: number }> {
+/**
+ * The end (index into buf) of the document starting at r.pos, reading on as needed: -1 when it cannot
+ * close as one document, 'too-long' when it has not closed within `max` characters. Line starts are
+ * answered by the one forward pass (./document-scan.ts); any other start (after a document that ended
+ * mid-line) by a scan of its own, bounded overall like the whole-text reader's.
+ */
+async function findDocument(r: Reader, max: number, scanner: DocumentScanner, fresh: { scanned: number }): Promise<number | 'too-long'> {
+  const start = r.consumed;
+  if (scanner.scannedTo <= start) scanner.resetAt(start, r.column === 0);
+  scanner.forget(start);
+  scanner.scan(r.buf, r.base);
+  let known = scanner.documentEnd(start);
+  if (known === null) {
+    if (fresh.scanned >= MULTILINE_SCAN_BUDGET_FLOOR + r.readTotal) return -1;
+    const doc = await scanFresh(r, max);
+    fresh.scanned += doc.scanned;
+    return doc.end;
+  }
+  for (;;) {
+    if (typeof known === 'number') return known - r.base;
+    if (known === 'broken') return -1;
+    if (scanner.scannedTo - start > max) return 'too-long';
+    if (!(await r.more())) scanner.finish();
+    else scanner.scan(r.buf, r.base);
+    known = scanner.documentEnd(start) ?? 'broken';
+  }
+}
+
+/** The end (index into buf) of the document starting at r.pos, by a scan of its own; -1 if it does not close. */
+async function scanFresh(r: Reader, max: number): Promise<{ end: number | 'too-long'; scanned: number }> {
   const state: ScanState = { depth: 0, inString: false, escaped: false };
   let from = r.pos;
   for (;;) {
@@ -217,23 +215,43 @@ async function findDocument(r: Reader, max: number): Promise<{ end: number | 'to
 
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/;
 
+/** A line that opens a document which has not closed when a later line starts a new one at column 0 (and is not a log file or array, read element by element). */
+function isBrokenLine(r: Reader, scanner: DocumentScanner): boolean {
+  if (r.buf.charCodeAt(r.pos) === 91 || RECORDS_HEAD.test(r.buf.slice(r.pos, r.pos + 4096))) return false;
+  return scanner.scannedTo > r.consumed && scanner.columnZeroAfter(r.consumed) !== null;
+}
+
 /**
  * A document longer than the buffer may hold: the elements of `{"Records": [...]}` or of an array one at
- * a time, or one error item for any other shape (skipped to its end).
+ * a time, or one error item for any other shape (skipped to its end). A "document" that does not close
+ * before a line that starts a new one at column 0 is a broken line, not a huge document: one error for
+ * that line, and the lines after it are read as usual.
  */
-async function* readLongDocument(r: Reader, max: number, counter: { index: number }, line: number): AsyncGenerator<InputItem> {
+async function* readLongDocument(
+  r: Reader,
+  max: number,
+  counter: { index: number },
+  line: number,
+  at: Where,
+  scanner: DocumentScanner,
+): AsyncGenerator<InputItem> {
   const head = RECORDS_HEAD.exec(r.buf.slice(r.pos, r.pos + 4096));
   const isArray = r.buf.charCodeAt(r.pos) === 91;
   if (!head && !isArray) {
+    if (isBrokenLine(r, scanner)) {
+      yield { index: counter.index++, error: `${at.line(line)}: invalid JSON: does not close within ${max} characters (a truncated line?)` };
+      await skipLine(r);
+      return;
+    }
     yield {
       index: counter.index++,
-      error: `line ${line}: a document over ${max} characters that is not a log file {"Records": [...]} or a JSON array cannot be read; split it into JSON Lines`,
+      error: `${at.line(line)}: a document over ${max} characters that is not a log file {"Records": [...]} or a JSON array cannot be read; split it into JSON Lines`,
     };
-    await skipValue(r);
+    await skipDocument(r, scanner);
     return;
   }
   r.advance(r.pos + (head ? head[0].length : 1));
-  const where = `document at line ${line}`;
+  const where = at.document(line);
   for (let i = 0; ; i++) {
     if (!(await skipSeparators(r))) return;
     if (r.buf.charCodeAt(r.pos) === 93) {
@@ -256,7 +274,7 @@ async function* readLongDocument(r: Reader, max: number, counter: { index: numbe
       ? recordsElementItems(parsed.value, counter.index, where, label, !head)
       : [{ index: counter.index, error: `${where}: ${label} is not valid JSON (${errorDetail(parsed.error)})` }];
     counter.index += items.length;
-    yield* items;
+    yield* at.tag(items, line);
   }
 }
 
@@ -273,7 +291,7 @@ async function skipSeparators(r: Reader): Promise<boolean> {
 async function readElement(r: Reader, max: number): Promise<string | null> {
   const c = r.buf.charCodeAt(r.pos);
   if (c === 123 || c === 91) {
-    const doc = await findDocument(r, max);
+    const doc = await scanFresh(r, max);
     if (typeof doc.end !== 'number' || doc.end < 0) return null;
     const text = r.buf.slice(r.pos, doc.end);
     r.advance(doc.end);
@@ -309,6 +327,26 @@ async function skipLine(r: Reader): Promise<void> {
       r.advance(nl);
       return;
     }
+    r.advance(r.buf.length);
+    if (!(await r.more())) return;
+  }
+}
+
+/**
+ * Consumes a huge document without keeping it: to its end, or to the first column-0 bracket after its
+ * start (where a new document plausibly begins: records after a broken document are still read).
+ */
+async function skipDocument(r: Reader, scanner: DocumentScanner): Promise<void> {
+  const start = r.consumed;
+  if (scanner.scannedTo <= start) scanner.resetAt(start, r.column === 0);
+  for (;;) {
+    scanner.scan(r.buf, r.base);
+    const end = scanner.documentEnd(start);
+    if (end === null) return skipValue(r);
+    if (typeof end === 'number') return r.advance(end - r.base);
+    const next = scanner.columnZeroAfter(start);
+    if (next !== null) return r.advance(next - r.base);
+    if (end === 'broken') return skipLine(r);
     r.advance(r.buf.length);
     if (!(await r.more())) return;
   }

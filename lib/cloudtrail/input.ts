@@ -10,7 +10,11 @@
  */
 import { isObject, own, str } from '../aws/json';
 
-export type InputItem = { index: number; record: Record<string, unknown> } | { index: number; error: string };
+/**
+ * `at` names where an item came from (`logs/x.json.gz:12`) when the reader was given the input's name;
+ * an error item's text then already starts with that place.
+ */
+export type InputItem = ({ index: number; record: Record<string, unknown> } | { index: number; error: string }) & { at?: string };
 
 const MAX_ERROR_DETAIL = 160;
 /** Scanning for the end of a multi-line document that turns out broken is bounded by this many extra characters overall. */

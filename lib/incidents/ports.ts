@@ -37,12 +37,27 @@ export interface OccurrenceRecorder {
   recordOccurrence(denial: Denial, now: Date, options?: RecordOptions): Promise<RecordOutcome>;
 }
 
+/** Counts several occurrences of one incident at once (replay on the embedded default). */
+export interface BatchOccurrenceRecorder {
+  /**
+   * Counts distinct events of one incident, in input order, each once per eventId as
+   * {@link OccurrenceRecorder.recordOccurrence} does, and returns one outcome per denial: a counted event's
+   * incident carries the count that event reached. Fewer writes only where the store is its table's one
+   * writer, which then validates every denial before writing anything (InvalidOccurrenceError); elsewhere
+   * one event at a time.
+   */
+  recordOccurrences(denials: readonly Denial[], now: Date): Promise<RecordOutcome[]>;
+}
+
 /** Options of {@link StatusUpdater.setStatus}. */
 export interface StatusChangeOptions {
   /** Change only if the incident is still in this status. */
   from?: IncidentStatus;
   /** For `suppressed`: silent until then (without it, until the status changes). */
   suppressedUntil?: Date;
+  /** A person's change: appended to the incident's `statusLog` with `note` (the pipeline's own changes carry none). */
+  by?: string;
+  note?: string;
 }
 
 /** Moves incidents between statuses. */

@@ -48,8 +48,22 @@ export interface Incident {
   statusChangedAt?: string;
   /** ISO time until which a suppressed incident stays silent. */
   suppressedUntil?: string;
+  /** Status changes made by people (`incidents ack|resolve|suppress --by --note`), oldest first. */
+  statusLog?: StatusLogEntry[];
   alert: AlertState;
 }
+
+/** One status change made by a person: who, when, to what, and why. Both `by` and `note` are free text (attacker-reachable through a shared table): sanitise on output. */
+export interface StatusLogEntry {
+  at: string;
+  to: IncidentStatus;
+  by: string;
+  note?: string;
+}
+
+/** Longest `by` and `note` kept (a status log never grows an item much). */
+export const MAX_STATUS_BY_CHARS = 100;
+export const MAX_STATUS_NOTE_CHARS = 1000;
 
 export interface Occurrence {
   fingerprint: string;

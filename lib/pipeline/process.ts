@@ -1,6 +1,6 @@
 import type { Denial } from '../denial/types';
-import type { RecordOutcome } from '../incidents/types';
-import type { AlertLedger, IncidentLister, OccurrenceRecorder, StatusUpdater } from '../incidents/ports';
+import type { Incident, RecordOutcome } from '../incidents/types';
+import type { AlertLedger, BatchOccurrenceRecorder, IncidentLister, OccurrenceRecorder, StatusUpdater } from '../incidents/ports';
 import { InvalidOccurrenceError } from '../incidents/errors';
 import { statusTransitionFor, triggerFor } from '../alerts/policy';
 import { analyzeRecord, type AnalyzeDeps } from './analyze';
@@ -61,6 +61,12 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
     return { kind: 'invalid', eventId: denial.eventId || null, message: err.message };
   }
 
+  return afterRecorded(denial, recorded, now, deps);
+}
+
+/** Alerting once the store has counted (or recognised) the denial's event. */
+async function afterRecorded(denial: Denial, recorded: RecordOutcome, now: Date, deps: ProcessDeps): Promise<PipelineOutcome> {
+  const count = deps.count ?? (() => undefined);
   if (recorded.kind === 'duplicate') {
     count('Duplicates');
     const alert = recorded.incident ? await alertForRedelivery(recorded.incident, denial.eventId, now, deps) : 'none';
@@ -93,4 +99,44 @@ export async function processRecord(record: unknown, deps: ProcessDeps, options:
     alert,
     denial,
   };
+}
+
+/**
+ * Records of one incident, in input order, counted by one store call where the store can batch them
+ * (replay on the embedded default, see {@link BatchOccurrenceRecorder}); then each record's alerting in
+ * order, as one at a time. Records that are not denials, or not of the batch's incident, go one at a time.
+ * An invalid denial makes the whole batch go one at a time (the store validates before writing).
+ */
+export async function processRecords(records: readonly unknown[], deps: ProcessDeps & { store: BatchOccurrenceRecorder }): Promise<PipelineOutcome[]> {
+  const analysed = await Promise.all(records.map((record) => analyzeRecord(record, deps)));
+  const denials = analysed.flatMap((a) => (a.kind === 'denial' ? [a.denial] : []));
+  const fingerprints = new Set(denials.map((d) => d.fingerprint));
+  if (denials.length !== records.length || fingerprints.size !== 1 || new Set(denials.map((d) => d.eventId)).size !== denials.length) {
+    return sequentially(records, deps);
+  }
+  const now = deps.clock();
+  let recorded: RecordOutcome[];
+  try {
+    recorded = await deps.store.recordOccurrences(denials, now);
+  } catch (err) {
+    if (!(err instanceof InvalidOccurrenceError)) throw err;
+    return sequentially(records, deps);
+  }
+  const outcomes: PipelineOutcome[] = [];
+  let reopenedTo: Incident['status'] | undefined;
+  for (const [i, denial] of denials.entries()) {
+    let outcome = recorded[i]!;
+    // A comeback reopened by an earlier record of the batch: later ones see the incident as it now is.
+    if (outcome.kind === 'counted' && reopenedTo) outcome = { ...outcome, incident: { ...outcome.incident, status: reopenedTo, suppressedUntil: undefined } };
+    const result = await afterRecorded(denial, outcome, now, deps);
+    if (result.kind === 'counted' && result.reopened && outcome.kind === 'counted') reopenedTo = statusTransitionFor(outcome.incident, now)?.to;
+    outcomes.push(result);
+  }
+  return outcomes;
+}
+
+async function sequentially(records: readonly unknown[], deps: ProcessDeps): Promise<PipelineOutcome[]> {
+  const outcomes: PipelineOutcome[] = [];
+  for (const record of records) outcomes.push(await processRecord(record, deps));
+  return outcomes;
 }

@@ -1,7 +1,8 @@
 import type { DailyCount, Incident } from '../incidents/types';
 import { ReportPeriodError } from './errors';
 import { accountOf, isFixReady, principalKey, principalLabel, proposalSummary, serviceOf } from './labels';
-import { DAY_MS, daysOf } from './period';
+import { DAY_MS, daysOf, periodLabel } from './period';
+import { openAges, timeToFix } from './lifecycle';
 import type { BreakdownRow, DayCount, OpenIncident, RegionRow, ReportTotals, TopIncident, WeekOverWeek, WeeklyReport, WeeklyReportInput } from './types';
 
 /**
@@ -71,6 +72,8 @@ export function buildWeeklyReport(input: WeeklyReportInput): WeeklyReport {
     daily,
     stillOpen,
     weekOverWeek: previousCounts ? weekOverWeek(denials, previousCounts) : null,
+    openAges: openAges(stillOpen, asOf),
+    timeToFix: timeToFix(input.fixed ?? [], from, to),
   };
 }
 
@@ -221,10 +224,4 @@ function weekOverWeek(denials: number, previous: Map<string, number>): WeekOverW
     change,
     changePercent: previousDenials === 0 ? null : Math.round((change / previousDenials) * 100),
   };
-}
-
-function periodLabel(days: readonly string[]): string {
-  const first = days[0] ?? '';
-  const last = days[days.length - 1] ?? first;
-  return first === last ? first : `${first}..${last}`;
 }

@@ -8,6 +8,17 @@ export function formatCount(n: number): string {
   return sign + String(Math.abs(Math.trunc(n))).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/**
+ * An ISO time as people read it, to the minute: `2026-11-20 09:14 UTC` (seconds and `.000Z` are noise in
+ * a report). Anything that is not an ISO time is returned as it is, for the caller to escape.
+ */
+export function formatUtcTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(iso) || Number.isNaN(t)) return iso;
+  const normal = new Date(t).toISOString();
+  return `${normal.slice(0, 10)} ${normal.slice(11, 16)} UTC`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

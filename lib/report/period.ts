@@ -26,6 +26,12 @@ export function reportPeriod(now: Date, days: number): PeriodBounds {
   return { from: new Date(to.getTime() - days * DAY_MS), to };
 }
 
+/** The `days` whole UTC days ending with the day of `latest`, that day included. */
+export function periodEndingWith(latest: Date, days: number): PeriodBounds {
+  if (Number.isNaN(latest.getTime())) throw new ReportPeriodError('report time is not a valid date');
+  return reportPeriod(new Date(startOfUtcDay(latest).getTime() + DAY_MS), days);
+}
+
 /** The period of the same length just before `period`. */
 export function previousPeriod(period: PeriodBounds): PeriodBounds {
   const length = period.to.getTime() - period.from.getTime();
@@ -45,4 +51,11 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 export function weekday(day: string): string {
   const date = new Date(`${day}T00:00:00.000Z`);
   return WEEKDAYS[date.getUTCDay()] ?? '???';
+}
+
+/** `first..last` day, inclusive (one day: just that day). */
+export function periodLabel(days: readonly string[]): string {
+  const first = days[0] ?? '';
+  const last = days[days.length - 1] ?? first;
+  return first === last ? first : `${first}..${last}`;
 }

@@ -9,6 +9,12 @@ export interface WeeklyReportInput {
   daily: DailyCount[];
   /** Every incident currently `open` or `acknowledged`, whatever its age. */
   open: Incident[];
+  /**
+   * Incidents in a fixed status ({@link isFixedStatus}: `resolved`, or `fixed` where the store has it),
+   * whatever their age; those resolved in [from, to) give the time to fix. Optional: a caller that has
+   * none passes nothing and the report says so.
+   */
+  fixed?: Incident[];
   from: Date;
   to: Date;
   /** The period before, for week-over-week trends. */
@@ -149,6 +155,45 @@ export interface WeeklyReport {
   /** Oldest first (ties: fingerprint). */
   stillOpen: OpenIncident[];
   weekOverWeek: WeekOverWeek | null;
+  /** How long the still-open incidents have been open, in {@link AGE_BUCKETS}; counts sum to `stillOpen.length`. */
+  openAges: AgeBucket[];
+  /** Incidents resolved (or fixed) in the period and how long that took. */
+  timeToFix: TimeToFix;
+}
+
+/** Incidents whose age (or time to fix) falls in [minDays, maxDays). */
+export interface AgeBucket {
+  label: string;
+  minDays: number;
+  /** Exclusive; null for the last bucket. */
+  maxDays: number | null;
+  count: number;
+}
+
+/** An incident resolved in the period, with the time from first seen to its resolution. */
+export interface ResolvedIncident {
+  fingerprint: string;
+  action: string;
+  principal: string;
+  accountId: string | null;
+  deniedRegion: string;
+  layer: ReasonLayer;
+  /** The status it is in now (`resolved`, or another fixed status). */
+  status: string;
+  firstSeen: string;
+  resolvedAt: string;
+  /** Whole hours from first seen to resolved (0 when resolved before it was first seen: clocks disagree). */
+  hoursToFix: number;
+}
+
+export interface TimeToFix {
+  /** Resolved in the period, most recently resolved first (ties: fingerprint). */
+  resolved: ResolvedIncident[];
+  /** Median of `hoursToFix` (the lower middle for an even count); null when nothing was resolved. */
+  medianHours: number | null;
+  maxHours: number | null;
+  /** Times to fix in {@link AGE_BUCKETS}. */
+  buckets: AgeBucket[];
 }
 
 /** How many rows renderers show; the rest is summarised as "and N more". */

@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
-import { captureIo, jsonLines } from '../support/cli-io';
+import { captureIo, jsonLines, tempDir } from '../support/cli-io';
 import { writeExplanations } from '../../cli/explain';
 import { buildAnalyzeDeps } from '../../cli/sources';
 import type { InputItem } from '../../lib/cloudtrail/input';
@@ -119,12 +119,15 @@ describe('explain (readable)', () => {
 
 describe('inputs that give no records', () => {
   it('reports a missing file or an empty directory in its place, keeps going, and exits 1', async () => {
+    const empty = tempDir();
+    mkdirSync(join(empty, 'nested'));
+    writeFileSync(join(empty, 'nested', 'notes.txt'), 'not a record file');
     const io = captureIo({ cwd: root });
-    const code = await main(['explain', '--json', 'does-not-exist.json', 'examples', 'examples/records/01-apprunner-no-bedrock-grant.json'], io);
+    const code = await main(['explain', '--json', 'does-not-exist.json', empty, 'examples/records/01-apprunner-no-bedrock-grant.json'], io);
     expect(code).toBe(1);
     const lines = jsonLines(io.out());
     expect(lines[0]).toEqual({ error: 'cannot read does-not-exist.json: no such file or directory', input: 0 });
-    expect(lines[1]).toMatchObject({ input: 1, error: expect.stringContaining('examples is a directory with no *.json') });
+    expect(lines[1]).toMatchObject({ input: 1, error: `${empty}: no *.json, *.jsonl, *.ndjson (or .gz) files found` });
     expect(lines[2]).toMatchObject({ eventId: 'b0e7c1d2-0001-4a6b-9c8d-111122223301' });
     expect(lines).toHaveLength(3);
   });
@@ -133,7 +136,7 @@ describe('inputs that give no records', () => {
 describe('usage errors', () => {
   it.each([
     [['nope'], 2, /unknown command "nope"/],
-    [['explain', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['explain', '--bogus'], 2, /^access-auditor explain: unknown option --bogus\n/],
     [['explain', '--policies', 'README.md', 'examples/records'], 2, /policy snapshot README.md is not JSON/],
   ])('%j exits %i with a clear message', async (argv, code, message) => {
     const io = captureIo({ cwd: root });

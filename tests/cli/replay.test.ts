@@ -165,7 +165,7 @@ describe('replay while an alert is in flight', () => {
     const blocked = join(dir, 'not-a-dir');
     writeFileSync(blocked, 'a file where a directory is expected');
     const first = captureIo({ cwd: root, now: new Date('2026-11-22T08:00:00Z') });
-    expect(await main(['replay', '--data-dir', dataDir, '--alerts-file', join(blocked, 'alerts.jsonl'), one], first)).toBe(2);
+    expect(await main(['replay', '--data-dir', dataDir, '--alerts-file', join(blocked, 'alerts.jsonl'), one], first)).toBe(3);
 
     const both = join(dir, 'both.jsonl');
     writeFileSync(both, [records[0], records[1]].map((r) => JSON.stringify(r)).join('\n'));

@@ -30,7 +30,43 @@ describe('report', () => {
     const io = captureIo({ cwd: root });
     expect(await main(['report', '--until', '2026-11-22', '--format', 'html', '--data-dir', dataDir], io)).toBe(0);
     expect(io.out()).toMatch(/^<!DOCTYPE html>/i);
-    expect(io.out()).toContain('<svg');
+    expect(io.out()).toContain('data-chart="daily"');
+  });
+
+  describe('without --until', () => {
+    it('keeps the days before today when they had denials, and says so on stderr only', async () => {
+      const io = captureIo({ cwd: root, now: new Date('2026-11-22T08:00:00Z') });
+      expect(await main(['report', '--format', 'json', '--data-dir', dataDir], io)).toBe(0);
+      expect(JSON.parse(io.out()).period.label).toBe('2026-11-15..2026-11-21');
+      expect(io.err()).toBe('report window: 2026-11-15..2026-11-21, the 7 days before today (--until YYYY-MM-DD for another)\n');
+    });
+
+    it('chooses the week of the latest denial when nothing happened in the last 7 days (the first report after npm start)', async () => {
+      const io = captureIo({ cwd: root, now: new Date('2026-12-03T09:40:00Z') });
+      expect(await main(['report', '--format', 'json', '--data-dir', dataDir], io)).toBe(0);
+      const report = JSON.parse(io.out()) as { period: { label: string; asOf: string }; totals: Record<string, number> };
+      expect(report.period.label).toBe('2026-11-15..2026-11-21');
+      expect(report.totals.denials).toBe(6);
+      // Ages are measured at the end of that window, not on the day of the run.
+      expect(report.period.asOf).toBe('2026-11-22T00:00:00.000Z');
+      expect(io.err()).toMatch(
+        /^report window: 2026-11-15\.\.2026-11-21, the 7 days up to the latest denial \(2026-11-21 11:20 UTC\): nothing was denied in the 7 days before today/,
+      );
+    });
+
+    it('uses the same choice for --days', async () => {
+      const io = captureIo({ cwd: root, now: new Date('2026-12-03T09:40:00Z') });
+      expect(await main(['report', '--days', '1', '--format', 'json', '--data-dir', dataDir], io)).toBe(0);
+      expect(JSON.parse(io.out()).totals.denials).toBe(2);
+      expect(io.err()).toContain('report window: 2026-11-21, the 1 day up to the latest denial');
+    });
+
+    it('never moves an explicit --until, and says nothing then', async () => {
+      const io = captureIo({ cwd: root, now: new Date('2026-12-03T09:40:00Z') });
+      expect(await main(['report', '--until', '2026-12-03', '--format', 'json', '--data-dir', dataDir], io)).toBe(0);
+      expect(JSON.parse(io.out()).totals.denials).toBe(0);
+      expect(io.err()).toBe('');
+    });
   });
 
   it('publishes one message with --publish (the alerts file on the embedded default)', async () => {

@@ -90,3 +90,77 @@ describe('streamInputs', () => {
     );
   });
 });
+
+describe('streamInputs never drops a record it could parse (issue 12)', () => {
+  const big = (id: string) => ({ ...rec(id), pad: 'p'.repeat(200) });
+  /** A record line cut outside any string: its brackets never close, so a naive scan runs to the end of the input. */
+  const truncated = (id: string) => {
+    const line = JSON.stringify(big(id));
+    return line.slice(0, line.indexOf(',"eventSource"') + 1);
+  };
+
+  it('reads the records after a truncated line, and a pretty-printed one among them, with one error', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => JSON.stringify(big(`r${i}`)));
+    const text = [truncated('cut'), ...many, JSON.stringify(big('pretty'), null, 2), JSON.stringify(big('last'))].join('\n');
+    // A document limit far below the input's size: the case where the old reader gave up and skipped to the end.
+    for (const size of [97, 4096]) {
+      const items = await streamed(text, size, 20_000);
+      expect(ids(items)).toEqual(['error:0', ...many.map((_, i) => `r${i}`), 'pretty', 'last']);
+    }
+  });
+
+  it('names the source and line in every error, and tags records with where they came from', async () => {
+    const text = [JSON.stringify(rec('a')), 'oops', JSON.stringify(rec('b'), null, 2)].join('\n');
+    const items: InputItem[] = [];
+    for await (const item of streamInputs(chunked(text, 5), { source: 'logs/x.json.gz' })) items.push(item);
+    expect(items).toEqual([
+      { index: 0, record: rec('a'), at: 'logs/x.json.gz:1' },
+      { index: 1, error: expect.stringMatching(/^logs\/x\.json\.gz:2: invalid JSON/) },
+      { index: 2, record: rec('b'), at: 'logs/x.json.gz:3' },
+    ]);
+  });
+
+  it('after the given number of unreadable lines in a row, says once that the rest was skipped', async () => {
+    const text = [JSON.stringify(rec('a')), ...Array.from({ length: 1000 }, (_, i) => `garbage ${i}`)].join('\n');
+    const items: InputItem[] = [];
+    for await (const item of streamInputs(chunked(text, 64), { source: 'g.txt', maxConsecutiveErrors: 5 })) items.push(item);
+    expect(items).toHaveLength(7);
+    expect(items[6]).toEqual({
+      index: 6,
+      error: 'g.txt:7: 5 unreadable lines in a row; skipped the rest of this input (it does not look like CloudTrail JSON)',
+    });
+  });
+
+  it('a record between unreadable lines resets the count', async () => {
+    const text = ['x', 'x', JSON.stringify(rec('a')), 'x', 'x', JSON.stringify(rec('b'))].join('\n');
+    const items: InputItem[] = [];
+    for await (const item of streamInputs(chunked(text, 3), { maxConsecutiveErrors: 2 })) items.push(item);
+    expect(ids(items)).toEqual(['error:0', 'error:1', 'a', 'error:3', 'error:4', 'b']);
+  });
+
+  it('finds every intact record, compact or pretty-printed, among truncated and garbage lines, whatever the chunking', async () => {
+    type Unit = { kind: 'compact' | 'pretty' | 'truncated' | 'garbage'; id: string; cut: number };
+    const unit = fc.record({
+      kind: fc.constantFrom<Unit['kind']>('compact', 'pretty', 'truncated', 'garbage'),
+      id: fc.stringMatching(/^[a-z0-9]{1,6}$/),
+      cut: fc.integer({ min: 1, max: 400 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(unit, { maxLength: 25 }), fc.integer({ min: 1, max: 200 }), async (units, size) => {
+        const lines = units.map((u, n) => {
+          const record = big(`${u.id}-${n}`);
+          if (u.kind === 'compact') return JSON.stringify(record);
+          if (u.kind === 'pretty') return JSON.stringify(record, null, 2);
+          // Any cut, in a string or not: never brackets the garbage could close.
+          if (u.kind === 'truncated') return JSON.stringify(record).slice(0, Math.min(u.cut, JSON.stringify(record).length - 1));
+          return `not json ${u.cut}`;
+        });
+        const items = await streamed(lines.join('\n'), size);
+        const expected = units.flatMap((u, n) => (u.kind === 'compact' || u.kind === 'pretty' ? [`${u.id}-${n}`] : []));
+        expect(items.flatMap((i) => ('record' in i ? [String(i.record.eventID)] : []))).toEqual(expected);
+        items.forEach((item, n) => expect(item.index).toBe(n));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

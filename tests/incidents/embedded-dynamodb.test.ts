@@ -2,9 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoIncidentStore } from '../../lib/incidents/dynamodb/store';
 import { startEmbeddedDynamoDB } from '../../lib/incidents/embedded/embedded-dynamodb';
+import { InProcessRequestHandler } from '../../lib/incidents/embedded/in-process-handler';
 import { StoreError } from '../../lib/incidents/errors';
 import { makeDenial } from './fixtures';
 
@@ -84,5 +94,85 @@ describe('startEmbeddedDynamoDB', () => {
     const dynamo = await startEmbeddedDynamoDB();
     await dynamo.close();
     await expect(dynamo.close()).resolves.toBeUndefined();
+  });
+
+  test('the client reaches dynalite in-process: the same store as over HTTP at `endpoint`, with its errors typed as from AWS', async () => {
+    const dynamo = await startEmbeddedDynamoDB();
+    const overHttp = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    try {
+      expect(dynamo.client.config.requestHandler).toBeInstanceOf(InProcessRequestHandler);
+      const store = new DynamoIncidentStore({ client: dynamo.client, tableName: 'access-auditor-incidents' });
+      await store.ensureTable();
+      const item = { PK: { S: 'EVT#in-process' }, SK: { S: 'EVENT' }, note: { S: 'héllo "quoted" \\ ✓' } };
+      await dynamo.client.send(new PutItemCommand({ TableName: 'access-auditor-incidents', Item: item }));
+      const read = await overHttp.send(new GetItemCommand({ TableName: 'access-auditor-incidents', Key: { PK: item.PK, SK: item.SK }, ConsistentRead: true }));
+      expect(read.Item).toEqual(item);
+
+      const refused = await dynamo.client
+        .send(new PutItemCommand({ TableName: 'access-auditor-incidents', Item: item, ConditionExpression: 'attribute_not_exists(PK)' }))
+        .catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConditionalCheckFailedException);
+      const missing = await dynamo.client.send(new GetItemCommand({ TableName: 'no-such-table', Key: { PK: item.PK, SK: item.SK } })).catch((e: unknown) => e);
+      expect((missing as Error).name).toBe('ResourceNotFoundException');
+    } finally {
+      overHttp.destroy();
+      await dynamo.close();
+    }
+  });
+
+  test('table descriptions kept in memory follow CreateTable, DeleteTable and a new schema under the same name', async () => {
+    const dynamo = await startEmbeddedDynamoDB();
+    const TableName = 'changing-table';
+    const create = (key: string) =>
+      dynamo.client.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        }),
+      );
+    const active = async () => {
+      for (;;) {
+        const { Table } = await dynamo.client.send(new DescribeTableCommand({ TableName }));
+        if (Table?.TableStatus === 'ACTIVE') return Table;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    try {
+      await create('A');
+      expect((await active()).KeySchema).toEqual([{ AttributeName: 'A', KeyType: 'HASH' }]);
+      await dynamo.client.send(new PutItemCommand({ TableName, Item: { A: { S: 'x' } } }));
+
+      await dynamo.client.send(new DeleteTableCommand({ TableName }));
+      for (;;) {
+        const gone = await dynamo.client.send(new DescribeTableCommand({ TableName })).catch((e: unknown) => e);
+        if ((gone as Error).name === 'ResourceNotFoundException') break;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await create('B');
+      expect((await active()).KeySchema).toEqual([{ AttributeName: 'B', KeyType: 'HASH' }]);
+      // Validated against the new key schema, not a remembered one.
+      const old = await dynamo.client.send(new PutItemCommand({ TableName, Item: { A: { S: 'x' } } })).catch((e: unknown) => e);
+      expect((old as Error).name).toBe('ValidationException');
+      await dynamo.client.send(new PutItemCommand({ TableName, Item: { B: { S: 'y' } } }));
+    } finally {
+      await dynamo.close();
+    }
+  });
+
+  test('a store that never answers fails the request after the timeout instead of hanging', async () => {
+    const silent = new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+      requestHandler: new InProcessRequestHandler(() => undefined, 50),
+    });
+    try {
+      const error = await silent.send(new ListTablesCommand({})).catch((e: unknown) => e);
+      expect((error as Error).name).toBe('TimeoutError');
+    } finally {
+      silent.destroy();
+    }
   });
 });

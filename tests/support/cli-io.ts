@@ -9,13 +9,36 @@ export interface CapturedIo extends CliIo {
 }
 
 /** An in-process CLI environment that records what the command prints. */
-export function captureIo(options: { stdin?: string; tty?: boolean; cwd?: string; env?: Record<string, string>; now?: Date } = {}): CapturedIo {
+export function captureIo(
+  options: {
+    stdin?: string;
+    /** Standard input as bytes (gzip...), or a stream of them. */
+    stdinBytes?: Uint8Array | (() => AsyncIterable<Uint8Array>);
+    stdinIsTTY?: boolean;
+    tty?: boolean;
+    cwd?: string;
+    env?: Record<string, string>;
+    now?: Date;
+  } = {},
+): CapturedIo {
+  const bytes = options.stdinBytes;
   let out = '';
   let err = '';
   return {
     stdout: { write: (c: string) => (out += c), isTTY: options.tty ?? false },
     stderr: { write: (c: string) => (err += c) },
     readStdin: async () => options.stdin ?? '',
+    ...(bytes === undefined
+      ? {}
+      : {
+          stdinBytes:
+            typeof bytes === 'function'
+              ? bytes
+              : async function* () {
+                  yield bytes;
+                },
+        }),
+    ...(options.stdinIsTTY ? { stdinIsTTY: true } : {}),
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     now: () => options.now ?? new Date('2026-11-22T08:00:00Z'),

@@ -31,6 +31,26 @@ export interface IncidentUpdateInput {
    */
   cleanup?: { from: GuardSet; eventIds: readonly string[] };
   now: Date;
+  /**
+   * Several events of the incident counted by this one update (the embedded default's replay batches,
+   * record-batch.ts): `denial` and `eventTime` are then the newest event's, and the update adds them all.
+   */
+  batch?: UpdateBatch;
+}
+
+/** The events a batched update counts, in input order. */
+export interface UpdateBatch {
+  eventIds: readonly string[];
+  /** The earliest normalised eventTime among them (first seen moves to it). */
+  earliestTime: string;
+  /** Every event's denial, for the distinct sets. */
+  denials: readonly Denial[];
+  /**
+   * The writer read the incident and found none of the events in its guard, and no one else writes the
+   * table (a sole-writer store): the update then carries no guard condition per event, whose parsing
+   * dominated the cost of a batch's update on the embedded default.
+   */
+  guardsChecked?: boolean;
 }
 
 /** Whether the update built on `snapshot` treats the event as the newest seen (it then moves lastSeen). */
@@ -81,19 +101,22 @@ class UpdateParts {
  */
 export function incidentUpdate(tableName: string, input: IncidentUpdateInput, snapshot: Snapshot, maxDistinct: number): UpdateItemCommandInput {
   const u = new UpdateParts();
-  setFirstTimeFields(u, input.denial, input.now);
+  const { batch, cleanup } = input;
+  const eventIds = batch?.eventIds ?? [input.denial.eventId];
+  setFirstTimeFields(u, input.denial, input.now, eventIds[0]!);
   setLastSeen(u, input, snapshot);
-  setFirstSeen(u, input.eventTime, snapshot);
-  u.adds.push(`${u.e.path('count')} ${u.e.value(1)}`);
-  const { cleanup } = input;
+  setFirstSeen(u, batch?.earliestTime ?? input.eventTime, snapshot);
+  u.adds.push(`${u.e.path('count')} ${u.e.value(eventIds.length)}`);
   const target: GuardSet = cleanup?.from === 'pendingEvents' ? 'pendingEventsB' : 'pendingEvents';
-  u.adds.push(`${u.e.path(target)} ${u.e.raw(stringSet([input.denial.eventId]))}`);
+  u.adds.push(`${u.e.path(target)} ${u.e.raw(stringSet(eventIds))}`);
   if (cleanup && cleanup.eventIds.length > 0) u.deletes.push(`${u.e.path(cleanup.from)} ${u.e.raw(stringSet(cleanup.eventIds))}`);
-  addDistinctValues(u, input.denial, snapshot, maxDistinct);
-  const eid = u.e.value(input.denial.eventId);
-  const guards = GUARD_SETS.map((attribute) => {
-    const pending = u.e.path(attribute);
-    return `(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${eid}))`;
+  addDistinctValues(u, batch?.denials ?? [input.denial], snapshot, maxDistinct);
+  const guards = (batch?.guardsChecked ? [] : eventIds).flatMap((eventId) => {
+    const eid = u.e.value(eventId);
+    return GUARD_SETS.map((attribute) => {
+      const pending = u.e.path(attribute);
+      return `(attribute_not_exists(${pending}) OR NOT contains(${pending}, ${eid}))`;
+    });
   });
   u.conditions.unshift(...guards);
   return {
@@ -112,7 +135,7 @@ export function incidentUpdate(tableName: string, input: IncidentUpdateInput, sn
  * reason, resource, regions) lives in the latest-explanation item (see {@link latestUpdate}), and the
  * fingerprint is the key's.
  */
-function setFirstTimeFields(u: UpdateParts, denial: Denial, now: Date): void {
+function setFirstTimeFields(u: UpdateParts, denial: Denial, now: Date, firstEventId: string): void {
   const { e, sets } = u;
   const setOnce = (attribute: string, value: unknown): void => {
     const p = e.path(attribute);
@@ -122,7 +145,7 @@ function setFirstTimeFields(u: UpdateParts, denial: Denial, now: Date): void {
   setOnce('GSI1PK', statusGsiPk('open'));
   setOnce('GSI1SK', statusGsiSk(denial.fingerprint));
   setOnce('alert', { alertsSent: 0 });
-  setOnce('createdBy', denial.eventId);
+  setOnce('createdBy', firstEventId);
   setOnce('createdAt', now.toISOString());
 }
 
@@ -213,16 +236,16 @@ function setFirstSeen(u: UpdateParts, t: string, snapshot: Snapshot): void {
 }
 
 /**
- * ADDs the event's new account, regions and session to the capped distinct sets. Without a snapshot,
+ * ADDs the events' new accounts, regions and sessions to the capped distinct sets. Without a snapshot,
  * each value is assumed to be there already or to fit, as a condition; with one, only values that fit
  * the snapshot are added.
  */
-function addDistinctValues(u: UpdateParts, denial: Denial, snapshot: Snapshot, maxDistinct: number): void {
+function addDistinctValues(u: UpdateParts, denials: readonly Denial[], snapshot: Snapshot, maxDistinct: number): void {
   const { e, adds } = u;
   for (const [attribute, candidates] of [
-    ['accounts', [denial.accountId]],
-    ['regions', [denial.callRegion, denial.deniedRegion]],
-    ['sessions', [denial.principal.sessionName]],
+    ['accounts', denials.map((d) => d.accountId)],
+    ['regions', denials.flatMap((d) => [d.callRegion, d.deniedRegion])],
+    ['sessions', denials.map((d) => d.principal.sessionName)],
   ] as const) {
     if (snapshot !== NOT_READ) {
       const fresh = newDistinctValues(snapshot ? stringSetOf(snapshot, attribute) : [], candidates, maxDistinct);

@@ -1,7 +1,7 @@
 import type { Denial, Principal, Proposal, Reason } from '../../denial/types';
 import { fromItem, type Item } from './attribute-values';
 import { ALERT_TRIGGERS, INCIDENT_STATUSES } from '../types';
-import type { AlertState, AlertTrigger, Incident, IncidentStatus, Occurrence, PendingAlert } from '../types';
+import type { AlertState, AlertTrigger, Incident, IncidentStatus, Occurrence, PendingAlert, StatusLogEntry } from '../types';
 
 /** Turns stored items back into the contract types. Items are written only by this module's store. */
 
@@ -92,7 +92,23 @@ export function incidentFromItem(item: Item, latestItem?: Item): Incident {
   if (statusChangedAt !== undefined) incident.statusChangedAt = statusChangedAt;
   const suppressedUntil = asString(o.suppressedUntil);
   if (suppressedUntil !== undefined) incident.suppressedUntil = suppressedUntil;
+  const statusLog = statusLogFrom(o.statusLog);
+  if (statusLog.length > 0) incident.statusLog = statusLog;
   return incident;
+}
+
+/** The status log as stored; entries of any other shape are left out. */
+function statusLogFrom(value: unknown): StatusLogEntry[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((v) => {
+    const r = asRecord(v);
+    const at = asString(r?.at);
+    const to = r?.to;
+    const by = asString(r?.by);
+    if (!r || at === undefined || by === undefined || !isStatus(to)) return [];
+    const note = asString(r.note);
+    return [{ at, to, by, ...(note !== undefined ? { note } : {}) }];
+  });
 }
 
 /** The occurrence stored in an occurrence item (`SK = OCC#...`). */

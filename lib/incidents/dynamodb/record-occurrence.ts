@@ -23,7 +23,8 @@ import { incidentFromItem } from './item-mapping';
 import { getIncidentItem } from './queries';
 import { normalizeIsoTime } from './table-design';
 import { CONDITION_FAILED, type TableAccess } from './table-access';
-import { eventMarkerKey, incidentKey, latestKey, removePendingEventsUpdate, type OccurrenceFields } from './update-expressions';
+import { eventMarkerKey, incidentKey, latestKey, removePendingEventsUpdate, type MarkerClaim, type OccurrenceFields } from './update-expressions';
+import { countedMarkerItem, pendingMarkerItem, putMarkers, readMarkerStates } from './marker-batch';
 
 /** Settings of {@link DynamoOccurrenceRecorder}, validated by the store's constructor. */
 export interface RecorderSettings {
@@ -149,6 +150,91 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
   }
 
   /**
+   * Counts several events of one incident (distinct eventIDs, in input order) with one incident update:
+   * the markers read in one BatchGetItem and written pending, then counted, 25 per BatchWriteItem. Only
+   * for a store that is its table's one writer (the embedded default holds its data directory's lock):
+   * the marker writes are unconditional. Protocol and crash cases: README.md, "Batched counting".
+   * Returns one outcome per denial, each with the count that event reached, as one at a time.
+   */
+  async recordBatch(denials: readonly Denial[], now: Date): Promise<RecordOutcome[]> {
+    const inputs = denials.map((denial) => this.storable(denial, now));
+    const ids = inputs.map((input) => input.denial.eventId);
+    const fingerprint = inputs[0]?.denial.fingerprint;
+    if (inputs.some((input) => input.denial.fingerprint !== fingerprint) || new Set(ids).size !== ids.length) {
+      throw new InvalidOccurrenceError('a batch holds distinct events of one incident');
+    }
+    if (fingerprint === undefined) return [];
+    for (const input of inputs) this.warnBeyondHorizon(input.eventTime, input.denial.eventId, now);
+    const states = await readMarkerStates(this.table, ids);
+    const token = this.settings.randomToken();
+    // A pending marker is a delivery that died mid-count: the per-event protocol (lease, takeover) finishes it.
+    if ([...states.values()].some((state) => state !== 'counted')) return this.oneByOne(denials, now, token);
+    const fresh = inputs.filter((input) => !states.has(input.denial.eventId));
+    const claims = fresh.map((input) => this.claimOf(input, now, token));
+    let counted: { applied: Applied; incident: Incident } | undefined;
+    if (fresh.length > 0) {
+      await putMarkers(
+        this.table,
+        claims.map((claim) => pendingMarkerItem(this.table.tableName, claim)),
+      );
+      const newest = fresh.reduce((a, b) => (b.eventTime >= a.eventTime ? b : a));
+      const earliestTime = fresh.reduce((t, input) => (input.eventTime < t ? input.eventTime : t), newest.eventTime);
+      // Read first (this store is the only writer, so it stays true until the update): an update built on
+      // what it read needs no condition per event, and a guard already holding one of them (counted, then
+      // its marker lost) sends the batch one event at a time, as the events' owner.
+      const read = await getIncidentItem(this.table, fingerprint, OPERATION);
+      const batch = { eventIds: claims.map((c) => c.eventId), earliestTime, denials: fresh.map((i) => i.denial), guardsChecked: true };
+      const input: IncidentUpdateInput = { ...newest, batch };
+      if (guardedEvents(read).some((id) => batch.eventIds.includes(id))) return this.oneByOne(denials, now, token);
+      const applied = await this.applyToIncident(input, read);
+      const stored = await this.writeLatest(input, applied);
+      await putMarkers(
+        this.table,
+        fresh.map((input, i) => countedMarkerItem(this.table.tableName, claims[i]!, occurrenceOf(input.denial, input.eventTime))),
+      );
+      const guardSet = GUARD_SETS.find((set) => stringSetOf(applied.item, set).includes(claims[0]!.eventId)) ?? GUARD_SETS[0];
+      for (const claim of claims) this.finished.add(fingerprint, claim.eventId, guardSet);
+      await this.removeCountedGuards(fingerprint, applied.item, new Set(claims.map((c) => c.eventId)));
+      counted = { applied, incident: incidentFromItem(applied.item, stored) };
+    }
+    const duplicateOf = states.size > 0 ? await this.getIncident(fingerprint) : null;
+    let position = 0;
+    let newest = '';
+    return inputs.map((input): RecordOutcome => {
+      if (states.has(input.denial.eventId) || !counted) return { kind: 'duplicate', incident: duplicateOf };
+      const mine = position++;
+      // As one at a time: the count this event reached (the batch's events were added in input order),
+      // and, while the batch moves lastSeen, this event as the latest one when it is the newest so far.
+      const count = counted.incident.count - (fresh.length - 1 - mine);
+      let incident: Incident = { ...counted.incident, count };
+      if (counted.applied.newest && input.eventTime >= newest) {
+        newest = input.eventTime;
+        incident = { ...incident, lastSeen: newest, latest: { ...incident.latest, eventId: input.denial.eventId, eventTime: input.denial.eventTime } };
+      }
+      return { kind: 'counted', incident, created: counted.applied.created && mine === 0 };
+    });
+  }
+
+  private async oneByOne(denials: readonly Denial[], now: Date, owner: string): Promise<RecordOutcome[]> {
+    const outcomes: RecordOutcome[] = [];
+    for (const denial of denials) outcomes.push(await this.recordOccurrence(denial, now, { owner }));
+    return outcomes;
+  }
+
+  private claimOf(input: IncidentUpdateInput, now: Date, owner: string): MarkerClaim {
+    const { eventId, fingerprint } = input.denial;
+    return {
+      eventId,
+      fingerprint,
+      eventTime: input.eventTime,
+      owner,
+      leaseUntil: now.getTime() + this.settings.leaseMs,
+      now,
+      expiresAt: this.occurrenceExpiry(now),
+    };
+  }
+
+  /**
    * A record older than the marker horizon may have been counted before by a marker that has expired
    * since: it is counted (a first sighting must be), with a warning that a second count is possible.
    */
@@ -189,14 +275,15 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
    * first/last seen this event moves and which values still fit, and the update is retried conditional on
    * that. First/last seen only move one way, so a clause found stale is never needed again and the retries end.
    */
-  private async applyToIncident(counting: IncidentUpdateInput): Promise<Applied> {
+  private async applyToIncident(counting: IncidentUpdateInput, read: Snapshot = NOT_READ): Promise<Applied> {
     let input = counting;
     const { fingerprint: fp, eventId: eid } = input.denial;
-    let snapshot: Snapshot = NOT_READ;
+    const eventIds = input.batch?.eventIds ?? [eid];
+    let snapshot: Snapshot = read;
     const cleanup = this.finished.cleanup(fp);
     if (cleanup) input = { ...input, cleanup };
     for (let attempt = 0; attempt < MAX_INCIDENT_UPDATE_ATTEMPTS; attempt++) {
-      if (snapshot !== NOT_READ && snapshot && guardedEvents(snapshot).includes(eid)) {
+      if (snapshot !== NOT_READ && snapshot && guardedEvents(snapshot).some((id) => eventIds.includes(id))) {
         // Counted by a previous owner that died before marking the event: do not count again.
         return { item: snapshot, created: snapshot.createdBy?.S === eid, newest: snapshot.latestEventId?.S === eid, alreadyCounted: true };
       }
@@ -205,7 +292,7 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
       if (output !== CONDITION_FAILED) {
         const item = output.Attributes ?? {};
         if (cleanup) this.finished.removed(fp, cleanup.eventIds);
-        return { item, created: item.createdBy?.S === eid, newest: movesLastSeen(input.eventTime, snapshot), alreadyCounted: false };
+        return { item, created: item.createdBy?.S === eventIds[0], newest: movesLastSeen(input.eventTime, snapshot), alreadyCounted: false };
       }
       snapshot = await getIncidentItem(this.table, fp, OPERATION);
     }
@@ -254,9 +341,10 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
    * before its marker says counted, so a delivery taking over a dead owner still finds it. Best effort: a
    * leftover entry costs bytes, never a count; failures go to `onWarning`.
    */
-  private async removeCountedGuards(fingerprint: string, item: Item): Promise<void> {
+  private async removeCountedGuards(fingerprint: string, item: Item, own: ReadonlySet<string> = new Set()): Promise<void> {
+    // `own`: entries this store just counted, which its next update removes anyway.
     const guards = guardedEvents(item);
-    if (guards.length < GUARD_BATCH) return;
+    if (guards.filter((id) => !own.has(id)).length < GUARD_BATCH) return;
     try {
       const counted = new Set(await this.countedEvents(guards));
       if (counted.size === 0) return;

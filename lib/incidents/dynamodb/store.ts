@@ -35,6 +35,12 @@ export interface DynamoIncidentStoreOptions {
   randomToken?: () => string;
   /** Receives problems that were deliberately not raised (best-effort cleanup). Default: ignored. */
   onWarning?: (message: string, details: Record<string, unknown>) => void;
+  /**
+   * This store is the table's one writer (the embedded default: its data directory is locked to this
+   * process), so `recordOccurrences` may count a batch of events with one incident update and
+   * unconditional marker writes. Never for a shared table (the deployed one). Default false.
+   */
+  soleWriter?: boolean;
 }
 
 const DEFAULT_TTL_DAYS = 90;
@@ -58,9 +64,11 @@ export class DynamoIncidentStore implements IncidentStore {
   private readonly state: DynamoIncidentState;
   private readonly reader: DynamoIncidentReader;
   private readonly provisioner: DynamoTableProvisioner;
+  private readonly soleWriter: boolean;
 
   constructor(options: DynamoIncidentStoreOptions) {
     this.tableName = options.tableName;
+    this.soleWriter = options.soleWriter ?? false;
     const occurrenceTtlDays = options.occurrenceTtlDays ?? DEFAULT_TTL_DAYS;
     const leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
     const maxDistinct = options.maxDistinct ?? MAX_DISTINCT_VALUES;
@@ -92,6 +100,13 @@ export class DynamoIncidentStore implements IncidentStore {
 
   recordOccurrence(denial: Denial, now: Date, options?: RecordOptions): Promise<RecordOutcome> {
     return this.recorder.recordOccurrence(denial, now, options);
+  }
+
+  async recordOccurrences(denials: readonly Denial[], now: Date): Promise<RecordOutcome[]> {
+    if (this.soleWriter) return this.recorder.recordBatch(denials, now);
+    const outcomes: RecordOutcome[] = [];
+    for (const denial of denials) outcomes.push(await this.recorder.recordOccurrence(denial, now));
+    return outcomes;
   }
 
   /** Epoch seconds at which an occurrence recorded at `now` expires (DynamoDB TTL). */

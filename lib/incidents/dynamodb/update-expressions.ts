@@ -1,5 +1,6 @@
 import type { AttributeValue, PutItemCommandInput, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AlertTrigger, IncidentStatus, Occurrence, PendingAlert } from '../types';
+import { MAX_STATUS_BY_CHARS, MAX_STATUS_NOTE_CHARS } from '../types';
 import { ExpressionContext, stringSet, toItem } from './attribute-values';
 import { EVENT_SK, eventPk, INCIDENT_SK, incidentPk, LATEST_SK, occurrenceSk, statusGsiPk } from './table-design';
 
@@ -118,7 +119,7 @@ export function statusUpdate(
   fingerprint: string,
   to: IncidentStatus,
   changedAt: string,
-  options: { from?: IncidentStatus; suppressedUntil?: Date },
+  options: { from?: IncidentStatus; suppressedUntil?: Date; by?: string; note?: string },
 ): UpdateItemCommandInput {
   const e = new ExpressionContext();
   const sets = [
@@ -126,6 +127,15 @@ export function statusUpdate(
     `${e.path('GSI1PK')} = ${e.value(statusGsiPk(to))}`,
     `${e.path('statusChangedAt')} = ${e.value(changedAt)}`,
   ];
+  if (options.by !== undefined) {
+    const entry = {
+      at: changedAt,
+      to,
+      by: options.by.slice(0, MAX_STATUS_BY_CHARS),
+      ...(options.note ? { note: options.note.slice(0, MAX_STATUS_NOTE_CHARS) } : {}),
+    };
+    sets.push(`${e.path('statusLog')} = list_append(if_not_exists(${e.path('statusLog')}, ${e.value([])}), ${e.value([entry])})`);
+  }
   let expression: string;
   if (to === 'suppressed' && options.suppressedUntil) {
     sets.push(`${e.path('suppressedUntil')} = ${e.value(options.suppressedUntil.toISOString())}`);

@@ -17,3 +17,22 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export = dynalite;
 }
+
+// dynalite's store factory, wrapped by table-cache.ts: only the table-description sub-database is touched.
+declare module 'dynalite/db' {
+  type Callback = (err: Error | null | undefined, value?: unknown) => void;
+  interface SubDb {
+    get(key: string, callback: Callback): void;
+    put(key: string, value: unknown, callback?: Callback): void;
+    del(key: string, callback?: Callback): void;
+    batch(operations: unknown[], callback?: Callback): void;
+  }
+  interface Store {
+    tableDb: SubDb;
+  }
+  const db: { create(options: object): Store };
+  namespace db {
+    export type { SubDb };
+  }
+  export = db;
+}

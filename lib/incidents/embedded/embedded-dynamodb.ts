@@ -1,10 +1,12 @@
-import { Agent } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { StoreError } from '../errors';
+import { InProcessRequestHandler } from './in-process-handler';
+import { withTableDescriptionCache } from './table-cache';
 
 /** Options of {@link startEmbeddedDynamoDB}. */
 export interface EmbeddedDynamoDBOptions {
@@ -37,13 +39,15 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     releaseLock = await lockDataDir(dataDir);
   }
   const persistent = dataDir !== undefined;
-  const server = dynalite({
-    // Tables are usable at once: nothing to wait for locally.
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(persistent ? { path: dataDir } : {}),
-  });
+  const server = withTableDescriptionCache(() =>
+    dynalite({
+      // Tables are usable at once: nothing to wait for locally.
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(persistent ? { path: dataDir } : {}),
+    }),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -64,17 +68,16 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
   const client = new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
-    // dynalite checks that requests are signed, not by whom.
+    // dynalite checks that requests carry a SigV4 Authorization header, not what it signs: no HMAC work
+    // for a store in this same process (see loopbackSigner).
     credentials: { accessKeyId: 'embedded', secretAccessKey: 'embedded' },
+    signer: loopbackSigner,
     // A local failure is a bug, not a blip: fail fast instead of backing off.
     maxAttempts: 2,
-    // dynalite serves one request at a time on this process's own event loop: a pool of kept-alive
-    // sockets queues a burst instead of opening hundreds of connections that then time out while the
-    // loop is busy. No connection timeout: the SDK starts it when the request is created, so a request
-    // queued for a pooled socket behind a burst timed out on a loaded machine although nothing was
-    // wrong; a loopback connection is accepted or refused at once. The request timeout is the backstop
-    // for a LevelDB store that could not open.
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }), requestTimeout: 30_000 },
+    // In-process: the SDK's signed request goes straight to dynalite's request listener, no socket
+    // (in-process-handler.ts; it fails a request unanswered after 30 s, for a LevelDB store that could not
+    // open). The server still listens, for `endpoint` (other clients, tools).
+    requestHandler: new InProcessRequestHandler(dynaliteListener(server)),
   });
 
   let closing: Promise<void> | undefined;
@@ -91,6 +94,27 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     return closing;
   };
   return { endpoint, client, close };
+}
+
+/**
+ * Stands in for SigV4 on the in-process transport: the headers dynalite requires of a signed request
+ * (an `AWS4-` Authorization with Credential, SignedHeaders and Signature, and X-Amz-Date), without the
+ * hashing and HMACs of a real signature, which nobody here checks.
+ */
+const loopbackSigner = {
+  sign: async <R extends { headers: Record<string, string> }>(request: R): Promise<R> => {
+    const date = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    request.headers['x-amz-date'] = date;
+    request.headers.authorization = `AWS4-HMAC-SHA256 Credential=embedded/${date.slice(0, 8)}/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=embedded`;
+    return request;
+  },
+};
+
+/** The request listener dynalite registered on its server: its whole request handling. */
+function dynaliteListener(server: Server): RequestListener {
+  const [listener] = server.listeners('request');
+  if (typeof listener !== 'function') throw new StoreError('dynalite registered no request listener', { operation: 'startEmbeddedDynamoDB' });
+  return listener as RequestListener;
 }
 
 const LOCK_FILE = 'access-auditor.lock';
