@@ -9,6 +9,7 @@ import type { InputItem } from '../lib/cloudtrail/input';
 import { renderDenial } from './render-denial';
 import { makeStyle, printable } from './style';
 import { buildAnalyzeDeps, watchOnline, type OnlineHealth } from './sources';
+import { denialJson } from '../lib/denial/serialise';
 import { EXIT_ENVIRONMENT } from './aws';
 
 export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR|- ...] [--policies FILE]... [--online [--read-role NAME]] [--json]
@@ -59,6 +60,9 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
   return code;
 }
 
+/** Output lines gathered into writes of about this size: one write per line cost more than serialising the line. */
+const WRITE_BATCH_CHARS = 64 * 1024;
+
 /** Explains each input item and writes one output per item, in order; returns 1 when any item was unreadable. */
 export async function writeExplanations(
   items: Iterable<InputItem> | AsyncIterable<InputItem>,
@@ -71,27 +75,46 @@ export async function writeExplanations(
   let total = 0;
   let denials = 0;
   let skipped = 0;
-  for await (const item of items) {
-    total++;
-    if ('error' in item) {
-      failed = true;
-      if (options.json) io.stdout.write(JSON.stringify({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }) + '\n');
-      else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printable(item.error)}\n`);
-      continue;
+  // JSON Lines go to standard output only, so gathering them keeps their order; text output writes each record at once.
+  let pending = '';
+  const out = (line: string): void => {
+    pending += line;
+    if (!options.json || pending.length >= WRITE_BATCH_CHARS) {
+      io.stdout.write(pending);
+      pending = '';
     }
-    const outcome = await analyzeRecord(item.record, deps);
-    if (outcome.kind === 'denial') {
-      denials++;
-      io.stdout.write(options.json ? JSON.stringify(outcome.denial) + '\n' : renderDenial(outcome.denial, style) + '\n');
-    } else if (outcome.kind === 'skipped') {
-      skipped++;
-      if (options.json) io.stdout.write(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
-    } else {
-      failed = true;
-      const line = { error: outcome.message, input: item.index, ...(item.at ? { at: item.at } : {}), ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
-      if (options.json) io.stdout.write(JSON.stringify(line) + '\n');
-      else io.stderr.write(`${item.at ?? `input ${item.index}`}: ${printable(outcome.message)}\n`);
+  };
+  // What was explained before an error is still written.
+  try {
+    for await (const item of items) {
+      total++;
+      if ('error' in item) {
+        failed = true;
+        if (options.json) out(JSON.stringify({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }) + '\n');
+        else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printable(item.error)}\n`);
+        continue;
+      }
+      const outcome = await analyzeRecord(item.record, deps);
+      if (outcome.kind === 'denial') {
+        denials++;
+        out(options.json ? denialJson(outcome.denial) + '\n' : renderDenial(outcome.denial, style) + '\n');
+      } else if (outcome.kind === 'skipped') {
+        skipped++;
+        if (options.json) out(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
+      } else {
+        failed = true;
+        const line = {
+          error: outcome.message,
+          input: item.index,
+          ...(item.at ? { at: item.at } : {}),
+          ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
+        };
+        if (options.json) out(JSON.stringify(line) + '\n');
+        else io.stderr.write(`${item.at ?? `input ${item.index}`}: ${printable(outcome.message)}\n`);
+      }
     }
+  } finally {
+    if (pending) io.stdout.write(pending);
   }
   if (!options.json) {
     io.stderr.write(style.dim(`${total} record(s): ${denials} denial(s), ${skipped} skipped, ${total - denials - skipped} unreadable\n`));

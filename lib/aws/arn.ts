@@ -4,6 +4,8 @@
  * colons, so only the first five separators count.
  */
 
+import { StringCache } from './string-cache';
+
 export const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'] as const;
 export type Partition = (typeof PARTITIONS)[number];
 
@@ -20,37 +22,44 @@ export interface ParsedArn {
 const MAX_ARN_LENGTH = 2048;
 
 /**
- * Parsed ARNs, shared: decoding a record asks about the same principal and resource ARNs several
- * times, and the evaluator matches the same patterns over and over. Bounded, so a long batch of
- * distinct ARNs cannot grow it without limit; results are frozen since they are shared.
+ * Parsed ARNs, shared (results are frozen). Decoding one record asks about the same few ARNs (the
+ * caller's, the resource) about a dozen times: the last few answers are checked first, which costs
+ * less than hashing the text. The evaluator matches the same policy patterns over and over: those
+ * (`arnSegments`) also go through a bounded cache. Record ARNs do not: most are seen once (a session
+ * name per call), and hashing them into a cache cost more than splitting them again.
  */
 const CACHE_LIMIT = 4096;
-const cache = new Map<string, ParsedArn | null>();
+const patternCache = new StringCache<ParsedArn | null>(CACHE_LIMIT, splitArn);
 
-function cached(text: string): ParsedArn | null {
-  let arn = cache.get(text);
-  if (arn === undefined) {
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    const fresh = splitArn(text);
-    arn = fresh ? Object.freeze(fresh) : null;
-    cache.set(text, arn);
-  }
+const RECENT = 8;
+const recentTexts: string[] = new Array<string>(RECENT).fill('');
+const recentArns: Array<ParsedArn | null> = new Array<ParsedArn | null>(RECENT).fill(null);
+let recentNext = 0;
+
+function cached(text: string, viaPatternCache: boolean): ParsedArn | null {
+  for (let i = 0; i < RECENT; i++) if (recentTexts[i] === text) return recentArns[i] as ParsedArn | null;
+  const arn = viaPatternCache ? patternCache.get(text) : splitArn(text);
+  recentTexts[recentNext] = text;
+  recentArns[recentNext] = arn;
+  recentNext = (recentNext + 1) % RECENT;
   return arn;
 }
 
-/** The six segments of an ARN-shaped text (empty segments allowed); null when it has fewer than six. */
+/** The six segments of an ARN-shaped text (empty segments allowed); null when it has fewer than six. Frozen: results are shared. */
 function splitArn(text: string): ParsedArn | null {
   if (!text.startsWith('arn:')) return null;
-  const parts: string[] = [];
-  let start = 4;
-  for (let i = 0; i < 4; i++) {
-    const next = text.indexOf(':', start);
-    if (next < 0) return null;
-    parts.push(text.slice(start, next));
-    start = next + 1;
-  }
-  const [partition, service, region, account] = parts as [string, string, string, string];
-  return { partition, service, region, account, resource: text.slice(start) };
+  const a = text.indexOf(':', 4);
+  const b = a < 0 ? -1 : text.indexOf(':', a + 1);
+  const c = b < 0 ? -1 : text.indexOf(':', b + 1);
+  const d = c < 0 ? -1 : text.indexOf(':', c + 1);
+  if (d < 0) return null;
+  return Object.freeze({
+    partition: text.slice(4, a),
+    service: text.slice(a + 1, b),
+    region: text.slice(b + 1, c),
+    account: text.slice(c + 1, d),
+    resource: text.slice(d + 1),
+  });
 }
 
 /**
@@ -59,7 +68,7 @@ function splitArn(text: string): ParsedArn | null {
  */
 export function parseArn(text: string | null | undefined): ParsedArn | null {
   if (typeof text !== 'string' || text.length > MAX_ARN_LENGTH) return null;
-  const arn = cached(text);
+  const arn = cached(text, false);
   return arn && arn.partition.length > 0 && arn.service.length > 0 ? arn : null;
 }
 
@@ -68,7 +77,7 @@ export function parseArn(text: string | null | undefined): ParsedArn | null {
  * kept: IAM compares each segment on its own, whatever it holds.
  */
 export function arnSegments(text: string): ParsedArn | null {
-  return cached(text);
+  return cached(text, true);
 }
 
 /**

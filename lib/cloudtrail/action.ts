@@ -1,3 +1,4 @@
+import { StringCache } from '../aws/string-cache';
 /**
  * The IAM action behind a CloudTrail event, for messages that do not name it.
  *
@@ -96,6 +97,17 @@ const ACTION_EXCEPTIONS: Readonly<Record<string, string>> = {
 /** The IAM service prefix of an eventSource (`monitoring.amazonaws.com` → `cloudwatch`); null when unusable. */
 export function servicePrefixOf(eventSource: string | null | undefined): string | null {
   if (typeof eventSource !== 'string' || eventSource.length === 0 || eventSource.length > 128) return null;
+  return prefixes.get(eventSource);
+}
+
+/** A batch names few event sources and event names, over and over: each is worked out once (bounded). */
+const prefixes = new StringCache<string | null>(1024, servicePrefixOfHost);
+const actions = new StringCache<string | null>(4096, (key) => {
+  const tab = key.indexOf('\t');
+  return actionForEventUncached(key.slice(0, tab), key.slice(tab + 1));
+});
+
+function servicePrefixOfHost(eventSource: string): string | null {
   const host = eventSource.toLowerCase().replace(/\.amazonaws\.com(?:\.cn)?$/, '');
   if (!/^[a-z0-9][a-z0-9.-]*$/.test(host)) return null;
   const known = Object.prototype.hasOwnProperty.call(SERVICE_PREFIX_EXCEPTIONS, host) ? SERVICE_PREFIX_EXCEPTIONS[host] : undefined;
@@ -112,6 +124,14 @@ function stripVersionSuffix(prefix: string, eventName: string): string {
 
 /** The IAM action for an event, e.g. (`bedrock.amazonaws.com`, `Converse`) → `bedrock:InvokeModel`; null when underivable. */
 export function actionForEvent(eventSource: string | null | undefined, eventName: string | null | undefined): string | null {
+  // The pattern below refuses names over 128 characters or with a tab: such keys are never cached.
+  if (typeof eventSource !== 'string' || typeof eventName !== 'string' || eventSource.length > 128 || eventName.length > 128 || eventName.includes('\t')) {
+    return null;
+  }
+  return actions.get(`${eventSource}\t${eventName}`);
+}
+
+function actionForEventUncached(eventSource: string, eventName: string): string | null {
   const prefix = servicePrefixOf(eventSource);
   if (!prefix || typeof eventName !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,127}$/.test(eventName)) return null;
   const name = stripVersionSuffix(prefix, eventName);

@@ -32,6 +32,7 @@ const EXCEPTION_RE = /^[A-Za-z][A-Za-z0-9.]{0,79}(?:Exception|Error|AccessDenied
 const API_ACTION_RE = /^API: ([A-Za-z0-9-]{1,64}:[A-Za-z0-9*]{1,128}) /;
 const CFN_HANDLER_PREFIX = 'Resource handler returned message: "';
 const JAVA_SUFFIX_RE = /^ ?\(Service: ?[^;,()\n]{0,100}[;,] Status Code: \d{3}[;,)]/;
+const STATUS_CODE_RE = /status code: /i;
 const GO_V1_SUFFIX_RE = /^\s{1,8}status code: \d{3}, request id: /;
 
 /** Removes one leading wrapper; null when the text starts with none. */
@@ -61,7 +62,8 @@ function stripSuffix(text: string): string {
   let out = text;
   const java = out.lastIndexOf('(Service:');
   if (java > 0 && JAVA_SUFFIX_RE.test(out.slice(java - 1, java + 200))) out = out.slice(0, java).trimEnd();
-  const go = out.toLowerCase().lastIndexOf('status code: ');
+  // Most messages have no Go trailer: look for one before lower-casing the whole text.
+  const go = STATUS_CODE_RE.test(out) ? out.toLowerCase().lastIndexOf('status code: ') : -1;
   if (go > 0) {
     let start = go;
     while (start > 0 && go - start < 8 && /\s/.test(out[start - 1] as string)) start--;
@@ -71,7 +73,17 @@ function stripSuffix(text: string): string {
 }
 
 /** The inner message of an SDK- or tool-wrapped error message, with the operation and action the wrapper names. */
-export function unwrapMessage(message: string): UnwrappedMessage {
+export function unwrapMessage(message: string): Readonly<UnwrappedMessage> {
+  // Decoding a record unwraps its message twice (to classify it, then to parse it): the last answer is kept.
+  if (message === last.message) return last.unwrapped;
+  const unwrapped = Object.freeze(unwrapUncached(message));
+  last = { message, unwrapped };
+  return unwrapped;
+}
+
+let last: { message: string | null; unwrapped: Readonly<UnwrappedMessage> } = { message: null, unwrapped: { text: '' } };
+
+function unwrapUncached(message: string): UnwrappedMessage {
   const out: UnwrappedMessage = { text: message };
   let text = message.trimStart();
   for (let i = 0; i < MAX_LAYERS; i++) {

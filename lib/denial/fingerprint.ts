@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Denial } from './types';
 import { parseArn } from '../aws/arn';
+import { StringCache } from '../aws/string-cache';
 
 /** What a fingerprint is computed from: the parts of a denial that identify the problem. */
 export type FingerprintParts = Pick<Denial, 'accountId' | 'principal' | 'action' | 'resource' | 'reason'>;
@@ -61,5 +62,8 @@ export function fingerprintOf(parts: FingerprintParts): string {
     parts.reason.policyArn ?? '',
     parts.reason.modelAccessIssue ?? '',
   ].join('\n');
-  return hash('sha256', key, 'hex').slice(0, 16);
+  return fingerprints.get(key);
 }
+
+/** The same problem repeats (a storm is one fingerprint): each key is hashed once (bounded). */
+const fingerprints = new StringCache<string>(4096, (key) => hash('sha256', key, 'hex').slice(0, 16));

@@ -1,6 +1,18 @@
 // Paired measurement: A and B alternate (A B, B A, A B, ...) so that both see the same machine state,
 // and the figure is the median of the per-pair ratios B/A, robust to a noisy shared machine.
 import { spawnSync } from 'node:child_process';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+// A full collection before every timing, so that neither side pays for the garbage the other left
+// (the explain side leaves megabytes, which otherwise land in the next JSON.parse timing).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc');
+/** A full collection, then a pause for the collector's helper threads to finish sweeping, so that neither timing competes with them. */
+async function settle() {
+  collect();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 export function median(values) {
   const sorted = [...values].sort((x, y) => x - y);
@@ -28,12 +40,14 @@ export async function paired(a, b, reps) {
   for (let r = 0; r < reps; r++) {
     let ta;
     let tb;
+    const timeA = async () => (await settle(), a());
+    const timeB = async () => (await settle(), b());
     if (r % 2 === 0) {
-      ta = await a();
-      tb = await b();
+      ta = await timeA();
+      tb = await timeB();
     } else {
-      tb = await b();
-      ta = await a();
+      tb = await timeB();
+      ta = await timeA();
     }
     as.push(ta);
     bs.push(tb);

@@ -167,14 +167,17 @@ function generated(i, { c, p, l, r, n }) {
 
 /**
  * `count` records: about one in twenty is a Bedrock example (varied session and event ID), the rest
- * generated over 15 calls × `principals` roles × 8 layer wordings × 6 regions. `fingerprints` bounds how
- * many distinct problems there are (each record picks one of them), so the mix has repeats like real traffic.
+ * generated over 15 calls × `principals` roles × 8 layer wordings × 6 regions. With `fingerprints`, the
+ * generated records are drawn uniformly from that many distinct problems made up front, so repeats are
+ * spread through the input like real traffic (about count / fingerprints records per problem from the
+ * start, not a run of new problems first); without it every generated record is its own problem.
  */
 export function realisticMix(root, count, { principals = 200, fingerprints = Infinity, seed = 42 } = {}) {
   const random = rng(seed);
   const examples = bedrockExamples(root);
-  const shapes = [];
   const pick = (k) => Math.floor(random() * k);
+  const newShape = () => ({ c: pick(CALLS.length), p: pick(principals), l: pick(LAYERS.length), r: pick(REGIONS.length), n: pick(1000) });
+  const shapes = Number.isFinite(fingerprints) ? Array.from({ length: fingerprints }, newShape) : null;
   const out = [];
   for (let i = 0; i < count; i++) {
     if (i % 20 === 7) {
@@ -185,12 +188,7 @@ export function realisticMix(root, count, { principals = 200, fingerprints = Inf
       out.push(r);
       continue;
     }
-    let shape;
-    if (shapes.length < fingerprints) {
-      shape = { c: pick(CALLS.length), p: pick(principals), l: pick(LAYERS.length), r: pick(REGIONS.length), n: pick(1000) };
-      shapes.push(shape);
-    } else shape = shapes[pick(shapes.length)];
-    out.push(generated(i, shape));
+    out.push(generated(i, shapes ? shapes[pick(shapes.length)] : newShape()));
   }
   return out;
 }

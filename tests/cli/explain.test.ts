@@ -2,6 +2,9 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../cli/main';
 import { captureIo, jsonLines, tempDir } from '../support/cli-io';
+import { writeExplanations } from '../../cli/explain';
+import { buildAnalyzeDeps } from '../../cli/sources';
+import type { InputItem } from '../../lib/cloudtrail/input';
 
 const root = join(__dirname, '..', '..');
 const recordsDir = join(root, 'examples', 'records');
@@ -145,5 +148,52 @@ describe('usage errors', () => {
     const io = captureIo();
     expect(await main(['explain', '--help'], io)).toBe(0);
     expect(io.out()).toContain('Usage: access-auditor explain');
+  });
+});
+
+describe('explain --json over a storm: one proposal per problem, every line written', () => {
+  const storm = (count: number): Array<{ index: number; record: Record<string, unknown> }> => {
+    const base = example(exampleFiles[0] as string) as { userIdentity: { arn: string }; errorMessage: string };
+    return Array.from({ length: count }, (_, i) => {
+      const record = structuredClone(base);
+      (record as Record<string, unknown>).eventID = `storm-${i}`;
+      record.userIdentity.arn = record.userIdentity.arn.replace(/[^/]+$/, `session-${i}`);
+      record.errorMessage = record.errorMessage.replace(/assumed-role\/([^/]+)\/[^ ]+/, `assumed-role/$1/session-${i}`);
+      return { index: i, record: record as unknown as Record<string, unknown> };
+    });
+  };
+
+  it('proposes once for 400 copies from 400 sessions, and writes 400 lines (over several batched writes) equal to a fresh run of each', async () => {
+    const items = storm(400);
+    const io = captureIo({ cwd: root });
+    const writes: string[] = [];
+    const write = io.stdout.write;
+    io.stdout.write = (chunk: string) => (writes.push(chunk), write(chunk));
+    const deps = buildAnalyzeDeps({ policyFiles: ['examples/policies/111122223333.json'], online: false, io });
+    expect(await writeExplanations(items, deps, { json: true }, io)).toBe(0);
+    expect(deps.proposals).toMatchObject({ misses: 1, hits: 399 });
+    const lines = io.out().split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => (JSON.parse(l) as { eventId: string }).eventId)).toEqual(items.map((_, i) => `storm-${i}`));
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.length).toBeLessThan(100);
+    // Each line is what a run of that record alone prints.
+    for (const i of [0, 199, 399]) {
+      const alone = captureIo({ cwd: root });
+      const aloneDeps = buildAnalyzeDeps({ policyFiles: ['examples/policies/111122223333.json'], online: false, io: alone });
+      await writeExplanations([{ index: 0, record: items[i]!.record }], aloneDeps, { json: true }, alone);
+      expect(alone.out()).toBe(`${lines[i]}\n`);
+    }
+  });
+
+  it('still writes the lines it explained when reading the input fails part way', async () => {
+    const io = captureIo({ cwd: root });
+    async function* failing(): AsyncGenerator<InputItem> {
+      yield* storm(3);
+      throw new Error('disk gone');
+    }
+    const deps = buildAnalyzeDeps({ policyFiles: [], online: false, io });
+    await expect(writeExplanations(failing(), deps, { json: true }, io)).rejects.toThrow('disk gone');
+    expect(jsonLines(io.out()).map((l) => l.eventId)).toEqual(['storm-0', 'storm-1', 'storm-2']);
   });
 });

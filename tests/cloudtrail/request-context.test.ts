@@ -129,4 +129,54 @@ describe('recordContext: the request context a CloudTrail record settles', () =>
       }),
     );
   });
+
+  const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
+  // Canonical-looking times with any digits (Feb 30, hour 24, minute 60, year 0000), next to other forms.
+  const eventTimes = fc.oneof(
+    fc.tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2)).map(([y, mo, d, h, mi, s]) => `${y}-${mo}-${d}T${h}:${mi}:${s}Z`),
+    fc
+      .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2100-12-31T23:59:59Z'), noInvalidDate: true })
+      .chain((d) => fc.constantFrom(d.toISOString(), d.toISOString().replace(/\.\d{3}Z$/, 'Z'), d.toISOString().replace('Z', '+00:00'), d.toUTCString())),
+    fc.string({ maxLength: 30 }),
+  );
+
+  it('aws:CurrentTime and aws:EpochTime are the parsed time, to the second, for any eventTime', () => {
+    fc.assert(
+      fc.property(eventTimes, (eventTime) => {
+        const ms = Date.parse(eventTime);
+        const { values, determined } = recordContext(assumedRole({ eventTime }), principal);
+        if (Number.isNaN(ms)) {
+          expect([values['aws:CurrentTime'], values['aws:EpochTime'], determined.includes('aws:currenttime')]).toEqual([undefined, undefined, false]);
+        } else {
+          expect(values['aws:CurrentTime']).toBe(new Date(ms).toISOString().replace(/\.000Z$/, 'Z'));
+          expect(values['aws:EpochTime']).toBe(String(Math.floor(ms / 1000)));
+        }
+      }),
+    );
+  });
+
+  it('the same eventTime twice in a row, then another, gives each record its own time', () => {
+    const times = ['2026-11-20T10:15:30Z', '2026-11-20T10:15:30Z', '2026-02-30T10:15:30Z', 'not a time', '2026-11-20T10:15:30Z'];
+    expect(times.map((eventTime) => recordContext(assumedRole({ eventTime }), principal).values['aws:CurrentTime'])).toEqual([
+      '2026-11-20T10:15:30Z',
+      '2026-11-20T10:15:30Z',
+      '2026-03-02T10:15:30Z',
+      undefined,
+      '2026-11-20T10:15:30Z',
+    ]);
+  });
+
+  it('determined is sorted, without duplicates, lower-case, and the same list for records that settle the same keys', () => {
+    const a = recordContext(assumedRole(), principal).determined;
+    const b = recordContext(assumedRole({ sourceIPAddress: '198.51.100.9' }), principal).determined;
+    const c = recordContext(assumedRole({ tlsDetails: {}, sourceIPAddress: 'lambda.amazonaws.com' }), principal).determined;
+    for (const list of [a, b, c]) {
+      expect(list).toEqual([...new Set(list)].sort());
+      expect(list.every((k) => k === k.toLowerCase())).toBe(true);
+    }
+    expect(b).toEqual(a);
+    expect(c).toContain('aws:securetransport');
+    expect(a).toContain('aws:calledvia');
+    expect(c).not.toContain('aws:calledvia');
+  });
 });

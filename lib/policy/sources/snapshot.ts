@@ -1,6 +1,7 @@
 import { isObject, type JsonObject } from '../../aws/json';
 import type { PolicyDocument, Principal } from '../../denial/types';
 import { lastPathSegment, parseArn } from '../../aws/arn';
+import { StringCache } from '../../aws/string-cache';
 import { normalizePolicyDocument } from '../iam/document';
 import { PolicyDocumentError, SnapshotParseError } from '../errors';
 import type { NamedPolicy, PrincipalPolicies, RoleTrustPolicy } from '../ports';
@@ -334,15 +335,26 @@ export class SnapshotPolicySource implements ChangeAwarePolicySource {
   }
 
   async getRoleTrustPolicy(roleArn: string): Promise<RoleTrustPolicy | null> {
-    return roleTrustFromSnapshot(this.snapshot, roleArn);
+    return this.trusts.get(roleArn);
   }
 
   /** Applies the change to the snapshot; the principals it resolved are resolved again. */
   async applyChange(change: PolicyChange): Promise<void> {
-    if (applyChangeToSnapshot(this.snapshot, change)) this.resolved.clear();
+    if (applyChangeToSnapshot(this.snapshot, change)) {
+      this.resolved.clear();
+      // Trust policies are not among the changes followed today; dropping their cache keeps it right if they are.
+      this.trusts = this.newTrustCache();
+    }
   }
 
   async getManagedPolicy(arn: string, versionId?: string): Promise<ManagedPolicyVersion | null> {
     return managedPolicyFromSnapshot(this.snapshot, arn, versionId);
+  }
+
+  /** Each role ARN is looked up once (a search through every role of the snapshot); bounded, since the ARNs come from records. */
+  private trusts = this.newTrustCache();
+
+  private newTrustCache(): StringCache<RoleTrustPolicy | null> {
+    return new StringCache<RoleTrustPolicy | null>(4096, (roleArn) => roleTrustFromSnapshot(this.snapshot, roleArn));
   }
 }
