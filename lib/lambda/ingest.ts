@@ -18,7 +18,7 @@ export interface IngestDependencies {
 }
 
 export interface IngestResult {
-  outcome: PipelineOutcome['kind'] | 'sweep';
+  outcome: PipelineOutcome['kind'] | 'sweep' | 'suspicious';
   fingerprint?: string;
   alert?: string;
 }
@@ -26,7 +26,9 @@ export interface IngestResult {
 /**
  * The EventBridge → Lambda adapter. It validates the envelope, runs the one pipeline, and lets store and
  * SNS errors propagate so that Lambda's retries and the on-failure destination keep the event. A record
- * that cannot be decoded is logged, counted in `BadRecords` and acknowledged: retrying it cannot help.
+ * that cannot be decoded is logged, counted in `BadRecords` and acknowledged: retrying it cannot help. An
+ * event that is not a CloudTrail delivery (forged source, detail-type or account) is logged as suspicious,
+ * counted in `SuspiciousEvents` and acknowledged without being decoded.
  */
 export function createIngestHandler(deps: IngestDependencies) {
   const { logger, metrics } = deps;
@@ -47,6 +49,19 @@ export function createIngestHandler(deps: IngestDependencies) {
       logger.warn('Bad event: not an EventBridge CloudTrail event', { reason: parsed.reason });
       count('BadRecords');
       return { outcome: 'invalid' };
+    }
+    if (parsed.kind === 'suspicious') {
+      // Acknowledged, not retried: a forged event stays forged. Its own metric so an alarm can tell an
+      // attempt from noise; the fields are the few that prove the mismatch, bounded.
+      logger.warn('Suspicious event refused: not a CloudTrail delivery', {
+        suspicious: true,
+        reason: parsed.reason,
+        source: parsed.source,
+        account: parsed.account,
+        recipientAccountId: parsed.recipientAccountId,
+      });
+      count('SuspiciousEvents');
+      return { outcome: 'suspicious' };
     }
     logger.appendKeys({ eventId: parsed.eventId ?? 'unknown', eventName: parsed.eventName ?? 'unknown' });
     try {

@@ -2,7 +2,8 @@
  * Counters the pipeline reports; the Lambda maps them to EMF metrics, the CLI to a summary line.
  * `DenialsProcessed` counts occurrences counted for the first time (redeliveries are `Duplicates`);
  * `Retries` counts invocations failed on purpose so that Lambda retries them (an event or alert in flight
- * elsewhere); `Failures` counts everything else that failed.
+ * elsewhere); `Failures` counts everything else that failed. `SuspiciousEvents` counts events refused at the
+ * Lambda's edge because their envelope does not agree with a CloudTrail delivery (lib/lambda/event.ts).
  */
 export const PIPELINE_METRICS = [
   'DenialsProcessed',
@@ -12,6 +13,7 @@ export const PIPELINE_METRICS = [
   'Duplicates',
   'RecordsSkipped',
   'BadRecords',
+  'SuspiciousEvents',
   'Retries',
   'Failures',
 ] as const;

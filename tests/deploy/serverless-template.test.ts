@@ -107,6 +107,8 @@ describe('packaging', () => {
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
+        'ORG_ID',
+        'READ_ACCOUNTS',
         'READ_ROLE_NAME',
         'SIMULATE',
         'TABLE_NAME',
@@ -119,6 +121,8 @@ describe('packaging', () => {
       ALERT_WINDOW_MINUTES: '60',
       OCCURRENCE_TTL_DAYS: '90',
       READ_ROLE_NAME: 'access-auditor-read',
+      READ_ACCOUNTS: '',
+      ORG_ID: '',
       POLICY_CACHE_TTL_SECONDS: '300',
       SIMULATE: 'true',
       POWERTOOLS_SERVICE_NAME: 'access-auditor-test',
@@ -210,6 +214,18 @@ describe('asynchronous invocation of ingest', () => {
     });
     expect(props(defaults, 'IngestFailureQueue')).toMatchObject({ SqsManagedSseEnabled: true });
     expect(asList(statement(defaults, 'IngestRole', 'FailedInvocationsToQueue').Resource)).toEqual(['${IngestFailureQueue.Arn}']);
+  });
+
+  it('keeps a weekly report that failed both attempts in its own encrypted queue', () => {
+    const config = Object.values(defaults.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${WeeklyReportLambdaFunction}',
+    );
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: '${WeeklyReportFailureQueue.Arn}' } },
+    });
+    expect(props(defaults, 'WeeklyReportFailureQueue')).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    expect(asList(statement(defaults, 'WeeklyReportRole', 'FailedInvocationsToQueue').Resource)).toEqual(['${WeeklyReportFailureQueue.Arn}']);
   });
 });
 
@@ -473,7 +489,7 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the weekly report only read the table and publish', () => {
+  it('lets the weekly report only read the table, publish, and keep its failed invocations', () => {
     expect([...new Set(roleActions(defaults, 'WeeklyReportRole'))]).toEqual(
       [
         'dynamodb:BatchGetItem',
@@ -484,6 +500,7 @@ describe('least privilege', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
+        'sqs:SendMessage',
       ].sort(),
     );
   });
@@ -552,6 +569,7 @@ describe('outputs', () => {
         'DeadLetterQueueUrl',
         'IngestRoleArn',
         'IngestFailureQueueUrl',
+        'WeeklyReportFailureQueueUrl',
         'CentralEventBusArn',
       ]),
     );
