@@ -6,6 +6,7 @@ import { useColor } from './io';
 import { readAllInputs } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
 import { renderDenial } from './render-denial';
+import { forDisplay, jsonLine } from '../lib/display/sanitise';
 import { makeStyle, printable } from './style';
 import { buildAnalyzeDeps } from './sources';
 
@@ -62,21 +63,21 @@ export async function writeExplanations(
     total++;
     if ('error' in item) {
       failed = true;
-      if (options.json) io.stdout.write(JSON.stringify({ error: item.error, input: item.index }) + '\n');
+      if (options.json) io.stdout.write(jsonLine({ error: item.error, input: item.index }));
       else io.stderr.write(`input ${item.index}: ${printable(item.error)}\n`);
       continue;
     }
     const outcome = await analyzeRecord(item.record, deps);
     if (outcome.kind === 'denial') {
       denials++;
-      io.stdout.write(options.json ? JSON.stringify(outcome.denial) + '\n' : renderDenial(outcome.denial, style) + '\n');
+      io.stdout.write(options.json ? jsonLine(outcome.denial) : renderDenial(forDisplay(outcome.denial), style) + '\n');
     } else if (outcome.kind === 'skipped') {
       skipped++;
-      if (options.json) io.stdout.write(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
+      if (options.json) io.stdout.write(jsonLine({ eventId: outcome.eventId, skipped: outcome.reason }));
     } else {
       failed = true;
       const line = { error: outcome.message, input: item.index, ...(outcome.eventId ? { eventId: outcome.eventId } : {}) };
-      if (options.json) io.stdout.write(JSON.stringify(line) + '\n');
+      if (options.json) io.stdout.write(jsonLine(line));
       else io.stderr.write(`input ${item.index}: ${printable(outcome.message)}\n`);
     }
   }

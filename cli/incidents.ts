@@ -7,6 +7,7 @@ import { openRuntime } from './runtime';
 import { parseDuration } from './duration';
 import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
+import { forDisplay, jsonLine } from '../lib/display/sanitise';
 import { makeStyle } from './style';
 
 export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
@@ -61,8 +62,8 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
-        for (const i of incidents) io.stdout.write(JSON.stringify(listLine(i)) + '\n');
-      } else io.stdout.write(renderIncidentTable(incidents, style));
+        for (const i of incidents) io.stdout.write(jsonLine(listLine(i)));
+      } else io.stdout.write(renderIncidentTable(forDisplay(incidents), style));
       return 0;
     }
     const incident = await runtime.store.get(fingerprint as string);
@@ -73,9 +74,10 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     if (action === 'show') {
       if (values.json) {
         const occurrences = await runtime.store.occurrences(incident.fingerprint, 20);
-        io.stdout.write(JSON.stringify({ ...incident, occurrences }) + '\n');
+        io.stdout.write(jsonLine({ ...incident, occurrences }));
       } else {
-        io.stdout.write(renderIncidentDetail(incident, style) + '\nLatest occurrence:\n' + renderDenial(incident.latest, style));
+        const view = forDisplay(incident);
+        io.stdout.write(renderIncidentDetail(view, style) + '\nLatest occurrence:\n' + renderDenial(view.latest, style));
       }
       return 0;
     }
@@ -91,7 +93,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
       io.stderr.write(`incident ${incident.fingerprint} changed meanwhile; try again\n`);
       return 1;
     }
-    io.stdout.write(values.json ? JSON.stringify({ fingerprint: incident.fingerprint, status: to }) + '\n' : `${incident.fingerprint} is now ${to}\n`);
+    io.stdout.write(values.json ? jsonLine({ fingerprint: incident.fingerprint, status: to }) : `${incident.fingerprint} is now ${to}\n`);
     return 0;
   } finally {
     await runtime.close();

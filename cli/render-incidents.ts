@@ -1,4 +1,5 @@
 import type { Incident } from '../lib/incidents/types';
+import type { Displayed } from '../lib/display/sanitise';
 import { principalDisplayName } from '../lib/denial/principal-name';
 import { printableLine, type Style } from './style';
 
@@ -13,7 +14,7 @@ function clip(value: string, width: number): string {
 }
 
 /** A fixed-width table of incidents, newest first, sized for an 120-column terminal. */
-export function renderIncidentTable(incidents: Incident[], style: Style): string {
+export function renderIncidentTable(incidents: readonly Displayed<Incident>[], style: Style): string {
   if (incidents.length === 0) return 'No incidents.\n';
   const sorted = [...incidents].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
   const header = [
@@ -45,7 +46,7 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
 }
 
 /** Everything the on-call needs about one incident, for `incidents show`. */
-export function renderIncidentDetail(incident: Incident, style: Style): string {
+export function renderIncidentDetail(incident: Displayed<Incident>, style: Style): string {
   const p = incident.principal;
   const lines = [
     `${style.bold('Incident')} ${incident.fingerprint}  ${style.yellow(incident.status)}${incident.suppressedUntil ? ` until ${incident.suppressedUntil}` : ''}`,

@@ -20,6 +20,7 @@ import { openRuntime } from './runtime';
 import { buildAnalyzeDeps } from './sources';
 import { makeStyle, printableLine, type Style } from './style';
 import { renderIncidentTable } from './render-incidents';
+import { forDisplay, jsonLine } from '../lib/display/sanitise';
 import { packageRoot } from './package-root';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
@@ -102,7 +103,8 @@ export function parseReplayArgs(argv: string[]): ReplayOptions {
   };
 }
 
-function describeOutcome(outcome: PipelineOutcome, style: Style): string {
+function describeOutcome(raw: PipelineOutcome, style: Style): string {
+  const outcome = forDisplay(raw);
   switch (outcome.kind) {
     case 'counted': {
       const d = outcome.denial;
@@ -156,19 +158,19 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
     if (!(result.error instanceof RetryLaterError)) throw result.error;
     const message = `${result.error.message}; replay this record again later`;
     return {
-      text: json ? JSON.stringify({ input: result.item.index, kind: 'busy', message }) : `${style.yellow('busy    ')}${printableLine(message)}`,
+      text: json ? jsonLine({ input: result.item.index, kind: 'busy', message }).trimEnd() : `${style.yellow('busy    ')}${printableLine(message)}`,
       failed: true,
     };
   }
   const value = result.value;
   if (value.kind === 'unreadable') {
     return {
-      text: json ? JSON.stringify({ error: value.error, input: value.index }) : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
+      text: json ? jsonLine({ error: value.error, input: value.index }).trimEnd() : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
       failed: true,
     };
   }
   const outcome = value.outcome;
-  return { text: json ? JSON.stringify({ input: value.index, ...jsonOutcome(outcome) }) : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
+  return { text: json ? jsonLine({ input: value.index, ...jsonOutcome(outcome) }).trimEnd() : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
 }
 
 /** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */
@@ -239,7 +241,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     }
     if (options.showIncidentTable) {
       const incidents = await runtime.store.list();
-      io.stdout.write('\n' + renderIncidentTable(incidents, style));
+      io.stdout.write('\n' + renderIncidentTable(forDisplay(incidents), style));
     }
   } finally {
     await runtime.close();

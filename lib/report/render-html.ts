@@ -1,4 +1,5 @@
 import { ELLIPSIS, stripControl, maskSecrets, truncate } from '../notify/sns-text';
+import { forDisplay } from '../display/sanitise';
 import { describeChange, fixWords, formatCount, PAGE_LIMITS, plural } from './format';
 import { weekday } from './period';
 import type { BreakdownRow, DayCount, RenderLimits, WeeklyReport } from './types';
@@ -32,7 +33,9 @@ svg text { font-size: 11px; fill: #1f2328; } svg rect.bar { fill: #0969da; }
  * The report as one self-contained HTML page: totals, an inline SVG bar chart of denials per day,
  * and tables. Every text value is escaped; nothing is loaded from elsewhere.
  */
-export function renderReportHtml(report: WeeklyReport, limits: RenderLimits = PAGE_LIMITS): string {
+export function renderReportHtml(raw: WeeklyReport, limits: RenderLimits = PAGE_LIMITS): string {
+  // Names, actions and reasons come from events: everything below reads the sanitised view.
+  const report = forDisplay(raw);
   const { period } = report;
   const title = `Access denials: weekly report ${period.label}`;
   const body: string[] = [

@@ -14,6 +14,7 @@
  */
 import type { AlertTrigger, Incident } from '../../incidents/types';
 import { AlertError } from '../../alerts/errors';
+import { forDisplay } from '../../display/sanitise';
 import { asciiText, publishSize, PUBLISH_BYTES_BUDGET, SMS_MAX_CHARS, truncate } from '../sns-text';
 import type { AlertMessage, ChatProtocol } from '../types';
 import { BUDGETS, type Budget } from './budget';
@@ -50,7 +51,9 @@ export interface RenderAlertInput {
  * Renders the SNS publish input for one alert. The result always fits SNS limits: subject under 100
  * printable ASCII characters, message plus attributes under 256 KB.
  */
-export function renderAlert(input: RenderAlertInput): AlertMessage {
+export function renderAlert(raw: RenderAlertInput): AlertMessage {
+  // Every field of the incident comes from events: the renderers below see only the sanitised view.
+  const input = { ...raw, incident: forDisplay(raw.incident) };
   const Subject = renderSubject(input.incident, input.trigger);
   const MessageAttributes = alertAttributes(input.incident, input.trigger);
   for (const budget of BUDGETS) {
