@@ -23,6 +23,7 @@ const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
 
 export const ELLIPSIS = '\u2026';
 export const REDACTED = '(redacted)';
+const SECRET_MARK = '(redacted-secret-key)';
 
 /** Replaces lone UTF-16 surrogates, which are not valid UTF-8. */
 export function wellFormed(value: string): string {
@@ -44,11 +45,14 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 // - access key IDs: AKIA/ASIA/ABIA/ACCA + 16 upper-case letters or digits, as a whole token: the prefix
 //   and the last 4 stay (`AKIA…MPLE`), enough to find the key in IAM;
 // - Amazon Bedrock API keys (`ABSK...`, `bedrock-api-key-...`);
-// - a secret access key shape: exactly 40 characters of [A-Za-z0-9/+] with at least one upper-case letter,
-//   one lower-case letter and one digit, not touching another such character or `=`, and not right after
-//   `:` (so the resource part of an ARN, `arn:aws:s3:::Bucket/Key...`, is never taken for one). UUIDs
-//   (KMS key IDs, request and event IDs) have hyphens, hex digests have no upper case, and ARNs are broken
-//   by `:`, `-`, `.` or `_`: none of them match;
+// - a secret access key shape, in a run of [A-Za-z0-9/+] (a run followed by `=` is padded base64 data,
+//   never a key): the whole run when it is exactly 40 characters with an upper-case letter, a lower-case
+//   letter and a digit, and does not follow `:` (so the resource part of an ARN, `arn:aws:s3:::Bucket/...`,
+//   is not taken for one); or one `/`-separated segment of a longer run (a session name at the end of an
+//   assumed-role ARN) when it is exactly 40 characters with at least two of each. UUIDs (KMS key IDs,
+//   request and event IDs) have hyphens, hex digests have no upper case, and ARNs are broken by `:`, `-`,
+//   `.` or `_`: none of them match. The cost: a 40-character path segment mixing cases and digits (a
+//   base62 object key) is shown redacted;
 // - a labelled secret: `aws_secret_access_key`, `aws_session_token`, `SecretAccessKey`, `SessionToken`,
 //   `password`, `passwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key` followed by `=` or `:`
 //   (quotes allowed): the value is redacted, the label kept. The label must not follow `:`, `/` or a word
@@ -58,7 +62,25 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 const ACCESS_KEY_ID = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})(?![A-Z0-9])/g;
 const BEDROCK_LONG_TERM_KEY = /(?<![A-Za-z0-9])ABSK[A-Za-z0-9+/=]{16,}/g;
 const BEDROCK_SHORT_TERM_KEY = /bedrock-api-key-[A-Za-z0-9+/=%_-]{16,}/g;
-const SECRET_KEY_SHAPE = /(?<![A-Za-z0-9/+=:])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+const BASE64_RUN = /[A-Za-z0-9/+]{40,}/g;
+const SECRET_KEY_LENGTH = 40;
+
+function hasClasses(text: string, atLeast: number): boolean {
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  return count(/[A-Z]/g) >= atLeast && count(/[a-z]/g) >= atLeast && count(/[0-9]/g) >= atLeast;
+}
+
+function redactSecretKeyShapes(value: string): string {
+  return value.replace(BASE64_RUN, (run: string, offset: number) => {
+    if (value[offset + run.length] === '=') return run;
+    if (run.length === SECRET_KEY_LENGTH) return value[offset - 1] !== ':' && hasClasses(run, 1) ? SECRET_MARK : run;
+    if (!run.includes('/')) return run;
+    return run
+      .split('/')
+      .map((segment) => (segment.length === SECRET_KEY_LENGTH && hasClasses(segment, 2) ? SECRET_MARK : segment))
+      .join('/');
+  });
+}
 const LABELLED_SECRET =
   /(?<![\w:/-])((?:aws_?)?(?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|private_?key|api_?key|password|passwd|secret|token)["']?\s*[:=]\s*["']?)([^\s"'&,;}\]]{1,4096})/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
@@ -66,14 +88,14 @@ const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [
 
 /** Masks access key IDs and redacts secrets wherever they appear in `value` (rules above). */
 export function maskCredentials(value: string): string {
-  return value
+  const masked = value
     .replace(PEM_PRIVATE_KEY, `-----BEGIN PRIVATE KEY----- ${REDACTED}`)
     .replace(LABELLED_SECRET, (_m, label: string, secret: string) => (secret === REDACTED ? `${label}${secret}` : `${label}${REDACTED}`))
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(ACCESS_KEY_ID, (_m, prefix: string, last: string) => `${prefix}${ELLIPSIS}${last}`)
     .replace(BEDROCK_LONG_TERM_KEY, `ABSK${ELLIPSIS}(masked)`)
-    .replace(BEDROCK_SHORT_TERM_KEY, `bedrock-api-key-${ELLIPSIS}(masked)`)
-    .replace(SECRET_KEY_SHAPE, `${REDACTED} secret key`);
+    .replace(BEDROCK_SHORT_TERM_KEY, `bedrock-api-key-${ELLIPSIS}(masked)`);
+  return redactSecretKeyShapes(masked);
 }
 
 /** One value for a person to read on one line: no escapes, controls or invisible characters, credentials masked. */
