@@ -165,12 +165,17 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   const value = result.value;
   if (value.kind === 'unreadable') {
     return {
-      text: json ? jsonLine({ error: value.error, input: value.index }).trimEnd() : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
+      text: json
+        ? jsonLine({ error: value.error, input: value.index }).trimEnd()
+        : `${style.red('error   ')}input ${value.index}: ${printableLine(value.error)}`,
       failed: true,
     };
   }
   const outcome = value.outcome;
-  return { text: json ? jsonLine({ input: value.index, ...jsonOutcome(outcome) }).trimEnd() : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
+  return {
+    text: json ? jsonLine({ input: value.index, ...jsonOutcome(outcome) }).trimEnd() : describeOutcome(outcome, style),
+    failed: outcome.kind === 'invalid',
+  };
 }
 
 /** Runs the pipeline over the inputs; returns the exit code (1 when any input was unreadable). */

@@ -14,7 +14,8 @@
  */
 
 // eslint-disable-next-line no-control-regex
-const ESCAPE_SEQUENCE = /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
+const ESCAPE_SEQUENCE =
+  /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
@@ -42,8 +43,8 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 
 // ---------------------------------------------------------------------------------------------
 // Credentials. The rules, which docs/security.md repeats:
-// - access key IDs: AKIA/ASIA/ABIA/ACCA + 16 upper-case letters or digits, as a whole token: the prefix
-//   and the last 4 stay (`AKIA…MPLE`), enough to find the key in IAM;
+// - access key IDs: AKIA/ASIA/ABIA/ACCA + 16 upper-case letters or digits, wherever they appear (glued to
+//   other text too): the prefix and the last 4 stay (`AKIA…MPLE`), enough to find the key in IAM;
 // - Amazon Bedrock API keys (`ABSK...`, `bedrock-api-key-...`);
 // - a secret access key shape, in a run of [A-Za-z0-9/+] (a run followed by `=` is padded base64 data,
 //   never a key): the whole run when it is exactly 40 characters with an upper-case letter, a lower-case
@@ -55,11 +56,13 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 //   base62 object key) is shown redacted;
 // - a labelled secret: `aws_secret_access_key`, `aws_session_token`, `SecretAccessKey`, `SessionToken`,
 //   `password`, `passwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key` followed by `=` or `:`
-//   (quotes allowed): the value is redacted, the label kept. The label must not follow `:`, `/` or a word
-//   character, so `arn:...:secret:name` (Secrets Manager) stays;
+//   (quotes allowed), also inside a longer name (`db_password=`): the value is redacted, the label kept. The
+//   label `secret` right after `:` or `/` is a name, so `arn:...:secret:name` (Secrets Manager) stays;
 // - `Bearer <token>` / `Basic <token>` and PEM private key blocks.
 
-const ACCESS_KEY_ID = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})(?![A-Z0-9])/g;
+// No word boundary: an attacker can glue a key to other text (`v1:0AKIA...`), and no identifier AWS shows
+// holds one of these prefixes followed by 16 more upper-case letters or digits.
+const ACCESS_KEY_ID = /(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})/g;
 const BEDROCK_LONG_TERM_KEY = /(?<![A-Za-z0-9])ABSK[A-Za-z0-9+/=]{16,}/g;
 const BEDROCK_SHORT_TERM_KEY = /bedrock-api-key-[A-Za-z0-9+/=%_-]{16,}/g;
 const BASE64_RUN = /[A-Za-z0-9/+]{40,}/g;
@@ -82,15 +85,22 @@ function redactSecretKeyShapes(value: string): string {
   });
 }
 const LABELLED_SECRET =
-  /(?<![\w:/-])((?:aws_?)?(?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|private_?key|api_?key|password|passwd|secret|token)["']?\s*[:=]\s*["']?)([^\s"'&,;}\]]{1,4096})/gi;
+  /((?:aws_?)?(?:secret_?access_?key|session_?token|access_?token|refresh_?token|client_?secret|private_?key|api_?key|password|passwd|secret|token)["']?\s*[:=]\s*["']?)([^\s"'&,;}\]]{1,4096})/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+
+/** `arn:...:secret:name` (Secrets Manager) and `.../secret/...` name a secret; they do not hold one. */
+function isArnSecretPart(label: string, before: string | undefined): boolean {
+  return (before === ':' || before === '/') && /^secret["']?\s*[:=]/i.test(label);
+}
 
 /** Masks access key IDs and redacts secrets wherever they appear in `value` (rules above). */
 export function maskCredentials(value: string): string {
   const masked = value
     .replace(PEM_PRIVATE_KEY, `-----BEGIN PRIVATE KEY----- ${REDACTED}`)
-    .replace(LABELLED_SECRET, (_m, label: string, secret: string) => (secret === REDACTED ? `${label}${secret}` : `${label}${REDACTED}`))
+    .replace(LABELLED_SECRET, (match: string, label: string, secret: string, offset: number, whole: string) =>
+      secret === REDACTED || isArnSecretPart(label, whole[offset - 1]) ? match : `${label}${REDACTED}`,
+    )
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(ACCESS_KEY_ID, (_m, prefix: string, last: string) => `${prefix}${ELLIPSIS}${last}`)
     .replace(BEDROCK_LONG_TERM_KEY, `ABSK${ELLIPSIS}(masked)`)
@@ -98,14 +108,51 @@ export function maskCredentials(value: string): string {
   return redactSecretKeyShapes(masked);
 }
 
-/** One value for a person to read on one line: no escapes, controls or invisible characters, credentials masked. */
+// Escape sequences and control or invisible characters, as separators between the pieces of a value.
+const SEPARATORS = new RegExp(`${ESCAPE_SEQUENCE.source}|${CONTROL.source}|${INVISIBLE.source}|${LINE_BREAK.source}`, 'g');
+
+/**
+ * Masks each piece between separators on its own, so that a credential glued to text by an escape
+ * sequence or an invisible character (`ROLE\u202eAKIA...`, `[2JAKIA...`) is still a whole token.
+ */
+function maskPieces(value: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of value.matchAll(SEPARATORS)) {
+    // A string sequence (OSC, DCS) carries text of its own: a credential there is masked too.
+    out += maskCredentials(value.slice(last, m.index)) + maskCredentials(m[0]);
+    last = m.index + m[0].length;
+  }
+  return out + maskCredentials(value.slice(last));
+}
+
+/**
+ * One value for a person to read on one line: no escapes, controls or invisible characters, credentials
+ * masked (before stripping, piece by piece, and after, when stripping joined the pieces of one).
+ */
 export function displayLine(value: string): string {
-  return maskCredentials(stripControl(value));
+  return memo(lineCache, value, (v) => maskCredentials(stripControl(maskPieces(wellFormed(v)))));
 }
 
 /** Multi-line text (a diff, a policy, a command) for a person to read: as {@link displayLine}, line breaks kept. */
 export function displayBlock(value: string): string {
-  return maskCredentials(stripControl(value, { multiline: true }));
+  return memo(blockCache, value, (v) => maskCredentials(stripControl(maskPieces(wellFormed(v)), { multiline: true })));
+}
+
+// One alert renders the same fields several times (budgets, forms, the view of the latest denial): the
+// results are remembered, a bounded number of them. Pure functions of the value, so a cache is safe.
+const CACHE_LIMIT = 4096;
+const lineCache = new Map<string, string>();
+const blockCache = new Map<string, string>();
+const jsonCache = new Map<string, string>();
+
+function memo(cache: Map<string, string>, value: string, compute: (v: string) => string): string {
+  const hit = cache.get(value);
+  if (hit !== undefined) return hit;
+  const result = compute(value);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(value, result);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,10 +184,17 @@ export function forDisplay<T>(value: T): Displayed<T> {
   return sanitiseDeep(value, false) as Displayed<T>;
 }
 
+/** A plain record (literal, JSON.parse, or `Object.create(null)`); other objects (Date) are left alone. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 function sanitiseDeep(value: unknown, multiline: boolean): unknown {
   if (typeof value === 'string') return multiline ? displayBlock(value) : displayLine(value);
   if (Array.isArray(value)) return value.map((v) => sanitiseDeep(v, multiline));
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[displayLine(k)] = sanitiseDeep(v, MULTILINE_FIELDS.has(k));
   return out;
@@ -152,15 +206,29 @@ function sanitiseDeep(value: unknown, multiline: boolean): unknown {
 // C1 controls (U+0085 among them), U+2028/U+2029 (line breaks to JavaScript and to many line splitters),
 // bidi and invisible characters: JSON allows them raw; they are written as \uXXXX, which parses back to
 // the same string.
-// eslint-disable-next-line no-control-regex
 const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
+/**
+ * A string for --json: kept as it is (escaped by JSON), credentials masked piece by piece; when removing the
+ * invisible characters would reveal one more (`AKIA\u200bIOSF...`), the cleaned text is given instead.
+ */
+function maskForJson(value: string): string {
+  return memo(jsonCache, value, maskForJsonUncached);
+}
+
+function maskForJsonUncached(value: string): string {
+  const masked = maskPieces(wellFormed(value));
+  const cleaned = stripControl(masked, { multiline: true });
+  const cleanedMasked = maskCredentials(cleaned);
+  return cleanedMasked === cleaned ? masked : cleanedMasked;
+}
+
 function maskDeep(value: unknown): unknown {
-  if (typeof value === 'string') return maskCredentials(wellFormed(value));
+  if (typeof value === 'string') return maskForJson(value);
   if (Array.isArray(value)) return value.map(maskDeep);
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v);
+  for (const [k, v] of Object.entries(value)) out[maskForJson(k)] = maskDeep(v);
   return out;
 }
 

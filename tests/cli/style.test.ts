@@ -53,6 +53,10 @@ describe('printableLine', () => {
       latest: {} as Incident['latest'],
       alert: { alertsSent: 0 },
     } as Incident;
-    expect(renderIncidentTable([forDisplay(incident)], makeStyle(false)).trimEnd().split('\n')).toHaveLength(2);
+    expect(
+      renderIncidentTable([forDisplay(incident)], makeStyle(false))
+        .trimEnd()
+        .split('\n'),
+    ).toHaveLength(2);
   });
 });

@@ -48,9 +48,17 @@ describe('credentials', () => {
     ['a temporary access key ID', 'ASIAY34FZKBOKMUTVV7A', 'ASIA\u2026VV7A'],
     ['a secret access key', `key ${SECRET} end`, 'key (redacted-secret-key) end'],
     ['a secret access key in JSON', `{"k":"${SECRET}"}`, '{"k":"(redacted-secret-key)"}'],
-    ['a secret access key as a session name in an ARN', `arn:aws:sts::111122223333:assumed-role/app/${SECRET_NO_SLASH}`, 'arn:aws:sts::111122223333:assumed-role/app/(redacted-secret-key)'],
+    [
+      'a secret access key as a session name in an ARN',
+      `arn:aws:sts::111122223333:assumed-role/app/${SECRET_NO_SLASH}`,
+      'arn:aws:sts::111122223333:assumed-role/app/(redacted-secret-key)',
+    ],
     ['aws_secret_access_key=', 'aws_secret_access_key=abc+/123', 'aws_secret_access_key=(redacted)'],
-    ['SecretAccessKey in JSON', '{"SecretAccessKey": "abc", "SessionToken":"IQoJb3JpZ2luX2Vj"}', '{"SecretAccessKey": "(redacted)", "SessionToken":"(redacted)"}'],
+    [
+      'SecretAccessKey in JSON',
+      '{"SecretAccessKey": "abc", "SessionToken":"IQoJb3JpZ2luX2Vj"}',
+      '{"SecretAccessKey": "(redacted)", "SessionToken":"(redacted)"}',
+    ],
     ['password=', 'db password=hunter2;', 'db password=(redacted);'],
     ['a bearer token', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', 'Authorization: Bearer (redacted)'],
     ['a PEM private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----', '-----BEGIN PRIVATE KEY----- (redacted)'],
@@ -119,8 +127,14 @@ describe('jsonLine', () => {
   });
 
   it('masks credentials (the contract says so) and keeps everything else', () => {
-    const parsed = JSON.parse(jsonLine({ session: 'AKIAIOSFODNN7EXAMPLE', msg: `key ${SECRET}`, arn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }));
-    expect(parsed).toEqual({ session: 'AKIA\u2026MPLE', msg: 'key (redacted-secret-key)', arn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' });
+    const parsed = JSON.parse(
+      jsonLine({ session: 'AKIAIOSFODNN7EXAMPLE', msg: `key ${SECRET}`, arn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }),
+    );
+    expect(parsed).toEqual({
+      session: 'AKIA\u2026MPLE',
+      msg: 'key (redacted-secret-key)',
+      arn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
   });
 
   it('always gives exactly one parsable line with no raw control character', () => {

@@ -23,7 +23,13 @@ describe('human-facing renderers', () => {
   const cliRenderers = readdirSync(join(root, 'cli'))
     .filter((f) => f.startsWith('render-') && f.endsWith('.ts'))
     .map((f) => `cli/${f}`);
-  const channelRenderers = ['lib/notify/alert/render.ts', 'lib/report/render-text.ts', 'lib/report/render-html.ts', 'lib/report/render-markdown.ts', 'lib/report/render-chat.ts'];
+  const channelRenderers = [
+    'lib/notify/alert/render.ts',
+    'lib/report/render-text.ts',
+    'lib/report/render-html.ts',
+    'lib/report/render-markdown.ts',
+    'lib/report/render-chat.ts',
+  ];
 
   it.each(cliRenderers)('%s: every exported renderer takes a Displayed view', (file) => {
     const found = renderers(read(file));
