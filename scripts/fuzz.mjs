@@ -44,9 +44,11 @@ const REPORT_EVERY = 250;
 
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u2069\ufeff]/;
-// Key IDs and secret keys are credentials by their shape, anywhere; a password only with its label (a
-// renderer that turns `password=...` into a Terraform identifier has made it a name, not a credential).
-const CREDENTIALS = [PLANTED.accessKeyId, PLANTED.secretKey];
+// Key IDs are credentials by their shape, anywhere; a secret key as a token (glued to more base64
+// characters it cannot be told from a longer identifier: docs/security.md); a password only with its label
+// (a renderer that turns `password=...` into a Terraform identifier has made it a name, not a credential).
+const CREDENTIALS = [PLANTED.accessKeyId];
+const SECRET_TOKEN = new RegExp(`(?<![A-Za-z0-9/+])${PLANTED.secretKey}(?![A-Za-z0-9/+=])`);
 const LABELLED_PASSWORD = new RegExp(`password["']?\\s*[:=]\\s*["']?${PLANTED.password}`, 'i');
 
 class PropertyFailure extends Error {}
@@ -65,6 +67,8 @@ function checkReadable(where, text) {
 }
 
 function checkMasked(where, text) {
+  const secret = SECRET_TOKEN.exec(text);
+  if (secret) fail(`${where}: secret key in full: ${JSON.stringify(text.slice(Math.max(0, secret.index - 40), secret.index + 60))}`);
   const labelled = LABELLED_PASSWORD.exec(text);
   if (labelled) fail(`${where}: labelled password in full: ${JSON.stringify(text.slice(Math.max(0, labelled.index - 40), labelled.index + 40))}`);
   for (const c of CREDENTIALS) {
@@ -230,6 +234,7 @@ function runRange(from, to) {
       console.error(`fuzz: replay with: npm run fuzz -- --seed ${seed} --offset ${i} --cases 1 --workers 1`);
       process.exit(1);
     }
+    if ((i - from + 1) % 10_000 === 0) console.error(`fuzz: cases ${from}..${i} passed`);
   }
   return counters;
 }

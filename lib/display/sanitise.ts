@@ -123,7 +123,8 @@ function maskPieces(value: string): string {
     out += maskCredentials(value.slice(last, m.index)) + maskCredentials(m[0]);
     last = m.index + m[0].length;
   }
-  return out + maskCredentials(value.slice(last));
+  // Then the whole, so that a label split from its value by an escape (`ESC password=...`) is seen too.
+  return maskCredentials(out + maskCredentials(value.slice(last)));
 }
 
 /**
