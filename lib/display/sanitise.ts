@@ -43,8 +43,8 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 
 // ---------------------------------------------------------------------------------------------
 // Credentials. The rules, which docs/security.md repeats:
-// - access key IDs: AKIA/ASIA/ABIA/ACCA + 16 upper-case letters or digits, wherever they appear (glued to
-//   other text too): the prefix and the last 4 stay (`AKIA…MPLE`), enough to find the key in IAM;
+// - access key IDs: AKIA/ASIA/ABIA/ACCA + 16 upper-case letters or digits, not followed by another (glued
+//   to text on the left too): the prefix and the last 4 stay (`AKIA…MPLE`), enough to find the key in IAM;
 // - Amazon Bedrock API keys (`ABSK...`, `bedrock-api-key-...`);
 // - a secret access key shape, in a run of [A-Za-z0-9/+] (a run followed by `=` is padded base64 data,
 //   never a key): the whole run when it is exactly 40 characters with an upper-case letter, a lower-case
@@ -60,9 +60,9 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 //   label `secret` right after `:` or `/` is a name, so `arn:...:secret:name` (Secrets Manager) stays;
 // - `Bearer <token>` / `Basic <token>` and PEM private key blocks.
 
-// No word boundary: an attacker can glue a key to other text (`v1:0AKIA...`), and no identifier AWS shows
-// holds one of these prefixes followed by 16 more upper-case letters or digits.
-const ACCESS_KEY_ID = /(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})/g;
+// No boundary on the left: an attacker can glue a key to other text (`v1:0AKIA...`). On the right one more
+// upper-case letter or digit makes 21 characters, which is not a key ID.
+const ACCESS_KEY_ID = /(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})(?![A-Z0-9])/g;
 const BEDROCK_LONG_TERM_KEY = /(?<![A-Za-z0-9])ABSK[A-Za-z0-9+/=]{16,}/g;
 const BEDROCK_SHORT_TERM_KEY = /bedrock-api-key-[A-Za-z0-9+/=%_-]{16,}/g;
 const BASE64_RUN = /[A-Za-z0-9/+]{40,}/g;
