@@ -1,5 +1,5 @@
 import type { Incident } from '../lib/incidents/types';
-import type { Displayed } from '../lib/display/sanitise';
+import { maskCredentials, type Displayed } from '../lib/display/sanitise';
 import { principalDisplayName } from '../lib/denial/principal-name';
 import { printableLine, type Style } from './style';
 
@@ -10,7 +10,8 @@ function principalName(incident: Incident): string {
 }
 
 function clip(value: string, width: number): string {
-  return value.length <= width ? value.padEnd(width) : value.slice(0, width - 1) + '…';
+  // A cut can turn a longer token into a key-shaped one: mask again.
+  return value.length <= width ? value.padEnd(width) : maskCredentials(value.slice(0, width - 1)) + '…';
 }
 
 /** A fixed-width table of incidents, newest first, sized for an 120-column terminal. */

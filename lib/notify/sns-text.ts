@@ -70,7 +70,8 @@ export function truncate(value: string, max: number, marker: string = ELLIPSIS):
   if (max <= marker.length) return marker.slice(0, Math.max(0, max));
   let cut = value.slice(0, max - marker.length);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut + marker;
+  // A cut can turn a longer token into a key-shaped one (21 characters become 20): mask again.
+  return maskCredentials(cut) + marker;
 }
 
 /** Cleans one untrusted value for plain text (email, terminal): single line, no control characters, secrets masked. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { displayBlock, displayLine, forDisplay, jsonLine, maskCredentials } from '../../lib/display/sanitise';
+import { truncate } from '../../lib/notify/sns-text';
 
 const ESC = '\u001b';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -84,6 +85,12 @@ describe('credentials', () => {
     ['a principal ID', 'AROAEXAMPLEAPPRUNNER1:5f1c0e9a8b7d4c3e'],
   ])('keeps %s', (_name, input) => {
     expect(maskCredentials(input)).toBe(input);
+  });
+
+  // Found by `npm run fuzz`: 21 characters are not a key ID, but cut to 20 by a length limit they are one.
+  it('masks a key ID that a cut makes out of a longer token', () => {
+    expect(maskCredentials('AKIAIOSFODNN7EXAMPLEX')).toBe('AKIAIOSFODNN7EXAMPLEX');
+    expect(truncate('x AKIAIOSFODNN7EXAMPLEXY', 23)).toBe('x AKIA\u2026MPLE\u2026');
   });
 
   it('masks a secret key wherever it sits in random text', () => {
