@@ -55,7 +55,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.mjs', 'bin/**', 'deploy/**/*.js', 'deploy/**/*.mjs', 'tests/**/*.js', '*.js', '*.mjs'],
+    files: ['scripts/**/*.mjs', 'scripts/**/*.js', 'bin/**', 'deploy/**/*.js', 'deploy/**/*.mjs', 'tests/**/*.js', '*.js', '*.mjs'],
     languageOptions: { globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

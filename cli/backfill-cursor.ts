@@ -40,7 +40,8 @@ export class FileCursorStore implements CursorStore {
   async save(cursor: BackfillCursor): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(cursor, null, 2) + '\n');
+    // A state file, not an output line: kept readable (pretty-printed).
+    await writeFile(temporary, `${JSON.stringify(cursor, null, 2)}\n`);
     await rename(temporary, this.path);
   }
 }

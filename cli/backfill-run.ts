@@ -1,3 +1,4 @@
+import { jsonLine } from '../lib/display/sanitise';
 import { resolve } from 'node:path';
 import { processRecord, type PipelineDeps, type PipelineOutcome, type ProcessDeps } from '../lib/pipeline/process';
 import type { AlertDeps } from '../lib/pipeline/dispatch-alert';
@@ -110,10 +111,10 @@ function processDeps(options: BackfillRunOptions, runtime: Runtime, io: CliIo, m
 /** The output line of one result, or null for outcomes a backfill does not print in text mode (repeats, duplicates, skips). */
 function outputLine(result: Exclude<Result, { kind: 'checkpoint' }>, json: boolean, style: Style): string | null {
   if (result.kind === 'unreadable') {
-    return json ? JSON.stringify({ error: result.error, input: result.index }) : `${style.red('error   ')}${printableLine(result.error)}`;
+    return json ? jsonLine({ error: result.error, input: result.index }).trimEnd() : `${style.red('error   ')}${printableLine(result.error)}`;
   }
   const o = result.outcome;
-  if (json) return JSON.stringify({ input: result.index, ...jsonOutcome(o) });
+  if (json) return jsonLine({ input: result.index, ...jsonOutcome(o) }).trimEnd();
   const shown = o.kind === 'invalid' || (o.kind === 'counted' && (o.created || o.reopened || o.alert !== 'none'));
   return shown ? describeOutcome(o, style) : null;
 }
@@ -217,7 +218,7 @@ async function handleResult(
     tally.failed = true;
     const message = `${result.error.message}; run the backfill again to retry it`;
     io.stdout.write(
-      (ctx.json ? JSON.stringify({ input: result.item.index, kind: 'busy', message }) : `${style.yellow('busy    ')}${printableLine(message)}`) + '\n',
+      (ctx.json ? jsonLine({ input: result.item.index, kind: 'busy', message }).trimEnd() : `${style.yellow('busy    ')}${printableLine(message)}`) + '\n',
     );
     return ctx.cursor;
   }
@@ -282,7 +283,7 @@ function writeSummary(s: SummaryInput): void {
     seconds: Math.round(s.elapsedMs / 100) / 10,
     cursor: s.location,
   };
-  if (s.json) s.io.stdout.write(JSON.stringify(summary) + '\n');
+  if (s.json) s.io.stdout.write(jsonLine(summary));
   const what = s.plan.source === 's3' ? `${count(s.stats.objects)} object(s)` : `${count(s.stats.pages)} page(s)`;
   const lines = [
     `backfill ${s.plan.source} ${s.complete ? 'complete' : 'stopped'} in ${formatDuration(s.elapsedMs / 1000)}: ${what}, ${count(s.stats.records)} record(s) read, ${count(s.stats.denials)} denial(s) found`,

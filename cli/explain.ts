@@ -7,9 +7,10 @@ import { useColor } from './io';
 import { readAllInputs } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
 import { renderDenial } from './render-denial';
+import { forDisplay, jsonLine } from '../lib/display/sanitise';
 import { makeStyle, printable } from './style';
 import { buildAnalyzeDeps, watchOnline, type OnlineHealth } from './sources';
-import { denialJson } from '../lib/denial/serialise';
+import { denialJsonLine } from '../lib/denial/serialise';
 import { EXIT_ENVIRONMENT } from './aws';
 
 export const EXPLAIN_USAGE = `Usage: access-auditor explain [FILE|DIR|- ...] [--policies FILE]... [--online [--read-role NAME]] [--json]
@@ -90,17 +91,17 @@ export async function writeExplanations(
       total++;
       if ('error' in item) {
         failed = true;
-        if (options.json) out(JSON.stringify({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }) + '\n');
+        if (options.json) out(jsonLine({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }));
         else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printable(item.error)}\n`);
         continue;
       }
       const outcome = await analyzeRecord(item.record, deps);
       if (outcome.kind === 'denial') {
         denials++;
-        out(options.json ? denialJson(outcome.denial) + '\n' : renderDenial(outcome.denial, style) + '\n');
+        out(options.json ? denialJsonLine(outcome.denial) : renderDenial(forDisplay(outcome.denial), style) + '\n');
       } else if (outcome.kind === 'skipped') {
         skipped++;
-        if (options.json) out(JSON.stringify({ eventId: outcome.eventId, skipped: outcome.reason }) + '\n');
+        if (options.json) out(jsonLine({ eventId: outcome.eventId, skipped: outcome.reason }));
       } else {
         failed = true;
         const line = {
@@ -109,7 +110,7 @@ export async function writeExplanations(
           ...(item.at ? { at: item.at } : {}),
           ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
         };
-        if (options.json) out(JSON.stringify(line) + '\n');
+        if (options.json) out(jsonLine(line));
         else io.stderr.write(`${item.at ?? `input ${item.index}`}: ${printable(outcome.message)}\n`);
       }
     }

@@ -11,6 +11,7 @@ import { openRuntime } from './runtime';
 import { parseDuration } from './duration';
 import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
+import { forDisplay, jsonLine } from '../lib/display/sanitise';
 import { makeStyle, printableLine } from './style';
 
 export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d|sweep]
@@ -120,8 +121,8 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {
-        for (const i of incidents) io.stdout.write(JSON.stringify(incidentListLine(i)) + '\n');
-      } else io.stdout.write(renderIncidentTable(incidents, style));
+        for (const i of incidents) io.stdout.write(jsonLine(incidentListLine(i)));
+      } else io.stdout.write(renderIncidentTable(forDisplay(incidents), style));
       return 0;
     }
     const incident = await resolveFingerprint(runtime.store, fingerprint as string);
@@ -133,9 +134,10 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     if (action === 'show') {
       if (values.json) {
         const occurrences = await runtime.store.occurrences(incident.fingerprint, 20);
-        io.stdout.write(JSON.stringify({ ...incident, occurrences }) + '\n');
+        io.stdout.write(jsonLine({ ...incident, occurrences }));
       } else {
-        io.stdout.write(renderIncidentDetail(incident, style) + '\nLatest occurrence:\n' + renderDenial(incident.latest, style));
+        const view = forDisplay(incident);
+        io.stdout.write(renderIncidentDetail(view, style) + '\nLatest occurrence:\n' + renderDenial(view.latest, style));
       }
       return 0;
     }
@@ -156,7 +158,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     }
     io.stdout.write(
       values.json
-        ? JSON.stringify({ fingerprint: incident.fingerprint, status: to, by, ...(values.note ? { note: values.note } : {}) }) + '\n'
+        ? jsonLine({ fingerprint: incident.fingerprint, status: to, by, ...(values.note ? { note: values.note } : {}) })
         : `${incident.fingerprint} is now ${to} (by ${printableLine(by)})\n`,
     );
     return 0;
@@ -179,7 +181,7 @@ async function sweepCommand(
   io: CliIo,
 ): Promise<number> {
   const result = await sweepStale({ store }, options.asOf ?? io.now(), options.staleAfterDays);
-  if (json) io.stdout.write(JSON.stringify(result) + '\n');
+  if (json) io.stdout.write(jsonLine(result));
   else
     io.stdout.write(
       `${result.stale.length} of ${result.checked} open or acknowledged incident(s) became stale${result.stale.length > 0 ? `: ${result.stale.join(', ')}` : ''}\n`,

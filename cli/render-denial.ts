@@ -1,4 +1,5 @@
 import type { Denial, Proposal } from '../lib/denial/types';
+import type { Displayed } from '../lib/display/sanitise';
 import { printable, printableLine, type Style } from './style';
 import { checkedByWords, isReady, readinessFacts } from '../lib/denial/readiness';
 
@@ -85,8 +86,11 @@ function proposalLines(proposal: Proposal, style: Style, label = 'fix'): string[
   return lines;
 }
 
-/** The readable explanation of one denial, for a terminal. */
-export function renderDenial(denial: Denial, style: Style): string {
+/**
+ * The readable explanation of one denial, for a terminal. It takes only a sanitised view (`forDisplay`), so
+ * a field it prints without {@link printableLine} is clean all the same.
+ */
+export function renderDenial(denial: Displayed<Denial>, style: Style): string {
   const layer = `${denial.reason.layer}${denial.reason.explicit ? ', explicit deny' : ''}`;
   const lines = [
     `${style.red('✖')} ${style.bold(printableLine(denial.action))} denied ${style.dim(`(${printableLine(denial.errorCode)}, ${denial.eventTime}, event ${printableLine(denial.eventId)})`)}`,

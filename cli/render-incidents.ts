@@ -1,5 +1,6 @@
 import { timeToFixMs, type Incident } from '../lib/incidents/types';
 import { formatDuration } from '../lib/notify/alert/follow-up';
+import { maskCredentials, type Displayed } from '../lib/display/sanitise';
 import { principalDisplayName } from '../lib/denial/principal-name';
 import { printableLine, type Style } from './style';
 
@@ -10,7 +11,8 @@ function principalName(incident: Incident): string {
 }
 
 function clip(value: string, width: number): string {
-  return value.length <= width ? value.padEnd(width) : value.slice(0, width - 1) + '…';
+  // A cut can turn a longer token into a key-shaped one: mask again.
+  return value.length <= width ? value.padEnd(width) : maskCredentials(value.slice(0, width - 1)) + '…';
 }
 
 /** Time to fix for a fixed incident (`2 h 26 min`), a regression marker, else blank. */
@@ -21,7 +23,7 @@ function fixedIn(incident: Incident): string {
 }
 
 /** A fixed-width table of incidents, newest first, sized for an 120-column terminal. */
-export function renderIncidentTable(incidents: Incident[], style: Style): string {
+export function renderIncidentTable(incidents: readonly Displayed<Incident>[], style: Style): string {
   if (incidents.length === 0) return 'No incidents.\n';
   const sorted = [...incidents].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
   const header = [
@@ -58,7 +60,7 @@ export function renderIncidentTable(incidents: Incident[], style: Style): string
 /** Everything the on-call needs about one incident, for `incidents show`. */
 const MAX_LOG_SHOWN = 5;
 
-export function renderIncidentDetail(incident: Incident, style: Style): string {
+export function renderIncidentDetail(incident: Displayed<Incident>, style: Style): string {
   const p = incident.principal;
   const lines = [
     `${style.bold('Incident')} ${incident.fingerprint}  ${style.yellow(incident.status)}${incident.suppressedUntil ? ` until ${incident.suppressedUntil}` : ''}`,

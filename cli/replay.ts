@@ -26,6 +26,7 @@ import { cliRules } from './rules-file';
 import { groupConsecutive, GROUP_SIZE, replayGroup, type ItemOutcome, type ReplayContext } from './replay-groups';
 
 export { GROUP_SIZE, groupConsecutive, orderKeys } from './replay-groups';
+import { forDisplay, jsonLine } from '../lib/display/sanitise';
 
 /** Records in flight by default: enough to overlap the store's round trips (measured in BENCHMARKS.md). */
 export const DEFAULT_CONCURRENCY = 16;
@@ -126,7 +127,8 @@ export function parseReplayArgs(argv: string[], io?: CliIo, maxPaths = Number.PO
   };
 }
 
-export function describeOutcome(outcome: PipelineOutcome, style: Style): string {
+export function describeOutcome(raw: PipelineOutcome, style: Style): string {
+  const outcome = forDisplay(raw);
   switch (outcome.kind) {
     case 'counted': {
       const d = outcome.denial;
@@ -163,7 +165,7 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
     if (!(result.error instanceof RetryLaterError)) throw result.error;
     const message = `${result.error.message}; replay this record again later`;
     return {
-      text: json ? JSON.stringify({ input: result.item.index, kind: 'busy', message }) : `${style.yellow('busy    ')}${printableLine(message)}`,
+      text: json ? jsonLine({ input: result.item.index, kind: 'busy', message }).trimEnd() : `${style.yellow('busy    ')}${printableLine(message)}`,
       failed: true,
     };
   }
@@ -171,7 +173,7 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   if (value.kind === 'unreadable') {
     return {
       text: json
-        ? JSON.stringify({ error: value.error, input: value.index, ...(value.at ? { at: value.at } : {}) })
+        ? jsonLine({ error: value.error, input: value.index, ...(value.at ? { at: value.at } : {}) }).trimEnd()
         : `${style.red('error   ')}${value.at === undefined ? `input ${value.index}: ` : ''}${printableLine(value.error)}`,
       failed: true,
     };
@@ -179,12 +181,15 @@ function outcomeLine(result: PoolResult<InputItem, ItemOutcome>, json: boolean, 
   if (value.kind === 'change') {
     const result = value.result;
     return {
-      text: json ? JSON.stringify({ input: value.index, ...jsonChangeResult(result) }) : describeChangeResult(result, style),
+      text: json ? jsonLine({ input: value.index, ...jsonChangeResult(result) }).trimEnd() : describeChangeResult(result, style),
       failed: result.kind === 'invalid',
     };
   }
   const outcome = value.outcome;
-  return { text: json ? JSON.stringify({ input: value.index, ...jsonOutcome(outcome) }) : describeOutcome(outcome, style), failed: outcome.kind === 'invalid' };
+  return {
+    text: json ? jsonLine({ input: value.index, ...jsonOutcome(outcome) }).trimEnd() : describeOutcome(outcome, style),
+    failed: outcome.kind === 'invalid',
+  };
 }
 
 /** After the records: the embedded default's sweep of held-back alerts, then the incident table when asked. */
@@ -202,8 +207,8 @@ async function finishReplay(
   if (options.showIncidentTable) {
     const incidents = await runtime.store.list();
     // JSON Lines stay JSON Lines: the incidents follow as lines of their own kind.
-    if (options.json) for (const i of incidents) io.stdout.write(JSON.stringify({ kind: 'incident', ...incidentListLine(i) }) + '\n');
-    else io.stdout.write('\n' + renderIncidentTable(incidents, style));
+    if (options.json) for (const i of incidents) io.stdout.write(jsonLine({ kind: 'incident', ...incidentListLine(i) }));
+    else io.stdout.write('\n' + renderIncidentTable(forDisplay(incidents), style));
   }
 }
 

@@ -1,3 +1,4 @@
+import { jsonLine } from '../lib/display/sanitise';
 import { didYouMean, parseCommandArgs } from './args';
 import { REPORT_FORMATS, isReportFormat, renderReport } from '../lib/report/render';
 import { collectWeeklyReport, runWeeklyReport } from '../lib/pipeline/weekly-report';
@@ -60,7 +61,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
       ? await runWeeklyReport({ store: runtime.store, notifier: runtime.notifier, topicArn: runtime.topicArn ?? EMBEDDED_TOPIC_ARN, now, asOf, days, rules })
       : await collectWeeklyReport({ store: runtime.store, now, asOf, days, rules });
     // JSON Lines like every other --json: the report is one line.
-    const rendered = format === 'json' ? JSON.stringify(report) : renderReport(report, format);
+    const rendered = format === 'json' ? jsonLine(report).trimEnd() : renderReport(report, format);
     io.stdout.write(rendered.endsWith('\n') ? rendered : rendered + '\n');
     return 0;
   } finally {

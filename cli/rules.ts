@@ -1,3 +1,4 @@
+import { jsonLine } from '../lib/display/sanitise';
 import { parseArgs } from 'node:util';
 import { decodeRecord } from '../lib/cloudtrail/decode';
 import { UsageError } from '../lib/errors';
@@ -53,15 +54,15 @@ async function testRules(rulesFile: string | undefined, paths: string[], json: b
       totals[v.outcome]++;
       if (v.outcome === 'alert') alertFingerprints.add(v.fingerprint);
       for (const id of v.matched) perRule.set(id, (perRule.get(id) ?? 0) + 1);
-      io.stdout.write(json ? JSON.stringify({ input: item.index, ...v }) + '\n' : verdictLine(v, style, principalDisplayName(decoded.denial.principal)) + '\n');
+      io.stdout.write(json ? jsonLine({ input: item.index, ...v }) : verdictLine(v, style, principalDisplayName(decoded.denial.principal)) + '\n');
     } else if (decoded.kind === 'skipped') {
       totals.skipped++;
-      if (json) io.stdout.write(JSON.stringify({ input: item.index, skipped: decoded.reason }) + '\n');
+      if (json) io.stdout.write(jsonLine({ input: item.index, skipped: decoded.reason }));
     } else {
       totals.unreadable++;
       failed = true;
       const message = 'message' in decoded ? decoded.message : 'unreadable';
-      if (json) io.stdout.write(JSON.stringify({ input: item.index, error: message }) + '\n');
+      if (json) io.stdout.write(jsonLine({ input: item.index, error: message }));
       else io.stderr.write(`input ${item.index}: ${printableLine(message)}\n`);
     }
   }
@@ -86,7 +87,7 @@ function checkRules(rulesFile: string | undefined, json: boolean, io: CliIo): nu
     const { ranges: _ranges, ...rule } = r;
     io.stdout.write(
       json
-        ? JSON.stringify({ ...rule, expired }) + '\n'
+        ? jsonLine({ ...rule, expired })
         : `${r.index + 1}. ${r.id}: ${effects}; owner ${printableLine(r.owner)}${r.expires ? `; expires ${r.expires}${expired ? ' (EXPIRED)' : ''}` : ''}\n`,
     );
   }

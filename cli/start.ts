@@ -1,3 +1,4 @@
+import { jsonLine } from '../lib/display/sanitise';
 import { join } from 'node:path';
 import { parseCommandArgs } from './args';
 import type { CliIo } from './io';
@@ -29,7 +30,7 @@ export async function startCommand(argv: string[], io: CliIo): Promise<number> {
   const note = written.replaced ? ' (replacing the earlier report of that week)' : '';
   io.stdout.write(
     options.json
-      ? JSON.stringify({ kind: 'report', path: written.path, period: written.report.period.label, replaced: written.replaced }) + '\n'
+      ? jsonLine({ kind: 'report', path: written.path, period: written.report.period.label, replaced: written.replaced })
       : `\nWeekly report of ${written.report.period.label}${note}, open it in a browser:\n  ${written.path}\n`,
   );
   return code;

@@ -1,3 +1,5 @@
+import { displayBlock, displayLine } from '../lib/display/sanitise';
+
 /** Minimal ANSI styling that degrades to plain text when colour is off. */
 export interface Style {
   bold(s: string): string;
@@ -21,16 +23,15 @@ export function makeStyle(color: boolean): Style {
   };
 }
 
-// C0/C1 controls (cursor moves, colours) and bidirectional overrides/isolates (text that reads backwards).
-// eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Replaces control and bidi-override characters so a hostile value cannot move the cursor, recolour the terminal or reorder text. */
+/**
+ * The terminal's form of the one sanitiser (lib/display/sanitise.ts): escape sequences, control, bidi and
+ * invisible characters removed, credentials masked. Line breaks are kept.
+ */
 export function printable(value: string): string {
-  return value.replace(UNPRINTABLE, '?');
+  return displayBlock(value);
 }
 
 /** {@link printable} for values shown on one line (table cells, labels): line breaks become spaces. */
 export function printableLine(value: string): string {
-  return printable(value).replace(/[\n\u2028\u2029]/g, ' ');
+  return displayLine(value);
 }

@@ -59,6 +59,23 @@ export interface IngestConfig {
   simulate: boolean;
   /** Days without an occurrence after which the scheduled sweep marks an incident stale. */
   staleAfterDays: number;
+  /** Which other accounts' read roles may be assumed (see {@link ReadAccounts}). */
+  readAccounts: ReadAccounts;
+}
+
+/**
+ * The accounts whose policies the auditor may read through the read role, besides its own. An event names
+ * the principal's account, and a principal of any account can call into a watched one: without this bound,
+ * anyone could make the auditor assume a role of their choosing in an account they own (and feed it the
+ * policies it evaluates). `listed`: only `READ_ACCOUNTS`. `organization`: any account, because the ingest
+ * role may assume the read role only inside the organization (`aws:ResourceOrgID` in serverless.yml), plus
+ * the listed ones (which IAM refuses when they are outside it). Neither set: the home account only.
+ */
+export type ReadAccounts = { kind: 'listed'; accounts: readonly string[] } | { kind: 'organization'; orgId: string; accounts: readonly string[] };
+
+/** Whether the read role of `accountId` may be assumed under `readAccounts`. */
+export function mayReadAccount(readAccounts: ReadAccounts, accountId: string): boolean {
+  return readAccounts.kind === 'organization' || readAccounts.accounts.includes(accountId);
 }
 
 /** Configuration of the weekly report Lambda. */
@@ -110,7 +127,24 @@ export function loadIngestConfig(env: Env): IngestConfig {
     policyCacheTtlSeconds: integer(env, 'POLICY_CACHE_TTL_SECONDS', 300, 0, 86_400),
     simulate: boolean(env, 'SIMULATE', true),
     staleAfterDays: integer(env, 'STALE_AFTER_DAYS', 14, 1, 3650),
+    readAccounts: readAccounts(env),
   };
+}
+
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+function readAccounts(env: Env): ReadAccounts {
+  const accounts = (env.READ_ACCOUNTS ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  const bad = accounts.find((a) => !ACCOUNT_ID.test(a));
+  if (bad !== undefined) throw new ConfigError(`READ_ACCOUNTS: "${bad.slice(0, 40)}" is not a 12-digit account ID (comma-separated list expected)`);
+  const orgId = env.ORG_ID?.trim();
+  if (!orgId) return { kind: 'listed', accounts };
+  if (!ORG_ID.test(orgId)) throw new ConfigError(`ORG_ID="${orgId.slice(0, 40)}" is not an organization ID (o-...)`);
+  return { kind: 'organization', orgId, accounts };
 }
 
 function readRoleName(env: Env): string {

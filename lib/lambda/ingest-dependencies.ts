@@ -9,7 +9,7 @@ import type { PolicyChangeDeps } from '../pipeline/policy-change';
 import type { IncidentStore } from '../incidents/ports';
 import { SnsNotifier } from '../notify/sinks/sns-notifier';
 import { BedrockProfileResolver } from '../bedrock/sources/bedrock-profile-resolver';
-import { deployedAlertPolicy, type IngestConfig } from '../config';
+import { deployedAlertPolicy, mayReadAccount, type IngestConfig } from '../config';
 import { IamPolicySource } from '../policy/sources/iam-policy-source';
 import { assumeRoleClientFactory } from '../policy/sources/assume-role';
 import type { PipelineDeps } from '../pipeline/process';
@@ -66,6 +66,7 @@ export function buildPipelineDeps(
     region: clients.iam.config.region,
     homeClient: clients.iam,
     clock,
+    mayRead: (accountId) => mayReadAccount(config.readAccounts, accountId),
   });
   const policySource = new IamPolicySource({ client: clients.iam, cacheTtlSeconds: config.policyCacheTtlSeconds, clientForAccount, clock });
   return {

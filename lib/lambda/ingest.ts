@@ -26,7 +26,7 @@ export interface IngestDependencies {
 }
 
 export interface IngestResult {
-  outcome: PipelineOutcome['kind'] | 'sweep' | 'policy-change';
+  outcome: PipelineOutcome['kind'] | 'sweep' | 'policy-change' | 'suspicious';
   fingerprint?: string;
   alert?: string;
 }
@@ -34,30 +34,49 @@ export interface IngestResult {
 /**
  * The EventBridge → Lambda adapter. It validates the envelope, runs the one pipeline, and lets store and
  * SNS errors propagate so that Lambda's retries and the on-failure destination keep the event. A record
- * that cannot be decoded is logged, counted in `BadRecords` and acknowledged: retrying it cannot help.
+ * that cannot be decoded is logged, counted in `BadRecords` and acknowledged: retrying it cannot help. An
+ * event that is not a CloudTrail delivery (forged source, detail-type or account) is logged as suspicious,
+ * counted in `SuspiciousEvents` and acknowledged without being decoded.
  */
+/** The 15-minute tick: held-back alerts whose window passed, then quiet resolution (stale incidents). */
+async function scheduledSweeps(deps: IngestDependencies, count: (metric: PipelineMetric, value?: number) => void): Promise<IngestResult> {
+  const { logger } = deps;
+  const swept = await sweepDeferredAlerts({ ...deps.pipeline, count });
+  logger.info('Swept held-back alerts', { checked: swept.checked, sent: swept.sent, failed: swept.failed.length });
+  // Not thrown: a retried tick would re-sweep everything, and a failed tick in the failure queue
+  // cannot be replayed; the failed claims go stale and the next tick sends them.
+  for (const f of swept.failed) logger.error('Held-back alert not sent; the next sweep retries it', { fingerprint: f.fingerprint, reason: f.error });
+  if (swept.failed.length > 0) count('Failures', swept.failed.length);
+  // Quiet resolution: open incidents not seen for the stale period go stale (no alert).
+  const stale = await sweepStale({ store: deps.pipeline.store, count }, deps.pipeline.clock(), deps.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
+  if (stale.stale.length > 0) logger.info('Incidents went stale', { stale: stale.stale });
+  return { outcome: 'sweep', alert: swept.sent > 0 ? 'sent' : 'none' };
+}
+
 export function createIngestHandler(deps: IngestDependencies) {
   const { logger, metrics } = deps;
   const count = (metric: PipelineMetric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value);
 
   const ingest = async (event: unknown, context: Context): Promise<IngestResult> => {
-    if (isScheduledEvent(event)) {
-      const swept = await sweepDeferredAlerts({ ...deps.pipeline, count });
-      logger.info('Swept held-back alerts', { checked: swept.checked, sent: swept.sent, failed: swept.failed.length });
-      // Not thrown: a retried tick would re-sweep everything, and a failed tick in the failure queue
-      // cannot be replayed; the failed claims go stale and the next tick sends them.
-      for (const f of swept.failed) logger.error('Held-back alert not sent; the next sweep retries it', { fingerprint: f.fingerprint, reason: f.error });
-      if (swept.failed.length > 0) count('Failures', swept.failed.length);
-      // Quiet resolution: open incidents not seen for the stale period go stale (no alert).
-      const stale = await sweepStale({ store: deps.pipeline.store, count }, deps.pipeline.clock(), deps.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-      if (stale.stale.length > 0) logger.info('Incidents went stale', { stale: stale.stale });
-      return { outcome: 'sweep', alert: swept.sent > 0 ? 'sent' : 'none' };
-    }
+    if (isScheduledEvent(event)) return scheduledSweeps(deps, count);
     const parsed = parseCloudTrailEvent(event);
     if (parsed.kind === 'invalid') {
       logger.warn('Bad event: not an EventBridge CloudTrail event', { reason: parsed.reason });
       count('BadRecords');
       return { outcome: 'invalid' };
+    }
+    if (parsed.kind === 'suspicious') {
+      // Acknowledged, not retried: a forged event stays forged. Its own metric so an alarm can tell an
+      // attempt from noise; the fields are the few that prove the mismatch, bounded.
+      logger.warn('Suspicious event refused: not a CloudTrail delivery', {
+        suspicious: true,
+        reason: parsed.reason,
+        source: parsed.source,
+        account: parsed.account,
+        recipientAccountId: parsed.recipientAccountId,
+      });
+      count('SuspiciousEvents');
+      return { outcome: 'suspicious' };
     }
     logger.appendKeys({ eventId: parsed.eventId ?? 'unknown', eventName: parsed.eventName ?? 'unknown' });
     try {

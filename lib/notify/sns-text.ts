@@ -16,11 +16,13 @@
  *   tokens that could format, link or mention (see {@link chatText}).
  * - Values are made single-line, so a value can never start a line and become a `>` quote.
  *
- * Everywhere (chat, email, subject, attributes, terminal): control characters (C0, C1, DEL), bidi
- * overrides and zero-width characters are removed, lone surrogates become U+FFFD, and access key IDs
- * (AKIA/ASIA/ABIA/ACCA + 16 characters) and Amazon Bedrock API keys are masked.
+ * Everywhere (chat, email, subject, attributes, terminal): lib/display/sanitise.ts, the one sanitiser:
+ * escape sequences, control characters (C0, C1, DEL), bidi overrides and zero-width characters are
+ * removed, lone surrogates become U+FFFD, access key IDs and Amazon Bedrock API keys are masked, and
+ * secret-key-shaped strings and labelled credentials are redacted.
  */
 
+import { ELLIPSIS, maskCredentials, stripControl, wellFormed } from '../display/sanitise';
 import type { AlertMessage } from './types';
 
 /** SNS publish limit: message plus attribute names, types and values (and, to be safe, the subject). */
@@ -49,45 +51,17 @@ export function publishSize(message: AlertMessage): number {
 // ---------------------------------------------------------------------------------------------
 // Escaping and sanitising
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
-// Bidi embeddings/overrides/isolates, zero-width characters and the BOM: invisible, used to spoof text.
-const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
-
-const ACCESS_KEY_ID = /(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12}([A-Z0-9]{4})(?![A-Z0-9])/g;
-const BEDROCK_LONG_TERM_KEY = /(?<![A-Za-z0-9])ABSK[A-Za-z0-9+/=]{16,}/g;
-const BEDROCK_SHORT_TERM_KEY = /bedrock-api-key-[A-Za-z0-9+/=%_-]{16,}/g;
 const MENTION = /@(channel|here|everyone)/gi;
 
 const ZERO_WIDTH_SPACE = '\u200B';
 const BACKTICK_STAND_IN = '\u02CB';
-export const ELLIPSIS = '\u2026';
 
-/** Replaces lone UTF-16 surrogates, which are not valid UTF-8 and would break the SNS message. */
-export function wellFormed(value: string): string {
-  return value.replace(LONE_SURROGATE, '\uFFFD');
-}
+// The one sanitiser lives in lib/display; these names stay for the renderers that use them.
+export { ELLIPSIS, stripControl, wellFormed };
 
-/**
- * Removes control and invisible characters. Single-line (default): every line break and tab becomes
- * a space and runs of spaces collapse. Multi-line: line breaks are normalised to `\n`, tabs to two spaces.
- */
-export function stripControl(value: string, options: { multiline?: boolean } = {}): string {
-  const clean = wellFormed(value);
-  if (options.multiline) {
-    return clean.replace(LINE_BREAK, '\n').replace(/\t/g, '  ').replace(CONTROL, '').replace(INVISIBLE, '');
-  }
-  return clean.replace(LINE_BREAK, ' ').replace(/\t/g, ' ').replace(CONTROL, '').replace(INVISIBLE, '').replace(/ {2,}/g, ' ').trim();
-}
-
-/** Masks access key IDs (keeps the 4-character prefix and the last 4) and Bedrock API keys wherever they appear. */
+/** Masks access key IDs and Bedrock API keys, and redacts secret keys and labelled credentials (lib/display/sanitise.ts). */
 export function maskSecrets(value: string): string {
-  return value
-    .replace(ACCESS_KEY_ID, (_m, prefix: string, last: string) => `${prefix}${ELLIPSIS}${last}`)
-    .replace(BEDROCK_LONG_TERM_KEY, `ABSK${ELLIPSIS}(masked)`)
-    .replace(BEDROCK_SHORT_TERM_KEY, `bedrock-api-key-${ELLIPSIS}(masked)`);
+  return maskCredentials(value);
 }
 
 /** Cuts to at most `max` UTF-16 units including the marker, never splitting a surrogate pair. */
@@ -96,7 +70,8 @@ export function truncate(value: string, max: number, marker: string = ELLIPSIS):
   if (max <= marker.length) return marker.slice(0, Math.max(0, max));
   let cut = value.slice(0, max - marker.length);
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut + marker;
+  // A cut can turn a longer token into a key-shaped one (21 characters become 20): mask again.
+  return maskCredentials(cut) + marker;
 }
 
 /** Cleans one untrusted value for plain text (email, terminal): single line, no control characters, secrets masked. */

@@ -5,6 +5,8 @@
  * elsewhere); `Failures` counts everything else that failed. The policy-change loop (issue 13) adds
  * `Regressions` (fixed incidents seen again), `PolicyChangesProcessed`, `IncidentsFixed`, `IncidentsStale`, `FollowUpsSent`;
  * the rules file adds `DenialsExpected` (denials an `expect` rule matched: counted apart, never alerted).
+ * `SuspiciousEvents` counts events refused at the Lambda's edge because their envelope does not agree
+ * with a CloudTrail delivery (lib/lambda/event.ts).
  */
 export const PIPELINE_METRICS = [
   'DenialsProcessed',
@@ -14,6 +16,7 @@ export const PIPELINE_METRICS = [
   'Duplicates',
   'RecordsSkipped',
   'BadRecords',
+  'SuspiciousEvents',
   'Retries',
   'Failures',
   'Regressions',

@@ -1,4 +1,5 @@
 import { CHAT_DESCRIPTION_MAX_CHARS, chatCode, chatPlain, ELLIPSIS } from '../notify/sns-text';
+import { forDisplay } from '../display/sanitise';
 import type { CustomChatNotification } from '../notify/types';
 import { CHAT_LIMITS, describeChange, formatCount, plural, sparkline, summaryReady } from './format';
 import type { RenderLimits, WeeklyReport } from './types';
@@ -17,7 +18,9 @@ export type ReportChatNotification = CustomChatNotification<{
  * sparkline, the top incidents and the oldest open ones. Untrusted values go through the alert escaping
  * (code spans, `& < >` escaped, mass mentions broken, secrets masked).
  */
-export function renderReportChat(report: WeeklyReport, limits: RenderLimits = CHAT_LIMITS): ReportChatNotification {
+export function renderReportChat(raw: WeeklyReport, limits: RenderLimits = CHAT_LIMITS): ReportChatNotification {
+  // Names, actions and reasons come from events: everything below reads the sanitised view.
+  const report = forDisplay(raw);
   const { totals, period } = report;
   const lines: string[] = [];
   const trend = report.weekOverWeek ? `, ${describeChange(report.weekOverWeek)}` : '';

@@ -6,6 +6,7 @@ import { codeName, escapeHtml, name, time } from './html-text';
 import { daysOf, periodLabel, weekday } from './period';
 import { loopHtml } from './render-html-loop';
 import type { BreakdownRow, RenderLimits, WeeklyReport } from './types';
+import { forDisplay } from '../display/sanitise';
 
 export { escapeHtml } from './html-text';
 export { formatHours } from './format';
@@ -23,7 +24,9 @@ export const GENERATOR_META = '<meta name="generator" content="access-auditor">'
  * time to fix of resolved ones, and breakdowns. Every value from an event is cleaned and escaped; names
  * wrap only after `:` and `/`; nothing is loaded from elsewhere; it prints on landscape A4.
  */
-export function renderReportHtml(report: WeeklyReport, limits: RenderLimits = PAGE_LIMITS): string {
+export function renderReportHtml(raw: WeeklyReport, limits: RenderLimits = PAGE_LIMITS): string {
+  // Names, actions and reasons come from events: everything below reads the sanitised view.
+  const report = forDisplay(raw);
   const { period } = report;
   const title = `Access denials: weekly report ${period.label}`;
   const first = period.days[0] ?? '';

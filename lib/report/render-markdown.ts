@@ -1,5 +1,6 @@
 import { ELLIPSIS, plainLine } from '../notify/sns-text';
 import { describeChange, fixWords, formatCount, PAGE_LIMITS, plural, sparkline, formatUtcTime } from './format';
+import { forDisplay } from '../display/sanitise';
 import { weekday } from './period';
 import { loopMarkdown } from './render-loop';
 import type { BreakdownRow, RenderLimits, WeeklyReport } from './types';
@@ -11,7 +12,9 @@ import type { BreakdownRow, RenderLimits, WeeklyReport } from './types';
  * @-mentions are not interpreted. The fence is one backtick longer than the longest run in the value, and
  * `|` is escaped because GFM splits table cells on it even inside code spans.
  */
-export function renderReportMarkdown(report: WeeklyReport, limits: RenderLimits = PAGE_LIMITS): string {
+export function renderReportMarkdown(raw: WeeklyReport, limits: RenderLimits = PAGE_LIMITS): string {
+  // Names, actions and reasons come from events: everything below reads the sanitised view.
+  const report = forDisplay(raw);
   const { totals, period } = report;
   const out: string[] = [];
   out.push(`# Access denials: weekly report ${period.label}`, '');

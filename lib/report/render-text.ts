@@ -1,4 +1,5 @@
 import { ELLIPSIS, plainLine, truncate } from '../notify/sns-text';
+import { forDisplay } from '../display/sanitise';
 import { describeChange, fixWords, formatCount, plural, sparkline, TEXT_LIMITS } from './format';
 import { weekday } from './period';
 import { loopText } from './render-loop';
@@ -12,7 +13,9 @@ const BAR_WIDTH = 40;
  * The report as plain text for email: every line at most {@link TEXT_WIDTH} characters, every
  * untrusted value single-line with control characters removed and access keys masked.
  */
-export function renderReportText(report: WeeklyReport, limits: RenderLimits = TEXT_LIMITS): string {
+export function renderReportText(raw: WeeklyReport, limits: RenderLimits = TEXT_LIMITS): string {
+  // Names, actions and reasons come from events: everything below reads the sanitised view.
+  const report = forDisplay(raw);
   const { totals, period } = report;
   const lines: string[] = [];
   const title = `ACCESS-AUDITOR WEEKLY REPORT  ${period.label} (${plural(period.days.length, 'day')}, UTC)`;

@@ -3,6 +3,7 @@ import { renderReportHtml } from './render-html';
 import { renderReportMarkdown } from './render-markdown';
 import { renderReportText } from './render-text';
 import type { WeeklyReport } from './types';
+import { jsonText } from '../display/sanitise';
 
 export const REPORT_FORMATS = ['text', 'markdown', 'html', 'chat', 'json'] as const;
 /** Output formats of the `report` command: `chat` is the notification JSON, `json` the report itself. */
@@ -24,6 +25,6 @@ export function renderReport(report: WeeklyReport, format: ReportFormat): string
     case 'chat':
       return `${JSON.stringify(renderReportChat(report), null, 2)}\n`;
     case 'json':
-      return `${JSON.stringify(report, null, 2)}\n`;
+      return jsonText(report, 2);
   }
 }

@@ -1,14 +1,17 @@
 import { makeStyle, printable, printableLine } from '../../cli/style';
 import { renderIncidentTable } from '../../cli/render-incidents';
 import type { Incident } from '../../lib/incidents/types';
+import { forDisplay } from '../../lib/display/sanitise';
 
 describe('printable', () => {
   it.each([
-    ['escape sequences', 'role\u001b[2J\u001b[31m', 'role?[2J?[31m'],
-    ['carriage return', 'ok\rEVIL', 'ok?EVIL'],
-    ['right-to-left override', 'user\u202Egnp.exe', 'user?gnp.exe'],
-    ['bidi isolates', 'a\u2066b\u2069c', 'a?b?c'],
-    ['C1 control', 'x\u009by', 'x?y'],
+    ['escape sequences, removed whole', 'role\u001b[2J\u001b[31m', 'role'],
+    ['an OSC window title', 'a\u001b]0;pwned\u0007b\u001b]2;x\u001b\\c', 'abc'],
+    ['carriage return, a line break in a block', 'ok\rEVIL', 'ok\nEVIL'],
+    ['right-to-left override', 'user\u202Egnp.exe', 'usergnp.exe'],
+    ['bidi isolates', 'a\u2066b\u2069c', 'abc'],
+    ['a C1 CSI sequence', 'x\u009b2Jy', 'xy'],
+    ['an access key ID', 'session AKIAIOSFODNN7EXAMPLE', 'session AKIA\u2026MPLE'],
   ])('neutralises %s', (_name, input, expected) => {
     expect(printable(input)).toBe(expected);
   });
@@ -27,7 +30,7 @@ describe('makeStyle', () => {
 
 describe('printableLine', () => {
   it('keeps a hostile name on its row', () => {
-    expect(printableLine('role\nFAKE ROW\r\u2028x')).toBe('role FAKE ROW? x');
+    expect(printableLine('role\nFAKE ROW\r\u2028x')).toBe('role FAKE ROW x');
   });
 
   it('is what the incident table uses, so a line break in a role name cannot add a row', () => {
@@ -50,6 +53,10 @@ describe('printableLine', () => {
       latest: {} as Incident['latest'],
       alert: { alertsSent: 0 },
     } as Incident;
-    expect(renderIncidentTable([incident], makeStyle(false)).trimEnd().split('\n')).toHaveLength(2);
+    expect(
+      renderIncidentTable([forDisplay(incident)], makeStyle(false))
+        .trimEnd()
+        .split('\n'),
+    ).toHaveLength(2);
   });
 });

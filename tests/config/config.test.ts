@@ -1,4 +1,4 @@
-import { deployedAlertPolicy, INGEST_ALERT_LEASE_SECONDS, loadIngestConfig, loadReportConfig } from '../../lib/config';
+import { deployedAlertPolicy, INGEST_ALERT_LEASE_SECONDS, loadIngestConfig, loadReportConfig, mayReadAccount } from '../../lib/config';
 import { AlertPolicyConfigError } from '../../lib/alerts/errors';
 import { ConfigError } from '../../lib/errors';
 
@@ -15,7 +15,28 @@ describe('loadIngestConfig', () => {
       policyCacheTtlSeconds: 300,
       simulate: true,
       staleAfterDays: 14,
+      readAccounts: { kind: 'listed', accounts: [] },
     });
+  });
+
+  it('reads the accounts it may read through the read role: listed, or the organization', () => {
+    expect(loadIngestConfig({ ...valid, READ_ACCOUNTS: ' 444455556666, 777788889999 ,' }).readAccounts).toEqual({
+      kind: 'listed',
+      accounts: ['444455556666', '777788889999'],
+    });
+    expect(loadIngestConfig({ ...valid, ORG_ID: 'o-abcdefghij', READ_ACCOUNTS: '' }).readAccounts).toEqual({
+      kind: 'organization',
+      orgId: 'o-abcdefghij',
+      accounts: [],
+    });
+  });
+
+  it('may read only listed accounts without an organization, any account with one', () => {
+    const listed = loadIngestConfig({ ...valid, READ_ACCOUNTS: '444455556666' }).readAccounts;
+    expect(mayReadAccount(listed, '444455556666')).toBe(true);
+    expect(mayReadAccount(listed, '999999999999')).toBe(false);
+    expect(mayReadAccount(loadIngestConfig(valid).readAccounts, '444455556666')).toBe(false);
+    expect(mayReadAccount(loadIngestConfig({ ...valid, ORG_ID: 'o-abcdefghij' }).readAccounts, '999999999999')).toBe(true);
   });
 
   it('reads every optional variable', () => {
@@ -39,6 +60,8 @@ describe('loadIngestConfig', () => {
     [{ ...valid, ALERT_WINDOW_MINUTES: 'soon' }, /ALERT_WINDOW_MINUTES="soon" must be a whole number/],
     [{ ...valid, SIMULATE: 'maybe' }, /SIMULATE="maybe" must be true or false/],
     [{ ...valid, READ_ROLE_NAME: 'bad/role' }, /READ_ROLE_NAME="bad\/role" is not a valid IAM role name/],
+    [{ ...valid, READ_ACCOUNTS: '4444-5555-6666' }, /READ_ACCOUNTS: "4444-5555-6666" is not a 12-digit account ID/],
+    [{ ...valid, ORG_ID: 'r-abcd' }, /ORG_ID="r-abcd" is not an organization ID/],
   ])('fails fast with the variable name: %j', (env, message) => {
     expect(() => loadIngestConfig(env)).toThrow(ConfigError);
     expect(() => loadIngestConfig(env)).toThrow(message);

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { denialJson } from '../../lib/denial/serialise';
+import { denialJson, denialJsonLine } from '../../lib/denial/serialise';
+import { jsonLine } from '../../lib/display/sanitise';
 import type { Denial, Proposal } from '../../lib/denial/types';
 import { decodeRecord } from '../../lib/cloudtrail/decode';
 import { proposeFix } from '../../lib/policy/propose/propose';
@@ -43,5 +44,33 @@ describe('denialJson: JSON.stringify of a denial, with each proposal serialised 
     const b = { ...outcome.denial, eventId: 'b', proposal };
     const c = { ...outcome.denial, proposal: { ...proposal, validated: 'not-validated' as const } };
     for (const denial of [a, b, c]) expect(denialJson(denial)).toBe(JSON.stringify(denial));
+  });
+});
+
+describe('denialJsonLine: the --json line of a denial, with each proposal masked and serialised once', () => {
+  const secretish = fc.oneof(
+    fc.string(),
+    fc.constant('AKIAIOSFODNN7EXAMPLE'),
+    fc.constant('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'),
+    fc.constant('line\u2028break'),
+  );
+  const masked = fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(secretish, fc.array(secretish, { maxLength: 3 })), { maxKeys: 6 });
+
+  it('is byte for byte jsonLine(denial), credentials and separators included, on first and cached use', () => {
+    fc.assert(
+      fc.property(masked, masked, (rest, proposal) => {
+        const { proposal: _drop, ...head } = rest;
+        const denial = { ...head, proposal } as unknown as Denial;
+        expect(denialJsonLine(denial)).toBe(jsonLine(denial));
+        expect(denialJsonLine(denial)).toBe(jsonLine(denial));
+      }),
+    );
+  });
+
+  it('masks an access key carried in the proposal', () => {
+    const proposal = { note: 'key AKIAIOSFODNN7EXAMPLE' } as unknown as Proposal;
+    const line = denialJsonLine({ eventId: 'e1', proposal } as unknown as Denial);
+    expect(line).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(line.endsWith('\n')).toBe(true);
   });
 });

@@ -153,6 +153,16 @@ describe('the denial rule pattern', () => {
     expect(matchesPattern(everySource, event)).toBe(false);
   });
 
+  // Only AWS can put an event whose source starts with "aws." (PutEvents refuses it), so an account of
+  // the organization cannot forge a denial through the organization's bus policy.
+  it.each([['attacker.forged'], ['custom.aws.iam'], ['AWS.iam'], ['awsx.iam']])('does not match a CloudTrail-shaped event whose source is %s', (source) => {
+    const denial = call('iam.amazonaws.com', 'GetRole', { code: 'AccessDenied', message: DENIED });
+    for (const pattern of [everySource, deployedPattern('iam.amazonaws.com')]) {
+      expect(matchesPattern(pattern, { ...envelope(denial), source })).toBe(false);
+      expect(matchesPattern(pattern, envelope(denial))).toBe(true);
+    }
+  });
+
   it('without a filter is exactly deploy/event-pattern.json', () => {
     expect(everySource).toEqual(basePattern);
   });

@@ -140,3 +140,37 @@ export function roleActions(template: MaterializedTemplate, roleName: string): s
     .flatMap((s) => asList(s.statement.Action))
     .sort();
 }
+
+/** The condition keys a statement tests, under any operator, lower-cased (IAM condition keys are case-insensitive). */
+function conditionKeys(statement: Statement): Set<string> {
+  const keys = new Set<string>();
+  for (const block of Object.values(statement.Condition ?? {})) for (const key of Object.keys(block)) keys.add(key.toLowerCase());
+  return keys;
+}
+
+const SOURCE_KEYS = ['aws:sourceaccount', 'aws:sourcearn'];
+
+/**
+ * Confused deputy: an Allow to a service principal must say on whose behalf (aws:SourceAccount or
+ * aws:SourceArn); an Allow to everyone must be bound to the organization or a source. Deny is never a grant.
+ */
+export function servicePrincipalProblems(statement: Statement): string[] {
+  if (statement.Effect === 'Deny') return [];
+  const keys = conditionKeys(statement);
+  const principal = statement.Principal;
+  const services = principal && typeof principal === 'object' ? asList((principal as Record<string, unknown>).Service as string | string[] | undefined) : [];
+  const problems: string[] = [];
+  if (services.length > 0 && !SOURCE_KEYS.some((k) => keys.has(k)))
+    problems.push(`service principal ${services.join(', ')} without aws:SourceAccount or aws:SourceArn`);
+  if (isEveryone(principal) && ![...SOURCE_KEYS, 'aws:principalorgid'].some((k) => keys.has(k)))
+    problems.push('Principal "*" without aws:PrincipalOrgID, aws:SourceAccount or aws:SourceArn');
+  return problems;
+}
+
+/** Lambda permissions granted to a service without naming the source (SourceArn or SourceAccount). */
+export function lambdaPermissionProblems(template: MaterializedTemplate): string[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::Lambda::Permission')
+    .filter(([, r]) => String(r.Properties.Principal).endsWith('.amazonaws.com') && !r.Properties.SourceArn && !r.Properties.SourceAccount)
+    .map(([name, r]) => `${name}: ${String(r.Properties.Principal)} without SourceArn or SourceAccount`);
+}

@@ -113,6 +113,8 @@ describe('packaging', () => {
         'POWERTOOLS_LOG_LEVEL',
         'POWERTOOLS_METRICS_NAMESPACE',
         'POWERTOOLS_SERVICE_NAME',
+        'ORG_ID',
+        'READ_ACCOUNTS',
         'READ_ROLE_NAME',
         'RULES_FILE',
         'SIMULATE',
@@ -127,6 +129,8 @@ describe('packaging', () => {
       ALERT_WINDOW_MINUTES: '60',
       OCCURRENCE_TTL_DAYS: '90',
       READ_ROLE_NAME: 'access-auditor-read',
+      READ_ACCOUNTS: '',
+      ORG_ID: '',
       POLICY_CACHE_TTL_SECONDS: '300',
       SIMULATE: 'true',
       STALE_AFTER_DAYS: '14',
@@ -227,6 +231,18 @@ describe('asynchronous invocation of ingest', () => {
     });
     expect(props(defaults, 'IngestFailureQueue')).toMatchObject({ SqsManagedSseEnabled: true });
     expect(asList(statement(defaults, 'IngestRole', 'FailedInvocationsToQueue').Resource)).toEqual(['${IngestFailureQueue.Arn}']);
+  });
+
+  it('keeps a weekly report that failed both attempts in its own encrypted queue', () => {
+    const config = Object.values(defaults.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::EventInvokeConfig' && r.Properties.FunctionName === '${WeeklyReportLambdaFunction}',
+    );
+    expect(config?.Properties).toMatchObject({
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: '${WeeklyReportFailureQueue.Arn}' } },
+    });
+    expect(props(defaults, 'WeeklyReportFailureQueue')).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    expect(asList(statement(defaults, 'WeeklyReportRole', 'FailedInvocationsToQueue').Resource)).toEqual(['${WeeklyReportFailureQueue.Arn}']);
   });
 });
 
@@ -491,7 +507,7 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets the weekly report only read the table and publish', () => {
+  it('lets the weekly report only read the table, publish, and keep its failed invocations', () => {
     expect([...new Set(roleActions(defaults, 'WeeklyReportRole'))]).toEqual(
       [
         'dynamodb:BatchGetItem',
@@ -502,6 +518,7 @@ describe('least privilege', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
+        'sqs:SendMessage',
       ].sort(),
     );
   });
@@ -570,6 +587,7 @@ describe('outputs', () => {
         'DeadLetterQueueUrl',
         'IngestRoleArn',
         'IngestFailureQueueUrl',
+        'WeeklyReportFailureQueueUrl',
         'CentralEventBusArn',
       ]),
     );

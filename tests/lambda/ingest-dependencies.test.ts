@@ -113,3 +113,48 @@ describe('assumeRoleClientFactory after an STS failure', () => {
     expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(2);
   });
 });
+
+describe('cross-account reads in the Lambda', () => {
+  const request = (account: string) => ({
+    policySourceArn: `arn:aws:iam::${account}:role/attacker-chosen`,
+    extraPolicies: [],
+    action: 's3:GetObject',
+    resource: 'arn:aws:s3:::bucket/key',
+    context: {},
+  });
+
+  beforeEach(() => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333' });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2099-01-01T00:00:00Z') },
+    });
+  });
+
+  // A principal of any account can call into a watched account; its event names that account. Without a
+  // bound, the auditor would assume a "read role" the caller created in an account the caller owns.
+  it('never assumes a role in an account neither listed nor in the organization', async () => {
+    const deps = buildPipelineDeps(config, defaultClients('eu-west-1'));
+    await expect(deps.simulator!.simulate(request('444455556666'))).rejects.toThrow(/444455556666 is neither named in READ_ACCOUNTS nor in the organization/);
+    await expect(
+      deps.policySource!.getPrincipalPolicies({
+        type: 'AssumedRole',
+        arn: 'arn:aws:sts::444455556666:assumed-role/attacker-chosen/s',
+        accountId: '444455556666',
+        roleName: 'attacker-chosen',
+        roleArn: 'arn:aws:iam::444455556666:role/attacker-chosen',
+        managedBy: 'customer',
+      } as never),
+    ).rejects.toThrow(/neither named in READ_ACCOUNTS/);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
+  it('assumes the read role of a listed account, and of any account in organization mode (IAM keeps it inside)', async () => {
+    for (const env of [{ READ_ACCOUNTS: '444455556666' }, { ORG_ID: 'o-abcdefghij' }]) {
+      sts.resetHistory();
+      const configured = loadIngestConfig({ TABLE_NAME: 'access-auditor-prod-incidents', TOPIC_ARN: config.topicArn, ...env });
+      const deps = buildPipelineDeps(configured, defaultClients('eu-west-1'));
+      await deps.simulator!.simulate(request('444455556666')).catch(() => undefined);
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual(['arn:aws:iam::444455556666:role/access-auditor-read']);
+    }
+  });
+});

@@ -182,8 +182,36 @@ describe('ingest handler', () => {
   it('acknowledges a bad event without retrying it and counts it', async () => {
     const { handler } = await setup();
     await expect(handler({ 'detail-type': 'AWS API Call via CloudTrail', detail: 'garbage' })).resolves.toEqual({ outcome: 'invalid' });
-    await expect(handler(envelope({ eventID: 'no-shape', errorCode: 'AccessDenied' }))).resolves.toEqual({ outcome: 'invalid' });
+    await expect(handler(envelope({ eventID: 'no-shape', errorCode: 'AccessDenied', recipientAccountId: '111122223333' }))).resolves.toEqual({
+      outcome: 'invalid',
+    });
     expect(logs.some((l) => l.includes('BadRecords'))).toBe(true);
+  });
+
+  // Any principal of the organization may PutEvents on the central bus; only AWS can send "aws." sources,
+  // and EventBridge sets `account` to the sender's account. A forged or mismatched envelope is refused.
+  it.each([
+    ['a forged source', { source: 'attacker.forged' }],
+    ['a missing source', { source: undefined }],
+    ['another detail-type via CloudTrail', { 'detail-type': 'AWS Console Action via CloudTrail' }],
+    ['an account other than the recipient', { account: '444455556666' }],
+    ['a missing account', { account: undefined }],
+  ])('refuses %s as suspicious, counts it on its own and touches nothing', async (_name, change) => {
+    const { handler, store } = await setup();
+    const event = { ...envelope(record('01-apprunner-no-bedrock-grant.json')), ...change };
+    await expect(handler(event)).resolves.toEqual({ outcome: 'suspicious' });
+    expect(logs.some((l) => l.includes('"_aws"') && l.includes('SuspiciousEvents'))).toBe(true);
+    expect(logs.some((l) => l.includes('Suspicious event refused') && /"suspicious":\s*true/.test(l))).toBe(true);
+    expect(logs.some((l) => l.includes('BadRecords') || l.includes('DenialsProcessed'))).toBe(false);
+    expect(iam.calls()).toHaveLength(0);
+    expect(sns.calls()).toHaveLength(0);
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('refuses a record whose recipientAccountId is not the envelope account', async () => {
+    const { handler } = await setup();
+    const event = envelope({ ...record('01-apprunner-no-bedrock-grant.json'), recipientAccountId: '444455556666' });
+    await expect(handler(event)).resolves.toEqual({ outcome: 'suspicious' });
   });
 });
 

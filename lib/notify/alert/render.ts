@@ -15,6 +15,7 @@
 import type { AlertTrigger, Incident } from '../../incidents/types';
 import type { Severity } from '../../alerts/severity';
 import { AlertError } from '../../alerts/errors';
+import { forDisplay } from '../../display/sanitise';
 import { asciiText, publishSize, PUBLISH_BYTES_BUDGET, SMS_MAX_CHARS, truncate } from '../sns-text';
 import type { AlertMessage, ChatProtocol } from '../types';
 import { BUDGETS, type Budget } from './budget';
@@ -55,7 +56,9 @@ export interface RenderAlertInput {
  * Renders the SNS publish input for one alert. The result always fits SNS limits: subject under 100
  * printable ASCII characters, message plus attributes under 256 KB.
  */
-export function renderAlert(input: RenderAlertInput): AlertMessage {
+export function renderAlert(raw: RenderAlertInput): AlertMessage {
+  // Every field of the incident comes from events: the renderers below see only the sanitised view.
+  const input = { ...raw, incident: forDisplay(raw.incident) };
   const Subject = renderSubject(input.incident, input.trigger);
   const MessageAttributes = alertAttributes(input.incident, input.trigger, { severity: input.severity, route: input.route });
   for (const budget of BUDGETS) {

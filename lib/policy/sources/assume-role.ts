@@ -17,6 +17,12 @@ export interface AssumeRoleFactoryOptions {
   sessionName?: string;
   durationSeconds?: number;
   clock?: () => Date;
+  /**
+   * Which other accounts may be read (default: all). A refused account fails with PolicySourceError before
+   * any STS call: its principal's policies are then reported unreadable rather than read from a role chosen
+   * by whoever made the call.
+   */
+  mayRead?: (accountId: string) => boolean;
 }
 
 /** The credential shape the SDK accepts from a provider function. */
@@ -93,6 +99,10 @@ export function assumeRoleClientFactory(options: AssumeRoleFactoryOptions): (acc
 
   return async (accountId: string) => {
     if (accountId === (await homeAccount())) return options.homeClient ?? null;
+    if (options.mayRead && !options.mayRead(accountId))
+      throw new PolicySourceError(
+        `account ${accountId} is neither named in READ_ACCOUNTS nor in the organization: its read role is not assumed (docs/security.md)`,
+      );
     let client = clients.get(accountId);
     if (!client) {
       client = new IAMClient({

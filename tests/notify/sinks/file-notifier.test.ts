@@ -76,7 +76,7 @@ describe('FileNotifier', () => {
     const message = renderAlert({ incident: incident({ principal: hostile.principal, latest: hostile }), trigger: 'opened', topicArn: TOPIC });
     await new FileNotifier({ path: join(dir, 'alerts.jsonl'), terminal: out }).publish(message);
     const text = out.text();
-    expect(text).toContain('ALERT MEDIUM  [access-auditor] bedrock:InvokeModel denied for evil[2J]0;pwned (us-east-1)');
+    expect(text).toContain('ALERT MEDIUM  [access-auditor] bedrock:InvokeModel denied for evil (us-east-1)');
     expect(text).toContain('Why:');
     expect(text).toContain('How often:');
     expect(text).toContain('Fix:');
