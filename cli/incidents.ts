@@ -55,6 +55,7 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     topicArn: values['topic-arn'],
     needsTopic: false,
     mustExist: true,
+    readOnly: action === 'list' || action === 'show',
     io,
   });
   try {

@@ -200,6 +200,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     // Against a deployed table, commands in the alerts that reach that table (the on-call copies them from the alert).
     ...(runtime.embedded || !options.table ? {} : incidentCommands(options.table, runtime.region)),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
+    exclusiveOwner: runtime.exclusiveOwner,
   };
   let failed = false;
   try {

@@ -188,9 +188,12 @@ export function pendingDecisionFor(
   eventId: string,
   now: Date,
   config: AlertPolicyConfig = DEFAULT_ALERT_POLICY,
+  /** The claimer is known to have ended (the embedded store's lock proves it): re-send at once, whoever asks. */
+  claimerEnded: (claim: PendingAlert) => boolean = () => false,
 ): PendingDecision {
   const claim = incident?.alert.pending;
   if (claim === undefined) return { kind: 'none' };
+  if (claimerEnded(claim)) return { kind: 'resend', claim };
   const claimedAt = Date.parse(claim.claimedAt);
   const age = Number.isNaN(claimedAt) ? Number.POSITIVE_INFINITY : now.getTime() - claimedAt;
   if (claim.eventId === eventId) {

@@ -100,8 +100,11 @@ export interface ActivityReader {
 
 /** Creates the store's table. */
 export interface TableProvisioner {
-  /** Creates the table when it does not exist (embedded default and tests; deployments create it with CloudFormation). */
-  ensureTable(): Promise<void>;
+  /**
+   * Creates the table when it does not exist (embedded default and tests; deployments create it with
+   * CloudFormation). With `create: false`, only checks: false when the table does not exist.
+   */
+  ensureTable(options?: { create?: boolean }): Promise<boolean>;
 }
 
 /** The whole store, as its adapter implements it; callers take the ports they use instead. */

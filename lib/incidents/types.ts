@@ -12,6 +12,11 @@ export interface PendingAlert {
   /** The occurrence that claimed the alert; its retry re-sends the alert if publishing failed. */
   eventId: string;
   claimedAt: string;
+  /**
+   * Who claimed it, when the claimer is a process holding the embedded store's data-dir lock (its lock
+   * token): the next lock holder knows that claimer has ended and re-sends at once.
+   */
+  owner?: string;
 }
 
 export interface AlertState {

@@ -23,6 +23,12 @@ export interface AlertDeps {
   ackCommand?: (fingerprint: string) => string;
   showCommand?: (fingerprint: string) => string;
   count?: (metric: PipelineMetric, value?: number) => void;
+  /**
+   * Set when this process is the only live writer of the store (the embedded default under its data-dir
+   * lock): the lock's token. Claims carry it, and a pending claim with any other owner was made by a
+   * process that has ended, so it is re-sent at once instead of after its lease.
+   */
+  exclusiveOwner?: string;
 }
 
 /** Thrown while the first delivery of an event may still be publishing its alert: the retry comes later. */
@@ -45,13 +51,15 @@ export async function alertForRedelivery(incident: Incident, eventId: string, no
 
 /** Re-sends a claimed alert that was never published, when its claimer retries or the claim went stale. */
 export async function resendPending(incident: Incident, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
-  const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy);
+  const { exclusiveOwner } = deps;
+  const claimerEnded = (claim: PendingAlert): boolean => exclusiveOwner !== undefined && claim.owner !== exclusiveOwner;
+  const decision = pendingDecisionFor(incident, eventId, now, deps.alertPolicy, claimerEnded);
   if (decision.kind === 'none') return 'none';
   if (decision.kind === 'wait')
     throw new AlertInFlightError(`the alert for ${incident.fingerprint} claimed by event ${eventId} may still be publishing; retry later`);
   // Take over exactly the claim we saw (compare-and-swap on it): of several callers re-sending one alert,
   // only one wins. The claim then names this caller, whose own retry re-sends it if this publish fails.
-  const claim: PendingAlert = { trigger: decision.claim.trigger, eventId, claimedAt: now.toISOString() };
+  const claim = claimOf(decision.claim.trigger, eventId, now, deps);
   if (!(await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy), { replaces: decision.claim }))) return 'none';
   await publish(incident, claim, now, deps);
   return 'resent';
@@ -59,7 +67,7 @@ export async function resendPending(incident: Incident, eventId: string, now: Da
 
 /** Claims the alert (at most one per window, none while one is pending) and sends it, or defers it. */
 export async function claimAndPublish(incident: Incident, trigger: AlertTrigger, eventId: string, now: Date, deps: AlertDeps): Promise<AlertOutcome> {
-  const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
+  const claim = claimOf(trigger, eventId, now, deps);
   if (await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy))) {
     await publish(incident, claim, now, deps);
     return 'sent';
@@ -68,6 +76,12 @@ export async function claimAndPublish(incident: Incident, trigger: AlertTrigger,
   if (toDefer) await deps.store.deferAlert(incident.fingerprint, toDefer);
   deps.count?.('AlertsDeferred');
   return 'deferred';
+}
+
+function claimOf(trigger: AlertTrigger, eventId: string, now: Date, deps: AlertDeps): PendingAlert {
+  const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
+  if (deps.exclusiveOwner !== undefined) claim.owner = deps.exclusiveOwner;
+  return claim;
 }
 
 async function publish(incident: Incident, claim: PendingAlert, now: Date, deps: AlertDeps): Promise<void> {

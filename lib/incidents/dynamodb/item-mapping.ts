@@ -32,6 +32,8 @@ function alertFrom(v: unknown): AlertState {
       eventId: asString(pending.eventId) ?? '',
       claimedAt: asString(pending.claimedAt) ?? '',
     };
+    const owner = asString(pending.owner);
+    if (owner !== undefined) p.owner = owner;
     state.pending = p;
   }
   if (isTrigger(a.deferred)) state.deferred = a.deferred;

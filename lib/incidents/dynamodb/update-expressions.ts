@@ -167,7 +167,7 @@ export function claimAlertUpdate(
   return {
     TableName: tableName,
     Key: incidentKey(fingerprint),
-    UpdateExpression: `SET ${pending} = ${e.value({ trigger: claim.trigger, eventId: claim.eventId, claimedAt: claim.claimedAt })}`,
+    UpdateExpression: `SET ${pending} = ${e.value({ trigger: claim.trigger, eventId: claim.eventId, claimedAt: claim.claimedAt, ...(claim.owner === undefined ? {} : { owner: claim.owner }) })}`,
     ConditionExpression:
       `attribute_exists(${alert}) ` +
       `AND (attribute_not_exists(${lastAlertAt}) OR ${lastAlertAt} < ${e.value(windowStart.toISOString())}) ` +
