@@ -88,7 +88,8 @@ async function prepareEmbeddedTable(store: DynamoIncidentStore, dynamo: Embedded
   const held = dynamo.marker?.tables.includes(EMBEDDED_TABLE) === true;
   const exists = await store.ensureTable({ create: !readOnly && !held });
   if (!exists && held) throw new StoreDamagedError(join(dataDir, 'dynamodb'), `the table ${EMBEDDED_TABLE} it held is gone`);
-  if (!exists) throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
+  if (!exists)
+    throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
   if (!readOnly) await dynamo.recordTable(EMBEDDED_TABLE);
 }
 

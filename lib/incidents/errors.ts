@@ -51,7 +51,10 @@ export class StoreDamagedError extends StoreError {
 
   /** `stopped`: the damage was met while the store was in use (writes before it stand); otherwise nothing was opened. */
   constructor(dataDir: string, problem: string, options: { cause?: unknown; stopped?: boolean } = {}) {
-    super(`the incident store in ${dataDir} is damaged (${problem}) and ${options.stopped ? 'access-auditor stopped using it' : 'was left unchanged'}`, { operation: 'openEmbeddedStore', cause: options.cause });
+    super(`the incident store in ${dataDir} is damaged (${problem}) and ${options.stopped ? 'access-auditor stopped using it' : 'was left unchanged'}`, {
+      operation: 'openEmbeddedStore',
+      cause: options.cause,
+    });
     this.name = 'StoreDamagedError';
     this.dataDir = dataDir;
     this.problem = problem;

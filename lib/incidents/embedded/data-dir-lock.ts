@@ -121,7 +121,13 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
   const path = join(dataDir, LOCK_FILE);
   let previous: LockOwner | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const owner: LockOwner = { pid: process.pid, startTicks: processStartTicks(process.pid), bootId: bootId(), token: randomUUID(), acquiredAt: new Date().toISOString() };
+    const owner: LockOwner = {
+      pid: process.pid,
+      startTicks: processStartTicks(process.pid),
+      bootId: bootId(),
+      token: randomUUID(),
+      acquiredAt: new Date().toISOString(),
+    };
     try {
       const handle = await open(path, 'wx');
       try {

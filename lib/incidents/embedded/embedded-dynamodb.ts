@@ -162,7 +162,8 @@ async function openDataDir(dataDir: string, readOnly: boolean): Promise<OpenedDa
     const marker = await readStoreMarker(dataDir);
     const state = await inspectLevelDb(dataDir);
     if (state.kind === 'damaged') throw new StoreDamagedError(dataDir, state.problem);
-    if (state.kind === 'empty' && marker) throw new StoreDamagedError(dataDir, `its LevelDB files are gone (it held ${marker.tables.join(', ')} since ${marker.createdAt})`);
+    if (state.kind === 'empty' && marker)
+      throw new StoreDamagedError(dataDir, `its LevelDB files are gone (it held ${marker.tables.join(', ')} since ${marker.createdAt})`);
     const levelDir = readOnly ? await snapshotLevelDb(dataDir) : dataDir;
     return { lock, levelDir, marker };
   } catch (err) {

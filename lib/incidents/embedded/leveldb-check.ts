@@ -9,10 +9,7 @@ import { join } from 'node:path';
  * every table file it lists as live is present with its recorded size.
  */
 
-export type DataDirState =
-  | { kind: 'empty' }
-  | { kind: 'ok'; tableFiles: number }
-  | { kind: 'damaged'; problem: string };
+export type DataDirState = { kind: 'empty' } | { kind: 'ok'; tableFiles: number } | { kind: 'damaged'; problem: string };
 
 const LEVELDB_DATA = /^(CURRENT|MANIFEST-\d+|\d+\.(log|ldb|sst))$/;
 
