@@ -130,20 +130,23 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     client,
     lock: opened?.lock,
     marker: opened?.marker,
-    recordTable: async (tableName) => {
-      if (!opened || dataDir === undefined) return;
-      if (options.readOnly) throw new StoreError(`${dataDir} is open read-only`, { operation: 'recordTable' });
-      if (opened.marker?.tables.includes(tableName)) return;
-      opened.marker = await writeStoreMarker(dataDir, tableName, opened.marker);
-      embedded.marker = opened.marker;
-    },
+    recordTable: (tableName) => recordTable(opened, tableName, options.readOnly === true, embedded),
     close,
   };
   openStores.add(embedded);
   return embedded;
 }
 
+async function recordTable(opened: OpenedDataDir | undefined, tableName: string, readOnly: boolean, embedded: EmbeddedDynamoDB): Promise<void> {
+  if (!opened) return;
+  if (readOnly) throw new StoreError(`${opened.dataDir} is open read-only`, { operation: 'recordTable' });
+  if (opened.marker?.tables.includes(tableName)) return;
+  opened.marker = await writeStoreMarker(opened.dataDir, tableName, opened.marker);
+  embedded.marker = opened.marker;
+}
+
 interface OpenedDataDir {
+  dataDir: string;
   lock: DataDirLock;
   /** Where LevelDB opens: the data directory, or a private copy of it when read-only. */
   levelDir: string;
@@ -165,7 +168,7 @@ async function openDataDir(dataDir: string, readOnly: boolean): Promise<OpenedDa
     if (state.kind === 'empty' && marker)
       throw new StoreDamagedError(dataDir, `its LevelDB files are gone (it held ${marker.tables.join(', ')} since ${marker.createdAt})`);
     const levelDir = readOnly ? await snapshotLevelDb(dataDir) : dataDir;
-    return { lock, levelDir, marker };
+    return { dataDir, lock, levelDir, marker };
   } catch (err) {
     await lock.release();
     throw err;
