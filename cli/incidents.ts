@@ -8,38 +8,45 @@ import { parseDuration } from './duration';
 import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
 import { makeStyle } from './style';
+import { exportIncidents, importIncidents } from './incidents-backup';
 
-export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d]
+export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d|export|import FILE [--overwrite]]
                                 [--status S] [--limit N] [--data-dir DIR | --table NAME [--region R]] [--json]
 
   list            incidents, newest first (--status open|acknowledged|resolved|suppressed)
   show FP         one incident: counts, regions, sessions, the latest explanation and proposal
   ack FP          acknowledge: someone is on it (a new occurrence re-opens and re-alerts)
   resolve FP      mark fixed (a new occurrence re-opens and re-alerts)
-  suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted`;
+  suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted
+  export          every stored item (incidents, explanations, occurrences and exactly-once markers) as JSON Lines
+                  on standard output: a backup, or a move to another --data-dir or table (--json is accepted)
+  import FILE     writes an export into the store: identical items are left (importing twice changes nothing);
+                  items that differ from the stored ones refuse the whole import unless --overwrite`;
 
-type Action = 'list' | 'show' | 'ack' | 'resolve' | 'suppress';
+type Action = 'list' | 'show' | 'ack' | 'resolve' | 'suppress' | 'export' | 'import';
+const ACTIONS: readonly Action[] = ['list', 'show', 'ack', 'resolve', 'suppress', 'export', 'import'];
+const READING: readonly Action[] = ['list', 'show', 'export'];
 const STATUS_FOR: Record<'ack' | 'resolve' | 'suppress', IncidentStatus> = { ack: 'acknowledged', resolve: 'resolved', suppress: 'suppressed' };
 
+const OPTIONS = {
+  status: { type: 'string' },
+  for: { type: 'string' },
+  'data-dir': { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  'topic-arn': { type: 'string' },
+  json: { type: 'boolean' },
+  limit: { type: 'string' },
+  overwrite: { type: 'boolean' },
+} as const;
+
 export async function incidentsCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      status: { type: 'string' },
-      for: { type: 'string' },
-      'data-dir': { type: 'string' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      'topic-arn': { type: 'string' },
-      json: { type: 'boolean' },
-      limit: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const action = (positionals[0] ?? 'list') as Action;
-  if (!['list', 'show', 'ack', 'resolve', 'suppress'].includes(action)) throw new UsageError(`unknown incidents action "${action}"`);
+  if (!ACTIONS.includes(action)) throw new UsageError(`unknown incidents action "${action}"`);
   const fingerprint = positionals[1];
-  if (action !== 'list' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint`);
+  if (action === 'import' && !fingerprint) throw new UsageError('incidents import needs the export FILE');
+  if (!READING.includes(action) && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint`);
   const status = values.status as IncidentStatus | undefined;
   if (status && !INCIDENT_STATUSES.includes(status)) throw new UsageError(`--status must be one of ${INCIDENT_STATUSES.join(', ')}`);
   if (action === 'suppress' && !values.for) throw new UsageError('incidents suppress needs --for, e.g. --for 7d');
@@ -54,11 +61,14 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     region: values.region,
     topicArn: values['topic-arn'],
     needsTopic: false,
-    mustExist: true,
-    readOnly: action === 'list' || action === 'show',
+    // An import may create the store (a new --data-dir to restore into); every other action needs one.
+    mustExist: action !== 'import',
+    readOnly: READING.includes(action),
     io,
   });
   try {
+    if (action === 'export') return await exportIncidents(runtime.backup, io);
+    if (action === 'import') return await importIncidents(fingerprint as string, Boolean(values.overwrite), runtime.backup, io);
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {

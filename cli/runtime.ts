@@ -10,6 +10,7 @@ import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../lib/incidents/e
 import { StoreDamagedError } from '../lib/incidents/errors';
 import type { IncidentStore } from '../lib/incidents/ports';
 import { deployedIncidentStore } from '../lib/incidents/dynamodb/deployed-store';
+import { DynamoTableBackup } from '../lib/incidents/dynamodb/backup';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { regionOfArn } from '../lib/aws/arn';
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
 /** Where incidents live and alerts go for one CLI run: the embedded default, or real AWS. */
 export interface Runtime {
   store: IncidentStore;
+  /** The whole table, item by item: `incidents export` and `import`. */
+  backup: DynamoTableBackup;
   notifier: Notifier;
   topicArn?: string;
   /** One line saying where data goes, printed so nobody mistakes a local run for production. */
@@ -63,6 +66,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn, exclusiveOwner });
     await prepareEmbeddedTable(store, dynamo, dataDir, options.readOnly === true);
     return {
+      backup: new DynamoTableBackup(dynamo.client, EMBEDDED_TABLE),
       exclusiveOwner,
       store,
       notifier: new FileNotifier({ path: alertsFile, terminal: io.stderr }),
@@ -117,6 +121,7 @@ function openAws(options: RuntimeOptions): Runtime {
   return {
     // The deployed table's event markers are shared with the Lambda: count under the Lambda's lease.
     store: deployedIncidentStore(dynamo, options.table, storeWarnings(options.io)),
+    backup: new DynamoTableBackup(dynamo, options.table),
     notifier: topicArn ? new SnsNotifier({ client: sns, topicArn }) : noTopic,
     topicArn,
     embedded: false,
