@@ -40,7 +40,7 @@ describe('incidents export and import', () => {
   it('exports every item with a header line: incidents, explanations and the exactly-once markers', () => {
     const lines = jsonLines(exported);
     expect(lines[0]).toMatchObject({ format: 'access-auditor-incidents', version: 1, table: 'access-auditor-incidents' });
-    const keys = lines.slice(1).map((l) => (l.item as Record<string, { S: string }>).SK.S);
+    const keys = lines.slice(1).map((l) => (l.item as Record<string, { S: string } | undefined>).SK?.S);
     expect(keys.filter((k) => k === 'INCIDENT')).toHaveLength(6);
     expect(keys.filter((k) => k === 'INCIDENT#LATEST')).toHaveLength(6);
     expect(keys.filter((k) => k === 'EVENT')).toHaveLength(6);
