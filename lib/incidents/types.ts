@@ -17,6 +17,12 @@ export interface PendingAlert {
    * token): the next lock holder knows that claimer has ended and re-sends at once.
    */
   owner?: string;
+  /**
+   * Identifies this one claim (random). With it, `claimAlert` accepts a pending claim of the same eventId
+   * only when it is this very claim (an SDK retry of the claim), not another delivery of the same event
+   * claiming at the same moment.
+   */
+  claimId?: string;
 }
 
 export interface AlertState {

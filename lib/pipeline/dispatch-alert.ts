@@ -3,6 +3,7 @@
  * pending), render it, publish it, and record it sent; or defer it when the window refuses the claim.
  * Shared by the record pipeline (./process) and the scheduled sweep (./sweep).
  */
+import { randomUUID } from 'node:crypto';
 import type { AlertTrigger, Incident, PendingAlert } from '../incidents/types';
 import type { AlertLedger } from '../incidents/ports';
 import type { Notifier } from '../notify/types';
@@ -46,7 +47,12 @@ export async function alertForRedelivery(incident: Incident, eventId: string, no
   if (resent !== 'none' || incident.alert.pending) return resent;
   const neverAlerted = incident.alert.alertsSent === 0 && !incident.alert.lastAlertAt && !incident.alert.deferred;
   if (!neverAlerted || isSilenced(incident, now)) return 'none';
-  return claimAndPublish(incident, 'opened', eventId, now, deps);
+  // The delivery that counted the event may be claiming this very alert right now: a refused claim here
+  // means it is being (or was) sent, so nothing is deferred (a deferred 'opened' would be sent again later).
+  const claim = claimOf('opened', eventId, now, deps);
+  if (!(await deps.store.claimAlert(incident.fingerprint, claim, windowStart(now, deps.alertPolicy)))) return 'none';
+  await publish(incident, claim, now, deps);
+  return 'sent';
 }
 
 /** Re-sends a claimed alert that was never published, when its claimer retries or the claim went stale. */
@@ -79,7 +85,8 @@ export async function claimAndPublish(incident: Incident, trigger: AlertTrigger,
 }
 
 function claimOf(trigger: AlertTrigger, eventId: string, now: Date, deps: AlertDeps): PendingAlert {
-  const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString() };
+  // A fresh claimId per claim: two deliveries of one event never pass for each other's retry.
+  const claim: PendingAlert = { trigger, eventId, claimedAt: now.toISOString(), claimId: randomUUID() };
   if (deps.exclusiveOwner !== undefined) claim.owner = deps.exclusiveOwner;
   return claim;
 }

@@ -163,11 +163,13 @@ export function claimAlertUpdate(
   const pending = e.path('alert.pending');
   const pendingCondition = replaces
     ? `${e.path('alert.pending.eventId')} = ${e.value(replaces.eventId)} AND ${e.path('alert.pending.claimedAt')} = ${e.value(replaces.claimedAt)}`
-    : `(attribute_not_exists(${pending}) OR ${e.path('alert.pending.eventId')} = ${e.value(claim.eventId)})`;
+    : `(attribute_not_exists(${pending}) OR (${e.path('alert.pending.eventId')} = ${e.value(claim.eventId)}${
+        claim.claimId === undefined ? '' : ` AND ${e.path('alert.pending.claimId')} = ${e.value(claim.claimId)}`
+      }))`;
   return {
     TableName: tableName,
     Key: incidentKey(fingerprint),
-    UpdateExpression: `SET ${pending} = ${e.value({ trigger: claim.trigger, eventId: claim.eventId, claimedAt: claim.claimedAt, ...(claim.owner === undefined ? {} : { owner: claim.owner }) })}`,
+    UpdateExpression: `SET ${pending} = ${e.value({ trigger: claim.trigger, eventId: claim.eventId, claimedAt: claim.claimedAt, ...(claim.owner === undefined ? {} : { owner: claim.owner }), ...(claim.claimId === undefined ? {} : { claimId: claim.claimId }) })}`,
     ConditionExpression:
       `attribute_exists(${alert}) ` +
       `AND (attribute_not_exists(${lastAlertAt}) OR ${lastAlertAt} < ${e.value(windowStart.toISOString())}) ` +
