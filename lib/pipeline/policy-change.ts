@@ -14,6 +14,7 @@ import { describePolicyChange, type PolicyChange, type PolicyChangeOutcome } fro
 import { applyChangeToPolicies, documentsFor, iamChangeTouches, mayTouch, type ChangeDocuments } from '../policy/change/apply';
 import { checksFor, denialNamesPolicy, finding, revalidateIdentityChange, revalidateScpChange, type Revalidation } from '../policy/change/revalidate';
 import { renderFollowUp } from '../notify/alert/follow-up';
+import { isExpectedIncident } from '../rules/expected';
 import { describeError } from '../errors';
 import type { PipelineMetric } from './metrics';
 
@@ -50,6 +51,8 @@ function principalKey(incident: Incident): string {
 
 /** Which open incidents the change could touch at all (cheap filter before any read). */
 function isCandidate(change: PolicyChange, incident: Incident): boolean {
+  // Expected denials are never alerted, not even by a follow-up; they count apart (docs/rules.md).
+  if (isExpectedIncident(incident)) return false;
   const op = change.operation;
   if (op.op === 'organizations-policy') return incident.reason.layer === 'scp';
   if (op.op === 'permission-set') return incident.principal.managedBy === 'sso';
