@@ -13,6 +13,7 @@ import type { PolicyStatement, Proposal } from '../../lib/denial/types';
 import type { PrincipalPolicies } from '../../lib/policy/ports';
 import { addedStatements, compareWithProposal } from '../../lib/policy/change/compare';
 import { decodePolicyChange } from '../../lib/policy/change/decode';
+import { applyChangeToPolicies } from '../../lib/policy/change/apply';
 import { parseRules } from '../../lib/rules/parse';
 import { decide, isExpired } from '../../lib/rules/match';
 import { CapturingNotifier, denial as denialOf } from '../support/builders';
@@ -196,5 +197,32 @@ describe('rules edge cases', () => {
     const d = decide(rs, denialOf({ action: 's3:GetObject' }), new Date('2026-12-01T00:00:00Z'));
     expect(d.expectedBy?.id).toBe('b');
     expect(d.severity?.value).toBe('low');
+  });
+});
+
+describe('detaching a managed policy from a group', () => {
+  it('keeps the same unresolved policy still attached to the user directly', () => {
+    const X = 'arn:aws:iam::111122223333:policy/unknown-deny';
+    const user: PrincipalPolicies = {
+      kind: 'user',
+      name: 'alice',
+      arn: 'arn:aws:iam::111122223333:user/alice',
+      path: '/',
+      source: 'snapshot',
+      identityPolicies: [{ kind: 'inline', name: 'g-inline', viaGroup: 'devs', document: { Version: '2012-10-17', Statement: [] } }],
+      unresolvedPolicies: [
+        { name: 'unknown-deny', arn: X },
+        { name: 'unknown-deny', arn: X },
+      ],
+    };
+    const record = {
+      ...FIX_APPRUNNER,
+      eventName: 'DetachGroupPolicy',
+      requestParameters: { groupName: 'devs', policyArn: X },
+    };
+    const decoded = decodePolicyChange(record);
+    if (decoded.kind !== 'change') throw new Error(JSON.stringify(decoded));
+    const after = applyChangeToPolicies(user, decoded.change);
+    expect(after.unresolvedPolicies?.some((u) => u.arn === X)).toBe(true);
   });
 });
