@@ -15,6 +15,8 @@ import { applyChangeToPolicies, documentsFor, iamChangeTouches, mayTouch, type C
 import { checksFor, denialNamesPolicy, finding, revalidateIdentityChange, revalidateScpChange, type Revalidation } from '../policy/change/revalidate';
 import { renderFollowUp } from '../notify/alert/follow-up';
 import { isExpectedIncident } from '../rules/expected';
+import { decide } from '../rules/match';
+import type { RuleSet } from '../rules/types';
 import { describeError } from '../errors';
 import type { PipelineMetric } from './metrics';
 
@@ -28,6 +30,8 @@ export interface PolicyChangeDeps {
   permissionSets?: PermissionSetNamer | null;
   topicArn?: string;
   showCommand?: (fingerprint: string) => string;
+  /** The rules file: a follow-up carries the severity and route attributes its alert had, so it reaches the same subscribers. */
+  rules?: RuleSet;
   count?: (metric: PipelineMetric, value?: number) => void;
   clock: () => Date;
 }
@@ -184,8 +188,11 @@ async function followUp(
   const now = deps.clock();
   const claimed = await deps.store.claimFollowUp(incident.fingerprint, { eventId: change.eventId, kind: verdict, claimedAt: now.toISOString() });
   if (!claimed) return { fingerprint: incident.fingerprint, verdict, followUp: 'already-sent' };
+  const decision = deps.rules ? decide(deps.rules, incident.latest, now) : null;
   const message = renderFollowUp({
     incident,
+    ...(decision?.severity ? { severity: decision.severity.value } : {}),
+    ...(decision?.route ? { route: decision.route.attributes } : {}),
     kind: verdict,
     change: { eventId: change.eventId, eventName: change.eventName, at: change.eventTime, by: change.by, summary: describePolicyChange(change) },
     why: revalidation.verdict === 'allowed' ? [] : revalidation.why.map((w) => w.text),

@@ -42,7 +42,7 @@ async function loop(rulesYaml?: string) {
   const clock = () => new Date((now += 7_200_000));
   const rules = rulesYaml ? parseRules(rulesYaml) : undefined;
   const deps: PipelineDeps = { store, notifier, alertPolicy: { windowMinutes: 60 }, clock, policySource, ...(rules ? { rules } : {}) };
-  const changeDeps: PolicyChangeDeps = { store, notifier, policySource, simulator: null, clock };
+  const changeDeps: PolicyChangeDeps = { store, notifier, policySource, simulator: null, clock, ...(rules ? { rules } : {}) };
   const denial = async (record: Record<string, unknown>) => {
     const outcome = await processRecord(record, deps);
     if (outcome.kind !== 'counted' && outcome.kind !== 'duplicate') throw new Error(`not counted: ${JSON.stringify(outcome)}`);
@@ -94,6 +94,20 @@ describe('expected incidents get no follow-up from a policy change', () => {
     await change(FIX_APPRUNNER);
     expect(followUps(notifier.messages)).toHaveLength(0);
     expect(notifier.messages).toHaveLength(0);
+  });
+});
+
+describe('a follow-up reaches the subscribers of its alert', () => {
+  it('carries the route and severity attributes the rules gave the alert', async () => {
+    const rules = `version: 1\nrules:\n  - id: ml-team\n    reason: ML owns Bedrock\n    owner: ml\n    severity: low\n    route:\n      team: ml\n    match:\n      action: "bedrock:*"\n`;
+    const { notifier, denial, change } = await loop(rules);
+    await denial(APPRUNNER_DENIAL);
+    const alert = notifier.messages[0] as AlertMessage;
+    expect(alert.MessageAttributes.team?.StringValue).toBe('ml');
+    await change(FIX_APPRUNNER);
+    const [followUp] = followUps(notifier.messages);
+    expect(followUp?.MessageAttributes.team?.StringValue).toBe('ml');
+    expect(followUp?.MessageAttributes.severity?.StringValue).toBe(alert.MessageAttributes.severity?.StringValue);
   });
 });
 
