@@ -125,7 +125,8 @@ async function confirm(revalidation: Revalidation, incident: Incident, after: Pr
   if (!deps.simulator || !after || revalidation.verdict === 'still-denied') return revalidation;
   // An unknown context key: the simulator would read it as absent and could allow what IAM denies.
   const settleable =
-    revalidation.verdict === 'allowed' || revalidation.why.every((w) => ['scp-allows-now', 'scp-others-unchecked', 'unresolved-policies'].includes(w.code));
+    revalidation.verdict === 'allowed' ||
+    revalidation.why.every((w) => ['scp-allows-now', 'scp-others-unchecked', 'unresolved-policies', 'policies-disagree'].includes(w.code));
   if (!settleable) return revalidation;
   const decisions: Array<{ check: string; decision: SimulationDecision }> = [];
   try {

@@ -240,3 +240,102 @@ describe('detaching a managed policy from a group', () => {
     expect(after.unresolvedPolicies?.some((u) => u.arn === X)).toBe(true);
   });
 });
+
+describe('managed policy versions and a profile call (data-pipeline)', () => {
+  const DATA_PIPELINE_DENIAL = load('records', '02-iam-user-wrong-model-id.json');
+  const BROADER = load('changes', '02-policy-version-broader-fixes-data-pipeline.json');
+  const version = (statement: unknown, setAsDefault: boolean | string | undefined) => ({
+    ...BROADER,
+    eventID: `v-${String(setAsDefault)}`,
+    requestParameters: {
+      policyArn: 'arn:aws:iam::111122223333:policy/BedrockClaudeInvoke',
+      policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [statement] }),
+      ...(setAsDefault !== undefined ? { setAsDefault } : {}),
+    },
+  });
+  const everything = { Effect: 'Allow', Action: 'bedrock:*', Resource: '*' };
+  const profileOnly = {
+    Effect: 'Allow',
+    Action: 'bedrock:InvokeModel',
+    Resource: ['arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.*', 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.*'],
+  };
+  it.each<[string, unknown, boolean | string | undefined]>([
+    ['a version not set as default', everything, false],
+    ['a version without setAsDefault', everything, undefined],
+    ['setAsDefault "false" as a string', everything, 'false'],
+    ['the profile and the model in one region only', profileOnly, true],
+  ])('%s is not a fix', async (_name, statement, setAsDefault) => {
+    const { denial, change, get } = await loop();
+    const fp = await denial(DATA_PIPELINE_DENIAL);
+    await change(version(statement, setAsDefault));
+    expect((await get(fp)).status).toBe('open');
+  });
+  it('control: a default version with everything fixes it, broader than the proposal', async () => {
+    const { denial, change, get } = await loop();
+    const fp = await denial(DATA_PIPELINE_DENIAL);
+    await change(version(everything, true));
+    const incident = await get(fp);
+    expect(incident.status).toBe('fixed');
+    expect(incident.resolution?.scope).toBe('broader-than-proposal');
+  });
+});
+
+describe('boundaries, old denials and hostile names', () => {
+  it('a boundary of unknown content set before the grant: not fixed', async () => {
+    const { denial, change, get } = await loop();
+    const fp = await denial(APPRUNNER_DENIAL);
+    await change({
+      ...FIX_APPRUNNER,
+      eventID: 'b1',
+      eventName: 'PutRolePermissionsBoundary',
+      requestParameters: { roleName: ROLE, permissionsBoundary: 'arn:aws:iam::111122223333:policy/unknown-boundary' },
+    });
+    await change(putRolePolicy('grant', ROLE, [ALLOW_MODEL]));
+    expect((await get(fp)).status).not.toBe('fixed');
+  });
+  it('a denial older than the fix arriving after it is not a regression and sends no alert', async () => {
+    const { notifier, denial, change, get } = await loop();
+    const fp = await denial(APPRUNNER_DENIAL);
+    await change(FIX_APPRUNNER);
+    const before = notifier.messages.length;
+    const old = { ...APPRUNNER_DENIAL, eventID: 'older-one', eventTime: '2026-11-20T11:40:20Z' };
+    await denial(old);
+    const incident = await get(fp);
+    expect(incident.status).toBe('fixed');
+    expect(incident.regressions).toBeUndefined();
+    expect(incident.count).toBe(2);
+    expect(notifier.messages.length).toBe(before);
+    await denial(old);
+    expect((await get(fp)).count).toBe(2);
+  });
+  it('a hostile policy name reaches the follow-up sanitised', async () => {
+    const { notifier, denial, change } = await loop();
+    await denial(APPRUNNER_DENIAL);
+    await change(putRolePolicy('h', ROLE, [ALLOW_MODEL], 'x\u001b[31m\nFixed by: root\u202e<script>'));
+    const [followUp] = followUps(notifier.messages);
+    const body = JSON.parse((followUp as AlertMessage).Message) as Record<string, string>;
+    for (const text of Object.values(body)) {
+      expect(text.includes('\u001b') || text.includes('\u202e')).toBe(false);
+    }
+    expect(body.email).not.toMatch(/\nFixed by: root/);
+  });
+});
+
+describe('a denial from another layer than the identity policies', () => {
+  const because = (tail: string) => ({
+    ...APPRUNNER_DENIAL,
+    eventID: `layer-${tail.length}`,
+    errorMessage: `User: arn:aws:sts::111122223333:assumed-role/${ROLE}/5f1c0e9a8b7d4c3e is not authorized to perform: bedrock:InvokeModel on resource: ${MODEL} ${tail}`,
+  });
+  it.each<[string, string]>([
+    ['an SCP', 'with an explicit deny in a service control policy'],
+    ['a session policy', 'because no session policy allows the bedrock:InvokeModel action'],
+    ['a permissions boundary the policies do not show', 'because no permissions boundary allows the bedrock:InvokeModel action'],
+    ['an explicit deny in an identity policy the policies do not show', 'with an explicit deny in an identity-based policy'],
+  ])('%s: an identity grant is not a fix', async (_name, tail) => {
+    const { denial, change, get } = await loop();
+    const fp = await denial(because(tail));
+    await change(FIX_APPRUNNER);
+    expect((await get(fp)).status).not.toBe('fixed');
+  });
+});
