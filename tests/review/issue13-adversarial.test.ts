@@ -186,8 +186,8 @@ describe('rules edge cases', () => {
     expect(isExpired({ expires }, new Date(now))).toBe(expired);
   });
   it.each<[string, string, Partial<Parameters<typeof denialOf>[0]>, boolean]>([
-    ['literal * in the UA is not a wildcard for the rule', '      userAgent: "Prowler*"\n', { userAgent: '*' }, false],
-    ['UA rule with attacker UA that names the tool', '      userAgent: "*Prowler*"\n', { userAgent: 'evil Prowler' }, true],
+    ['literal * in the UA is not a wildcard for the rule', '      account: "*"\n      userAgent: "Prowler*"\n', { userAgent: '*' }, false],
+    ['UA rule with attacker UA that names the tool', '      account: "*"\n      userAgent: "*Prowler*"\n', { userAgent: 'evil Prowler' }, true],
     ['CIDR /0 v4 does not match v6', '      sourceIp: "0.0.0.0/0"\n', { sourceIPAddress: '2001:db8::1' }, false],
     ['IPv4-mapped IPv6 in the v4 range', '      sourceIp: "10.0.0.0/8"\n', { sourceIPAddress: '::ffff:10.1.2.3' }, true],
     ['service name never in a range', '      sourceIp: "0.0.0.0/0"\n', { sourceIPAddress: 's3.amazonaws.com' }, false],
@@ -337,5 +337,48 @@ describe('a denial from another layer than the identity policies', () => {
     const fp = await denial(because(tail));
     await change(FIX_APPRUNNER);
     expect((await get(fp)).status).not.toBe('fixed');
+  });
+});
+
+describe('who a change touches', () => {
+  const DATA_PIPELINE_DENIAL = load('records', '02-iam-user-wrong-model-id.json');
+  const groupPolicy = (id: string, groupName: string, account = '111122223333') => ({
+    ...FIX_APPRUNNER,
+    eventID: id,
+    eventName: 'PutGroupPolicy',
+    recipientAccountId: account,
+    requestParameters: {
+      groupName,
+      policyName: 'all',
+      policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'bedrock:*', Resource: '*' }] }),
+    },
+  });
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a group the user is not in', groupPolicy('g1', 'other-group'), 'open'],
+    ['the same group name in another account', groupPolicy('g2', 'analytics', '444455556666'), 'open'],
+    ['the same role name in another account', { ...putRolePolicy('r1', ROLE, [ALLOW_MODEL]), recipientAccountId: '444455556666' }, 'open'],
+  ])('%s: not fixed', async (_name, record, status) => {
+    const { denial, change, get } = await loop();
+    const fp = await denial(record.eventName === 'PutRolePolicy' ? APPRUNNER_DENIAL : DATA_PIPELINE_DENIAL);
+    await change(record);
+    expect((await get(fp)).status).toBe(status);
+  });
+  it('control: an inline policy on a group the user is in fixes it', async () => {
+    const { denial, change, get } = await loop();
+    const fp = await denial(DATA_PIPELINE_DENIAL);
+    await change(groupPolicy('g3', 'analytics'));
+    expect((await get(fp)).status).toBe('fixed');
+  });
+});
+
+describe('an expect rule the caller alone controls', () => {
+  it('is refused: a userAgent-only expect rule would let anyone silence their denials by setting that user agent', () => {
+    const yaml = `version: 1\nrules:\n  - id: prowler\n    reason: scanner\n    owner: sec\n    expect: true\n    match:\n      userAgent: "*Prowler*"\n`;
+    expect(() => parseRules(yaml)).toThrow(/rule 1 \(id "prowler"\) match: an expect rule must name a condition besides userAgent/);
+  });
+  it('is accepted with another condition, and a severity-only userAgent rule stays allowed', () => {
+    const withPrincipal = `version: 1\nrules:\n  - id: prowler\n    reason: scanner\n    owner: sec\n    expect: true\n    match:\n      principal: "arn:aws:iam::111122223333:role/prowler"\n      userAgent: "*Prowler*"\n`;
+    expect(() => parseRules(withPrincipal)).not.toThrow();
+    expect(() => parseRules(withPrincipal.replace('expect: true', 'severity: low').replace(/ {6}principal.*\n/, ''))).not.toThrow();
   });
 });
