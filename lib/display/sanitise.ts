@@ -57,7 +57,8 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 // - a labelled secret: `aws_secret_access_key`, `aws_session_token`, `SecretAccessKey`, `SessionToken`,
 //   `password`, `passwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key` followed by `=` or `:`
 //   (quotes allowed), also inside a longer name (`db_password=`): the value is redacted, the label kept. The
-//   label `secret` right after `:` or `/` is a name, so `arn:...:secret:name` (Secrets Manager) stays;
+//   label `secret` right after `:` or `/` is a name, so `arn:...:secret:name` (Secrets Manager) stays, and
+//   so is a label followed by `:` inside an ARN (`arn:...:function:reset-password:prod`, a Lambda alias);
 // - `Bearer <token>` / `Basic <token>` and PEM private key blocks.
 
 // No boundary on the left: an attacker can glue a key to other text (`v1:0AKIA...`). On the right one more
@@ -89,9 +90,20 @@ const LABELLED_SECRET =
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
-/** `arn:...:secret:name` (Secrets Manager) and `.../secret/...` name a secret; they do not hold one. */
-function isArnSecretPart(label: string, before: string | undefined): boolean {
-  return (before === ':' || before === '/') && /^secret["']?\s*[:=]/i.test(label);
+/** The text from the start of the token that ends at the match (no blanks, quotes or separators). */
+const TOKEN_BEFORE = /[^\s"'`,;=(){}[\]<>]*$/;
+
+/**
+ * `arn:...:secret:name` (Secrets Manager) and `.../secret/...` name a secret; they do not hold one. Nor
+ * does a label that is a colon-separated part of an ARN: `arn:...:function:reset-password:prod` is a
+ * Lambda function and its alias, and a proposed policy must name it exactly.
+ */
+function isArnPart(label: string, whole: string, offset: number): boolean {
+  const before = whole[offset - 1];
+  if ((before === ':' || before === '/') && /^secret["']?\s*[:=]/i.test(label)) return true;
+  if (!/^[A-Za-z_]+:$/.test(label)) return false;
+  const token = TOKEN_BEFORE.exec(whole.slice(Math.max(0, offset - 2048), offset))?.[0] ?? '';
+  return /^arn:[a-z-]+:[a-z0-9-]+:/i.test(token);
 }
 
 /** Masks access key IDs and redacts secrets wherever they appear in `value` (rules above). */
@@ -99,7 +111,7 @@ export function maskCredentials(value: string): string {
   const masked = value
     .replace(PEM_PRIVATE_KEY, `-----BEGIN PRIVATE KEY----- ${REDACTED}`)
     .replace(LABELLED_SECRET, (match: string, label: string, secret: string, offset: number, whole: string) =>
-      secret === REDACTED || isArnSecretPart(label, whole[offset - 1]) ? match : `${label}${REDACTED}`,
+      secret === REDACTED || isArnPart(label, whole, offset) ? match : `${label}${REDACTED}`,
     )
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(ACCESS_KEY_ID, (_m, prefix: string, last: string) => `${prefix}${ELLIPSIS}${last}`)
