@@ -8,7 +8,7 @@
  * 2. terminal escape sequences are removed whole (CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ST`, DCS/APC/PM
  *    strings, two-character escapes, and their C1 forms), so `ESC[2J` leaves nothing behind, not `[2J`;
  * 3. the remaining control characters (C0 but tab and line breaks, DEL, C1), bidi embeddings, overrides and
- *    isolates, zero-width characters and the BOM are removed; single-line values also turn line breaks and
+ *    isolates, zero-width and other invisible characters (Unicode tags, variation selectors) and the BOM are removed; single-line values also turn line breaks and
  *    tabs into spaces;
  * 4. credentials are masked ({@link maskCredentials}).
  */
@@ -18,7 +18,12 @@ const ESCAPE_SEQUENCE =
   /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// Also what renders as nothing: the combining grapheme joiner, Hangul fillers, variation selectors,
+// interlinear annotation marks, and (as surrogate pairs) Unicode tags and the supplementary selectors.
+/* eslint-disable no-misleading-character-class -- each character is matched (and removed or escaped) on its own; none is meant to combine */
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f\udd00-\uddef]/g;
+/* eslint-enable no-misleading-character-class */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
 
@@ -121,6 +126,7 @@ export function maskCredentials(value: string): string {
 }
 
 // Escape sequences and control or invisible characters, as separators between the pieces of a value.
+// eslint-disable-next-line no-misleading-character-class -- each character is matched (and removed or escaped) on its own; none is meant to combine
 const SEPARATORS = new RegExp(`${ESCAPE_SEQUENCE.source}|${CONTROL.source}|${INVISIBLE.source}|${LINE_BREAK.source}`, 'g');
 
 /**
@@ -219,7 +225,8 @@ function sanitiseDeep(value: unknown, multiline: boolean): unknown {
 // C1 controls (U+0085 among them), U+2028/U+2029 (line breaks to JavaScript and to many line splitters),
 // bidi and invisible characters: JSON allows them raw; they are written as \uXXXX, which parses back to
 // the same string.
-const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// eslint-disable-next-line no-misleading-character-class -- each character is matched (and removed or escaped) on its own; none is meant to combine
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029]|${INVISIBLE.source}`, 'g');
 
 /**
  * A string for --json: kept as it is (escaped by JSON), credentials masked piece by piece; when removing the
@@ -245,6 +252,11 @@ function maskDeep(value: unknown): unknown {
   return out;
 }
 
+/** `\\uXXXX` for each UTF-16 unit (a tag character is a surrogate pair: two escapes). */
+function escapeUnits(unit: string): string {
+  return Array.from({ length: unit.length }, (_, i) => `\\u${unit.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+}
+
 /**
  * One `--json` line: credentials masked in every string (the output contract, docs/incident-contract.md),
  * other text kept as is, and every character a line splitter or terminal could act on escaped, so the
@@ -257,5 +269,5 @@ export function jsonLine(value: unknown): string {
 /** {@link jsonLine} with indentation (a pretty-printed document, as `report --format json` writes). */
 export function jsonText(value: unknown, indent?: number): string {
   const text = JSON.stringify(maskDeep(value), null, indent) ?? 'null';
-  return text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return text.replace(JSON_UNSAFE, escapeUnits) + '\n';
 }

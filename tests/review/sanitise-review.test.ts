@@ -29,3 +29,23 @@ describe('the sanitiser keeps ARNs readable', () => {
     expect(displayLine(value)).toBe(shown);
   });
 });
+
+// Characters that render as nothing: Unicode tags (the "ASCII smuggling" block), variation selectors, the
+// combining grapheme joiner, Hangul fillers, interlinear annotation marks.
+const INVISIBLE = ['\u{E0041}\u{E0042}', '\u{E0020}', '\u{E007F}', '\uFE0F', '\u{E0100}', '\u034F', '\u115F', '\u1160', '\u3164', '\uFFA0', '\uFFF9', '\uFFFB'];
+
+describe('the sanitiser removes characters that render as nothing', () => {
+  it.each(INVISIBLE)('%j is removed from text, and cannot hide an access key from masking', (hidden) => {
+    expect(displayLine(`role${hidden}name`)).toBe('rolename');
+    expect(displayBlock(`role${hidden}name`)).toBe('rolename');
+    const shown = displayLine(`AKIAIOSF${hidden}ODNN7EXAMPLE`);
+    expect(shown).not.toContain('IOSF');
+    expect(jsonLine({ key: `AKIAIOSF${hidden}ODNN7EXAMPLE` })).not.toContain('IOSF');
+  });
+
+  it.each(INVISIBLE)('%j is escaped in --json and parses back unchanged', (hidden) => {
+    const line = jsonLine({ name: `role${hidden}name` });
+    expect(line).toMatch(/^[\x20-\x7e]+\n$/);
+    expect(JSON.parse(line)).toEqual({ name: `role${hidden}name` });
+  });
+});
