@@ -13,6 +13,8 @@ import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { awsClientConfig, awsRegion } from './aws';
 import { regionOfArn } from '../lib/aws/arn';
+import { jsonLine } from '../lib/display/sanitise';
+import { printableLine } from './style';
 
 /** Table name of the embedded default (dynalite wants at least three characters, like DynamoDB). */
 export const EMBEDDED_TABLE = 'access-auditor-incidents';
@@ -76,9 +78,12 @@ export function embeddedDataDir(dataDir: string | undefined, io: Pick<CliIo, 'cw
   return resolve(io.cwd, dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
 }
 
-/** The store's warnings (a failed best-effort cleanup) on stderr: the CLI has no other log. */
+/**
+ * The store's warnings (a failed best-effort cleanup, an old record) on stderr: the CLI has no other log.
+ * Their details hold event data (an eventID), so they go through the sanitiser like any other output.
+ */
 function storeWarnings(io: CliIo): { warn: (message: string, details: Record<string, unknown>) => void } {
-  return { warn: (message, details) => void io.stderr.write(`warning: ${message} ${JSON.stringify(details)}\n`) };
+  return { warn: (message, details) => void io.stderr.write(`warning: ${printableLine(message)} ${jsonLine(details).trimEnd()}\n`) };
 }
 
 function openAws(options: RuntimeOptions): Runtime {
