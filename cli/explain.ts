@@ -8,7 +8,7 @@ import { readAllInputs } from './inputs';
 import type { InputItem } from '../lib/cloudtrail/input';
 import { renderDenial } from './render-denial';
 import { forDisplay, jsonLine } from '../lib/display/sanitise';
-import { makeStyle, printable } from './style';
+import { makeStyle, printableLine } from './style';
 import { buildAnalyzeDeps, watchOnline, type OnlineHealth } from './sources';
 import { denialJsonLine } from '../lib/denial/serialise';
 import { EXIT_ENVIRONMENT } from './aws';
@@ -55,7 +55,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
   const code = await writeExplanations(items, deps, { json: Boolean(values.json) }, io);
   if (health.first) {
     // The explanations above fell back to offline reasoning: say so where it cannot be missed.
-    io.stderr.write(`access-auditor explain: the online checks could not run for ${health.failures} call(s): ${printable(health.first.message)}\n`);
+    io.stderr.write(`access-auditor explain: the online checks could not run for ${health.failures} call(s): ${printableLine(health.first.message)}\n`);
     return EXIT_ENVIRONMENT;
   }
   return code;
@@ -92,7 +92,7 @@ export async function writeExplanations(
       if ('error' in item) {
         failed = true;
         if (options.json) out(jsonLine({ error: item.error, input: item.index, ...(item.at ? { at: item.at } : {}) }));
-        else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printable(item.error)}\n`);
+        else io.stderr.write(`${item.at === undefined ? `input ${item.index}: ` : ''}${printableLine(item.error)}\n`);
         continue;
       }
       const outcome = await analyzeRecord(item.record, deps);
@@ -111,7 +111,7 @@ export async function writeExplanations(
           ...(outcome.eventId ? { eventId: outcome.eventId } : {}),
         };
         if (options.json) out(jsonLine(line));
-        else io.stderr.write(`${item.at ?? `input ${item.index}`}: ${printable(outcome.message)}\n`);
+        else io.stderr.write(`${printableLine(item.at ?? `input ${item.index}`)}: ${printableLine(outcome.message)}\n`);
       }
     }
   } finally {

@@ -1,7 +1,7 @@
 import { createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import type { InputItem } from '../lib/cloudtrail/input';
 import { streamInputs } from '../lib/cloudtrail/input-stream';
 import { sniffFormat, SNIFF_BYTES } from '../lib/cloudtrail/input-format';
@@ -104,8 +104,17 @@ async function* textOf(bytes: AsyncIterable<Uint8Array>, nested = false): AsyncG
     const head: Uint8Array[] = [];
     let length = 0;
     let ended = false;
+    // A source that fails within the first bytes (a small gzip with a cut trailer) still gives what came before.
+    let failure: { error: unknown } | undefined;
     while (length < SNIFF_BYTES) {
-      const next = await it.next();
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await it.next();
+      } catch (error) {
+        failure = { error };
+        ended = true;
+        break;
+      }
       if (next.done) {
         ended = true;
         break;
@@ -124,6 +133,7 @@ async function* textOf(bytes: AsyncIterable<Uint8Array>, nested = false): AsyncG
         if (next.done) return;
         yield next.value;
       }
+      if (failure) throw failure.error;
     })();
     if (format.kind === 'gzip') {
       yield* textOf(gunzip(all), true);
@@ -141,11 +151,22 @@ async function* textOf(bytes: AsyncIterable<Uint8Array>, nested = false): AsyncG
   }
 }
 
-function gunzip(bytes: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
-  const unzip = createGunzip();
-  // Errors of either side end the iteration over `unzip` with that error.
-  pipeline(Readable.from(bytes), unzip, () => undefined);
-  return unzip;
+/**
+ * Gunzips, handing out everything decompressed before a damage (a cut trailer, trailing garbage) and only
+ * then the error. pipeline() and autoDestroy would destroy the stream on the error, and an async iterator
+ * over a destroyed stream drops the output it still holds: the last records before the damage.
+ */
+async function* gunzip(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const unzip = createGunzip({ autoDestroy: false } as ZlibOptions);
+  const source = Readable.from(bytes);
+  source.once('error', (err) => unzip.destroy(err));
+  source.pipe(unzip);
+  try {
+    for await (const chunk of unzip) yield chunk as Buffer;
+  } finally {
+    source.destroy();
+    unzip.destroy();
+  }
 }
 
 /** A file's bytes in chunks of 1 MiB, counting what was read (for progress). */

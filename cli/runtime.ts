@@ -15,6 +15,8 @@ import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { awsClientConfig, awsRegion } from './aws';
 import { regionOfArn } from '../lib/aws/arn';
+import { jsonLine } from '../lib/display/sanitise';
+import { printableLine } from './style';
 
 /** Table name of the embedded default (dynalite wants at least three characters, like DynamoDB). */
 export const EMBEDDED_TABLE = 'access-auditor-incidents';
@@ -110,9 +112,12 @@ async function prepareEmbeddedTable(store: DynamoIncidentStore, dynamo: Embedded
   if (!readOnly) await dynamo.recordTable(EMBEDDED_TABLE);
 }
 
-/** The store's warnings (a failed best-effort cleanup) on stderr: the CLI has no other log. */
+/**
+ * The store's warnings (a failed best-effort cleanup, an old record) on stderr: the CLI has no other log.
+ * Their details hold event data (an eventID), so they go through the sanitiser like any other output.
+ */
 function storeWarnings(io: CliIo): { warn: (message: string, details: Record<string, unknown>) => void } {
-  return { warn: (message, details) => void io.stderr.write(`warning: ${message} ${JSON.stringify(details)}\n`) };
+  return { warn: (message, details) => void io.stderr.write(`warning: ${printableLine(message)} ${jsonLine(details).trimEnd()}\n`) };
 }
 
 function openAws(options: RuntimeOptions): Runtime {

@@ -160,6 +160,14 @@ async function* readItems(r: Reader, max: number, where: Where): AsyncGenerator<
           }
         }
       }
+      if (RECORDS_HEAD.test(lineText.slice(0, 4096))) {
+        // A log file on one line with a bad or cut record: its other records are read one by one.
+        const one = lineReader(lineText);
+        await one.more();
+        yield* readLongDocument(one, max, counter, line, where, new DocumentScanner());
+        r.advance(r.pos + lineLength);
+        continue;
+      }
       const snippet = lineText.length > 40 ? `${lineText.slice(0, 40)}…` : lineText;
       yield { index: counter.index++, error: `${where.line(line)}: invalid JSON (${errorDetail(parsed.error)}) in ${JSON.stringify(snippet)}` };
       r.advance(r.pos + lineLength);
@@ -215,6 +223,15 @@ async function scanFresh(r: Reader, max: number): Promise<{ end: number | 'too-l
 
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/;
 
+/** A reader over one line only, so that reading a damaged document's elements cannot run into the lines after it. */
+function lineReader(text: string): Reader {
+  return new Reader(
+    (async function* () {
+      yield text;
+    })(),
+  );
+}
+
 /** A line that opens a document which has not closed when a later line starts a new one at column 0 (and is not a log file or array, read element by element). */
 function isBrokenLine(r: Reader, scanner: DocumentScanner): boolean {
   if (r.buf.charCodeAt(r.pos) === 91 || RECORDS_HEAD.test(r.buf.slice(r.pos, r.pos + 4096))) return false;
@@ -253,7 +270,10 @@ async function* readLongDocument(
   r.advance(r.pos + (head ? head[0].length : 1));
   const where = at.document(line);
   for (let i = 0; ; i++) {
-    if (!(await skipSeparators(r))) return;
+    if (!(await skipSeparators(r))) {
+      yield { index: counter.index++, error: `${where}: the input ends before the closing ] (a truncated file?); the elements before it were read` };
+      return;
+    }
     if (r.buf.charCodeAt(r.pos) === 93) {
       r.advance(r.pos + 1);
       if (head) await skipValue(r, 1); // the rest of the log file object, after its Records array
@@ -266,6 +286,7 @@ async function* readLongDocument(
       const c = r.buf.charCodeAt(r.pos);
       if (c !== 123 && c !== 91) return;
       await skipValue(r);
+      if (!(await skipSeparators(r))) return; // that element was the cut: already said
       continue;
     }
     const parsed = tryParse(element);

@@ -8,7 +8,7 @@
  * 2. terminal escape sequences are removed whole (CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ST`, DCS/APC/PM
  *    strings, two-character escapes, and their C1 forms), so `ESC[2J` leaves nothing behind, not `[2J`;
  * 3. the remaining control characters (C0 but tab and line breaks, DEL, C1), bidi embeddings, overrides and
- *    isolates, zero-width characters and the BOM are removed; single-line values also turn line breaks and
+ *    isolates, zero-width and other invisible characters (Unicode tags, variation selectors) and the BOM are removed; single-line values also turn line breaks and
  *    tabs into spaces;
  * 4. credentials are masked ({@link maskCredentials}).
  */
@@ -18,7 +18,12 @@ const ESCAPE_SEQUENCE =
   /(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[\u0020-\u002f]*[\u0030-\u007e]?/g;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// Also what renders as nothing: the combining grapheme joiner, Hangul fillers, variation selectors,
+// interlinear annotation marks, and (as surrogate pairs) Unicode tags and the supplementary selectors.
+/* eslint-disable no-misleading-character-class -- each character is matched (and removed or escaped) on its own; none is meant to combine */
+const INVISIBLE =
+  /[\u00ad\u034f\u061c\u115f\u1160\u180b-\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f\udd00-\uddef]/g;
+/* eslint-enable no-misleading-character-class */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029\v\f]/g;
 
@@ -57,7 +62,8 @@ export function stripControl(value: string, options: { multiline?: boolean } = {
 // - a labelled secret: `aws_secret_access_key`, `aws_session_token`, `SecretAccessKey`, `SessionToken`,
 //   `password`, `passwd`, `secret`, `token`, `api_key`, `client_secret`, `private_key` followed by `=` or `:`
 //   (quotes allowed), also inside a longer name (`db_password=`): the value is redacted, the label kept. The
-//   label `secret` right after `:` or `/` is a name, so `arn:...:secret:name` (Secrets Manager) stays;
+//   label `secret` right after `:` or `/` is a name, so `arn:...:secret:name` (Secrets Manager) stays, and
+//   so is a label followed by `:` inside an ARN (`arn:...:function:reset-password:prod`, a Lambda alias);
 // - `Bearer <token>` / `Basic <token>` and PEM private key blocks.
 
 // No boundary on the left: an attacker can glue a key to other text (`v1:0AKIA...`). On the right one more
@@ -89,9 +95,20 @@ const LABELLED_SECRET =
 const AUTH_SCHEME = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
-/** `arn:...:secret:name` (Secrets Manager) and `.../secret/...` name a secret; they do not hold one. */
-function isArnSecretPart(label: string, before: string | undefined): boolean {
-  return (before === ':' || before === '/') && /^secret["']?\s*[:=]/i.test(label);
+/** The text from the start of the token that ends at the match (no blanks, quotes or separators). */
+const TOKEN_BEFORE = /[^\s"'`,;=(){}[\]<>]*$/;
+
+/**
+ * `arn:...:secret:name` (Secrets Manager) and `.../secret/...` name a secret; they do not hold one. Nor
+ * does a label that is a colon-separated part of an ARN: `arn:...:function:reset-password:prod` is a
+ * Lambda function and its alias, and a proposed policy must name it exactly.
+ */
+function isArnPart(label: string, whole: string, offset: number): boolean {
+  const before = whole[offset - 1];
+  if ((before === ':' || before === '/') && /^secret["']?\s*[:=]/i.test(label)) return true;
+  if (!/^[A-Za-z_]+:$/.test(label)) return false;
+  const token = TOKEN_BEFORE.exec(whole.slice(Math.max(0, offset - 2048), offset))?.[0] ?? '';
+  return /^arn:[a-z-]+:[a-z0-9-]+:/i.test(token);
 }
 
 /** Masks access key IDs and redacts secrets wherever they appear in `value` (rules above). */
@@ -99,7 +116,7 @@ export function maskCredentials(value: string): string {
   const masked = value
     .replace(PEM_PRIVATE_KEY, `-----BEGIN PRIVATE KEY----- ${REDACTED}`)
     .replace(LABELLED_SECRET, (match: string, label: string, secret: string, offset: number, whole: string) =>
-      secret === REDACTED || isArnSecretPart(label, whole[offset - 1]) ? match : `${label}${REDACTED}`,
+      secret === REDACTED || isArnPart(label, whole, offset) ? match : `${label}${REDACTED}`,
     )
     .replace(AUTH_SCHEME, (_m, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(ACCESS_KEY_ID, (_m, prefix: string, last: string) => `${prefix}${ELLIPSIS}${last}`)
@@ -109,6 +126,7 @@ export function maskCredentials(value: string): string {
 }
 
 // Escape sequences and control or invisible characters, as separators between the pieces of a value.
+// eslint-disable-next-line no-misleading-character-class -- each character is matched (and removed or escaped) on its own; none is meant to combine
 const SEPARATORS = new RegExp(`${ESCAPE_SEQUENCE.source}|${CONTROL.source}|${INVISIBLE.source}|${LINE_BREAK.source}`, 'g');
 
 /**
@@ -207,7 +225,8 @@ function sanitiseDeep(value: unknown, multiline: boolean): unknown {
 // C1 controls (U+0085 among them), U+2028/U+2029 (line breaks to JavaScript and to many line splitters),
 // bidi and invisible characters: JSON allows them raw; they are written as \uXXXX, which parses back to
 // the same string.
-const JSON_UNSAFE = /[\u007f-\u009f\u2028\u2029\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// eslint-disable-next-line no-misleading-character-class -- each character is matched (and removed or escaped) on its own; none is meant to combine
+const JSON_UNSAFE = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029]|${INVISIBLE.source}`, 'g');
 
 /**
  * A string for --json: kept as it is (escaped by JSON), credentials masked piece by piece; when removing the
@@ -233,6 +252,11 @@ function maskDeep(value: unknown): unknown {
   return out;
 }
 
+/** `\\uXXXX` for each UTF-16 unit (a tag character is a surrogate pair: two escapes). */
+function escapeUnits(unit: string): string {
+  return Array.from({ length: unit.length }, (_, i) => `\\u${unit.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+}
+
 /**
  * One `--json` line: credentials masked in every string (the output contract, docs/incident-contract.md),
  * other text kept as is, and every character a line splitter or terminal could act on escaped, so the
@@ -245,5 +269,5 @@ export function jsonLine(value: unknown): string {
 /** {@link jsonLine} with indentation (a pretty-printed document, as `report --format json` writes). */
 export function jsonText(value: unknown, indent?: number): string {
   const text = JSON.stringify(maskDeep(value), null, indent) ?? 'null';
-  return text.replace(JSON_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n';
+  return text.replace(JSON_UNSAFE, escapeUnits) + '\n';
 }
