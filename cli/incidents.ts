@@ -11,10 +11,11 @@ import { openRuntime } from './runtime';
 import { parseDuration } from './duration';
 import { renderIncidentDetail, renderIncidentTable } from './render-incidents';
 import { renderDenial } from './render-denial';
+import { exportIncidents, importIncidents } from './incidents-backup';
 import { forDisplay, jsonLine } from '../lib/display/sanitise';
 import { makeStyle, printableLine } from './style';
 
-export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d|sweep]
+export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ack FP|resolve FP|suppress FP --for 7d|sweep|export|import FILE [--overwrite]]
                                 [--status S] [--limit N] [--by NAME] [--note TEXT]
                                 [--data-dir DIR | --table NAME] [--json] [--stale-after DAYS] [--as-of TIME]
 
@@ -26,12 +27,20 @@ export const INCIDENTS_USAGE = `Usage: access-auditor incidents [list|show FP|ac
   suppress FP     silence for --for (30m, 12h, 7d, 2w); occurrences are still counted
   sweep           mark open and acknowledged incidents not seen for --stale-after days (default 14)
                   before --as-of (default now) stale: quiet, not counted as fixed, reopened if seen again
+  export          every stored item (incidents, explanations, occurrences and exactly-once markers) as JSON Lines
+                  on standard output: a backup, or a move to another --data-dir or table (--json is accepted)
+  import FILE     writes an export into the store: identical items are left (importing twice changes nothing);
+                  items that differ from the stored ones refuse the whole import unless --overwrite
 FP is a fingerprint or any unique start of one (at least 4 characters), as \`incidents list\` shows them.
   --by NAME       who made the change (default: your OS user name), recorded on the incident
   --note TEXT     why (recorded and shown by \`incidents show\`)`;
 
-const ACTIONS = ['list', 'show', 'ack', 'resolve', 'suppress', 'sweep'] as const;
+const ACTIONS = ['list', 'show', 'ack', 'resolve', 'suppress', 'sweep', 'export', 'import'] as const;
 type Action = (typeof ACTIONS)[number];
+/** Actions that only read the store (it is opened read-only for them). */
+const READING: readonly Action[] = ['list', 'show', 'export'];
+/** Actions that take no fingerprint. */
+const WHOLE_STORE: readonly Action[] = ['list', 'sweep', 'export'];
 const STATUS_FOR: Record<'ack' | 'resolve' | 'suppress', IncidentStatus> = { ack: 'acknowledged', resolve: 'resolved', suppress: 'suppressed' };
 const MIN_PREFIX = 4;
 
@@ -50,14 +59,16 @@ function parseIncidentArgs(argv: string[]) {
       limit: { type: 'string' },
       'stale-after': { type: 'string' },
       'as-of': { type: 'string' },
+      overwrite: { type: 'boolean' },
     },
-    { max: 2, what: 'an action and a fingerprint' },
+    { max: 2, what: 'an action and a fingerprint (or the FILE of import)' },
   );
   const action = (positionals[0] ?? 'list') as Action;
   if (!ACTIONS.includes(action)) throw new UsageError(`unknown incidents action "${action}"${didYouMean(action, ACTIONS)}; actions: ${ACTIONS.join(', ')}`);
   const fingerprint = positionals[1];
-  if (action !== 'list' && action !== 'sweep' && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint (or a unique start of one)`);
-  if ((action === 'list' || action === 'sweep') && fingerprint)
+  if (action === 'import' && !fingerprint) throw new UsageError('incidents import needs the export FILE');
+  if (!WHOLE_STORE.includes(action) && !fingerprint) throw new UsageError(`incidents ${action} needs a fingerprint (or a unique start of one)`);
+  if (WHOLE_STORE.includes(action) && fingerprint)
     throw new UsageError(
       `unexpected argument "${fingerprint}": incidents ${action} takes no fingerprint${action === 'list' ? ' (did you mean incidents show?)' : ''}`,
     );
@@ -113,11 +124,15 @@ export async function incidentsCommand(argv: string[], io: CliIo): Promise<numbe
     table: values.table,
     topicArn: values['topic-arn'],
     needsTopic: false,
-    mustExist: true,
+    // An import may create the store (a new --data-dir to restore into); every other action needs one.
+    mustExist: action !== 'import',
+    readOnly: READING.includes(action),
     io,
   });
   try {
     if (action === 'sweep') return await sweepCommand(runtime.store, sweep, Boolean(values.json), io);
+    if (action === 'export') return await exportIncidents(runtime.backup, io);
+    if (action === 'import') return await importIncidents(fingerprint as string, Boolean(values.overwrite), runtime.backup, io);
     if (action === 'list') {
       const incidents = await runtime.store.list({ status, limit });
       if (values.json) {

@@ -4,6 +4,8 @@ import { ConfigError, UsageError, describeError } from '../lib/errors';
 import { didYouMean } from './args';
 import { describeAwsFailure, EXIT_ENVIRONMENT, EXIT_USAGE } from './aws';
 import { printableLine } from './style';
+import { StoreDamagedError, StoreError } from '../lib/incidents/errors';
+import { closeAllEmbedded } from '../lib/incidents/embedded/embedded-dynamodb';
 import { explainCommand, EXPLAIN_USAGE } from './explain';
 import { incidentsCommand, INCIDENTS_USAGE } from './incidents';
 import { processIo, type CliIo } from './io';
@@ -88,8 +90,57 @@ function withAwsEnv(io: CliIo, flags: { profile?: string; region?: string }): Cl
   return { ...io, env };
 }
 
-/** Entry point: returns the exit code (0 ok, 1 some input failed, 2 usage, 3 AWS or environment failure). */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+/** Exit code of a failure of the incident store (damaged, unreadable, unreachable, in use). */
+export const STORE_FAILURE_EXIT = EXIT_ENVIRONMENT;
+
+/**
+ * Entry point: returns the exit code (0 ok, 1 some input failed, 2 usage, 3 AWS, environment or
+ * incident store failure). Run as the process (no `io` given), SIGINT and SIGTERM close the store, which releases
+ * its data directory, before exiting.
+ */
+export async function main(argv: string[], io?: CliIo): Promise<number> {
+  if (io) return runCommand(argv, io);
+  const stopSignals = exitOnSignals();
+  try {
+    return await runCommand(argv, processIo());
+  } finally {
+    stopSignals();
+  }
+}
+
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** A signal stops the command after closing every open embedded store (LevelDB flushed, lock released). */
+function exitOnSignals(): () => void {
+  const handlers = (Object.keys(SIGNAL_EXIT) as Array<keyof typeof SIGNAL_EXIT>).map((signal) => {
+    const handler = (): void => {
+      process.stderr.write(`access-auditor: ${signal}: closing the incident store\n`);
+      // A store that does not close in time must not keep the process: the exit handler still removes the lock.
+      const deadline = setTimeout(() => process.exit(SIGNAL_EXIT[signal]), 10_000);
+      void closeAllEmbedded().finally(() => {
+        clearTimeout(deadline);
+        process.exit(SIGNAL_EXIT[signal]);
+      });
+    };
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
+}
+
+/** One sentence for a failed store, with the way to recover when its data directory is damaged. */
+export function storeFailureLine(err: StoreError): string {
+  const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+  if (err instanceof StoreDamagedError) {
+    return oneLine(
+      `${err.message}; to recover, stop every access-auditor using it, move ${err.dataDir} aside and restore it from a backup, ` +
+        'or import your last `access-auditor incidents export` into a new --data-dir (docs/operations.md)',
+    );
+  }
+  return oneLine(`the incident store failed: ${err.message}`);
+}
+
+async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     if (name === 'help' && rest[0]) return helpFor(rest[0], io);
@@ -140,10 +191,18 @@ function reportFailure(name: string, err: unknown, io: CliIo): number {
     io.stderr.write(`access-auditor ${name}: ${printableLine((err as Error).message)}\nRun \`access-auditor help ${name}\` for its options.\n`);
     return EXIT_USAGE;
   }
+  if (err instanceof StoreDamagedError) {
+    io.stderr.write(`access-auditor ${name}: ${printableLine(storeFailureLine(err))}\n`);
+    return STORE_FAILURE_EXIT;
+  }
   const aws = describeAwsFailure(err, io);
   if (aws) {
     io.stderr.write(`access-auditor ${name}: ${printableLine(aws.message)}\n`);
     return EXIT_ENVIRONMENT;
+  }
+  if (err instanceof StoreError) {
+    io.stderr.write(`access-auditor ${name}: ${printableLine(storeFailureLine(err))}\n`);
+    return STORE_FAILURE_EXIT;
   }
   if (err instanceof ConfigError) {
     io.stderr.write(`access-auditor ${name}: ${printableLine(err.message)}\n`);

@@ -259,6 +259,7 @@ export async function runReplay(options: ReplayOptions, io: CliIo, source?: Asyn
     ...(runtime.embedded || !options.table ? {} : incidentCommands(options.table, runtime.region)),
     count: (metric, value = 1) => counts.set(metric, (counts.get(metric) ?? 0) + value),
     ...(rules ? { rules } : {}),
+    exclusiveOwner: runtime.exclusiveOwner,
   };
   let failed = false;
   try {

@@ -53,6 +53,8 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     topicArn: values['topic-arn'],
     needsTopic: Boolean(values.publish),
     mustExist: true,
+    // The report only reads the store (publishing writes to the alerts file or SNS, not to the store).
+    readOnly: true,
     io,
   });
   try {

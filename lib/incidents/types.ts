@@ -82,6 +82,17 @@ export interface PendingAlert {
   /** The occurrence that claimed the alert; its retry re-sends the alert if publishing failed. */
   eventId: string;
   claimedAt: string;
+  /**
+   * Who claimed it, when the claimer is a process holding the embedded store's data-dir lock (its lock
+   * token): the next lock holder knows that claimer has ended and re-sends at once.
+   */
+  owner?: string;
+  /**
+   * Identifies this one claim (random). With it, `claimAlert` accepts a pending claim of the same eventId
+   * only when it is this very claim (an SDK retry of the claim), not another delivery of the same event
+   * claiming at the same moment.
+   */
+  claimId?: string;
 }
 
 export interface AlertState {

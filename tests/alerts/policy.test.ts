@@ -212,6 +212,8 @@ describe('triggerToDefer', () => {
     ['threshold', 'threshold', null],
     ['threshold', 'reopened', null],
     ['reopened', 'threshold', null],
+    // Issue 12: a refused opening claim means the opening alert is claimed already.
+    ['opened', undefined, null],
   ])('%s over %p → %p', (trigger, existing, expected) => {
     expect(triggerToDefer(trigger, existing)).toBe(expected);
   });

@@ -157,8 +157,10 @@ describe('incidents', () => {
   });
 });
 
-describe('replay while an alert is in flight', () => {
-  it('reports the record as busy and goes on with the others (exit 1)', async () => {
+describe('replay after a replay that left an alert claimed but unsent', () => {
+  // Before issue 12 the retry reported the record busy for the claim's lease (20 s here, 900 s for an
+  // event marker): the data-dir lock now proves the claimer has ended, so its claim is re-sent at once.
+  it('re-sends the alert at once: the lock proves its claimer has ended', async () => {
     const dir = tempDir();
     const dataDir = join(dir, 'data');
     const one = join(dir, 'one.json');
@@ -172,10 +174,11 @@ describe('replay while an alert is in flight', () => {
     const both = join(dir, 'both.jsonl');
     writeFileSync(both, [records[0], records[1]].map((r) => JSON.stringify(r)).join('\n'));
     const retry = captureIo({ cwd: root, now: new Date('2026-11-22T08:00:10Z') });
-    expect(await main(['replay', '--json', '--data-dir', dataDir, both], retry)).toBe(1);
+    expect(await main(['replay', '--json', '--data-dir', dataDir, both], retry)).toBe(0);
     const lines = jsonLines(retry.out());
-    expect(lines[0]).toMatchObject({ input: 0, kind: 'busy' });
+    expect(lines[0]).toMatchObject({ input: 0, kind: 'duplicate', alert: 'resent' });
     expect(lines[1]).toMatchObject({ input: 1, kind: 'counted', alert: 'sent' });
+    expect(jsonLines(readFileSync(join(dataDir, 'alerts.jsonl'), 'utf8'))).toHaveLength(2);
   });
 });
 

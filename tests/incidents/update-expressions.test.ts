@@ -161,5 +161,9 @@ describe('the other conditional writes (pure)', () => {
     expect(readable(claimAlertUpdate('t', 'fp-1', claim, new Date('2026-11-20T09:30:00Z')), 'ConditionExpression')).toContain(
       "(attribute_not_exists(alert.pending) OR alert.pending.eventId = 'evt-1')",
     );
+    // Issue 12: with a claimId, only this very claim (an SDK retry) passes, not another delivery of evt-1.
+    expect(readable(claimAlertUpdate('t', 'fp-1', { ...claim, claimId: 'c-1' }, new Date('2026-11-20T09:30:00Z')), 'ConditionExpression')).toContain(
+      "(attribute_not_exists(alert.pending) OR (alert.pending.eventId = 'evt-1' AND alert.pending.claimId = 'c-1'))",
+    );
   });
 });

@@ -37,6 +37,8 @@ export interface ClaimRequest {
   leaseMs: number;
   /** Epoch seconds at which DynamoDB's TTL removes the marker (the marker horizon). */
   expiresAt: number;
+  /** The data-dir lock's token when this process is the table's only live writer: other owners' leases are dead. */
+  exclusiveOwner?: string;
 }
 
 /** Steps 1–2 of the protocol: become the owner of the eventID, or learn that it is counted or in flight. */
@@ -55,7 +57,9 @@ export async function claimEvent(table: TableAccess, request: ClaimRequest): Pro
     // Our own claim: the SDK retried a put whose response was lost, or this is a retry of a delivery
     // (same owner token) that died while counting. Every later step is idempotent, so carry on.
     if (marker.owner === token) return { kind: 'owner', token };
-    if (marker.leaseUntil > now.getTime()) throw new EventInFlightError(eventId, new Date(marker.leaseUntil));
+    if (marker.leaseUntil > now.getTime() && !ownerEnded(marker.owner, request.exclusiveOwner)) {
+      throw new EventInFlightError(eventId, new Date(marker.leaseUntil));
+    }
 
     const takeover = takeOverMarkerUpdate(table.tableName, { eventId, owner: token, leaseUntil, now }, marker.owner);
     if ((await table.conditional(OPERATION, 'UpdateItem', () => table.client.send(new UpdateItemCommand(takeover)))) !== CONDITION_FAILED) {
@@ -64,6 +68,16 @@ export async function claimEvent(table: TableAccess, request: ClaimRequest): Pro
     // Someone else took over or finished meanwhile: look again.
   }
   throw new EventInFlightError(eventId, new Date(leaseUntil), 'the event marker kept changing');
+}
+
+/**
+ * Whether a lease's owner is known to have ended: under the embedded store's data-dir lock, every lease
+ * not taken under this lock (its token is not a prefix) belongs to a process that no longer runs, since
+ * the lock admits one process at a time. The protocol's guard sets make the takeover safe: an event the
+ * dead owner had counted is not counted again.
+ */
+function ownerEnded(owner: string, exclusiveOwner: string | undefined): boolean {
+  return exclusiveOwner !== undefined && !owner.startsWith(`${exclusiveOwner}/`);
 }
 
 /** The marker, read consistently; null when there is none. */

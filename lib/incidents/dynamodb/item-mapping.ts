@@ -44,6 +44,10 @@ function alertFrom(v: unknown): AlertState {
       eventId: asString(pending.eventId) ?? '',
       claimedAt: asString(pending.claimedAt) ?? '',
     };
+    const owner = asString(pending.owner);
+    if (owner !== undefined) p.owner = owner;
+    const claimId = asString(pending.claimId);
+    if (claimId !== undefined) p.claimId = claimId;
     state.pending = p;
   }
   if (isTrigger(a.deferred)) state.deferred = a.deferred;

@@ -33,6 +33,8 @@ export interface RecorderSettings {
   /** Days an event marker (which is also the occurrence) is kept after it is recorded: the marker horizon. */
   occurrenceTtlDays: number;
   randomToken: () => string;
+  /** See `DynamoIncidentStoreOptions.exclusiveOwner`. */
+  exclusiveOwner?: string;
   onWarning: (message: string, details: Record<string, unknown>) => void;
 }
 
@@ -130,7 +132,8 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
       fingerprint,
       eventTime: input.eventTime,
       now,
-      token: options.owner ?? this.settings.randomToken(),
+      token: options.owner ?? this.ownerToken(),
+      exclusiveOwner: this.settings.exclusiveOwner,
       leaseMs: this.settings.leaseMs,
       expiresAt: this.occurrenceExpiry(now),
     });
@@ -147,6 +150,12 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
     if (guardSet) this.finished.add(fingerprint, eventId, guardSet);
     await this.removeCountedGuards(fingerprint, applied.item);
     return { kind: 'counted', incident: incidentFromItem(applied.item, stored), created: applied.created };
+  }
+
+  /** A fresh lease token, prefixed with the exclusive owner's when there is one (so that its successor recognises it). */
+  private ownerToken(): string {
+    const token = this.settings.randomToken();
+    return this.settings.exclusiveOwner === undefined ? token : `${this.settings.exclusiveOwner}/${token}`;
   }
 
   /**

@@ -33,6 +33,12 @@ export interface DynamoIncidentStoreOptions {
   maxDistinct?: number;
   /** Source of lease owner tokens; injectable for tests. Default `crypto.randomUUID`. */
   randomToken?: () => string;
+  /**
+   * Set when this store is the only live writer of its table (the embedded default under its data-dir
+   * lock): the lock's token. Lease tokens then start with it, and a pending event marker of any other
+   * owner was left by a process that has ended, so it is taken over at once, expired or not.
+   */
+  exclusiveOwner?: string;
   /** Receives problems that were deliberately not raised (best-effort cleanup). Default: ignored. */
   onWarning?: (message: string, details: Record<string, unknown>) => void;
   /**
@@ -88,14 +94,15 @@ export class DynamoIncidentStore implements IncidentStore {
         maxDistinct,
         occurrenceTtlDays,
         randomToken: options.randomToken ?? randomUUID,
+        exclusiveOwner: options.exclusiveOwner,
         onWarning: options.onWarning ?? (() => undefined),
       },
       (fingerprint) => this.reader.get(fingerprint),
     );
   }
 
-  ensureTable(): Promise<void> {
-    return this.provisioner.ensureTable();
+  ensureTable(options?: { create?: boolean }): Promise<boolean> {
+    return this.provisioner.ensureTable(options);
   }
 
   recordOccurrence(denial: Denial, now: Date, options?: RecordOptions): Promise<RecordOutcome> {

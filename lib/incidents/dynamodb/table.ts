@@ -13,8 +13,10 @@ export class DynamoTableProvisioner implements TableProvisioner {
   /**
    * Creates the table with the exact schema of `serverless.yml` when it is missing, waits until it and its
    * indexes are ACTIVE, and enables TTL on `expiresAt` (dynalite does not implement TTL: tolerated).
+   * With `create: false` (reading commands, and a store that held the table) a missing table is left
+   * missing and the result is false; nothing is written.
    */
-  async ensureTable(): Promise<void> {
+  async ensureTable(options: { create?: boolean } = {}): Promise<boolean> {
     const { client, tableName } = this.table;
     const op = 'ensureTable';
     const exists = await this.table.run(op, 'DescribeTable', async () => {
@@ -26,6 +28,7 @@ export class DynamoTableProvisioner implements TableProvisioner {
         throw err;
       }
     });
+    if (!exists && options.create === false) return false;
     if (!exists) {
       await this.table.run(op, 'CreateTable', async () => {
         try {
@@ -38,7 +41,8 @@ export class DynamoTableProvisioner implements TableProvisioner {
     }
     await this.waitUntilActive();
     await this.checkIndexes();
-    await this.enableTtl();
+    if (options.create !== false) await this.enableTtl();
+    return true;
   }
 
   /**

@@ -199,6 +199,12 @@ export function completeFollowUpUpdate(tableName: string, fingerprint: string, e
 
 // ---------------------------------------------------------------- alert state
 
+/** The pending claim is this one: same eventId and, when the claim has one, same claimId (an SDK retry of this claim). */
+function sameClaim(e: ExpressionContext, claim: PendingAlert): string {
+  const sameEvent = `${e.path('alert.pending.eventId')} = ${e.value(claim.eventId)}`;
+  return claim.claimId === undefined ? sameEvent : `(${sameEvent} AND ${e.path('alert.pending.claimId')} = ${e.value(claim.claimId)})`;
+}
+
 /**
  * Claims the alert: the incident exists, no alert was sent at or after `windowStart`, and no claim is
  * pending other than one by the same eventId, or, with `replaces`, exactly that claim (a compare-and-swap).
@@ -216,11 +222,11 @@ export function claimAlertUpdate(
   const pending = e.path('alert.pending');
   const pendingCondition = replaces
     ? `${e.path('alert.pending.eventId')} = ${e.value(replaces.eventId)} AND ${e.path('alert.pending.claimedAt')} = ${e.value(replaces.claimedAt)}`
-    : `(attribute_not_exists(${pending}) OR ${e.path('alert.pending.eventId')} = ${e.value(claim.eventId)})`;
+    : `(attribute_not_exists(${pending}) OR ${sameClaim(e, claim)})`;
   return {
     TableName: tableName,
     Key: incidentKey(fingerprint),
-    UpdateExpression: `SET ${pending} = ${e.value({ trigger: claim.trigger, eventId: claim.eventId, claimedAt: claim.claimedAt })}`,
+    UpdateExpression: `SET ${pending} = ${e.value({ trigger: claim.trigger, eventId: claim.eventId, claimedAt: claim.claimedAt, ...(claim.owner === undefined ? {} : { owner: claim.owner }), ...(claim.claimId === undefined ? {} : { claimId: claim.claimId }) })}`,
     ConditionExpression:
       `attribute_exists(${alert}) ` +
       `AND (attribute_not_exists(${lastAlertAt}) OR ${lastAlertAt} < ${e.value(windowStart.toISOString())}) ` +

@@ -1,10 +1,14 @@
 import type { RequestListener, Server } from 'node:http';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { StoreError } from '../errors';
+import { StoreDamagedError, StoreError } from '../errors';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { inspectLevelDb } from './leveldb-check';
+import { readStoreMarker, writeStoreMarker, type StoreMarker } from './store-marker';
+import { guardRequests } from './request-guard';
+import { snapshotLevelDb } from './snapshot';
 import { InProcessRequestHandler } from './in-process-handler';
 import { withTableDescriptionCache } from './table-cache';
 
@@ -14,6 +18,11 @@ export interface EmbeddedDynamoDBOptions {
   dataDir?: string;
   /** Keep everything in memory even when `dataDir` is given (tests). Default: in memory only without `dataDir`. */
   inMemory?: boolean;
+  /**
+   * For reading commands: the directory must exist, and dynalite opens a private copy of it
+   * (snapshot.ts), so that reading never changes a byte of it (LevelDB writes when it opens).
+   */
+  readOnly?: boolean;
 }
 
 /** A running embedded DynamoDB and a client bound to it. */
@@ -21,8 +30,27 @@ export interface EmbeddedDynamoDB {
   /** `http://127.0.0.1:<port>`. */
   endpoint: string;
   client: DynamoDBClient;
-  /** Destroys the client, then stops the server and closes the LevelDB store (flushing it to `dataDir`). */
+  /**
+   * The data directory's lock (absent in memory): its owner token names this process's leases, and
+   * `previous` the owner of a lock taken over from a process that had ended.
+   */
+  lock?: DataDirLock;
+  /** What the data directory's marker says it held; undefined when it has none (new, or from before the marker). */
+  marker?: StoreMarker;
+  /** Records that the data directory holds `tableName`, so that its loss is never mistaken for a new store. */
+  recordTable(tableName: string): Promise<void>;
+  /**
+   * Destroys the client, then stops the server, closes the LevelDB store (flushing it to `dataDir`) and
+   * releases the lock. Rejects with a StoreDamagedError when LevelDB failed while the store was open.
+   */
   close(): Promise<void>;
+}
+
+const openStores = new Set<EmbeddedDynamoDB>();
+
+/** Closes every embedded store this process has open (the CLI's signal handlers, before exiting). */
+export async function closeAllEmbedded(): Promise<void> {
+  await Promise.allSettled([...openStores].map((db) => db.close()));
 }
 
 /**
@@ -33,11 +61,11 @@ export interface EmbeddedDynamoDB {
  */
 export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {}): Promise<EmbeddedDynamoDB> {
   const dataDir = options.inMemory === true ? undefined : options.dataDir;
-  let releaseLock = async (): Promise<void> => undefined;
-  if (dataDir !== undefined) {
-    await mkdir(dataDir, { recursive: true });
-    releaseLock = await lockDataDir(dataDir);
-  }
+  const opened = dataDir === undefined ? undefined : await openDataDir(dataDir, options.readOnly === true);
+  const releaseLock = async (): Promise<void> => {
+    await opened?.lock.release();
+    if (opened?.levelDir !== dataDir && opened) await rm(opened.levelDir, { recursive: true, force: true });
+  };
   const persistent = dataDir !== undefined;
   const server = withTableDescriptionCache(() =>
     dynalite({
@@ -45,9 +73,14 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
       createTableMs: 0,
       deleteTableMs: 0,
       updateTableMs: 0,
-      ...(persistent ? { path: dataDir } : {}),
+      ...(opened ? { path: opened.levelDir } : {}),
     }),
   );
+  let fault: Error | undefined;
+  // Before the client takes the request listener: the in-process transport calls the guarded one.
+  guardRequests(server, (error) => {
+    fault ??= error;
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -82,18 +115,30 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
-    closing ??= new Promise<void>((resolve, reject) => {
+    closing ??= new Promise<Error | undefined>((resolve) => {
       client.destroy();
-      server.close((err) => {
-        if (err) reject(new StoreError('could not stop the embedded DynamoDB', { operation: 'close', cause: err }));
-        else releaseLock().then(resolve, reject);
-      });
+      server.close((err) => resolve(err ?? undefined));
       // Idle keep-alive sockets would otherwise hold the server open.
       server.closeAllConnections();
+    }).then(async (err) => {
+      openStores.delete(embedded);
+      // The lock goes whatever happened: a damaged store is reported, not held.
+      await releaseLock();
+      if (fault && dataDir !== undefined) throw new StoreDamagedError(dataDir, `LevelDB failed: ${fault.message}`, { cause: fault, stopped: true });
+      if (err) throw new StoreError('could not stop the embedded DynamoDB', { operation: 'close', cause: err });
     });
     return closing;
   };
-  return { endpoint, client, close };
+  const embedded: EmbeddedDynamoDB = {
+    endpoint,
+    client,
+    lock: opened?.lock,
+    marker: opened?.marker,
+    recordTable: (tableName) => recordTable(opened, tableName, options.readOnly === true, embedded),
+    close,
+  };
+  openStores.add(embedded);
+  return embedded;
 }
 
 /**
@@ -117,48 +162,40 @@ function dynaliteListener(server: Server): RequestListener {
   return listener as RequestListener;
 }
 
-const LOCK_FILE = 'access-auditor.lock';
-
-/**
- * Takes the data directory for this process. LevelDB allows one opener, and dynalite reacts to a second
- * one by never answering its requests; a lock file with the owner's pid turns that into a clear error.
- * A lock left by a process that no longer runs is taken over.
- */
-async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const path = join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx');
-      try {
-        await handle.writeFile(String(process.pid));
-      } finally {
-        await handle.close();
-      }
-      return async () => {
-        await unlink(path).catch(() => undefined);
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new StoreError(`could not lock ${dataDir}`, { operation: 'startEmbeddedDynamoDB', cause: err });
-      }
-    }
-    const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-      throw new StoreError(`${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this one)' : ''}: stop it or use another --data-dir`, {
-        operation: 'startEmbeddedDynamoDB',
-      });
-    }
-    await unlink(path).catch(() => undefined);
-  }
-  throw new StoreError(`could not lock ${dataDir}: another process keeps taking it`, { operation: 'startEmbeddedDynamoDB' });
+async function recordTable(opened: OpenedDataDir | undefined, tableName: string, readOnly: boolean, embedded: EmbeddedDynamoDB): Promise<void> {
+  if (!opened) return;
+  if (readOnly) throw new StoreError(`${opened.dataDir} is open read-only`, { operation: 'recordTable' });
+  if (opened.marker?.tables.includes(tableName)) return;
+  opened.marker = await writeStoreMarker(opened.dataDir, tableName, opened.marker);
+  embedded.marker = opened.marker;
 }
 
-function isRunning(pid: number): boolean {
+interface OpenedDataDir {
+  dataDir: string;
+  lock: DataDirLock;
+  /** Where LevelDB opens: the data directory, or a private copy of it when read-only. */
+  levelDir: string;
+  marker?: StoreMarker;
+}
+
+/**
+ * Locks the data directory and checks it before LevelDB sees it (leveldb-check.ts): a directory that
+ * held a store (its marker, or LevelDB's files) must still have every file, or nothing opens it and the
+ * lock is released.
+ */
+async function openDataDir(dataDir: string, readOnly: boolean): Promise<OpenedDataDir> {
+  if (!readOnly) await mkdir(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
   try {
-    process.kill(pid, 0);
-    return true;
+    const marker = await readStoreMarker(dataDir);
+    const state = await inspectLevelDb(dataDir);
+    if (state.kind === 'damaged') throw new StoreDamagedError(dataDir, state.problem);
+    if (state.kind === 'empty' && marker)
+      throw new StoreDamagedError(dataDir, `its LevelDB files are gone (it held ${marker.tables.join(', ')} since ${marker.createdAt})`);
+    const levelDir = readOnly ? await snapshotLevelDb(dataDir) : dataDir;
+    return { dataDir, lock, levelDir, marker };
   } catch (err) {
-    // EPERM: it runs, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    await lock.release();
+    throw err;
   }
 }

@@ -12,7 +12,7 @@ import type { HttpRequest, HttpResponse } from '@smithy/core/transport';
  * its LevelDB store).
  *
  * Only what dynalite's listener reads is provided: method, url, headers, the body as `data`/`end`
- * events; and on the response `statusCode`, `setHeader` and `end(body)`.
+ * events; and on the response `statusCode`, `setHeader`, `writeHead` and `end(body)`.
  */
 export class InProcessRequestHandler implements HttpHandler {
   readonly metadata = { handlerProtocol: 'in-process' };
@@ -35,10 +35,16 @@ export class InProcessRequestHandler implements HttpHandler {
       }, this.requestTimeoutMs);
       timer.unref();
       const req = new FakeRequest(request);
-      const res = new FakeResponse((response) => {
-        clearTimeout(timer);
-        resolve({ response });
-      });
+      const res = new FakeResponse(
+        (response) => {
+          clearTimeout(timer);
+          resolve({ response });
+        },
+        (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
       try {
         this.listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
         req.deliver();
@@ -80,23 +86,47 @@ class FakeRequest extends EventEmitter {
   }
 }
 
-/** What dynalite's listener writes of its response, handed to the SDK as it ends. */
-class FakeResponse {
+/**
+ * What dynalite's listener writes of its response, handed to the SDK as it ends. An emitter with
+ * `writeHead`, `headersSent` and `destroy`, as request-guard.ts answers a LevelDB fault with them.
+ */
+class FakeResponse extends EventEmitter {
   statusCode = 200;
   /** dynalite keeps the negotiated content type here. */
   contentType?: string;
+  headersSent = false;
   private readonly headers: Record<string, string> = {};
 
-  constructor(private readonly done: (response: HttpResponse) => void) {}
+  constructor(
+    private readonly done: (response: HttpResponse) => void,
+    private readonly fail: (error: Error) => void,
+  ) {
+    super();
+  }
 
   setHeader(name: string, value: string | number): this {
     this.headers[name.toLowerCase()] = String(value);
     return this;
   }
 
+  writeHead(statusCode: number, headers: Record<string, string | number> = {}): this {
+    this.statusCode = statusCode;
+    for (const [name, value] of Object.entries(headers)) this.setHeader(name, value);
+    return this;
+  }
+
   end(body?: string | Buffer): void {
+    if (this.headersSent) return;
+    this.headersSent = true;
     const bytes = body === undefined ? new Uint8Array(0) : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     this.done({ statusCode: this.statusCode, headers: this.headers, body: bytes });
+  }
+
+  /** The guard gave up on a response already begun: the call fails rather than waiting for the timeout. */
+  destroy(): void {
+    if (this.headersSent) return;
+    this.headersSent = true;
+    this.fail(new Error('the embedded DynamoDB dropped the request'));
   }
 }
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { AlertPublishError } from '../errors';
 import { publishInput } from './sns-notifier';
 import { renderTerminalSummary } from '../terminal';
+import { appendJsonLine } from './jsonl-append';
 import type { AlertMessage, Notifier } from '../types';
 
 /** Topic ARN written when neither the notifier nor the message names one (the embedded default has no topic). */
@@ -20,7 +19,7 @@ export interface FileNotifierOptions {
 
 /**
  * The embedded default's notifier: instead of SNS, appends each alert's exact `PublishCommand` input as
- * one JSON object per line, and prints a short summary to the terminal. The message ID is derived from
+ * one JSON object per line (each on a line of its own, even after a torn write: jsonl-append.ts), and prints a short summary to the terminal. The message ID is derived from
  * the line's content, so replaying the same alert yields the same ID.
  */
 export class FileNotifier implements Notifier {
@@ -42,8 +41,9 @@ export class FileNotifier implements Notifier {
     const line = `${JSON.stringify(input)}\n`;
     const run = this.queue.then(async () => {
       try {
-        await mkdir(dirname(this.path), { recursive: true });
-        await appendFile(this.path, line, 'utf8');
+        await appendJsonLine(this.path, line, ({ bytes, keptIn }) =>
+          this.terminal?.write(`warning: ${this.path} ended with an incomplete line (${bytes} bytes), moved to ${keptIn}\n`),
+        );
       } catch (err) {
         throw new AlertPublishError(`could not append the alert to ${this.path}: ${(err as Error).message}`, this.path, { cause: err });
       }

@@ -107,3 +107,34 @@ describe('renderTerminalSummary', () => {
     expect(renderTerminalSummary({ Subject: 'hello', Message: 'not json', MessageStructure: 'json', MessageAttributes: {} })).toBe('ALERT UNKNOWN  hello\n');
   });
 });
+
+describe('FileNotifier after a torn write (issue 12)', () => {
+  it.each([
+    ['a truncated JSON line', '{"TopicArn":"arn:aws:sns:us-east-1:000000000000:t","Message":"cut he'],
+    ['a fragment with no newline at all', 'x'],
+    ['a long fragment spanning several read chunks', `{"Message":"${'y'.repeat(200_000)}`],
+  ])('starts the next alert on its own line and keeps %s aside', async (_name, fragment) => {
+    const path = join(dir, 'alerts.jsonl');
+    const whole = JSON.stringify({ TopicArn: TOPIC, Message: 'an earlier alert' });
+    await writeFile(path, `${whole}\n${fragment}`);
+    const out = terminal();
+
+    await new FileNotifier({ path, terminal: out }).publish(renderAlert({ incident: incident(), trigger: 'opened', topicArn: TOPIC }));
+
+    const lines = (await readFile(path, 'utf8')).split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(whole);
+    expect(JSON.parse(lines[1] as string)).toMatchObject({ TopicArn: TOPIC });
+    // Never lost silently: the fragment is kept whole, and the terminal says where.
+    expect(await readFile(`${path}.broken`, 'utf8')).toBe(`${fragment}\n`);
+    expect(out.text()).toContain(`moved to ${path}.broken`);
+  });
+
+  it('leaves a file of whole lines as it is and writes no .broken file', async () => {
+    const path = join(dir, 'alerts.jsonl');
+    await writeFile(path, '{"a":1}\n');
+    await new FileNotifier({ path }).publish(renderAlert({ incident: incident(), trigger: 'opened', topicArn: TOPIC }));
+    expect((await readFile(path, 'utf8')).split('\n')).toHaveLength(3);
+    await expect(readFile(`${path}.broken`, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
