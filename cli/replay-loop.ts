@@ -30,6 +30,7 @@ export function changeDepsFor(analyze: AnalyzeDeps, alerts: AlertDeps & { store:
     simulator: analyze.simulator ?? null,
     ...(alerts.topicArn !== undefined ? { topicArn: alerts.topicArn } : {}),
     ...(alerts.showCommand ? { showCommand: alerts.showCommand } : {}),
+    ...(alerts.rules ? { rules: alerts.rules } : {}),
     ...(alerts.count ? { count: alerts.count } : {}),
     clock,
   };

@@ -99,6 +99,7 @@ export function buildPolicyChangeDeps(pipeline: Omit<PipelineDeps, 'count'>, cli
     permissionSets: clients.ssoAdmin ? new SsoPermissionSetNamer(clients.ssoAdmin) : null,
     ...(pipeline.topicArn !== undefined ? { topicArn: pipeline.topicArn } : {}),
     ...(pipeline.showCommand ? { showCommand: pipeline.showCommand } : {}),
+    ...(pipeline.rules ? { rules: pipeline.rules } : {}),
     clock: pipeline.clock,
   };
 }

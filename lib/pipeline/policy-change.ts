@@ -14,6 +14,9 @@ import { describePolicyChange, type PolicyChange, type PolicyChangeOutcome } fro
 import { applyChangeToPolicies, documentsFor, iamChangeTouches, mayTouch, type ChangeDocuments } from '../policy/change/apply';
 import { checksFor, denialNamesPolicy, finding, revalidateIdentityChange, revalidateScpChange, type Revalidation } from '../policy/change/revalidate';
 import { renderFollowUp } from '../notify/alert/follow-up';
+import { isExpectedIncident } from '../rules/expected';
+import { decide } from '../rules/match';
+import type { RuleSet } from '../rules/types';
 import { describeError } from '../errors';
 import type { PipelineMetric } from './metrics';
 
@@ -27,6 +30,8 @@ export interface PolicyChangeDeps {
   permissionSets?: PermissionSetNamer | null;
   topicArn?: string;
   showCommand?: (fingerprint: string) => string;
+  /** The rules file: a follow-up carries the severity and route attributes its alert had, so it reaches the same subscribers. */
+  rules?: RuleSet;
   count?: (metric: PipelineMetric, value?: number) => void;
   clock: () => Date;
 }
@@ -50,6 +55,8 @@ function principalKey(incident: Incident): string {
 
 /** Which open incidents the change could touch at all (cheap filter before any read). */
 function isCandidate(change: PolicyChange, incident: Incident): boolean {
+  // Expected denials are never alerted, not even by a follow-up; they count apart (docs/rules.md).
+  if (isExpectedIncident(incident)) return false;
   const op = change.operation;
   if (op.op === 'organizations-policy') return incident.reason.layer === 'scp';
   if (op.op === 'permission-set') return incident.principal.managedBy === 'sso';
@@ -118,7 +125,8 @@ async function confirm(revalidation: Revalidation, incident: Incident, after: Pr
   if (!deps.simulator || !after || revalidation.verdict === 'still-denied') return revalidation;
   // An unknown context key: the simulator would read it as absent and could allow what IAM denies.
   const settleable =
-    revalidation.verdict === 'allowed' || revalidation.why.every((w) => ['scp-allows-now', 'scp-others-unchecked', 'unresolved-policies'].includes(w.code));
+    revalidation.verdict === 'allowed' ||
+    revalidation.why.every((w) => ['scp-allows-now', 'scp-others-unchecked', 'unresolved-policies', 'policies-disagree'].includes(w.code));
   if (!settleable) return revalidation;
   const decisions: Array<{ check: string; decision: SimulationDecision }> = [];
   try {
@@ -181,8 +189,11 @@ async function followUp(
   const now = deps.clock();
   const claimed = await deps.store.claimFollowUp(incident.fingerprint, { eventId: change.eventId, kind: verdict, claimedAt: now.toISOString() });
   if (!claimed) return { fingerprint: incident.fingerprint, verdict, followUp: 'already-sent' };
+  const decision = deps.rules ? decide(deps.rules, incident.latest, now) : null;
   const message = renderFollowUp({
     incident,
+    ...(decision?.severity ? { severity: decision.severity.value } : {}),
+    ...(decision?.route ? { route: decision.route.attributes } : {}),
     kind: verdict,
     change: { eventId: change.eventId, eventName: change.eventName, at: change.eventTime, by: change.by, summary: describePolicyChange(change) },
     why: revalidation.verdict === 'allowed' ? [] : revalidation.why.map((w) => w.text),

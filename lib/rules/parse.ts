@@ -91,6 +91,11 @@ function compile(raw: RawRule[]): { rules: CompiledRule[]; problems: string[] } 
     if (first !== undefined) problems.push(`${at} id: duplicate of rule ${first + 1}`);
     else seen.set(r.id, index);
     if (r.expires !== undefined && !isRealDate(r.expires)) problems.push(`${at} expires: "${r.expires}" is not a date (yyyy-mm-dd)`);
+    // The caller writes its own user agent: an expect rule on it alone would let anyone silence their denials.
+    if (r.expect && Object.keys(r.match).every((key) => key === 'userAgent'))
+      problems.push(
+        `${at} match: an expect rule must name a condition besides userAgent (the caller writes its user agent: anyone could silence their denials)`,
+      );
     const match: RuleMatchSpec = {};
     for (const key of RULE_CONDITIONS) {
       const list = asList(r.match[key]);

@@ -214,7 +214,7 @@ describe('decide: ordered rules, first match wins per effect kind', () => {
   });
 
   it('never lets a value act as a pattern: a user agent full of wildcards and regex matches only what the rule says', () => {
-    const r = parseRules("version: 1\nrules:\n  - {id: ua, reason: r, owner: o, match: {userAgent: 'scanner/1.*'}, expect: true}\n");
+    const r = parseRules("version: 1\nrules:\n  - {id: ua, reason: r, owner: o, match: {account: '*', userAgent: 'scanner/1.*'}, expect: true}\n");
     fc.assert(
       fc.property(fc.string({ maxLength: 30 }), (ua) => {
         const expected = ua.startsWith('scanner/1.');

@@ -23,7 +23,8 @@ import { incidentFromItem } from './item-mapping';
 import { getIncidentItem } from './queries';
 import { normalizeIsoTime } from './table-design';
 import { CONDITION_FAILED, type TableAccess } from './table-access';
-import { eventMarkerKey, incidentKey, latestKey, removePendingEventsUpdate, type MarkerClaim, type OccurrenceFields } from './update-expressions';
+import { eventMarkerKey, incidentKey, latestKey, removePendingEventsUpdate, type MarkerClaim } from './update-expressions';
+import { occurrenceOf } from './occurrence-fields';
 import { countedMarkerItem, pendingMarkerItem, putMarkers, readMarkerStates } from './marker-batch';
 
 /** Settings of {@link DynamoOccurrenceRecorder}, validated by the store's constructor. */
@@ -387,19 +388,4 @@ export class DynamoOccurrenceRecorder implements OccurrenceRecorder {
     const state = new Map((output.Responses?.[tableName] ?? []).map((m) => [m.PK?.S?.slice('EVT#'.length) ?? '', m.state?.S]));
     return ids.filter((id) => !state.has(id) || state.get(id) === 'counted');
   }
-}
-
-/** What the marker records about its occurrence when it is marked counted. */
-function occurrenceOf(denial: Denial, eventTime: string): OccurrenceFields {
-  const occurrence: OccurrenceFields = {
-    fingerprint: denial.fingerprint,
-    eventId: denial.eventId,
-    eventTime,
-    accountId: denial.accountId,
-    callRegion: denial.callRegion,
-    deniedRegion: denial.deniedRegion,
-    principalArn: denial.principal.arn,
-  };
-  if (denial.principal.sessionName) occurrence.sessionName = denial.principal.sessionName;
-  return occurrence;
 }

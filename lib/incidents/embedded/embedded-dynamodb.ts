@@ -59,6 +59,14 @@ export async function closeAllEmbedded(): Promise<void> {
  * code then runs here and against AWS. Only one embedded server can open a given `dataDir` at a time: a
  * second one fails with a StoreError naming the process that holds it.
  */
+/** dynalite, on LevelDB under `levelDir` (in memory without one), its table descriptions cached. */
+function dynaliteServer(levelDir: string | undefined): Server {
+  return withTableDescriptionCache(() =>
+    // Tables are usable at once: nothing to wait for locally.
+    dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(levelDir === undefined ? {} : { path: levelDir }) }),
+  );
+}
+
 export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {}): Promise<EmbeddedDynamoDB> {
   const dataDir = options.inMemory === true ? undefined : options.dataDir;
   const opened = dataDir === undefined ? undefined : await openDataDir(dataDir, options.readOnly === true);
@@ -67,15 +75,7 @@ export async function startEmbeddedDynamoDB(options: EmbeddedDynamoDBOptions = {
     if (opened?.levelDir !== dataDir && opened) await rm(opened.levelDir, { recursive: true, force: true });
   };
   const persistent = dataDir !== undefined;
-  const server = withTableDescriptionCache(() =>
-    dynalite({
-      // Tables are usable at once: nothing to wait for locally.
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      ...(opened ? { path: opened.levelDir } : {}),
-    }),
-  );
+  const server = dynaliteServer(opened?.levelDir);
   let fault: Error | undefined;
   // Before the client takes the request listener: the in-process transport calls the guarded one.
   guardRequests(server, (error) => {

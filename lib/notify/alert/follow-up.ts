@@ -25,6 +25,7 @@ import {
 } from '../sns-text';
 import type { AlertMessage, CustomChatNotification } from '../types';
 import { defaultShowCommand } from './commands';
+import type { Severity } from '../../alerts/severity';
 import { alertAttributes, renderSubject } from './subject';
 import { statementsText, targetParts, type Segment } from './facts';
 
@@ -50,6 +51,9 @@ export interface FollowUpInput {
   remaining?: Proposal;
   topicArn?: string;
   showCommand?: (fingerprint: string) => string;
+  /** The rules' severity and route for the incident: the follow-up goes where its alert went. */
+  severity?: Severity;
+  route?: Record<string, string>;
 }
 
 export type FollowUpChat = CustomChatNotification<{
@@ -169,7 +173,10 @@ export function renderFollowUp(input: FollowUpInput): AlertMessage {
   const show = (input.showCommand ?? defaultShowCommand)(input.incident.fingerprint);
   // The subject of the incident's first alert: the follow-up lands in the same e-mail thread.
   const Subject = renderSubject(input.incident, 'opened');
-  const MessageAttributes = { ...alertAttributes(input.incident, 'opened'), trigger: { DataType: 'String' as const, StringValue: `follow-up-${input.kind}` } };
+  const MessageAttributes = {
+    ...alertAttributes(input.incident, 'opened', { severity: input.severity, route: input.route }),
+    trigger: { DataType: 'String' as const, StringValue: `follow-up-${input.kind}` },
+  };
   for (const maxStatements of [20_000, 2_000, 0]) {
     const text = renderText(input, show, maxStatements);
     const body = {

@@ -68,7 +68,8 @@ function applyToHolder(policies: PrincipalPolicies, change: PolicyChange, docs: 
       return {
         ...policies,
         identityPolicies: identity.filter((p) => !(mine(p) && p.arn === op.policyArn)),
-        ...(policies.unresolvedPolicies ? { unresolvedPolicies: unresolved.filter((u) => u.arn !== op.policyArn) } : {}),
+        // Unresolved entries do not say which holder has them: the user may keep the policy directly, so a group's detach leaves them.
+        ...(policies.unresolvedPolicies && viaGroup === undefined ? { unresolvedPolicies: unresolved.filter((u) => u.arn !== op.policyArn) } : {}),
       };
     case 'put-boundary': {
       if (viaGroup !== undefined) return policies;

@@ -16,7 +16,15 @@ function policyKey(p: NamedPolicy): string {
   return JSON.stringify([p.kind, p.arn ?? p.name, p.viaGroup ?? null]);
 }
 
-const canonical = (s: PolicyStatement): string => JSON.stringify(s, Object.keys(s).sort());
+/** Key order at every depth: a replacer list would drop the nested keys (a condition's operators and keys) and make different statements equal. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sortedKeys(v)]));
+}
+
+const canonical = (s: PolicyStatement): string => JSON.stringify(sortedKeys(s));
 
 /** The identity statements the change added: in `after` but not in the same policy `before`. */
 export function addedStatements(before: PrincipalPolicies | null, after: PrincipalPolicies | null, change: PolicyChange): PolicyStatement[] {

@@ -31,6 +31,7 @@ export const RECHECK_CODES = [
   'other-layer',
   'policies-unavailable',
   'unresolved-policies',
+  'policies-disagree',
   'scp-allows-now',
   'scp-still-denies',
   'scp-others-unchecked',
@@ -53,6 +54,8 @@ const TEMPLATES: Record<RecheckCode, (p: NoteParams) => string> = {
   'other-layer': (p) => `The denial comes from ${LAYER_WORDS[String(p.layer)] ?? String(p.layer)}, which this change does not affect.`,
   'policies-unavailable': () => "The principal's policies could not be read, so the call could not be re-evaluated.",
   'unresolved-policies': (p) => `The documents of ${String(p.policies)} are unknown, so the offline evaluation cannot count on them.`,
+  'policies-disagree': (p) =>
+    `The denial names ${String(p.what)}, which the principal's policies as read do not show, so the offline evaluation cannot confirm the call is allowed now.`,
   'scp-allows-now': (p) => `Service control policy ${String(p.policy)} no longer denies ${String(p.action)}.`,
   'scp-still-denies': (p) => `Service control policy ${String(p.policy)} still does not allow ${String(p.action)}.`,
   'scp-others-unchecked': () =>
@@ -83,6 +86,22 @@ export function policySetOf(policies: PrincipalPolicies): PolicySet {
 }
 
 /**
+ * What the recorded denial proves that the policies read do not show (a permissions boundary, an
+ * explicit deny), or null. A stale snapshot or a lagging read can miss them; an allow evaluated without
+ * them is not an allow.
+ */
+function unexplainedDenial(denial: Denial, change: PolicyChange, before: PrincipalPolicies | null, after: PrincipalPolicies): string | null {
+  const op = change.operation.op;
+  if (denial.reason.layer === 'permissions-boundary' && op !== 'delete-boundary' && !before?.permissionsBoundary && !after.permissionsBoundary)
+    return 'a permissions boundary';
+  if (denial.reason.explicit) {
+    const shown = before ? checksFor(denial).some((check) => evaluate(policySetOf(before), check.request).decision === 'explicitDeny') : false;
+    if (!shown) return 'an explicit deny';
+  }
+  return null;
+}
+
+/**
  * The verdict for one incident's denied call after an IAM change that touched its principal: `before`
  * and `after` are the principal's policies around the change, `proposal` the incident's.
  */
@@ -105,6 +124,8 @@ export function revalidateIdentityChange(
     // An allow that a policy of unknown content could still deny is not an allow.
     if (unresolved.length > 0)
       return { verdict: 'unconfirmed', why: [finding('unresolved-policies', { policies: unresolved.map((u) => u.name).join(', ') })], ...compared };
+    const unexplained = unexplainedDenial(denial, change, before, after);
+    if (unexplained) return { verdict: 'unconfirmed', why: [finding('policies-disagree', { what: unexplained })], ...compared };
     return { verdict: 'allowed', ...compared, checkedBy: ['offline-evaluator'] };
   }
   if (failures.every((f) => f.code === 'check-undetermined')) return { verdict: 'unconfirmed', why: failures, ...compared };
