@@ -81,7 +81,7 @@ export function describeAwsFailure(err: unknown, io: CliIo): AwsFailure | null {
       };
     if (DENIED.has(name))
       return {
-        message: `AWS denied a call the auditor needs (${oneLine(message)}): the credentials in use${profile ? ` (profile ${profile})` : ''} lack that permission; see the README's permissions section or use another --profile`,
+        message: `AWS denied a call the auditor needs (${oneLine(message)}): the credentials in use${profile ? ` (profile ${profile})` : ''} lack that permission; see the permissions under "Online mode" in README.md (backfill: docs/backfill.md) or use another --profile`,
       };
     if (name === 'ResourceNotFoundException')
       return { message: `AWS could not find a resource (${oneLine(message)}): check --table / --topic-arn and --region` };

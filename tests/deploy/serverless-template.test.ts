@@ -71,7 +71,7 @@ describe('packaging', () => {
         .find((e) => e.name === script)!
         .read()
         .toString('utf8');
-      // Bundled SDK (decision in serverless.yml / README.md "Deploy"): nothing is loaded from the
+      // Bundled SDK (decision in serverless.yml / docs/deploy.md "Sizing and bundling"): nothing is loaded from the
       // runtime but Node built-ins, the optional CRT signer the SDK probes for in a try/catch, and
       // (ingest only) iam-data, shipped beside the script because it reads its JSON files at run time.
       const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!);
