@@ -1,5 +1,4 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { Ajv, ErrorObject } from 'ajv';
 import { ConfigError } from '../errors';
 import { parseCidr } from './cidr';
 import { RULES_SCHEMA } from './schema';
@@ -18,10 +17,18 @@ export class RulesFileError extends ConfigError {
 
 export const DEFAULT_RULES_FILE = 'access-auditor.rules.yml';
 
+// Loaded on first use, not at import: the ingest handler imports this module, and loading Ajv and yaml
+// cost about as much as its whole cold start did (npm run bench, cold_start_vs_bare) for deployments
+// that ship no rules file. The bundler still bundles them; the bundle runs them only when required.
+/* eslint-disable @typescript-eslint/no-require-imports -- deferred loads, see above */
+const ajvModule = (): typeof import('ajv') => require('ajv') as typeof import('ajv');
+const yamlModule = (): typeof import('yaml') => require('yaml') as typeof import('yaml');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 function validate(data: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(RULES_SCHEMA);
+  validator ??= new (ajvModule().Ajv)({ allErrors: true, strict: true, strictRequired: false }).compile(RULES_SCHEMA);
   return validator(data) ? [] : (validator.errors ?? []);
 }
 
@@ -121,9 +128,9 @@ function compile(raw: RawRule[]): { rules: CompiledRule[]; problems: string[] } 
 export function parseRules(text: string, source = DEFAULT_RULES_FILE): RuleSet {
   let data: unknown;
   try {
-    data = parseYaml(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 });
+    data = yamlModule().parse(text, { prettyErrors: true, uniqueKeys: true, maxAliasCount: 100 });
   } catch (err) {
-    const message = err instanceof YAMLParseError ? err.message : String(err);
+    const message = err instanceof yamlModule().YAMLParseError ? err.message : String(err);
     throw new RulesFileError(source, [`not valid YAML: ${message.split('\n')[0]}`]);
   }
   const errors = validate(data);
