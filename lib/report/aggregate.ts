@@ -1,6 +1,6 @@
 import type { DailyCount, Incident } from '../incidents/types';
 import { ReportPeriodError } from './errors';
-import { accountOf, isFixReady, principalKey, principalLabel, proposalSummary, serviceOf } from './labels';
+import { accountOf, incidentColumns, isFixReady, principalKey, principalLabel, proposalSummary, serviceOf } from './labels';
 import { DAY_MS, daysOf, periodLabel } from './period';
 import { openAges, timeToFix } from './lifecycle';
 import { loopSummary } from './loop';
@@ -186,14 +186,7 @@ function openIncident(incident: Incident, asOf: Date): OpenIncident {
   const first = Date.parse(incident.firstSeen);
   const proposal = proposalOf(incident);
   return {
-    fingerprint: incident.fingerprint,
-    action: incident.action,
-    principal: principalLabel(incident.principal),
-    accountId: accountOf(incident),
-    deniedRegion: incident.deniedRegion,
-    layer: incident.reason.layer,
-    status: incident.status,
-    firstSeen: incident.firstSeen,
+    ...incidentColumns(incident),
     lastSeen: incident.lastSeen,
     daysOpen: Number.isNaN(first) ? 0 : Math.max(0, Math.floor((asOf.getTime() - first) / DAY_MS)),
     count: incident.count,

@@ -39,3 +39,17 @@ export function proposalSummary(proposal: Proposal | undefined): ProposalSummary
 export function isFixReady(proposal: Proposal | undefined): boolean {
   return proposal !== undefined && isReady(readinessFacts(proposal));
 }
+
+/** The columns every incident row of the report starts with (open, resolved): who, what, where, which layer. */
+export function incidentColumns(incident: Incident) {
+  return {
+    fingerprint: incident.fingerprint,
+    action: incident.action,
+    principal: principalLabel(incident.principal),
+    accountId: accountOf(incident),
+    deniedRegion: incident.deniedRegion,
+    layer: incident.reason.layer,
+    status: incident.status,
+    firstSeen: incident.firstSeen,
+  };
+}

@@ -1,5 +1,5 @@
 import type { Incident } from '../incidents/types';
-import { accountOf, principalLabel } from './labels';
+import { incidentColumns } from './labels';
 import { DAY_MS } from './period';
 import { median, percentile } from './loop';
 import type { AgeBucket, OpenIncident, ResolvedIncident, TimeToFix } from './types';
@@ -72,14 +72,7 @@ export function timeToFix(fixed: readonly Incident[], from: Date, to: Date): Tim
     // Time to fix is measured from the start of the episode: a reopened incident's clock restarts.
     const first = Date.parse(incident.openedAt ?? incident.firstSeen);
     resolved.push({
-      fingerprint: incident.fingerprint,
-      action: incident.action,
-      principal: principalLabel(incident.principal),
-      accountId: accountOf(incident),
-      deniedRegion: incident.deniedRegion,
-      layer: incident.reason.layer,
-      status: incident.status,
-      firstSeen: incident.firstSeen,
+      ...incidentColumns(incident),
       resolvedAt,
       hoursToFix: Number.isNaN(first) ? 0 : Math.max(0, Math.floor((at - first) / HOUR_MS)),
     });
