@@ -7,7 +7,15 @@ import type { Principal } from '../../denial/types';
 import { accountOfArn, lastPathSegment } from '../../aws/arn';
 import type { NamedPolicy, PrincipalPolicies } from '../ports';
 import type { ManagedPolicyReader, ManagedPolicyVersion } from './ports';
-import type { IamIdentityRef, PolicyChange } from './types';
+import type { IamIdentityRef, PolicyChange, PolicyChangeOperation } from './types';
+
+/** A change to one role's, user's or group's own policies (inline, attached, boundary). */
+type IdentityOperation = Extract<PolicyChangeOperation, { identity: IamIdentityRef }>;
+
+/** Whether the operation changes an identity's own policies: the operations that name an `identity`. */
+function changesIdentity(op: PolicyChangeOperation): op is IdentityOperation {
+  return 'identity' in op;
+}
 
 /** Managed documents a change needs, keyed by {@link documentKey}. */
 export type ChangeDocuments = ReadonlyMap<string, ManagedPolicyVersion>;
@@ -107,19 +115,15 @@ function replaceManaged(policies: PrincipalPolicies, arn: string, doc: ManagedPo
  */
 export function applyChangeToPolicies(policies: PrincipalPolicies, change: PolicyChange, docs: ChangeDocuments = new Map()): PrincipalPolicies {
   const op = change.operation;
+  if (changesIdentity(op)) {
+    if (op.identity.kind === 'group') {
+      const member = policies.kind === 'user' && accountOfArn(policies.arn) === op.identity.account;
+      const showsGroup = policies.identityPolicies.some((p) => p.viaGroup === op.identity.name);
+      return member && showsGroup ? applyToHolder(policies, change, docs, op.identity.name) : policies;
+    }
+    return sameIdentity(policies, op.identity) ? applyToHolder(policies, change, docs, undefined) : policies;
+  }
   switch (op.op) {
-    case 'put-inline':
-    case 'delete-inline':
-    case 'attach-managed':
-    case 'detach-managed':
-    case 'put-boundary':
-    case 'delete-boundary':
-      if (op.identity.kind === 'group') {
-        const member = policies.kind === 'user' && accountOfArn(policies.arn) === op.identity.account;
-        const showsGroup = policies.identityPolicies.some((p) => p.viaGroup === op.identity.name);
-        return member && showsGroup ? applyToHolder(policies, change, docs, op.identity.name) : policies;
-      }
-      return sameIdentity(policies, op.identity) ? applyToHolder(policies, change, docs, undefined) : policies;
     case 'new-policy-version':
       if (!op.setAsDefault) return policies;
       return replaceManaged(policies, op.policyArn, {
@@ -166,14 +170,10 @@ export function iamChangeTouches(change: PolicyChange, principal: Principal, bef
   const account = accountOf(principal);
   const isMe = (ref: IamIdentityRef) => me !== null && ref.kind === me.kind && ref.name === me.name && ref.account === account;
   const inGroup = (name: string) => holds(before, (p) => p.viaGroup === name) || holds(after, (p) => p.viaGroup === name);
+  if (changesIdentity(op)) {
+    return op.identity.kind === 'group' ? me?.kind === 'user' && account === op.identity.account && inGroup(op.identity.name) : isMe(op.identity);
+  }
   switch (op.op) {
-    case 'put-inline':
-    case 'delete-inline':
-    case 'attach-managed':
-    case 'detach-managed':
-    case 'put-boundary':
-    case 'delete-boundary':
-      return op.identity.kind === 'group' ? me?.kind === 'user' && account === op.identity.account && inGroup(op.identity.name) : isMe(op.identity);
     case 'new-policy-version':
     case 'set-default-version':
       return holds(before, (p) => p.arn === op.policyArn) || holds(after, (p) => p.arn === op.policyArn);
@@ -195,15 +195,11 @@ export function mayTouch(change: PolicyChange, principal: Principal): boolean {
   const me = principalIdentity(principal);
   if (me === null) return false;
   const account = accountOf(principal);
+  if (changesIdentity(op)) {
+    if (op.identity.account !== account) return false;
+    return op.identity.kind === 'group' ? me.kind === 'user' : op.identity.kind === me.kind && op.identity.name === me.name;
+  }
   switch (op.op) {
-    case 'put-inline':
-    case 'delete-inline':
-    case 'attach-managed':
-    case 'detach-managed':
-    case 'put-boundary':
-    case 'delete-boundary':
-      if (op.identity.account !== account) return false;
-      return op.identity.kind === 'group' ? me.kind === 'user' : op.identity.kind === me.kind && op.identity.name === me.name;
     case 'add-to-group':
     case 'remove-from-group':
       return me.kind === 'user' && op.user.name === me.name && op.user.account === account;
